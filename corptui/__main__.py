@@ -1,0 +1,3 @@
+from corptui.cli import main
+
+main()

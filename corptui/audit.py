@@ -1,0 +1,58 @@
+"""The audit log: every mutation writes an entry in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from storage.fields import utcnow
+from storage.models import AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    return str(value)  # Decimal, datetime, date
+
+
+def new_operation() -> str:
+    return uuid.uuid4().hex
+
+
+def record(session, action: str, object_type: str = "", object_id: Any = "",
+           before: Any = None, after: Any = None, operation: str = "") -> AuditEntry:
+    return AuditEntry.create(
+        company=session.company_id,
+        user=session.user_id,
+        actor=session.actor,
+        source=session.source,
+        at=utcnow(),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=_jsonable(before),
+        after=_jsonable(after),
+        operation=operation,
+    )
+
+
+def record_many(session, action: str, object_type: str, rows, operation: str) -> int:
+    """Bulk audit: rows of (object_id, before, after), written with insert_many."""
+    now = utcnow()
+    data = [
+        {
+            "company": session.company_id, "user": session.user_id, "actor": session.actor,
+            "source": session.source, "at": now, "action": action,
+            "object_type": object_type, "object_id": str(oid),
+            "before": _jsonable(b), "after": _jsonable(a), "operation": operation,
+        }
+        for oid, b, a in rows
+    ]
+    for i in range(0, len(data), 500):
+        AuditEntry.insert_many(data[i : i + 500]).execute()
+    return len(data)

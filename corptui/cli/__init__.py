@@ -1,0 +1,104 @@
+"""The `corptui` command line (click). Commands that need no UI never import textual.
+
+Errors a user can cause print one line on stderr and exit 1; no traceback reaches a user
+(set CORPTUI_DEBUG=1 to see one)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from corptui import __version__
+from corptui.errors import CorptuiError
+
+
+class CorptuiGroup(click.Group):
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            rv = super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            # usage errors: one line (plus the hint), exit 1
+            msg = exc.format_message()
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            click.echo(f"Error: {msg}{hint}", err=True)
+            sys.exit(1)
+        except CorptuiError as exc:
+            click.echo(f"Error: {exc.message}", err=True)
+            sys.exit(1)
+        except (KeyboardInterrupt, BrokenPipeError):
+            sys.exit(1)
+        except Exception as exc:  # last resort: never a traceback for the user
+            if os.environ.get("CORPTUI_DEBUG"):
+                raise
+            click.echo(f"Error: internal error: {type(exc).__name__}: {exc}", err=True)
+            sys.exit(1)
+        if isinstance(rv, int) and rv:
+            sys.exit(rv)
+        return rv
+
+
+class CliContext:
+    def __init__(self, db_url: str | None):
+        self.db_url = db_url
+
+    def open(self, *, create: bool = True, check_schema: bool = True):
+        from corptui.database import open_database
+
+        return open_database(self.db_url, create=create, check_schema=check_schema)
+
+    def session(self, company: str | None, source: str):
+        """Open the database and act as the operator within one company."""
+        from corptui.companies import resolve_company
+        from corptui.session import Session
+
+        self.open()
+        comp = resolve_company(company)
+        return Session.system(comp.id, source=source)
+
+
+pass_ctx = click.make_pass_decorator(CliContext)
+
+DB_HELP = "Database URL: sqlite:///path or postgresql://user@host:port/db (env CORPTUI_DB)."
+
+
+@click.group(cls=CorptuiGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_url", envvar="CORPTUI_DB", metavar="URL", help=DB_HELP)
+@click.version_option(__version__, prog_name="corptui")
+@click.pass_context
+def main(ctx: click.Context, db_url: str | None) -> None:
+    """corptui: the corporate mobile account in your terminal.
+
+    Without a command it opens the app at the login screen."""
+    ctx.obj = CliContext(db_url)
+    if ctx.invoked_subcommand is None:
+        from corptui.cli.tui import run_app
+
+        run_app(ctx.obj)
+
+
+def format_option(choices=("table", "csv", "json"), default="table"):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default,
+                        show_default=True, help="Output format.")
+
+
+def company_option():
+    return click.option("--company", metavar="NAME",
+                        help="Company name or INN (may be left out with one company).")
+
+
+# Register the command groups (each module adds its commands to `main`).
+from corptui.cli import (  # noqa: E402,F401
+    db_commands,
+    companies_commands,
+    users_commands,
+    numbers_commands,
+    tui,
+)

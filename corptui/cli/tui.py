@@ -1,0 +1,37 @@
+"""Commands that open the Textual app (textual is imported only here, lazily)."""
+
+from __future__ import annotations
+
+import click
+
+from corptui.cli import main, pass_ctx
+
+
+def run_app(obj, *, demo_logins=None) -> None:
+    obj.open()
+    from corptui.app import CorptuiApp
+
+    CorptuiApp(db_url=obj.db_url, demo_logins=demo_logins).run()
+
+
+@main.command("demo")
+@click.option("--numbers", "n_numbers", type=click.IntRange(1, 1_000_000), default=2000,
+              show_default=True)
+@click.option("--fresh", is_flag=True, help="Rebuild the demo database from scratch.")
+@click.option("--no-app", is_flag=True, help="Create the database and print the logins only.")
+@pass_ctx
+def demo_cmd(obj, n_numbers: int, fresh: bool, no_app: bool) -> None:
+    """Open the app on a demo database (created if missing), printing the demo logins."""
+    from corptui import demo, locations
+
+    if not obj.db_url:
+        obj.db_url = f"sqlite:///{locations.demo_db_path()}"
+    obj.open()
+    if fresh or not demo.has_data():
+        click.echo(f"creating the demo database ({n_numbers} numbers)...")
+        demo.seed(numbers=n_numbers, fresh=True, progress=demo.tty_progress())
+    click.echo("demo logins (phone / password):")
+    for login in demo.DEMO_LOGINS:
+        click.echo(f"  {login['phone']}  {login['password']}  ({login['role']}, {login['company']})")
+    if not no_app:
+        run_app(obj, demo_logins=demo.DEMO_LOGINS)

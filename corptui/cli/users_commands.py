@@ -1,0 +1,55 @@
+"""`corptui users ...`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from corptui.cli import company_option, format_option, main, pass_ctx
+from corptui.output import render
+from storage.models import ROLES
+
+
+@main.group("users")
+def users_group() -> None:
+    """Users (logins are phone numbers)."""
+
+
+@users_group.command("add")
+@click.argument("phone")
+@company_option()
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", "full_name", default="", help="Full name of the user.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input (else a temporary one is printed).")
+@pass_ctx
+def add(obj, phone: str, company: str | None, role: str, full_name: str, password_stdin: bool) -> None:
+    """Add a user. Without --password-stdin a temporary password is printed; it must be
+    changed at first login."""
+    from corptui.users import add_user
+
+    session = obj.session(company, "cli users add")
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    user, temporary = add_user(session, phone, role, password, full_name=full_name)
+    click.echo(f"added {user.phone} ({role})")
+    if temporary:
+        click.echo(f"temporary password: {temporary}")
+        click.echo("it must be changed at first login")
+
+
+@users_group.command("list")
+@company_option()
+@format_option(("table", "csv", "json"))
+@pass_ctx
+def list_cmd(obj, company: str | None, fmt: str) -> None:
+    """List the company's users."""
+    from corptui.users import list_users
+
+    session = obj.session(company, "cli users list")
+    rows = list_users(session)
+    cols = ["phone", "full_name", "role", "blocked", "must_change_password", "locked_until",
+            "last_login_at"]
+    click.echo(render(rows, fmt, cols))

@@ -1,0 +1,40 @@
+"""Companies: listing and lookup (CLI scope resolution)."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from corptui.errors import NotFound, ValidationError
+from storage.models import Company, Subscriber
+
+
+def list_companies() -> list[dict]:
+    counts = (
+        Subscriber.select(Subscriber.company, pw.fn.COUNT(Subscriber.id).alias("n"))
+        .group_by(Subscriber.company)
+        .tuples()
+    )
+    by_company = dict(counts)
+    return [
+        {"id": c.id, "name": c.name, "inn": c.inn, "numbers": by_company.get(c.id, 0)}
+        for c in Company.select().order_by(Company.name)
+    ]
+
+
+def resolve_company(name: str | None) -> Company:
+    """The company called ``name``; without a name, the only company in the database."""
+    if name:
+        company = Company.get_or_none(Company.name == name)
+        if company is None:
+            company = Company.get_or_none(Company.inn == name)
+        if company is None:
+            raise NotFound(f"no company named {name!r} (see `corptui companies list`)")
+        return company
+    companies = list(Company.select().limit(2))
+    if not companies:
+        raise NotFound("the database holds no company yet (try `corptui db seed`)")
+    if len(companies) > 1:
+        raise ValidationError(
+            "the database holds several companies: choose one with --company NAME", "company"
+        )
+    return companies[0]

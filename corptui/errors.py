@@ -1,0 +1,43 @@
+"""Errors a user can cause. Each carries a clear one-line message; screens show it in a
+dialog or next to the field, the CLI prints it on one line and exits 1."""
+
+from __future__ import annotations
+
+
+class CorptuiError(Exception):
+    title = "Error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(CorptuiError):
+    """Bad input in a named field (or several: ``errors`` maps field -> message)."""
+
+    title = "Invalid input"
+
+    def __init__(self, message: str, field: str = "", errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.field = field
+        self.errors = errors or ({field: message} if field else {})
+
+
+class NotFound(CorptuiError):
+    title = "Not found"
+
+
+class PermissionDenied(CorptuiError):
+    title = "Not allowed"
+
+
+class Conflict(CorptuiError):
+    title = "Conflict"
+
+
+class AuthError(CorptuiError):
+    title = "Login failed"
+
+
+class DatabaseUnavailable(CorptuiError):
+    title = "Database"

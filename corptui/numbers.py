@@ -1,0 +1,200 @@
+"""Numbers (subscribers) of the session's company: filtering and listing.
+
+The same ``NumberFilter`` drives the CLI list and the TUI's virtualized table, so both
+find exactly the same numbers. Filters run in SQL; phone search matches digits anywhere
+in the MSISDN, name search matches the normalised search column (Cyrillic case folded,
+ё = е)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import peewee as pw
+
+from corptui import permissions
+from corptui.errors import NotFound
+from corptui.phones import search_digits
+from storage.models import PersonalAccount, Subscriber, SubscriberTag, Tag, Tariff
+from storage.search import fold
+
+SORT_KEYS = ("msisdn", "full_name", "position", "tariff", "status", "account")
+
+
+@dataclass
+class NumberFilter:
+    search: str = ""
+    tags: tuple[str, ...] = ()  # tag names; a number must carry all of them
+    tariff: str | None = None  # tariff code
+    status: str | None = None
+    account: str | None = None  # personal account number
+    sort: str = "msisdn"
+    descending: bool = False
+    extra_ids: frozenset[int] | None = field(default=None)  # restrict to these ids
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_condition(query: str):
+    digits = search_digits(query)
+    if digits:
+        conds = [Subscriber.msisdn.contains(digits)]
+        if digits[0] == "8" and len(digits) > 1:
+            conds.append(Subscriber.msisdn.startswith("7" + digits[1:]))
+        expr = conds[0]
+        for c in conds[1:]:
+            expr |= c
+        return expr
+    cond = None
+    for word in fold(query).split():
+        part = Subscriber.search_text.contains(word)
+        cond = part if cond is None else (cond & part)
+    return cond
+
+
+def filtered(session, flt: NumberFilter):
+    """A query of Subscriber rows of the session's company matching ``flt`` (unordered)."""
+    permissions.require(session, "read")
+    q = Subscriber.select().where(Subscriber.company == session.company_id)
+    if flt.search and flt.search.strip():
+        cond = _search_condition(flt.search)
+        if cond is not None:
+            q = q.where(cond)
+    for name in flt.tags:
+        sub = (
+            SubscriberTag.select(SubscriberTag.subscriber)
+            .join(Tag)
+            .where((Tag.company == session.company_id) & (Tag.name == name))
+        )
+        q = q.where(Subscriber.id.in_(sub))
+    if flt.tariff:
+        q = q.where(Subscriber.tariff.in_(Tariff.select(Tariff.id).where(Tariff.code == flt.tariff)))
+    if flt.status:
+        q = q.where(Subscriber.status == flt.status)
+    if flt.account:
+        q = q.where(
+            Subscriber.account.in_(
+                PersonalAccount.select(PersonalAccount.id).where(
+                    (PersonalAccount.number == flt.account)
+                    & (PersonalAccount.company == session.company_id)
+                )
+            )
+        )
+    return q
+
+
+def _order(q, flt: NumberFilter):
+    key = flt.sort if flt.sort in SORT_KEYS else "msisdn"
+    if key == "tariff":
+        q = q.join(Tariff, pw.JOIN.LEFT_OUTER, on=(Subscriber.tariff == Tariff.id))
+        col = Tariff.name
+    elif key == "account":
+        q = q.join(PersonalAccount, on=(Subscriber.account == PersonalAccount.id))
+        col = PersonalAccount.number
+    else:
+        col = getattr(Subscriber, key)
+    if flt.descending:
+        return q.order_by(col.desc(), Subscriber.id.desc())
+    return q.order_by(col, Subscriber.id)
+
+
+def matching_ids(session, flt: NumberFilter) -> list[int]:
+    """Ids of the matching numbers in display order (100k ids in tens of ms)."""
+    q = _order(filtered(session, flt).select(Subscriber.id), flt)
+    return [row[0] for row in q.tuples().iterator()]
+
+
+def count_all(session) -> int:
+    permissions.require(session, "read")
+    return Subscriber.select().where(Subscriber.company == session.company_id).count()
+
+
+def tags_by_subscriber(company_id: int, ids) -> dict[int, list[str]]:
+    """Tag names (sorted) of the given subscriber ids; ids=None means all of the company."""
+    q = (
+        SubscriberTag.select(SubscriberTag.subscriber, Tag.name)
+        .join(Tag)
+        .where(Tag.company == company_id)
+        .order_by(SubscriberTag.subscriber, Tag.name)
+    )
+    out: dict[int, list[str]] = {}
+    if ids is None:
+        rows = q.tuples().iterator()
+        for sid, name in rows:
+            out.setdefault(sid, []).append(name)
+        return out
+    ids = list(ids)
+    for i in range(0, len(ids), 900):
+        for sid, name in q.where(SubscriberTag.subscriber.in_(ids[i : i + 900])).tuples():
+            out.setdefault(sid, []).append(name)
+    return out
+
+
+ROW_FIELDS = ("id", "msisdn", "full_name", "position", "tariff", "status", "account")
+
+
+def _row_query(session):
+    return (
+        Subscriber.select(
+            Subscriber.id, Subscriber.msisdn, Subscriber.full_name, Subscriber.position,
+            Tariff.name, Subscriber.status, PersonalAccount.number,
+        )
+        .join(Tariff, pw.JOIN.LEFT_OUTER, on=(Subscriber.tariff == Tariff.id))
+        .switch(Subscriber)
+        .join(PersonalAccount, on=(Subscriber.account == PersonalAccount.id))
+        .where(Subscriber.company == session.company_id)
+    )
+
+
+def rows_by_ids(session, ids: list[int]) -> dict[int, dict]:
+    """Display rows (with tags) for a page of ids, scoped to the session's company."""
+    permissions.require(session, "read")
+    out: dict[int, dict] = {}
+    for i in range(0, len(ids), 900):
+        chunk = ids[i : i + 900]
+        for row in _row_query(session).where(Subscriber.id.in_(chunk)).tuples():
+            d = dict(zip(ROW_FIELDS, row, strict=True))
+            d["tariff"] = d["tariff"] or ""
+            d["tags"] = []
+            out[d["id"]] = d
+    for sid, names in tags_by_subscriber(session.company_id, list(out)).items():
+        out[sid]["tags"] = names
+    return out
+
+
+def list_numbers(session, flt: NumberFilter | None = None, limit: int | None = None) -> list[dict]:
+    """The CLI list: ordered by MSISDN (or flt.sort), tags sorted by name."""
+    flt = flt or NumberFilter()
+    permissions.require(session, "read")
+    q = _row_query(session)
+    matching = filtered(session, flt).select(Subscriber.id)
+    if flt.search or flt.tags or flt.tariff or flt.status or flt.account:
+        q = q.where(Subscriber.id.in_(matching))
+    key = flt.sort if flt.sort in SORT_KEYS else "msisdn"
+    col = {"tariff": Tariff.name, "account": PersonalAccount.number}.get(key) or getattr(Subscriber, key)
+    q = q.order_by(col.desc() if flt.descending else col, Subscriber.msisdn)
+    if limit is not None:
+        q = q.limit(limit)
+    rows = [dict(zip(ROW_FIELDS, r, strict=True)) for r in q.tuples().iterator()]
+    if limit is not None and limit < 5000:
+        tags = tags_by_subscriber(session.company_id, [r["id"] for r in rows])
+    else:
+        tags = tags_by_subscriber(session.company_id, None)
+    for r in rows:
+        r["tags"] = tags.get(r["id"], [])
+        r["tariff"] = r["tariff"] or ""
+    return rows
+
+
+def get_subscriber(session, msisdn_or_id) -> Subscriber:
+    permissions.require(session, "read")
+    q = Subscriber.select().where(Subscriber.company == session.company_id)
+    if isinstance(msisdn_or_id, int):
+        q = q.where(Subscriber.id == msisdn_or_id)
+    else:
+        q = q.where(Subscriber.msisdn == msisdn_or_id)
+    sub = q.first()
+    if sub is None:
+        raise NotFound(f"no number {msisdn_or_id} in this company")
+    return sub

@@ -1,0 +1,66 @@
+"""The permission matrix, in one place. Use cases call ``require(session, action)``.
+
+viewer reads everything but changes nothing; accountant handles payments, documents and
+reports; admin manages numbers, employees, tags and services; owner also manages users."""
+
+from __future__ import annotations
+
+from corptui.errors import PermissionDenied
+
+OWNER = "owner"
+ADMIN = "admin"
+ACCOUNTANT = "accountant"
+VIEWER = "viewer"
+
+_ALL = frozenset({OWNER, ADMIN, ACCOUNTANT, VIEWER})
+_ADMINS = frozenset({OWNER, ADMIN})
+_MONEY = frozenset({OWNER, ADMIN, ACCOUNTANT})
+
+MATRIX: dict[str, frozenset[str]] = {
+    # reading
+    "read": _ALL,
+    "audit.read": _ALL,
+    # numbers, employees, tags, services
+    "numbers.edit": _ADMINS,
+    "tags.manage": _ADMINS,
+    "tags.assign": _ADMINS,
+    "import.employees": _ADMINS,
+    "services.change": _ADMINS,
+    "forwarding.change": _ADMINS,
+    "sim.replace": _ADMINS,
+    "limits.change": _ADMINS,
+    # money and documents
+    "payments.export": _MONEY,
+    "documents.order": _MONEY,
+    "documents.manage": _MONEY,
+    "reports.schedule": _MONEY,
+    "disputes.open": _MONEY,
+    # users
+    "users.manage": frozenset({OWNER}),
+    "settings.manage": frozenset({OWNER}),
+}
+
+ROLE_LABELS = {
+    OWNER: "owner",
+    ADMIN: "admin",
+    ACCOUNTANT: "accountant",
+    VIEWER: "viewer",
+}
+
+
+def allowed(role: str, action: str) -> bool:
+    roles = MATRIX.get(action)
+    if roles is None:
+        raise KeyError(f"unknown action {action!r}")
+    return role in roles
+
+
+def require(session, action: str) -> None:
+    if not allowed(session.role, action):
+        raise PermissionDenied(f"the {session.role} role may not do this ({action})")
+
+
+def matrix_rows() -> list[tuple[str, ...]]:
+    """For the README and the help screen: one row per action, a mark per role."""
+    roles = (OWNER, ADMIN, ACCOUNTANT, VIEWER)
+    return [(action, *("yes" if r in MATRIX[action] else "-" for r in roles)) for action in MATRIX]

@@ -1,0 +1,72 @@
+"""Phone numbers: every usual Russian form in, E.164 digits out ("79261234567").
+
+A fast path handles the usual forms (+7/8/7 + 10 digits, or 10 digits starting with 9)
+in about a microsecond; anything else goes through the phonenumbers library."""
+
+from __future__ import annotations
+
+import re
+
+from corptui.errors import ValidationError
+
+_NON_DIGITS = re.compile(r"\D")
+_ALLOWED = re.compile(r"^[\s\d+()\-.]*$")
+
+
+def normalize(text: str, field: str = "phone") -> str:
+    """Return E.164 digits without '+', or raise ValidationError naming the field."""
+    raw = (text or "").strip()
+    if not raw:
+        raise ValidationError("phone number is empty", field)
+    if len(raw) > 40 or not _ALLOWED.match(raw):
+        raise ValidationError(f"not a phone number: {shorten(raw)}", field)
+    digits = _NON_DIGITS.sub("", raw)
+    if len(digits) == 11 and digits[0] in "78" and digits[1] == "9" and not raw.startswith("+8"):
+        return "7" + digits[1:]
+    if len(digits) == 10 and digits[0] == "9" and not raw.startswith("+"):
+        return "7" + digits
+    return _slow(raw, digits, field)
+
+
+def _slow(raw: str, digits: str, field: str) -> str:
+    import phonenumbers
+
+    candidate = raw
+    if not raw.startswith("+") and len(digits) == 11 and digits[0] == "8":
+        candidate = "+7" + digits[1:]
+    try:
+        parsed = phonenumbers.parse(candidate, "RU")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(f"not a phone number: {shorten(raw)}", field) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(f"not a valid phone number: {shorten(raw)}", field)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)[1:]
+
+
+def is_valid(text: str) -> bool:
+    try:
+        normalize(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def format_msisdn(digits: str) -> str:
+    """79261234567 -> "+7 926 123-45-67"; other lengths as +digits."""
+    if len(digits) == 11 and digits[0] == "7":
+        return f"+7 {digits[1:4]} {digits[4:7]}-{digits[7:9]}-{digits[9:11]}"
+    return f"+{digits}"
+
+
+def search_digits(query: str) -> str | None:
+    """The digits of a phone-like query ("926 12", "8926..."), or None for a name query."""
+    stripped = query.strip()
+    if not stripped or not re.fullmatch(r"[\s\d+()\-.]+", stripped):
+        return None
+    digits = _NON_DIGITS.sub("", stripped)
+    return digits or None
+
+
+def shorten(text: str, limit: int = 30) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

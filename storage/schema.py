@@ -1,0 +1,158 @@
+"""Schema version table and migrations.
+
+``SCHEMA_VERSION`` is the version this code writes. A fresh database gets every table at
+once; an older one is brought forward by the steps in ``MIGRATIONS`` (each step is
+idempotent, so a step interrupted by a crash can run again). A newer one is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import peewee as pw
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+from storage import models
+from storage.db import StorageError, database
+
+SCHEMA_VERSION = 2
+
+
+def _migrator():
+    db = database.obj
+    if isinstance(db, pw.PostgresqlDatabase):
+        return PostgresqlMigrator(db)
+    return SqliteMigrator(db)
+
+
+def _columns(table: str) -> set[str]:
+    return {c.name for c in database.get_columns(table)}
+
+
+def _indexes(table: str) -> set[str]:
+    return {i.name for i in database.get_indexes(table)}
+
+
+def _to_v2() -> None:
+    """v2: the card's optimistic-locking version, the search column, and the operation id
+    that groups the audit entries of one bulk change (for undo)."""
+    m = _migrator()
+    ops = []
+    if "version" not in _columns("subscriber"):
+        ops.append(m.add_column("subscriber", "version", models.Subscriber.version))
+    if "search_text" not in _columns("subscriber"):
+        ops.append(m.add_column("subscriber", "search_text", models.Subscriber.search_text))
+    if "operation" not in _columns("audit_entry"):
+        ops.append(m.add_column("audit_entry", "operation", models.AuditEntry.operation))
+    if ops:
+        migrate(*ops)
+    if "audit_entry_operation" not in _indexes("audit_entry"):
+        database.execute_sql('CREATE INDEX IF NOT EXISTS "audit_entry_operation" ON "audit_entry" ("operation")')
+    # backfill the search column from the names
+    from storage.search import search_key  # local: only needed by this step
+
+    rows = database.execute_sql(
+        "SELECT id, full_name, position FROM subscriber WHERE search_text = ''"
+    ).fetchall()
+    for sid, name, position in rows:
+        models.Subscriber.update(search_text=search_key(name, position)).where(
+            models.Subscriber.id == sid
+        ).execute()
+
+
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2}
+
+
+def current_version() -> int | None:
+    """The schema version of the open database; None if it holds no corptui schema."""
+    tables = set(database.get_tables())
+    if "schema_version" not in tables:
+        if tables:
+            raise StorageError("the database holds tables but no corptui schema version")
+        return None
+    row = database.execute_sql("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] if row and row[0] is not None else None
+
+
+def create_all() -> None:
+    with database.atomic():
+        database.create_tables(models.ALL_MODELS)
+        models.SchemaVersion.create(version=SCHEMA_VERSION, note="created")
+
+
+def upgrade() -> tuple[int | None, int]:
+    """Bring the schema to SCHEMA_VERSION. Returns (version before, version after)."""
+    before = current_version()
+    if before is None:
+        create_all()
+        return None, SCHEMA_VERSION
+    if before > SCHEMA_VERSION:
+        raise newer_schema_error(before)
+    for version in range(before + 1, SCHEMA_VERSION + 1):
+        with database.atomic():
+            MIGRATIONS[version]()
+            # tables added by later versions
+            database.create_tables(models.ALL_MODELS, safe=True)
+            models.SchemaVersion.create(version=version, note=f"upgraded from {version - 1}")
+    return before, SCHEMA_VERSION
+
+
+def newer_schema_error(version: int) -> StorageError:
+    return StorageError(
+        f"the database schema is version {version}, newer than this corptui "
+        f"(version {SCHEMA_VERSION}); upgrade corptui"
+    )
+
+
+def ensure_current(*, create: bool = True) -> int:
+    """Called when a command opens the database: create a fresh schema on first use,
+    refuse a newer one, ask for `corptui db upgrade` on an older one."""
+    version = current_version()
+    if version is None:
+        if not create:
+            raise StorageError("the database is empty: run `corptui db upgrade` or `corptui db seed`")
+        create_all()
+        return SCHEMA_VERSION
+    if version > SCHEMA_VERSION:
+        raise newer_schema_error(version)
+    if version < SCHEMA_VERSION:
+        raise StorageError(
+            f"the database schema is version {version}; run `corptui db upgrade` "
+            f"to bring it to version {SCHEMA_VERSION}"
+        )
+    return version
+
+
+def check() -> list[str]:
+    """Integrity checks. Returns a list of problems (empty when all is well)."""
+    problems: list[str] = []
+    db = database.obj
+    if isinstance(db, pw.SqliteDatabase):
+        for (line,) in db.execute_sql("PRAGMA integrity_check").fetchall():
+            if line != "ok":
+                problems.append(f"integrity: {line}")
+        for row in db.execute_sql("PRAGMA foreign_key_check").fetchall():
+            problems.append(f"foreign key: table {row[0]} row {row[1]} -> {row[2]}")
+    tables = set(database.get_tables())
+    for model in models.ALL_MODELS:
+        name = model._meta.table_name
+        if name not in tables:
+            problems.append(f"missing table {name}")
+            continue
+        have = _columns(name)
+        for field in model._meta.sorted_fields:
+            if field.column_name not in have:
+                problems.append(f"missing column {name}.{field.column_name}")
+    if "subscriber" in tables and "company" in tables:
+        n = database.execute_sql(
+            "SELECT count(*) FROM subscriber s JOIN personal_account a ON a.id = s.account_id "
+            "WHERE a.company_id <> s.company_id"
+        ).fetchone()[0]
+        if n:
+            problems.append(f"{n} numbers sit on a personal account of another company")
+    if "job" in tables:
+        n = database.execute_sql(
+            "SELECT count(*) FROM document WHERE state = 'ready' AND file_path = ''"
+        ).fetchone()[0]
+        if n:
+            problems.append(f"{n} ready documents have no file")
+    return problems

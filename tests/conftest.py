@@ -1,0 +1,67 @@
+"""Shared fixtures. Every storage/use-case test that takes ``db`` runs on SQLite, and on
+PostgreSQL too when CORPTUI_TEST_PG is set (the server on 127.0.0.1:5432, database test;
+each xdist worker gets its own schema)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from corptui.database import close_database, open_database
+
+PG_BASE = os.environ.get("CORPTUI_TEST_PG_URL", "postgresql://127.0.0.1:5432/test")
+ENGINES = ["sqlite"] + (["pg"] if os.environ.get("CORPTUI_TEST_PG") else [])
+
+
+def _pg_url(schema: str) -> str:
+    import psycopg2
+
+    base = PG_BASE.split("?")[0]
+    from storage.db import parse_url
+
+    info = parse_url(base)
+    conn = psycopg2.connect(host=info.host, port=info.port, dbname=info.name,
+                            user=info.user or None)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        cur.execute(f'CREATE SCHEMA "{schema}"')
+    conn.close()
+    return f"{base}?schema={schema}"
+
+
+def make_url(engine: str, tmp_path, name: str = "t") -> str:
+    if engine == "sqlite":
+        return f"sqlite:///{tmp_path / (name + '.db')}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "w")
+    return _pg_url(f"corptui_{worker}_{name}")
+
+
+@pytest.fixture(params=ENGINES)
+def db_url(request, tmp_path, monkeypatch):
+    """A fresh, empty database URL on each engine (nothing opened yet)."""
+    url = make_url(request.param, tmp_path)
+    monkeypatch.setenv("CORPTUI_DB", url)
+    monkeypatch.setenv("CORPTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CORPTUI_CONFIG_DIR", str(tmp_path / "config"))
+    yield url
+    close_database()
+
+
+@pytest.fixture
+def db(db_url):
+    """An open database with the current schema."""
+    open_database(db_url)
+    yield db_url
+    close_database()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    monkeypatch.setenv("CORPTUI_DB", url)
+    monkeypatch.setenv("CORPTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CORPTUI_CONFIG_DIR", str(tmp_path / "config"))
+    yield url
+    close_database()
