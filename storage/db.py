@@ -112,7 +112,7 @@ def make_database(url: str | DatabaseURL, *, create: bool = True) -> pw.Database
     if info.schema:
         kwargs["options"] = f"-c search_path={info.schema}"
     kwargs["connect_timeout"] = 5
-    return pw.PostgresqlDatabase(info.name, autorollback=True, **kwargs)
+    return pw.PostgresqlDatabase(info.name, **kwargs)
 
 
 def connect(url: str, *, create: bool = True) -> pw.Database:
