@@ -1,0 +1,91 @@
+"""Two languages, English and Russian: gettext for strings, babel for numbers, money
+and dates. The language comes from the settings, else LC_ALL / LC_MESSAGES / LANG.
+
+Use ``from corptui.i18n import _`` for user-facing strings; ``money()``, ``date_text()``
+and ``number()`` format per locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import os
+from decimal import Decimal
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "corptui"
+LANGUAGES = ("en", "ru")
+
+_language = "en"
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+
+
+def detect_language(environ=None) -> str:
+    env = os.environ if environ is None else environ
+    for var in ("CORPTUI_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = (env.get(var) or "").strip()
+        if value and value not in ("C", "POSIX"):
+            code = value.split(".")[0].split("_")[0].lower()
+            return code if code in LANGUAGES else "en"
+    return "en"
+
+
+def set_language(code: str | None = None) -> str:
+    """Switch the language ("en"/"ru"; None = detect). Returns the language in force."""
+    global _language, _translation
+    code = code or detect_language()
+    if code not in LANGUAGES:
+        code = "en"
+    _language = code
+    if code == "en":
+        _translation = gettext.NullTranslations()
+    else:
+        _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
+    return code
+
+
+def language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def _babel_locale() -> str:
+    return "ru_RU" if _language == "ru" else "en_GB"
+
+
+def number(value) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_babel_locale())
+
+
+def money(value: Decimal | None, *, symbol: bool = True) -> str:
+    """Rubles with two decimals: "1 234,50 ₽" (ru) / "1,234.50 ₽" (en)."""
+    if value is None:
+        return ""
+    from babel.numbers import format_decimal
+
+    text = format_decimal(Decimal(value), format="#,##0.00", locale=_babel_locale())
+    return f"{text} ₽" if symbol else text
+
+
+def date_text(value: dt.date | dt.datetime | None, *, with_time: bool = False) -> str:
+    """A date (or UTC datetime shown in local time) in the locale's short form."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        local = value.astimezone() if value.tzinfo else value
+        if with_time:
+            return local.strftime("%d.%m.%Y %H:%M" if _language == "ru" else "%Y-%m-%d %H:%M")
+        value = local.date()
+    return value.strftime("%d.%m.%Y" if _language == "ru" else "%Y-%m-%d")
+
+
+set_language()
