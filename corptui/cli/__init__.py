@@ -101,4 +101,5 @@ from corptui.cli import (  # noqa: E402,F401
     users_commands,
     numbers_commands,
     tui,
+    serve_commands,
 )
