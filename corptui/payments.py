@@ -153,9 +153,9 @@ def accounts_of(session) -> list[dict]:
     return [{"id": i, "number": n, "name": name} for i, n, name in q.tuples()]
 
 
-def account_ids_by_number(session, numbers) -> tuple[int, ...]:
-    """Ids of the company's accounts with these numbers; NotFound-style error naming the
-    first unknown one (field "account")."""
+def account_ids_by_number(session, numbers, field: str = "account") -> tuple[int, ...]:
+    """Ids of the company's accounts with these numbers; ValidationError naming the
+    first unknown one."""
     numbers = [n.strip() for n in numbers if n and n.strip()]
     if not numbers:
         return ()
@@ -164,12 +164,12 @@ def account_ids_by_number(session, numbers) -> tuple[int, ...]:
                         & PersonalAccount.number.in_(numbers)).tuples())
     missing = [n for n in numbers if n not in found]
     if missing:
-        raise ValidationError(f"account: no personal account {missing[0]} in this company",
-                              "account")
+        raise ValidationError(f"{field}: no personal account {missing[0]} in this company",
+                              field)
     return tuple(found[n] for n in numbers)
 
 
-def subscriber_ids_by_msisdn(session, msisdns) -> tuple[int, ...]:
+def subscriber_ids_by_msisdn(session, msisdns, field: str = "numbers") -> tuple[int, ...]:
     """Ids of the company's numbers (E.164 digits); error naming the first unknown one."""
     msisdns = list(dict.fromkeys(msisdns))
     if not msisdns:
@@ -182,7 +182,7 @@ def subscriber_ids_by_msisdn(session, msisdns) -> tuple[int, ...]:
                             & Subscriber.msisdn.in_(chunk)).tuples())
     missing = [m for m in msisdns if m not in found]
     if missing:
-        raise ValidationError(f"numbers: no number {missing[0]} in this company", "numbers")
+        raise ValidationError(f"{field}: no number {missing[0]} in this company", field)
     return tuple(found[m] for m in msisdns)
 
 

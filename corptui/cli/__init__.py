@@ -100,6 +100,7 @@ from corptui.cli import (  # noqa: E402,F401
     companies_commands,
     users_commands,
     numbers_commands,
+    money_commands,
     tui,
     serve_commands,
 )
