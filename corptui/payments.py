@@ -91,21 +91,42 @@ def _sort_key(flt: PaymentFilter):
     }[flt.sort]
 
 
-def _rows_query(session, flt: PaymentFilter):
-    q = (
-        Payment.select(Payment.id, Payment.paid_at, PersonalAccount.number, Subscriber.msisdn,
-                       Subscriber.full_name, Payment.amount, Payment.type, Payment.document_no)
-        .join(PersonalAccount, on=(Payment.account == PersonalAccount.id))
-        .switch(Payment)
-        .join(Subscriber, pw.JOIN.LEFT_OUTER, on=(Payment.subscriber == Subscriber.id))
-        .where(_where(session, flt))
-    )
+def _ordered(q, flt: PaymentFilter):
     col = _sort_key(flt)
     # payments with no number sort last either way, on both engines
     nulls = "LAST" if flt.sort in ("number", "employee") else None
     if flt.descending:
         return q.order_by(col.desc(nulls=nulls), Payment.id.desc())
     return q.order_by(col.asc(nulls=nulls), Payment.id)
+
+
+def _wide():
+    return (
+        Payment.select(Payment.id, Payment.paid_at, PersonalAccount.number, Subscriber.msisdn,
+                       Subscriber.full_name, Payment.amount, Payment.type, Payment.document_no)
+        .join(PersonalAccount, on=(Payment.account == PersonalAccount.id))
+        .switch(Payment)
+        .join(Subscriber, pw.JOIN.LEFT_OUTER, on=(Payment.subscriber == Subscriber.id))
+    )
+
+
+def _rows_query(session, flt: PaymentFilter):
+    return _ordered(_wide().where(_where(session, flt)), flt)
+
+
+def _page_ids(session, flt: PaymentFilter, offset: int, limit: int | None) -> list[int]:
+    """Sort narrow (id + key) rows, read from the covering index; fetch only the page."""
+    q = Payment.select(Payment.id).where(_where(session, flt))
+    if flt.sort in ("number", "employee"):
+        q = q.join(Subscriber, pw.JOIN.LEFT_OUTER, on=(Payment.subscriber == Subscriber.id))
+    elif flt.sort == "account":
+        q = q.join(PersonalAccount, on=(Payment.account == PersonalAccount.id))
+    q = _ordered(q, flt)
+    if limit is not None:
+        q = q.limit(limit)
+    if offset:
+        q = q.offset(offset)
+    return [r[0] for r in q.tuples()]
 
 
 def _row(values) -> dict:
@@ -120,12 +141,14 @@ def query(session, flt: PaymentFilter, offset: int = 0, limit: int | None = 50) 
     type, document_no."""
     permissions.require(session, "read")
     flt = flt.validated()
-    q = _rows_query(session, flt)
-    if limit is not None:
-        q = q.limit(limit).offset(offset)
-    elif offset:
-        q = q.offset(offset)
-    return [_row(r) for r in q.tuples()]
+    ids = _page_ids(session, flt, offset, limit)
+    rows = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for values in _wide().where((Payment.company == session.company_id)
+                                    & Payment.id.in_(chunk)).tuples():
+            rows[values[0]] = _row(values)
+    return [rows[i] for i in ids]
 
 
 def iter_rows(session, flt: PaymentFilter):

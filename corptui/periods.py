@@ -184,4 +184,4 @@ def raise_errors(errors: dict[str, str]) -> None:
 
 def money_sum(value) -> Decimal:
     """A SUM over a MoneyField (raw integer kopecks; numeric on PostgreSQL) -> rubles."""
-    return (Decimal(int(value or 0)) / 100).quantize(Decimal("0.01"))
+    return Decimal(int(value or 0)).scaleb(-2)  # exact: 1005 -> 10.05, 0 -> 0.00
