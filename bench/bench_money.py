@@ -65,21 +65,24 @@ def payments_filter(args) -> dict:
         PaymentFilter(account_ids=(acc,), sort="employee", descending=False),
         PaymentFilter(date_from=y_from, date_to=y_to, types=("cash",), sort="number", tz=dt.UTC),
     ]
-    ours, floors, matched = [], [], 0
-    for flt in filters:
-        with Timer() as t:
-            rows = payments.query(session, flt, 0, 50)
-            total = payments.totals(session, flt)
-        ours.append(t.seconds)
-        matched = max(matched, total["count"])
-        with Timer() as f:
-            _raw_payments(raw, company, flt)
-        floors.append(f.seconds)
-        assert len(rows) == min(50, total["count"])
+    cold, ours, floors, matched = [], [], [], 0
+    for attempt in range(2):  # the first pass also reads the file into the page cache
+        for flt in filters:
+            with Timer() as t:
+                rows = payments.query(session, flt, 0, 50)
+                total = payments.totals(session, flt)
+            (cold if attempt == 0 else ours).append(t.seconds)
+            matched = max(matched, total["count"])
+            assert len(rows) == min(50, total["count"])
+            if attempt:
+                with Timer() as f:
+                    _raw_payments(raw, company, flt)
+                floors.append(f.seconds)
     total_rows = raw.execute("SELECT count(*) FROM payment").fetchone()[0]
     med, worst = _median_max(ours)
     return {"n": total_rows, "seconds": worst, "floor_seconds": max(floors),
-            "median_seconds": round(med, 4), "filters": len(filters),
+            "median_seconds": round(med, 4), "cold_worst_seconds": round(max(cold), 4),
+            "filters": len(filters),
             "max_matched": matched, "target_seconds": 0.2}
 
 

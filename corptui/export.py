@@ -222,17 +222,41 @@ def _json_value(value, tz):
 
 # -- CSV and JSON ---------------------------------------------------------------------
 
+def _formatter(kind: str, tz, decimal_comma: bool = False, safe: bool = True):
+    """A fast value -> text function for one column (CSV, PDF): no per-cell dispatch."""
+    def money(v):
+        if v is None:
+            return ""
+        text = format(v, ".2f") if isinstance(v, Decimal) else str(v)
+        return text.replace(".", ",") if decimal_comma else text
+
+    def when(v):
+        if v is None:
+            return ""
+        if isinstance(v, dt.datetime):
+            return _local(v, tz).strftime("%Y-%m-%d %H:%M:%S")
+        return v.isoformat()
+
+    def text(v):
+        if v is None:
+            return ""
+        return neutralise(str(v)) if safe else str(v)
+
+    return {
+        "money": money, "datetime": when, "date": when, "text": text,
+        "int": lambda v: "" if v is None else str(v),
+        "bool": lambda v: "" if v is None else ("yes" if v else "no"),
+    }.get(kind, lambda v: _text(v, kind, tz, decimal_comma))
+
+
 def _csv_rows(stream, columns, rows, sep, tz) -> int:
     writer = csv.writer(stream, delimiter=sep)
     writer.writerow([neutralise(c.title) for c in columns])
-    kinds = [c.kind for c in columns]
-    comma = sep == ";"
+    fmts = [_formatter(c.kind, tz, sep == ";") for c in columns]
     count = 0
+    writerow = writer.writerow
     for row in rows:
-        writer.writerow([
-            neutralise(_text(v, k, tz, comma)) if k == "text" else _text(v, k, tz, comma)
-            for v, k in zip(row, kinds, strict=True)
-        ])
+        writerow([f(v) for f, v in zip(fmts, row, strict=True)])
         count += 1
     return count
 
@@ -346,10 +370,6 @@ def find_fonts(dirs: Sequence[str] | None = None) -> tuple[str, str]:
     )
 
 
-def _pdf_text(value, kind, tz) -> str:
-    return _CONTROL.sub(" ", _text(value, kind, tz))
-
-
 def _write_pdf(tmp, columns, rows, title, subtitle, tz, fonts) -> int:
     from fpdf import FPDF
     from fpdf.fonts import FontFace
@@ -382,7 +402,7 @@ def _write_pdf(tmp, columns, rows, title, subtitle, tz, fonts) -> int:
     pdf.add_page()
     pdf.set_font("DejaVu", "", 7)
     aligns = tuple("RIGHT" if c.kind in ("money", "int") else "LEFT" for c in columns)
-    kinds = [c.kind for c in columns]
+    fmts = [_formatter(c.kind, tz, safe=False) for c in columns]
     with pdf.table(col_widths=tuple(widths), text_align=aligns, line_height=4,
                    headings_style=FontFace(emphasis="BOLD"), padding=0.6) as table:
         head = table.row()
@@ -390,7 +410,7 @@ def _write_pdf(tmp, columns, rows, title, subtitle, tz, fonts) -> int:
             head.cell(_CONTROL.sub(" ", col.title))
         for row in rows:
             line = table.row()
-            for value, kind in zip(row, kinds, strict=True):
-                line.cell(_pdf_text(value, kind, tz))
+            for value, fmt in zip(row, fmts, strict=True):
+                line.cell(_CONTROL.sub(" ", fmt(value)))
     pdf.output(tmp)
     return len(rows)
