@@ -20,6 +20,7 @@ MATRIX: dict[str, frozenset[str]] = {
     # reading
     "read": _ALL,
     "audit.read": _ALL,
+    "account.password": _ALL,  # change one's own password
     # numbers, employees, tags, services
     "numbers.edit": _ADMINS,
     "tags.manage": _ADMINS,

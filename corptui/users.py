@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from corptui import audit, permissions
-from corptui.errors import Conflict, ValidationError
+from corptui.errors import Conflict, NotFound, ValidationError
 from corptui.passwords import generate_temporary, hash_password
 from corptui.phones import normalize
 from storage.db import atomic
@@ -63,3 +63,71 @@ def list_users(session) -> list[dict]:
         }
         for u in User.select().where(User.company == session.company_id).order_by(User.phone)
     ]
+
+
+def _user_of_company(session, user) -> User:
+    """A user of the session's company by id or login (any phone form); NotFound for a
+    user of another company, exactly as for one that does not exist."""
+    q = User.select().where(User.company == session.company_id)
+    if isinstance(user, int):
+        q = q.where(User.id == user)
+        label = f"#{user}"
+    else:
+        label = normalize(str(user), "phone")
+        q = q.where(User.phone == label)
+    found = q.first()
+    if found is None:
+        raise NotFound(f"no user {label} in this company")
+    return found
+
+
+def reset_password(session, user) -> str:
+    """Give the user a new temporary password (returned once) that must be changed at
+    the next login; also lifts a lockout. Owner only."""
+    permissions.require(session, "users.manage")
+    temporary = generate_temporary()
+    new_hash = hash_password(temporary)
+    with atomic():
+        target = _user_of_company(session, user)
+        before = {"must_change_password": target.must_change_password,
+                  "failed_attempts": target.failed_attempts,
+                  "locked_until": target.locked_until}
+        User.update(password_hash=new_hash, must_change_password=True, failed_attempts=0,
+                    locked_until=None).where(User.id == target.id).execute()
+        audit.record(session, "user.reset_password", "user", target.id, before,
+                     {"must_change_password": True, "failed_attempts": 0,
+                      "locked_until": None})
+    return temporary
+
+
+def set_blocked(session, user, blocked: bool) -> dict:
+    """Block or unblock a login of the company. Owner only; nobody blocks himself."""
+    permissions.require(session, "users.manage")
+    with atomic():
+        target = _user_of_company(session, user)
+        if blocked and session.user_id is not None and target.id == session.user_id:
+            raise ValidationError("you cannot block your own login", "user")
+        before = {"blocked": target.blocked}
+        if target.blocked != bool(blocked):
+            User.update(blocked=bool(blocked)).where(User.id == target.id).execute()
+            audit.record(session, "user.block" if blocked else "user.unblock", "user",
+                         target.id, before, {"blocked": bool(blocked)})
+    return {"id": target.id, "phone": target.phone, "blocked": bool(blocked),
+            "changed": before["blocked"] != bool(blocked)}
+
+
+def change_role(session, user, role: str) -> dict:
+    """Give a user another role. Owner only; an owner does not change his own role
+    (so a company never loses its last owner by accident)."""
+    permissions.require(session, "users.manage")
+    if role not in ROLES:
+        raise ValidationError(f"unknown role {role!r}: one of {', '.join(ROLES)}", "role")
+    with atomic():
+        target = _user_of_company(session, user)
+        if session.user_id is not None and target.id == session.user_id:
+            raise ValidationError("you cannot change your own role", "role")
+        before = {"role": target.role}
+        if target.role != role:
+            User.update(role=role).where(User.id == target.id).execute()
+            audit.record(session, "user.role", "user", target.id, before, {"role": role})
+    return {"id": target.id, "phone": target.phone, "role": role}

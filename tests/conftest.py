@@ -14,6 +14,18 @@ PG_BASE = os.environ.get("CORPTUI_TEST_PG_URL", "postgresql://127.0.0.1:5432/tes
 ENGINES = ["sqlite"] + (["pg"] if os.environ.get("CORPTUI_TEST_PG") else [])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Cheap argon2id parameters for new hashes in tests (production: passwords.py)."""
+    old = os.environ.get("CORPTUI_ARGON2_FAST")
+    os.environ["CORPTUI_ARGON2_FAST"] = "1"
+    yield
+    if old is None:
+        os.environ.pop("CORPTUI_ARGON2_FAST", None)
+    else:
+        os.environ["CORPTUI_ARGON2_FAST"] = old
+
+
 def _pg_url(schema: str) -> str:
     import psycopg2
 

@@ -103,4 +103,6 @@ from corptui.cli import (  # noqa: E402,F401
     money_commands,
     tui,
     serve_commands,
+    applications_commands,
+    audit_commands,
 )

@@ -53,3 +53,48 @@ def list_cmd(obj, company: str | None, fmt: str) -> None:
     cols = ["phone", "full_name", "role", "blocked", "must_change_password", "locked_until",
             "last_login_at"]
     click.echo(render(rows, fmt, cols))
+
+
+@users_group.command("reset-password")
+@click.argument("phone")
+@company_option()
+@pass_ctx
+def reset_password_cmd(obj, phone: str, company: str | None) -> None:
+    """Give PHONE a new temporary password (printed once; lifts a lockout)."""
+    from corptui.users import reset_password
+
+    session = obj.session(company, "cli users reset-password")
+    temporary = reset_password(session, phone)
+    click.echo(f"temporary password: {temporary}")
+    click.echo("it must be changed at the next login")
+
+
+def _set_blocked(obj, phone: str, company: str | None, blocked: bool) -> None:
+    from corptui.users import set_blocked
+
+    verb = "block" if blocked else "unblock"
+    session = obj.session(company, f"cli users {verb}")
+    result = set_blocked(session, phone, blocked)
+    state = "blocked" if blocked else "unblocked"
+    if result["changed"]:
+        click.echo(f"{result['phone']} {state}")
+    else:
+        click.echo(f"{result['phone']} was {state} already")
+
+
+@users_group.command("block")
+@click.argument("phone")
+@company_option()
+@pass_ctx
+def block_cmd(obj, phone: str, company: str | None) -> None:
+    """Block the login PHONE (it can no longer log in)."""
+    _set_blocked(obj, phone, company, True)
+
+
+@users_group.command("unblock")
+@click.argument("phone")
+@company_option()
+@pass_ctx
+def unblock_cmd(obj, phone: str, company: str | None) -> None:
+    """Unblock the login PHONE."""
+    _set_blocked(obj, phone, company, False)

@@ -1,0 +1,217 @@
+"""Login, lockout, password change and the idle timeout.
+
+- A login is a phone number in any usual form and a password (argon2id, see passwords).
+- Wrong credentials get one message that does not say which part was wrong; an unknown
+  login costs the same hashing work as a known one, so timing does not tell either.
+- After LOCK_AFTER failures in a row the login is locked for ``lock_minutes()``
+  (CORPTUI_LOCK_MINUTES, default 15). The lock lives in the database (User.locked_until),
+  so it holds across restarts and processes.
+- A blocked user learns that the login is blocked only after giving the right password.
+- Every attempt is audited ("user.login" / "user.login_failed"); passwords never are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from corptui import audit, permissions
+from corptui.errors import AuthError, ValidationError
+from corptui.passwords import dummy_verify, hash_password, verify_password
+from corptui.phones import normalize
+from corptui.session import Session
+from corptui.users import validate_new_password
+from storage.db import atomic, is_postgres
+from storage.fields import UTC, utcnow
+from storage.models import User
+
+LOCK_AFTER = 5
+DEFAULT_LOCK_MINUTES = 15
+DEFAULT_IDLE_MINUTES = 15
+WRONG_CREDENTIALS = "wrong phone number or password"
+BLOCKED = "this login is blocked: ask your company's owner to unblock it"
+
+
+class LoginLocked(AuthError):
+    """Too many failures in a row: the login is locked until ``locked_until`` (UTC)."""
+
+    def __init__(self, locked_until: dt.datetime, prefix: str = ""):
+        self.locked_until = locked_until
+        text = (f"too many failed attempts: the login is locked until "
+                f"{local_time_text(locked_until)} ({iso_utc(locked_until)})")
+        super().__init__(f"{prefix}; {text}" if prefix else text)
+
+
+def _env_minutes(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError(f"{name} must be a whole number of minutes, not {raw[:20]!r}",
+                              name) from None
+    if value < 1 or value > 7 * 24 * 60:
+        raise ValidationError(f"{name} must be between 1 and 10080 minutes", name)
+    return value
+
+
+def lock_minutes() -> int:
+    return _env_minutes("CORPTUI_LOCK_MINUTES", DEFAULT_LOCK_MINUTES)
+
+
+def idle_timeout_seconds() -> int:
+    """Seconds of inactivity after which the TUI session ends (CORPTUI_IDLE_MINUTES)."""
+    return _env_minutes("CORPTUI_IDLE_MINUTES", DEFAULT_IDLE_MINUTES) * 60
+
+
+def iso_utc(value: dt.datetime) -> str:
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def local_time_text(value: dt.datetime, tz: dt.tzinfo | None = None) -> str:
+    """'14:35' today, else '2026-05-01 14:35', in the local (or given) zone."""
+    local = value.astimezone(tz) if tz else value.astimezone()
+    now = dt.datetime.now(local.tzinfo)
+    fmt = "%H:%M" if local.date() == now.date() else "%Y-%m-%d %H:%M"
+    return local.strftime(fmt)
+
+
+def _audit_session(user: User | None, login: str) -> Session:
+    if user is None:
+        return Session(company_id=None, role="", user_id=None, actor=login, source="login")
+    return Session(company_id=user.company_id, role=user.role, user_id=user.id,
+                   actor=user.phone, source="login")
+
+
+def _locked(user: User, now: dt.datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def _reload_for_update(user_id: int) -> User:
+    q = User.select().where(User.id == user_id)
+    if is_postgres():
+        q = q.for_update()
+    return q.get()
+
+
+def login(phone: str, password: str, now: dt.datetime | None = None,
+          lock_for_minutes: int | None = None, source: str = "login") -> Session:
+    """Check the credentials and return the user's session, or raise AuthError
+    (LoginLocked while locked) / ValidationError (an empty or malformed field)."""
+    errors = {}
+    if not (phone or "").strip():
+        errors["phone"] = "enter your phone number"
+    if not password:
+        errors["password"] = "enter your password"
+    if errors:
+        first = next(iter(errors))
+        raise ValidationError(errors[first], first, errors)
+    login_digits = normalize(phone, "phone")
+    if len(password) > 200:
+        dummy_verify(password[:200])
+        raise AuthError(WRONG_CREDENTIALS)
+    now = now or utcnow()
+    minutes = lock_for_minutes if lock_for_minutes is not None else lock_minutes()
+
+    user = User.get_or_none(User.phone == login_digits)
+    if user is None:
+        dummy_verify(password)
+        with atomic():
+            audit.record(_audit_session(None, login_digits), "user.login_failed", "user",
+                         "", None, {"reason": "credentials"})
+        raise AuthError(WRONG_CREDENTIALS)
+    if _locked(user, now):
+        # no verification while locked: guessing cannot go on during the lock
+        with atomic():
+            audit.record(_audit_session(user, login_digits), "user.login_failed", "user",
+                         user.id, None, {"reason": "locked"})
+        raise LoginLocked(user.locked_until)
+
+    ok = verify_password(user.password_hash, password)  # slow: outside any transaction
+    error: AuthError | None = None
+    with atomic():  # failures are recorded (committed) before the error is raised
+        user = _reload_for_update(user.id)
+        if not ok:
+            error = _fail(user, now, minutes, login_digits)
+        elif user.blocked:
+            audit.record(_audit_session(user, login_digits), "user.login_failed", "user",
+                         user.id, None, {"reason": "blocked"})
+            error = AuthError(BLOCKED)
+        elif _locked(user, now):  # locked by a concurrent attempt meanwhile
+            error = LoginLocked(user.locked_until)
+        else:
+            before = {"failed_attempts": user.failed_attempts}
+            User.update(failed_attempts=0, locked_until=None, last_login_at=now).where(
+                User.id == user.id).execute()
+            session = Session(company_id=user.company_id, role=user.role, user_id=user.id,
+                              actor=user.phone, source=source,
+                              extra={"must_change_password": bool(user.must_change_password)})
+            audit.record(session, "user.login", "user", user.id, before,
+                         {"failed_attempts": 0,
+                          "must_change_password": user.must_change_password})
+    if error is not None:
+        raise error
+    return session
+
+
+def _fail(user: User, now: dt.datetime, minutes: int, login_digits: str) -> AuthError:
+    """Count one failure (a lock that has run out starts the count again); the error."""
+    lock_expired = user.locked_until is not None and user.locked_until <= now
+    failed = 1 if lock_expired else user.failed_attempts + 1
+    locked_until = None
+    if failed >= LOCK_AFTER:
+        locked_until = now + dt.timedelta(minutes=minutes)
+    User.update(failed_attempts=failed, locked_until=locked_until).where(
+        User.id == user.id).execute()
+    audit.record(_audit_session(user, login_digits), "user.login_failed", "user", user.id,
+                 {"failed_attempts": user.failed_attempts},
+                 {"reason": "credentials", "failed_attempts": failed,
+                  "locked_until": locked_until})
+    if locked_until is not None:
+        return LoginLocked(locked_until, WRONG_CREDENTIALS)
+    return AuthError(WRONG_CREDENTIALS)
+
+
+def change_password(session: Session, current: str, new: str, confirm: str) -> Session:
+    """Change the logged-in user's own password; ValidationError lists every bad field
+    ("current_password", "new_password", "confirm"). Returns the session with
+    must_change_password cleared."""
+    permissions.require(session, "account.password")
+    if session.user_id is None:
+        raise ValidationError("only a logged-in user can change a password", "current_password")
+    user = User.get_or_none((User.id == session.user_id) & (User.company == session.company_id))
+    if user is None:
+        raise AuthError("the session's user no longer exists: log in again")
+    errors: dict[str, str] = {}
+    if not current:
+        errors["current_password"] = "enter the current password"
+    elif not verify_password(user.password_hash, current):
+        errors["current_password"] = "the current password is wrong"
+    if not new:
+        errors["new_password"] = "enter a new password"
+    else:
+        try:
+            validate_new_password(new, user.phone, current if current else None)
+        except ValidationError as exc:
+            errors["new_password"] = exc.message
+    if not confirm:
+        errors["confirm"] = "repeat the new password"
+    elif new and confirm != new:
+        errors["confirm"] = "the confirmation does not match the new password"
+    if errors:
+        first = next(iter(errors))
+        raise ValidationError(errors[first], first, errors)
+    new_hash = hash_password(new)
+    now = utcnow()
+    with atomic():
+        before = {"must_change_password": user.must_change_password,
+                  "password_changed_at": user.password_changed_at}
+        User.update(password_hash=new_hash, must_change_password=False,
+                    password_changed_at=now).where(User.id == user.id).execute()
+        audit.record(session, "user.password_change", "user", user.id, before,
+                     {"must_change_password": False, "password_changed_at": now})
+    extra = dict(session.extra)
+    extra["must_change_password"] = False
+    return Session(session.company_id, session.role, session.user_id, session.actor,
+                   session.source, extra)
+
