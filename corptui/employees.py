@@ -1,0 +1,120 @@
+"""The employee card: who holds a number (full name, position).
+
+Saving checks the card's version (optimistic locking): two admins editing the same card
+never silently overwrite each other; the second gets a ``VersionConflict`` that carries
+both values."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from corptui import audit, permissions
+from corptui.errors import Conflict, NotFound, ValidationError
+from storage.db import atomic
+from storage.fields import utcnow
+from storage.models import Subscriber
+from storage.search import search_key
+
+NAME_MAX = 200
+POSITION_MAX = 200
+
+
+class VersionConflict(Conflict):
+    """Someone saved the card since it was opened. ``theirs`` is what is stored now,
+    ``yours`` what was being saved (dicts with full_name and position)."""
+
+    def __init__(self, message: str, theirs: dict, yours: dict, current_version: int,
+                 expected_version: int):
+        super().__init__(message)
+        self.theirs = theirs
+        self.yours = yours
+        self.current_version = current_version
+        self.expected_version = expected_version
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def clean_full_name(value, field: str = "full_name") -> str:
+    """Strip, collapse runs of spaces; 1..200 characters, no control characters."""
+    text = str(value or "")
+    if _has_control(text.strip()):
+        raise ValidationError("the full name may not contain control characters", field)
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError("the full name is empty", field)
+    if len(text) > NAME_MAX:
+        raise ValidationError(f"the full name is at most {NAME_MAX} characters", field)
+    return text
+
+
+def clean_position(value, field: str = "position") -> str:
+    text = str(value or "")
+    if _has_control(text.strip()):
+        raise ValidationError("the position may not contain control characters", field)
+    text = " ".join(text.split())
+    if len(text) > POSITION_MAX:
+        raise ValidationError(f"the position is at most {POSITION_MAX} characters", field)
+    return text
+
+
+def get_employee(session, subscriber_id: int) -> dict:
+    """The card's editable part with its version (pass it back to update_employee)."""
+    permissions.require(session, "read")
+    sub = _load(session, subscriber_id)
+    return {"id": sub.id, "msisdn": sub.msisdn, "full_name": sub.full_name,
+            "position": sub.position, "version": sub.version}
+
+
+def _load(session, subscriber_id: int) -> Subscriber:
+    sub = (Subscriber.select(Subscriber.id, Subscriber.msisdn, Subscriber.full_name,
+                             Subscriber.position, Subscriber.version)
+           .where((Subscriber.company == session.company_id)
+                  & (Subscriber.id == int(subscriber_id))).first())
+    if sub is None:
+        raise NotFound(f"no number {subscriber_id} in this company")
+    return sub
+
+
+def update_employee(session, subscriber_id: int, full_name, position, expected_version: int) -> dict:
+    """Save name and position if the card is still at ``expected_version``; returns the
+    saved card (with the new version). Raises ValidationError (field full_name or
+    position) or VersionConflict."""
+    permissions.require(session, "numbers.edit")
+    errors = {}
+    try:
+        name = clean_full_name(full_name)
+    except ValidationError as exc:
+        errors["full_name"] = exc.message
+    try:
+        pos = clean_position(position)
+    except ValidationError as exc:
+        errors["position"] = exc.message
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise ValidationError(message, field, errors)
+    with atomic():
+        sub = _load(session, subscriber_id)
+        theirs = {"full_name": sub.full_name, "position": sub.position}
+        yours = {"full_name": name, "position": pos}
+        if sub.version != int(expected_version):
+            raise VersionConflict(
+                f"this card was changed by someone else since you opened it "
+                f"(version {sub.version}, yours {expected_version}): "
+                f"theirs: {sub.full_name!r}, {sub.position!r}; yours: {name!r}, {pos!r}",
+                theirs, yours, sub.version, int(expected_version),
+            )
+        if theirs == yours:
+            return {"id": sub.id, "msisdn": sub.msisdn, **yours, "version": sub.version}
+        updated = (
+            Subscriber.update(full_name=name, position=pos, search_text=search_key(name, pos),
+                              version=Subscriber.version + 1, updated_at=utcnow())
+            .where((Subscriber.id == sub.id) & (Subscriber.version == sub.version)
+                   & (Subscriber.company == session.company_id))
+            .execute()
+        )
+        if updated != 1:  # pragma: no cover - the IMMEDIATE transaction excludes this
+            raise Conflict("this card was changed by someone else; open it again")
+        audit.record(session, "employee.update", "subscriber", sub.msisdn, theirs, yours)
+    return {"id": sub.id, "msisdn": sub.msisdn, **yours, "version": sub.version + 1}

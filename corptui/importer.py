@@ -1,0 +1,502 @@
+"""Employee import: a text file of "phone, full name[, position]" lines.
+
+Real-world files are accepted: UTF-8 with or without BOM, UTF-16 with BOM, Windows-1251
+(or KOI8-R / CP866, told apart by how Cyrillic names are capitalised; charset-normalizer
+for anything else); comma, semicolon or tab separators (sniffed per file); quoted fields;
+blank lines; CRLF; numbers in any usual form; extra spaces; a header line. Binary files
+and files over 50 MB are refused with a clear message.
+
+``preview`` changes nothing and gives a result per line; ``apply`` re-reads the file,
+checks it is the one previewed, and writes every update in one transaction (bulk
+UPDATE through the cursor) with one audit summary plus one entry per changed number,
+all under one operation id. With errors and no ``skip_errors`` nothing is applied."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from corptui import audit, permissions
+from corptui.errors import Conflict, ValidationError
+from corptui.phones import normalize
+from storage import bulk
+from storage.db import atomic
+from storage.fields import utcnow
+from storage.models import Subscriber
+from storage.search import search_key
+
+MAX_BYTES = 50 * 1024 * 1024
+NAME_MAX = 200
+POSITION_MAX = 200
+
+UPDATE = "update"
+UNCHANGED = "unchanged"
+UNKNOWN_NUMBER = "unknown_number"
+INVALID_NUMBER = "invalid_number"
+DUPLICATE = "duplicate"
+OTHER_COMPANY = "other_company"
+INVALID_NAME = "invalid_name"
+STATUSES = (UPDATE, UNCHANGED, UNKNOWN_NUMBER, INVALID_NUMBER, DUPLICATE, OTHER_COMPANY,
+            INVALID_NAME)
+OK_STATUSES = frozenset({UPDATE, UNCHANGED})
+STATUS_LABELS = {
+    UPDATE: "update name",
+    UNCHANGED: "unchanged",
+    UNKNOWN_NUMBER: "unknown number",
+    INVALID_NUMBER: "invalid number",
+    DUPLICATE: "duplicate in file",
+    OTHER_COMPANY: "number of another company",
+    INVALID_NAME: "invalid name",
+}
+
+Progress = Callable[[int, int], None] | None
+
+
+@dataclass(slots=True)
+class ImportLine:
+    line: int  # 1-based line number in the file
+    text: str  # the line as read (for the report)
+    status: str
+    message: str = ""
+    msisdn: str = ""
+    full_name: str = ""
+    position: str | None = None  # None: the file has no position for this line
+    subscriber_id: int | None = None
+    old_full_name: str = ""
+    old_position: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in OK_STATUSES
+
+
+@dataclass
+class ImportPreview:
+    file_name: str
+    path: str | None
+    digest: str
+    encoding: str
+    delimiter: str
+    lines: list[ImportLine]
+    totals: dict[str, int] = field(default_factory=dict)
+    header_skipped: bool = False
+    data: bytes | None = None  # kept only when the input was bytes (no file to re-read)
+
+    @property
+    def total(self) -> int:
+        return len(self.lines)
+
+    @property
+    def updated(self) -> int:
+        return self.totals.get(UPDATE, 0)
+
+    @property
+    def unchanged(self) -> int:
+        return self.totals.get(UNCHANGED, 0)
+
+    @property
+    def errors(self) -> list[ImportLine]:
+        return [ln for ln in self.lines if not ln.ok]
+
+    @property
+    def error_count(self) -> int:
+        return self.total - self.updated - self.unchanged
+
+    def report(self) -> dict:
+        """The CLI's JSON report."""
+        return {
+            "total": self.total,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [{"line": ln.line, "text": ln.text, "error": ln.message}
+                       for ln in self.errors],
+        }
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    total: int
+    updated: int
+    unchanged: int
+    errors: list[ImportLine]
+    skipped: int
+    operation: str
+    applied: bool = True
+
+    def report(self) -> dict:
+        return {
+            "total": self.total,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [{"line": ln.line, "text": ln.text, "error": ln.message}
+                       for ln in self.errors],
+        }
+
+
+# -- reading and decoding ---------------------------------------------------------------
+
+def _size_error(size: int, name: str) -> ValidationError:
+    return ValidationError(
+        f"{name} is too big ({size / 1024 / 1024:.1f} MB): the limit is 50 MB", "file"
+    )
+
+
+def read_source(source) -> tuple[bytes, str, str | None]:
+    """(data, display name, path or None) of a path or of bytes."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        if len(data) > MAX_BYTES:
+            raise _size_error(len(data), "the file")
+        return data, "<data>", None
+    path = os.fspath(source)
+    name = os.path.basename(path) or path
+    try:
+        size = os.path.getsize(path)
+        if os.path.isdir(path):
+            raise ValidationError(f"{path} is a folder, not a file", "file")
+        if size > MAX_BYTES:
+            raise _size_error(size, name)
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ValidationError(f"no such file: {path} (was it moved or deleted?)", "file") from None
+    except PermissionError:
+        raise ValidationError(f"cannot read {path}: permission denied", "file") from None
+    except IsADirectoryError:
+        raise ValidationError(f"{path} is a folder, not a file", "file") from None
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}", "file") from None
+    if len(data) > MAX_BYTES:
+        raise _size_error(len(data), name)
+    return data, name, path
+
+
+_CYR_WORD = re.compile(r"[А-ЯЁа-яё]+")
+_GOOD_WORD = re.compile(r"[А-ЯЁ]?[а-яё]+")
+_BINARY_CONTROLS = set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+                                       26, 27, 28, 29, 30, 31, 127}
+
+
+def _cyrillic_score(text: str) -> int:
+    """How many Cyrillic words look like words (capitalised or lower case): text decoded
+    with the right single-byte code page scores high, a wrong one scores low."""
+    good = bad = 0
+    for word in _CYR_WORD.findall(text):
+        if _GOOD_WORD.fullmatch(word) or word.isupper():
+            good += 1
+        else:
+            bad += 1
+    return good - bad
+
+
+def _refuse_binary(name: str) -> ValidationError:
+    return ValidationError(
+        f"{name} is not a text file (binary data): save it as CSV or plain text", "file"
+    )
+
+
+def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
+    """(text, encoding name) or ValidationError for binary data."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            raise _refuse_binary(name) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise _refuse_binary(name) from None
+    if b"\x00" in data:
+        raise _refuse_binary(name)
+    sample = data[:65536]
+    controls = sum(1 for b in sample if b in _BINARY_CONTROLS)
+    if controls > max(8, len(sample) // 100):
+        raise _refuse_binary(name)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Single-byte Cyrillic: pick the code page under which the names read as words.
+    best = None
+    for enc in ("cp1251", "koi8_r", "cp866"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        score = _cyrillic_score(text[:200000])
+        if best is None or score > best[0]:
+            best = (score, enc, text)
+    if best is not None and best[0] > 0:
+        return best[2], best[1]
+    from charset_normalizer import from_bytes
+
+    guess = from_bytes(data[:1_000_000]).best()
+    if guess is None or not guess.encoding:
+        raise ValidationError(
+            f"cannot tell the encoding of {name}: save it as UTF-8 or Windows-1251", "file"
+        )
+    try:
+        return data.decode(guess.encoding), guess.encoding
+    except (UnicodeDecodeError, LookupError):
+        raise ValidationError(
+            f"cannot tell the encoding of {name}: save it as UTF-8 or Windows-1251", "file"
+        ) from None
+
+
+# -- parsing ----------------------------------------------------------------------------
+
+DELIMITERS = ("\t", ";", ",")
+_DIGITS = re.compile(r"\d")
+
+
+def _looks_like_phone(text: str) -> bool:
+    return len(_DIGITS.findall(text)) >= 10
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator under which most of the first lines split into a phone and a name."""
+    sample_lines = [ln for ln in text[:65536].splitlines() if ln.strip()][:200]
+    if not sample_lines:
+        return ","
+    sample = "\n".join(sample_lines)
+    best, best_score = ",", -1
+    for delim in DELIMITERS:
+        score = 0
+        for row in csv.reader(io.StringIO(sample), delimiter=delim, skipinitialspace=True):
+            fields = [f for f in row]
+            while fields and not fields[-1].strip():
+                fields.pop()
+            if 2 <= len(fields) <= 3 and _looks_like_phone(fields[0]):
+                score += 2
+            elif 2 <= len(fields) <= 3:
+                score += 1
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text)
+
+
+def _check_name(name: str, position: str | None) -> str:
+    if not name:
+        return "the full name is empty"
+    if len(name) > NAME_MAX:
+        return f"the full name is longer than {NAME_MAX} characters"
+    if _has_control(name):
+        return "the full name contains control characters"
+    if position is not None:
+        if len(position) > POSITION_MAX:
+            return f"the position is longer than {POSITION_MAX} characters"
+        if _has_control(position):
+            return "the position contains control characters"
+    return ""
+
+
+_HEADER_WORDS = ("phone", "msisdn", "number", "телефон", "номер", "абонент", "тел")
+
+
+def _is_header(fields: list[str]) -> bool:
+    first = fields[0].strip().casefold() if fields else ""
+    return bool(first) and not _DIGITS.search(first) and any(w in first for w in _HEADER_WORDS)
+
+
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
+def parse(text: str, delimiter: str):
+    """Yield (line number, raw text, fields) for each non-blank record; a header record
+    ("phone; full name; position") is yielded with fields None."""
+    lines = _LINE_BREAKS.split(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    first = True
+    start = 1
+    for row in reader:
+        end = reader.line_num
+        if any(f.strip() for f in row):
+            raw = "\n".join(lines[start - 1:end])
+            if first and _is_header(row):
+                yield start, raw, None
+            else:
+                yield start, raw, row
+            first = False
+        start = end + 1
+
+
+# -- preview ----------------------------------------------------------------------------
+
+def _lookup(msisdns: list[str]) -> dict[str, tuple]:
+    """msisdn -> (id, company_id, full_name, position) for the numbers in the file."""
+    out = {}
+    step = 20000
+    for i in range(0, len(msisdns), step):
+        chunk = msisdns[i:i + step]
+        q = (Subscriber.select(Subscriber.msisdn, Subscriber.id, Subscriber.company,
+                               Subscriber.full_name, Subscriber.position)
+             .where(bulk.in_values(Subscriber.msisdn, chunk)))
+        for m, sid, comp, name, pos in q.tuples().iterator():
+            out[m] = (sid, comp, name, pos)
+    return out
+
+
+def _build(session, data: bytes, name: str, path: str | None, progress: Progress = None) -> ImportPreview:
+    text, encoding = decode(data, name)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    delimiter = sniff_delimiter(text)
+    lines: list[ImportLine] = []
+    header = False
+    pending: list[ImportLine] = []
+    first_seen: dict[str, int] = {}
+    for lineno, raw, row in parse(text, delimiter):
+        if row is None:
+            header = True
+            continue
+        raw = raw if len(raw) <= 500 else raw[:499] + "…"
+        fields = [f.strip() for f in row]
+        while fields and not fields[-1]:
+            fields.pop()
+        item = ImportLine(lineno, raw, UPDATE)
+        lines.append(item)
+        if len(fields) > 3:
+            item.status, item.message = INVALID_NAME, (
+                f"too many columns ({len(fields)}): expected phone, full name[, position]")
+            continue
+        try:
+            msisdn = normalize(fields[0])
+        except ValidationError as exc:
+            item.status, item.message = INVALID_NUMBER, exc.message
+            continue
+        item.msisdn = msisdn
+        full_name = _clean(fields[1]) if len(fields) > 1 else ""
+        # a third column sets the position; without one (or empty) it is kept
+        position = _clean(fields[2]) if len(fields) > 2 else None
+        problem = _check_name(full_name, position)
+        if problem:
+            item.status, item.message = INVALID_NAME, problem
+            continue
+        item.full_name, item.position = full_name, position
+        earlier = first_seen.get(msisdn)
+        if earlier is not None:
+            item.status, item.message = DUPLICATE, f"the number is also on line {earlier}"
+            continue
+        first_seen[msisdn] = lineno
+        pending.append(item)
+    found = _lookup([it.msisdn for it in pending])
+    company = session.company_id
+    for item in pending:
+        hit = found.get(item.msisdn)
+        if hit is None:
+            item.status, item.message = UNKNOWN_NUMBER, "no such number in this company"
+            continue
+        sid, comp, old_name, old_pos = hit
+        if comp != company:
+            item.status, item.message = OTHER_COMPANY, "the number belongs to another company"
+            continue
+        item.subscriber_id, item.old_full_name, item.old_position = sid, old_name, old_pos
+        new_pos = old_pos if item.position is None else item.position
+        if item.full_name == old_name and new_pos == old_pos:
+            item.status, item.message = UNCHANGED, ""
+        else:
+            parts = []
+            if item.full_name != old_name:
+                parts.append(f"name: {old_name or '(none)'} -> {item.full_name}")
+            if new_pos != old_pos:
+                parts.append(f"position: {old_pos or '(none)'} -> {new_pos or '(none)'}")
+            item.message = "; ".join(parts)
+    totals = Counter(it.status for it in lines)
+    if progress:
+        progress(len(lines), len(lines))
+    return ImportPreview(
+        file_name=name, path=path, digest=hashlib.sha256(data).hexdigest(), encoding=encoding,
+        delimiter=delimiter, lines=lines, totals={s: totals.get(s, 0) for s in STATUSES},
+        header_skipped=header, data=data if path is None else None,
+    )
+
+
+def preview(session, source, progress: Progress = None) -> ImportPreview:
+    """Read and check the file (a path or bytes) against the company's numbers; changes
+    nothing."""
+    permissions.require(session, "import.employees")
+    data, name, path = read_source(source)
+    return _build(session, data, name, path, progress)
+
+
+# -- apply ------------------------------------------------------------------------------
+
+CHUNK = 5000
+
+
+def apply(session, source, skip_errors: bool = False, progress: Progress = None) -> ImportResult:
+    """Apply the import of ``source`` (an ImportPreview, a path or bytes) in one
+    transaction. The file is read again: a file that vanished, or changed since the
+    preview, changes nothing. With errors and no ``skip_errors`` -> ValidationError."""
+    permissions.require(session, "import.employees")
+    expected_digest = None
+    if isinstance(source, ImportPreview):
+        expected_digest = source.digest
+        if source.path is not None:
+            data, name, path = read_source(source.path)
+        else:
+            data, name, path = source.data or b"", source.file_name, None
+    else:
+        data, name, path = read_source(source)
+    if expected_digest is not None and hashlib.sha256(data).hexdigest() != expected_digest:
+        raise Conflict(f"{name} changed since the preview: preview it again")
+    with atomic():
+        prev = _build(session, data, name, path)
+        errors = prev.errors
+        if errors and not skip_errors:
+            first = errors[0]
+            raise ValidationError(
+                f"{len(errors)} line(s) of {name} have errors (line {first.line}: "
+                f"{first.message}); nothing was imported. Fix them or skip them",
+                "file",
+            )
+        todo = [it for it in prev.lines if it.status == UPDATE]
+        total = len(todo)
+        now = utcnow()
+        operation = audit.new_operation()
+        done = 0
+        if progress:
+            progress(0, total)
+        for i in range(0, total, CHUNK):
+            chunk = todo[i:i + CHUNK]
+            rows = []
+            entries = []
+            for it in chunk:
+                pos = it.old_position if it.position is None else it.position
+                rows.append((it.subscriber_id, it.full_name, pos, search_key(it.full_name, pos)))
+                entries.append((
+                    session.company_id, session.user_id, session.actor, session.source, now,
+                    "employee.import", "subscriber", it.msisdn,
+                    {"full_name": it.old_full_name, "position": it.old_position},
+                    {"full_name": it.full_name, "position": pos}, operation,
+                ))
+            bulk.update_employees(session.company_id, rows, now)
+            bulk.insert_audit(entries)
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+        audit.record(
+            session, "import.employees", "import", name[:40], None,
+            {"file": name, "encoding": prev.encoding, "total": prev.total,
+             "updated": prev.updated, "unchanged": prev.unchanged,
+             "skipped_errors": len(errors)},
+            operation=operation,
+        )
+    return ImportResult(name, prev.total, prev.updated, prev.unchanged, errors, len(errors),
+                        operation)
