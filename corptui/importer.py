@@ -275,8 +275,10 @@ def sniff_delimiter(text: str) -> str:
             while fields and not fields[-1].strip():
                 fields.pop()
             if 2 <= len(fields) <= 3 and _looks_like_phone(fields[0]):
-                score += 2
+                score += 4
             elif 2 <= len(fields) <= 3:
+                score += 2
+            elif len(fields) > 3:
                 score += 1
         if score > best_score:
             best, best_score = delim, score

@@ -14,6 +14,7 @@ import peewee as pw
 
 from corptui import audit, permissions
 from corptui.errors import Conflict, NotFound, ValidationError
+from corptui.phones import format_msisdn, normalize
 from storage.bulk import in_values
 from storage.db import atomic
 from storage.models import Subscriber, SubscriberTag, Tag
@@ -166,6 +167,24 @@ def delete_tag(session, tag_id) -> int:
         audit.record(session, "tags.delete", "tag", tag.id,
                      {"name": tag.name, "color": tag.color, "numbers": used}, None)
     return used
+
+
+def ids_for_numbers(session, numbers) -> dict[str, int]:
+    """msisdn -> id for numbers in any usual form; any number that is not the
+    company's raises NotFound naming (up to five of) them."""
+    permissions.require(session, "read")
+    wanted = {normalize(x, "msisdn") for x in numbers}
+    found = dict(
+        Subscriber.select(Subscriber.msisdn, Subscriber.id)
+        .where((Subscriber.company == session.company_id)
+               & in_values(Subscriber.msisdn, wanted)).tuples().iterator()
+    )
+    missing = sorted(wanted - set(found))
+    if missing:
+        shown = ", ".join(format_msisdn(m) for m in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise NotFound(f"not numbers of this company: {shown}{more}; nothing changed")
+    return found
 
 
 # -- assigning --------------------------------------------------------------------------

@@ -105,4 +105,6 @@ from corptui.cli import (  # noqa: E402,F401
     serve_commands,
     applications_commands,
     audit_commands,
+    tags_commands,
+    import_commands,
 )

@@ -1,0 +1,75 @@
+"""`corptui import employees FILE`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from corptui.cli import company_option, main, pass_ctx
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import data from files."""
+
+
+@import_group.command("employees")
+@click.argument("file", type=click.Path(dir_okay=False))
+@company_option()
+@click.option("--dry-run", is_flag=True, help="Check the file; change nothing.")
+@click.option("--skip-errors", is_flag=True, help="Apply the good lines, skip the bad ones.")
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
+              show_default=True, help="Report format.")
+@pass_ctx
+def employees_cmd(obj, file, company, dry_run, skip_errors, fmt) -> int:
+    """Set employees' full names (and positions) from a text file of lines
+    "phone, full name[, position]" (comma, semicolon or tab; UTF-8 or Windows-1251).
+
+    With errors and no --skip-errors nothing is applied and the exit code is 1."""
+    from corptui import importer
+    from corptui.errors import ValidationError
+
+    session = obj.session(company, f"cli import employees {file}"[:200])
+    prev = importer.preview(session, file)
+    errors = prev.errors
+    applied = False
+    report = prev.report()
+    if not dry_run and (skip_errors or not errors):
+        try:
+            result = importer.apply(session, prev, skip_errors=skip_errors)
+        except ValidationError:
+            raise
+        report = result.report()
+        applied = True
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _table(report, prev, applied, dry_run)
+    return 1 if errors and not skip_errors else 0
+
+
+def _table(report, prev, applied, dry_run) -> None:
+    from corptui.output import render
+
+    if report["errors"]:
+        rows = [{"line": e["line"], "text": _plain(e["text"]), "error": e["error"]}
+                for e in report["errors"]]
+        click.echo(render(rows, "table", ["line", "text", "error"]))
+        click.echo("")
+    if applied:
+        state = "applied"
+    elif dry_run:
+        state = "dry run: nothing changed"
+    else:
+        state = "nothing applied (fix the errors or use --skip-errors)"
+    click.echo(
+        f"{prev.file_name} ({prev.encoding}): {report['total']} lines, "
+        f"{report['updated']} to update, {report['unchanged']} unchanged, "
+        f"{len(report['errors'])} errors; {state}"
+    )
+
+
+def _plain(text: str) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in text.replace("\n", " "))
+    return text if len(text) <= 60 else text[:59] + "…"
