@@ -1,0 +1,141 @@
+"""The permission matrix is enforced in the use-case layer: for every use case that
+changes something (or exports), each role either may (the call goes through) or gets
+PermissionDenied with nothing changed and no file written. A source scan makes sure that
+a new gated use case cannot appear without a case here."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from access_data import PASSWORD, build, session_of
+from corptui import auth, employees, importer, permissions, tags, users
+from corptui.errors import PermissionDenied
+from storage.models import AuditEntry, Subscriber, SubscriberTag, Tag, User
+
+ROLES = ("owner", "admin", "accountant", "viewer")
+READ_ACTIONS = {"read", "audit.read"}
+
+
+def _export(module_name, filter_name):
+    def run(d, s, tmp):
+        import importlib
+
+        module = importlib.import_module(f"corptui.{module_name}")
+        return module.export(s, getattr(module, filter_name)(), "csv", str(tmp / "out.csv"))
+    return run
+
+
+# (use case, action, call(data, session, tmp_path))
+CASES = [
+    ("users.add_user", "users.manage", lambda d, s, t: users.add_user(s, "79267770000", "viewer")),
+    ("users.reset_password", "users.manage", lambda d, s, t: users.reset_password(s, "79260000004")),
+    ("users.set_blocked", "users.manage",
+     lambda d, s, t: users.set_blocked(s, d["users"]["viewer"].id, True)),
+    ("users.change_role", "users.manage",
+     lambda d, s, t: users.change_role(s, "79260000004", "accountant")),
+    ("tags.create_tag", "tags.manage", lambda d, s, t: tags.create_tag(s, "Питер")),
+    ("tags.rename_tag", "tags.manage", lambda d, s, t: tags.rename_tag(s, d["tag"].id, "Питер")),
+    ("tags.recolor_tag", "tags.manage",
+     lambda d, s, t: tags.recolor_tag(s, d["tag"].id, tags.PALETTE[0])),
+    ("tags.delete_tag", "tags.manage", lambda d, s, t: tags.delete_tag(s, d["tag"].id)),
+    ("tags.preview_assign", "tags.assign",
+     lambda d, s, t: tags.preview_assign(s, [x.id for x in d["subs"]], add=["Москва"])),
+    ("tags.assign", "tags.assign",
+     lambda d, s, t: tags.assign(s, [x.id for x in d["subs"]], add=["Москва"])),
+    ("tags.set_number_tags", "tags.assign",
+     lambda d, s, t: tags.set_number_tags(s, d["subs"][1].id, ["Москва"])),
+    ("employees.update_employee", "numbers.edit",
+     lambda d, s, t: employees.update_employee(s, d["subs"][2].id, "Петров Пётр", "Курьер",
+                                               Subscriber.get_by_id(d["subs"][2].id).version)),
+    ("importer.preview", "import.employees",
+     lambda d, s, t: importer.preview(s, "79990000000,Сидоров Сидор,Водитель\n".encode())),
+    ("importer.apply", "import.employees",
+     lambda d, s, t: importer.apply(s, "79990000000,Сидоров Сидор,Водитель\n".encode())),
+    ("payments.export", "payments.export", _export("payments", "PaymentFilter")),
+    ("charges.export", "payments.export", _export("charges", "ChargeFilter")),
+    ("calls.export", "payments.export", _export("calls", "CallFilter")),
+    ("auth.change_password", "account.password",
+     lambda d, s, t: auth.change_password(s, PASSWORD, "Another-pass-77", "Another-pass-77")),
+]
+MUTATIONS = {"users.add_user", "users.reset_password", "users.set_blocked", "users.change_role",
+             "tags.create_tag", "tags.rename_tag", "tags.recolor_tag", "tags.delete_tag",
+             "tags.assign", "tags.set_number_tags", "employees.update_employee",
+             "importer.apply", "auth.change_password"}
+
+
+def _state() -> str:
+    """A fingerprint of everything these use cases could change."""
+    parts = [
+        list(User.select(User.id, User.phone, User.role, User.blocked, User.password_hash,
+                         User.must_change_password, User.failed_attempts)
+             .order_by(User.id).tuples()),
+        list(Tag.select(Tag.id, Tag.name, Tag.color).order_by(Tag.id).tuples()),
+        sorted(SubscriberTag.select(SubscriberTag.subscriber, SubscriberTag.tag).tuples()),
+        list(Subscriber.select(Subscriber.id, Subscriber.full_name, Subscriber.position,
+                               Subscriber.version).order_by(Subscriber.id).tuples()),
+        AuditEntry.select().count(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, action, call", CASES, ids=[c[0] for c in CASES])
+def test_role_may_or_is_refused_with_nothing_changed(db, tmp_path, name, action, call, role):
+    tmp_path = tmp_path / "exports"
+    tmp_path.mkdir()
+    d = build()
+    session = session_of(d["users"][role])
+    before = _state()
+    audit_before = AuditEntry.select().count()
+    if permissions.allowed(role, action):
+        call(d, session, tmp_path)
+        if name in MUTATIONS:
+            assert AuditEntry.select().count() > audit_before, f"{name} wrote no audit entry"
+    else:
+        with pytest.raises(PermissionDenied):
+            call(d, session, tmp_path)
+        assert _state() == before
+        assert list(tmp_path.iterdir()) == [], "a refused export left a file"
+
+
+def test_viewer_changes_nothing_anywhere():
+    """The matrix itself: a viewer may only read; an owner may do everything."""
+    for action, roles in permissions.MATRIX.items():
+        if action not in READ_ACTIONS | {"account.password"}:
+            assert "viewer" not in roles, action
+        assert "owner" in roles, action
+    rows = permissions.matrix_rows()
+    assert len(rows) == len(permissions.MATRIX)
+    assert ("users.manage", "yes", "-", "-", "-") in rows
+
+
+def _gated_use_cases() -> dict[str, str]:
+    """module.function -> action of every public use case that requires a non-read
+    action (found by reading the source of corptui/*.py)."""
+    out = {}
+    root = Path(permissions.__file__).resolve().parent
+    for path in sorted(root.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            for call in ast.walk(node):
+                if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                        and call.func.attr == "require" and len(call.args) == 2
+                        and isinstance(call.args[1], ast.Constant)
+                        and call.args[1].value not in READ_ACTIONS):
+                    out[f"{path.stem}.{node.name}"] = call.args[1].value
+    return out
+
+
+def test_every_gated_use_case_has_a_case_here():
+    covered = {name: action for name, action, _ in CASES}
+    gated = _gated_use_cases()
+    missing = sorted(set(gated) - set(covered))
+    assert not missing, f"add these use cases to CASES in {__file__}: {missing}"
+    for name, action in gated.items():
+        assert covered[name] == action, f"{name} requires {action}, the case says {covered[name]}"
