@@ -1,0 +1,178 @@
+"""`corptui tags ...` and `corptui import employees` through click, on both engines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from numbers_core_data import build
+
+from corptui.cli import main
+from corptui.database import close_database, open_database
+from storage.models import AuditEntry, Subscriber, SubscriberTag, Tag
+
+DATA = Path(__file__).parent / "data" / "import"
+CO = ("--company", "ООО «Ромашка»")
+
+
+def run(*args, input=None):
+    close_database()
+    result = CliRunner().invoke(main, list(args), input=input)
+    close_database()
+    return result
+
+
+@pytest.fixture
+def data(db):
+    out = build()
+    out["ids"] = {s.msisdn: s.id for s in out["subs"]}
+    close_database()
+    yield out
+    open_database(db)
+
+
+def tagged(db_url, name) -> set[str]:
+    open_database(db_url)
+    try:
+        return {r[0] for r in Subscriber.select(Subscriber.msisdn).join(SubscriberTag)
+                .join(Tag).where(Tag.name == name).tuples()}
+    finally:
+        close_database()
+
+
+def names(db_url) -> dict[str, str]:
+    open_database(db_url)
+    try:
+        return dict(Subscriber.select(Subscriber.msisdn, Subscriber.full_name).tuples())
+    finally:
+        close_database()
+
+
+def test_tags_list_formats(data):
+    res = run("tags", "list", *CO, "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout) == [
+        {"name": "Drivers", "color": "red", "numbers": 1},
+        {"name": "Продажи", "color": "green", "numbers": 2},
+    ]
+    res = run("tags", "list", *CO, "--format", "csv")
+    assert list(csv.reader(io.StringIO(res.stdout))) == [
+        ["name", "color", "numbers"], ["Drivers", "red", "1"], ["Продажи", "green", "2"]]
+    res = run("tags", "list", *CO)
+    assert "Продажи" in res.stdout and "Чужой тег" not in res.stdout
+
+
+def test_tags_create_and_duplicate(data):
+    res = run("tags", "create", "  Склад ", "--color", "cyan", *CO)
+    assert res.exit_code == 0, res.stderr
+    assert "Склад" in res.stdout
+    res = run("tags", "create", "склад", *CO)
+    assert res.exit_code == 1
+    assert "a tag named Склад exists" in res.stderr
+    res = run("tags", "list", *CO, "--format", "json")
+    assert {"name": "Склад", "color": "cyan", "numbers": 0} in json.loads(res.stdout)
+
+
+def test_tags_assign_from_args_file_and_stdin(data, db, tmp_path):
+    res = run("tags", "assign", "Drivers", "+7 926 123-45-67", "8 (903) 111-22-33", *CO)
+    assert res.exit_code == 0, res.stderr
+    assert "added to 2 of 2" in res.stdout
+    assert tagged(db, "Drivers") == {"79261234567", "79261234568", "79031112233"}
+
+    listing = tmp_path / "numbers.txt"
+    listing.write_text("+7 999 000-00-00\n\n89161110000\n79261234567\n", encoding="utf-8")
+    res = run("tags", "assign", "drivers", "--file", str(listing), *CO)
+    assert res.exit_code == 0, res.stderr
+    assert "added to 2 of 3" in res.stdout and "1 already had it" in res.stdout
+
+    res = run("tags", "assign", "Drivers", "--remove", "-", *CO,
+              input="79261234567\n79261234568\n")
+    assert res.exit_code == 0, res.stderr
+    assert "removed from 2 of 2" in res.stdout
+    assert tagged(db, "Drivers") == {"79031112233", "79990000000", "79161110000"}
+
+
+def test_tags_assign_errors_change_nothing(data, db):
+    before = tagged(db, "Продажи")
+    res = run("tags", "assign", "Продажи", "79031112233", "79160000001", *CO)
+    assert res.exit_code == 1
+    assert "+7 916 000-00-01" in res.stderr and "nothing changed" in res.stderr
+    res = run("tags", "assign", "No such", "79031112233", *CO)
+    assert res.exit_code == 1
+    assert "no tag No such" in res.stderr
+    res = run("tags", "assign", "Продажи", "not-a-number", *CO)
+    assert res.exit_code == 1
+    res = run("tags", "assign", "Продажи", *CO)
+    assert res.exit_code == 1
+    assert tagged(db, "Продажи") == before
+
+
+def test_tags_delete_in_use_needs_yes(data, db):
+    res = run("tags", "delete", "Продажи", *CO)
+    assert res.exit_code == 1
+    assert "on 2 number(s)" in res.stderr
+    res = run("tags", "delete", "Продажи", "--yes", *CO)
+    assert res.exit_code == 0, res.stderr
+    assert "it was on 2" in res.stdout
+    assert tagged(db, "Продажи") == set()
+
+
+def test_import_json_report_and_apply(data, db):
+    res = run("import", "employees", str(DATA / "cp1251.csv"), *CO, "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout) == {"total": 3, "updated": 2, "unchanged": 1, "errors": []}
+    assert names(db)["79031112233"] == "Ёлкин Пётр Ильич"
+    open_database(db)
+    try:
+        assert AuditEntry.select().where(AuditEntry.action == "employee.import").count() == 2
+        summary = AuditEntry.get(AuditEntry.action == "import.employees")
+        assert summary.source.startswith("cli import employees")
+    finally:
+        close_database()
+
+
+def test_import_with_errors_applies_nothing_and_exits_1(data, db):
+    before = names(db)
+    res = run("import", "employees", str(DATA / "errors.csv"), *CO, "--format", "json")
+    assert res.exit_code == 1
+    report = json.loads(res.stdout)
+    assert list(report) == ["total", "updated", "unchanged", "errors"]
+    assert (report["total"], report["updated"], report["unchanged"]) == (7, 1, 1)
+    assert [set(e) for e in report["errors"]] == [{"line", "text", "error"}] * 5
+    assert [e["line"] for e in report["errors"]] == [2, 3, 4, 5, 6]
+    assert names(db) == before
+
+    res = run("import", "employees", str(DATA / "errors.csv"), *CO)
+    assert res.exit_code == 1
+    assert "nothing applied" in res.stdout and "Плохой Номер" in res.stdout
+
+    res = run("import", "employees", str(DATA / "errors.csv"), *CO, "--skip-errors",
+              "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout)["updated"] == 1
+    open_database(db)
+    try:
+        assert Subscriber.get(Subscriber.msisdn == "79261234567").position == "Ведущий инженер"
+    finally:
+        close_database()
+
+
+def test_import_dry_run_changes_nothing(data, db):
+    before = names(db)
+    res = run("import", "employees", str(DATA / "mixed_formats.csv"), *CO, "--dry-run")
+    assert res.exit_code == 0, res.stderr
+    assert "2 to update" in res.stdout and "dry run" in res.stdout
+    assert names(db) == before
+
+
+def test_import_refuses_binary_and_missing_files(data, tmp_path):
+    res = run("import", "employees", str(DATA / "binary.bin"), *CO)
+    assert res.exit_code == 1
+    assert "not a text file" in res.stderr
+    res = run("import", "employees", str(tmp_path / "gone.csv"), *CO)
+    assert res.exit_code == 1
+    assert "no such file" in res.stderr
