@@ -14,6 +14,7 @@ import peewee as pw
 from corptui import permissions
 from corptui.errors import NotFound
 from corptui.phones import search_digits
+from storage.db import database
 from storage.models import PersonalAccount, Subscriber, SubscriberTag, Tag, Tariff
 from storage.search import fold
 
@@ -111,23 +112,35 @@ def count_all(session) -> int:
 
 
 def tags_by_subscriber(company_id: int, ids) -> dict[int, list[str]]:
-    """Tag names (sorted) of the given subscriber ids; ids=None means all of the company."""
-    q = (
-        SubscriberTag.select(SubscriberTag.subscriber, Tag.name)
-        .join(Tag)
-        .where(Tag.company == company_id)
-        .order_by(SubscriberTag.subscriber, Tag.name)
+    """Tag names (sorted) of the given subscriber ids; ids=None means all of the company.
+
+    Reads (subscriber, tag) pairs from the covering index as raw tuples and maps the few
+    tag ids to names in Python: 200k pairs in ~0.1 s."""
+    names = dict(
+        database.execute(Tag.select(Tag.id, Tag.name).where(Tag.company == company_id)).fetchall()
     )
     out: dict[int, list[str]] = {}
-    if ids is None:
-        rows = q.tuples().iterator()
-        for sid, name in rows:
-            out.setdefault(sid, []).append(name)
+    if not names:
         return out
-    ids = list(ids)
-    for i in range(0, len(ids), 900):
-        for sid, name in q.where(SubscriberTag.subscriber.in_(ids[i : i + 900])).tuples():
-            out.setdefault(sid, []).append(name)
+    base = SubscriberTag.select(SubscriberTag.subscriber, SubscriberTag.tag).where(
+        SubscriberTag.tag.in_(list(names))
+    )
+    if ids is None:
+        chunks = [base]
+    else:
+        ids = list(ids)
+        chunks = [base.where(SubscriberTag.subscriber.in_(ids[i : i + 900]))
+                  for i in range(0, len(ids), 900)]
+    for q in chunks:
+        for sid, tid in database.execute(q).fetchall():
+            lst = out.get(sid)
+            if lst is None:
+                out[sid] = [names[tid]]
+            else:
+                lst.append(names[tid])
+    for lst in out.values():
+        if len(lst) > 1:
+            lst.sort()
     return out
 
 
@@ -176,7 +189,9 @@ def list_numbers(session, flt: NumberFilter | None = None, limit: int | None = N
     q = q.order_by(col.desc() if flt.descending else col, Subscriber.msisdn)
     if limit is not None:
         q = q.limit(limit)
-    rows = [dict(zip(ROW_FIELDS, r, strict=True)) for r in q.tuples().iterator()]
+    # raw tuples: every column is text or an integer id, so peewee's per-value
+    # conversion (1 s at 100k rows) buys nothing here
+    rows = [dict(zip(ROW_FIELDS, r, strict=True)) for r in database.execute(q).fetchall()]
     if limit is not None and limit < 5000:
         tags = tags_by_subscriber(session.company_id, [r["id"] for r in rows])
     else:

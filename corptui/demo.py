@@ -1,0 +1,565 @@
+"""Deterministic Russian demo data: `corptui db seed` and `corptui demo`.
+
+A main company holds the N numbers; a second small company (40 numbers) shows that one
+company never sees another's data. Same seed, same data: every value comes from one
+``random.Random(seed)`` and the dates are anchored to a fixed month (``ANCHOR``), not to
+today, so two runs, on SQLite or PostgreSQL, on any day, produce the same rows.
+
+Rows are generated as plain tuples and written with ``executemany`` (SQLite) or
+``execute_values`` (PostgreSQL) in one transaction: the ORM would cost 10x here (FACTS.md),
+and the seed must write 100k numbers and 1M call records in well under a minute."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+from corptui.errors import Conflict
+from storage import schema
+from storage.db import database, is_postgres
+from storage.fields import db_time
+from storage.models import ALL_MODELS, Company
+from storage.search import search_key
+
+ANCHOR = dt.date(2026, 10, 1)  # the last seeded month; data covers the months up to it
+SECOND_COMPANY_NUMBERS = 40
+BATCH = 20_000
+
+MAIN_COMPANY = {
+    "name": "ООО «Северный ветер»", "inn": "7701234560", "kpp": "770101001",
+    "ogrn": "1027700132195", "legal_address": "125009, г. Москва, ул. Тверская, д. 7, офис 12",
+    "contact_email": "office@severveter.example", "contact_phone": "74951234567",
+}
+SECOND_COMPANY = {
+    "name": "ИП Соколова Анна Викторовна", "inn": "500100732259", "kpp": "",
+    "ogrn": "304500116000157", "legal_address": "141400, Московская обл., г. Химки, ул. Ленина, д. 3",
+    "contact_email": "sokolova@example.ru", "contact_phone": "79031234500",
+}
+
+# phone (as typed at the login screen), password, role, company
+DEMO_LOGINS = [
+    {"phone": "+7 900 100-00-01", "password": "Veter-owner-2026", "role": "owner",
+     "company": MAIN_COMPANY["name"], "name": "Ветров Игорь Павлович"},
+    {"phone": "+7 900 100-00-02", "password": "Veter-admin-2026", "role": "admin",
+     "company": MAIN_COMPANY["name"], "name": "Орлова Марина Сергеевна"},
+    {"phone": "+7 900 100-00-03", "password": "Veter-buh-2026", "role": "accountant",
+     "company": MAIN_COMPANY["name"], "name": "Кузнецова Елена Андреевна"},
+    {"phone": "+7 900 100-00-04", "password": "Veter-view-2026", "role": "viewer",
+     "company": MAIN_COMPANY["name"], "name": "Павлов Денис Олегович"},
+    {"phone": "+7 900 200-00-01", "password": "Sokolova-2026", "role": "owner",
+     "company": SECOND_COMPANY["name"], "name": "Соколова Анна Викторовна"},
+]
+
+MALE_LAST = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов",
+             "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев",
+             "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев", "Орлов",
+             "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв", "Борисов",
+             "Яковлев", "Григорьев", "Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов",
+             "Александров", "Дмитриев", "Королёв", "Гусев", "Киселёв", "Ильин", "Максимов",
+             "Поляков", "Сорокин", "Виноградов", "Ковалёв", "Белов", "Медведев", "Антонов",
+             "Тарасов", "Жуков", "Баранов", "Филиппов", "Комаров", "Давыдов", "Беляев",
+             "Герасимов", "Богданов", "Осипов", "Сидоров", "Матвеев", "Титов", "Марков",
+             "Миронов", "Крылов", "Куликов", "Карпов", "Власов", "Мельников", "Денисов"]
+MALE_FIRST = ["Александр", "Сергей", "Дмитрий", "Андрей", "Алексей", "Максим", "Иван",
+              "Михаил", "Артём", "Никита", "Евгений", "Владимир", "Павел", "Роман", "Олег",
+              "Игорь", "Константин", "Юрий", "Виктор", "Николай", "Егор", "Антон", "Фёдор",
+              "Глеб", "Кирилл", "Денис", "Тимур", "Руслан", "Вадим", "Пётр"]
+FEMALE_FIRST = ["Анна", "Мария", "Елена", "Ольга", "Наталья", "Татьяна", "Ирина",
+                "Екатерина", "Светлана", "Юлия", "Анастасия", "Дарья", "Марина", "Ксения",
+                "Алёна", "Виктория", "Полина", "Софья", "Людмила", "Галина", "Вера",
+                "Надежда", "Оксана", "Алина", "Евгения", "Валерия", "Кристина", "Жанна"]
+PATRONYMIC_BASE = ["Александров", "Сергеев", "Дмитриев", "Андреев", "Алексеев", "Иванов",
+                   "Михайлов", "Владимиров", "Павлов", "Николаев", "Викторов", "Юрьев",
+                   "Олегов", "Игорев", "Петров", "Фёдоров", "Романов", "Евгеньев",
+                   "Константинов", "Борисов", "Геннадьев", "Анатольев", "Васильев"]
+POSITIONS = ["Менеджер по продажам", "Старший менеджер по продажам", "Бухгалтер",
+             "Главный бухгалтер", "Водитель-экспедитор", "Кладовщик", "Инженер",
+             "Ведущий инженер", "Программист", "Системный администратор", "Юрист",
+             "Специалист по кадрам", "Логист", "Торговый представитель", "Мерчендайзер",
+             "Руководитель отдела продаж", "Директор филиала", "Курьер", "Оператор склада",
+             "Секретарь", "Экономист", "Аналитик", "Менеджер по закупкам", "Механик",
+             "Охранник", "Специалист поддержки", "Маркетолог", "Дизайнер", "Архитектор",
+             "Заместитель директора"]
+DEPARTMENTS = [("Продажи", "green"), ("Бухгалтерия", "yellow"), ("Логистика", "blue"),
+               ("ИТ", "cyan"), ("Склад", "magenta"), ("Руководство", "red"),
+               ("Сервис", "white")]
+CITIES = [("Москва", "red"), ("Санкт-Петербург", "blue"), ("Казань", "green"),
+          ("Новосибирск", "cyan"), ("Екатеринбург", "yellow"), ("Нижний Новгород", "magenta")]
+EXTRA_TAGS = [("VIP", "yellow"), ("Роуминг", "magenta"), ("Временный", "white")]
+
+TARIFFS = [  # code, name, monthly fee
+    ("biz-start", "Бизнес Старт", "350.00"),
+    ("biz-optimum", "Бизнес Оптимум", "590.00"),
+    ("biz-max", "Бизнес Максимум", "990.00"),
+    ("biz-unlim", "Бизнес Безлимит", "1490.00"),
+    ("iot-data", "Интернет вещей", "150.00"),
+    ("biz-2019", "Бизнес 2019 (архив)", "450.00"),
+]
+OPTIONS = [  # code, name, monthly fee, connection fee
+    ("roam-world", "Роуминг: весь мир", "0.00", "0.00"),
+    ("roam-eu", "Роуминг: Европа 5 ГБ", "900.00", "0.00"),
+    ("int-calls", "Международные звонки", "150.00", "0.00"),
+    ("data-10", "Дополнительные 10 ГБ", "300.00", "0.00"),
+    ("data-unlim", "Безлимитный интернет", "700.00", "0.00"),
+    ("sms-500", "500 SMS", "120.00", "0.00"),
+    ("who-called", "Кто звонил", "60.00", "0.00"),
+    ("call-record", "Запись разговоров", "250.00", "500.00"),
+    ("virt-pbx", "Виртуальная АТС", "1200.00", "1000.00"),
+    ("fixed-ip", "Фиксированный IP", "200.00", "300.00"),
+    ("content-ban", "Запрет платного контента", "0.00", "0.00"),
+    ("geo", "Геопоиск сотрудников", "99.00", "0.00"),
+]
+# option code, kind, tariff code, other option code, amount, limit, message
+OPTION_RULES = [
+    ("data-unlim", "incompatible_tariff", "iot-data", None, None, None,
+     "Безлимитный интернет недоступен на тарифе «Интернет вещей»"),
+    ("data-unlim", "conflicts_option", None, "data-10", None, None,
+     "Безлимитный интернет не сочетается с опцией «Дополнительные 10 ГБ»"),
+    ("roam-eu", "requires_option", None, "roam-world", None, None,
+     "Сначала подключите «Роуминг: весь мир»"),
+    ("int-calls", "not_blocked", None, None, None, None, "Номер заблокирован"),
+    ("virt-pbx", "min_balance", None, None, "1000.00", None,
+     "Нужен баланс лицевого счёта не меньше 1 000 ₽"),
+    ("fixed-ip", "company_limit", None, None, None, 50,
+     "Не больше 50 номеров компании с фиксированным IP"),
+    ("call-record", "incompatible_tariff", "biz-start", None, None, None,
+     "Запись разговоров недоступна на тарифе «Бизнес Старт»"),
+]
+
+Progress = Callable[[str, int, int], None]
+
+
+def has_data() -> bool:
+    return Company.select().exists()
+
+
+def tty_progress() -> Progress | None:
+    """A one-line progress bar on stderr when it is a terminal; None otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    state = {"last": 0.0}
+
+    def report(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - state["last"] < 0.1:
+            return
+        state["last"] = now
+        width = 30
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        pct = int(100 * done / total) if total else 100
+        sys.stderr.write(f"\r{stage:<14} [{bar}] {pct:3d}% ")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return report
+
+
+# -- helpers -------------------------------------------------------------------------
+def _months(months: int) -> list[dt.date]:
+    out = []
+    y, m = ANCHOR.year, ANCHOR.month
+    for _ in range(months):
+        out.append(dt.date(y, m, 1))
+        m -= 1
+        if m == 0:
+            y, m = y - 1, 12
+    return out[::-1]
+
+
+def _days_in(month: dt.date) -> int:
+    nxt = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return (nxt - month).days
+
+
+def _kop(text: str) -> int:
+    rub, _, kop = text.partition(".")
+    return int(rub) * 100 + int((kop + "00")[:2])
+
+
+def _name(rng: random.Random) -> str:
+    last = rng.choice(MALE_LAST)
+    pat = rng.choice(PATRONYMIC_BASE)
+    if rng.random() < 0.45:
+        return f"{last}а {rng.choice(FEMALE_FIRST)} {pat}на"
+    return f"{last} {rng.choice(MALE_FIRST)} {pat}ич"
+
+
+class _Writer:
+    """Bulk writes in the engine's fastest plain form; times as the column type wants."""
+
+    def __init__(self, progress: Progress | None):
+        self.pg = is_postgres()
+        self.progress = progress
+        self.counts: dict[str, int] = {}
+
+    def ts(self, value: dt.datetime):
+        return value.replace(tzinfo=None) if self.pg else db_time(value)
+
+    def day(self, value: dt.date):
+        return value if self.pg else value.isoformat()
+
+    def write(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple],
+              total: int | None = None, stage: str | None = None) -> int:
+        cols = ", ".join(f'"{c}"' for c in columns)
+        n = 0
+        conn = database.connection()
+        cur = conn.cursor()
+        if self.pg:
+            from psycopg2.extras import execute_values
+
+            sql = f'INSERT INTO "{table}" ({cols}) VALUES %s'
+        else:
+            sql = f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(columns))})'
+        for batch in _batches(rows, BATCH):
+            if self.pg:
+                execute_values(cur, sql, batch, page_size=5000)
+            else:
+                cur.executemany(sql, batch)
+            n += len(batch)
+            if self.progress and total:
+                self.progress(stage or table, min(n, total), total)
+        if self.progress and total and n < total:
+            self.progress(stage or table, total, total)
+        self.counts[table] = self.counts.get(table, 0) + n
+        return n
+
+
+def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _reset(fresh: bool) -> None:
+    if has_data():
+        if not fresh:
+            raise Conflict("the database already holds data: add --fresh to replace it")
+        database.drop_tables(ALL_MODELS, cascade=is_postgres())
+        schema.create_all()
+
+
+def _fix_sequences() -> None:
+    """Rows were written with explicit ids: move PostgreSQL's sequences past them."""
+    if not is_postgres():
+        return
+    import peewee as pw
+
+    for model in ALL_MODELS:
+        if not isinstance(model._meta.primary_key, pw.AutoField):
+            continue
+        table = model._meta.table_name
+        database.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+            f"COALESCE((SELECT max(id) FROM \"{table}\"), 0) + 1, false)"
+        )
+
+
+# -- the seed ------------------------------------------------------------------------
+def seed(numbers: int = 2000, calls: int | None = None, months: int = 6, seed: int = 1,
+         fresh: bool = False, progress: Progress | None = None) -> dict:
+    """Fill the open database with demo data. Returns counts and the time taken."""
+    from corptui.passwords import hash_password
+    from corptui.phones import normalize
+
+    start = time.perf_counter()
+    calls = numbers * 20 if calls is None else calls
+    rng = random.Random(seed)
+    month_list = _months(months)
+    first_day = dt.datetime.combine(month_list[0], dt.time(), dt.UTC)
+    created = first_day - dt.timedelta(days=30)
+    if not is_postgres():
+        # a big page cache for the bulk load: index pages stay in memory until commit
+        database.execute_sql("PRAGMA cache_size = -262144")
+    with database.atomic():
+        _reset(fresh)
+        w = _Writer(progress)
+        created_ts = w.ts(created)
+
+        # companies, tariffs, options, rules
+        w.write("company", ("id", "name", "inn", "kpp", "ogrn", "legal_address", "contact_email",
+                            "contact_phone", "created_at"),
+                [(i + 1, c["name"], c["inn"], c["kpp"], c["ogrn"], c["legal_address"],
+                  c["contact_email"], c["contact_phone"], created_ts)
+                 for i, c in enumerate((MAIN_COMPANY, SECOND_COMPANY))])
+        w.write("tariff", ("id", "code", "name", "monthly_fee", "description", "archived"),
+                [(i + 1, code, name, _kop(fee), f"Корпоративный тариф «{name}»",
+                  code == "biz-2019") for i, (code, name, fee) in enumerate(TARIFFS)])
+        tariff_ids = {code: i + 1 for i, (code, _, _) in enumerate(TARIFFS)}
+        tariff_fee = {i + 1: _kop(fee) for i, (_, _, fee) in enumerate(TARIFFS)}
+        w.write("option", ("id", "code", "name", "monthly_fee", "connection_fee", "description",
+                           "archived"),
+                [(i + 1, code, name, _kop(fee), _kop(cfee), name, False)
+                 for i, (code, name, fee, cfee) in enumerate(OPTIONS)])
+        option_ids = {code: i + 1 for i, (code, *_rest) in enumerate(OPTIONS)}
+        option_fee = {i + 1: _kop(fee) for i, (_, _, fee, _) in enumerate(OPTIONS)}
+        w.write("option_rule", ("option_id", "kind", "tariff_id", "other_option_id", "amount",
+                                "limit_count", "message"),
+                [(option_ids[o], kind, tariff_ids.get(t), option_ids.get(oo),
+                  _kop(a) if a else None, lim, msg)
+                 for o, kind, t, oo, a, lim, msg in OPTION_RULES])
+
+        # personal accounts
+        n_main_accounts = 3 + numbers // 10_000
+        accounts = []  # (id, company_id)
+        acc_rows = []
+        for i in range(n_main_accounts):
+            aid = i + 1
+            name = "Основной" if i == 0 else f"Филиал {CITIES[i % len(CITIES)][0]}" if i < 7 \
+                else f"Проект {i - 6}"
+            acc_rows.append((aid, 1, f"5010{aid:08d}", name, rng.randint(-50_000, 2_000_000),
+                             created_ts))
+            accounts.append((aid, 1))
+        second_acc = n_main_accounts + 1
+        acc_rows.append((second_acc, 2, f"5020{second_acc:08d}", "Основной", 1_250_000, created_ts))
+        w.write("personal_account", ("id", "company_id", "number", "name", "balance",
+                                     "created_at"), acc_rows)
+
+        # users
+        user_rows = []
+        for i, login in enumerate(DEMO_LOGINS):
+            company_id = 1 if login["company"] == MAIN_COMPANY["name"] else 2
+            user_rows.append((i + 1, company_id, normalize(login["phone"]), login["name"], "",
+                              login["role"], hash_password(login["password"]), False, 0,
+                              False, created_ts, created_ts))
+        w.write("app_user", ("id", "company_id", "phone", "full_name", "email", "role",
+                             "password_hash", "must_change_password", "failed_attempts",
+                             "blocked", "created_at", "password_changed_at"), user_rows)
+
+        # tags
+        tag_rows = []
+        tag_id = 0
+        dept_ids, city_ids, extra_ids = [], [], []
+        for company_id in (1, 2):
+            for group, ids in ((DEPARTMENTS, dept_ids), (CITIES, city_ids), (EXTRA_TAGS, extra_ids)):
+                for name, color in group:
+                    tag_id += 1
+                    tag_rows.append((tag_id, company_id, name, color, created_ts))
+                    if company_id == 1:
+                        ids.append(tag_id)
+        second_tags = list(range(len(dept_ids) + len(city_ids) + len(extra_ids) + 1, tag_id + 1))
+        w.write("tag", ("id", "company_id", "name", "color", "created_at"), tag_rows)
+
+        # subscribers: numbers are unique 9-digit suffixes after "79"
+        total_numbers = numbers + SECOND_COMPANY_NUMBERS
+        suffixes = rng.sample(range(100_000_000, 1_000_000_000), total_numbers)
+        tariff_weights = [0.18, 0.34, 0.22, 0.12, 0.08, 0.06]
+        tariff_choice = rng.choices(range(1, len(TARIFFS) + 1), tariff_weights, k=total_numbers)
+        subs = []  # (id, company, account, tariff, status)
+        sub_rows = []
+        for i in range(total_numbers):
+            sid = i + 1
+            main = i < numbers
+            company_id = 1 if main else 2
+            account_id = accounts[i % len(accounts)][0] if main else second_acc
+            tariff_id = tariff_choice[i]
+            status = "blocked" if rng.random() < 0.03 else "active"
+            name = _name(rng) if rng.random() > 0.01 else ""
+            position = rng.choice(POSITIONS) if name else ""
+            limit = rng.choice((1000, 2000, 3000, 5000, 10000)) * 100 if rng.random() < 0.3 else None
+            sub_rows.append((sid, company_id, account_id, f"79{suffixes[i]}", tariff_id, status,
+                             name, position, limit, search_key(name, position), 1,
+                             created_ts, created_ts))
+            subs.append((sid, company_id, account_id, tariff_id, status))
+        w.write("subscriber", ("id", "company_id", "account_id", "msisdn", "tariff_id", "status",
+                               "full_name", "position", "spending_limit", "search_text",
+                               "version", "created_at", "updated_at"),
+                sub_rows, total_numbers, "numbers")
+        del sub_rows
+
+        # tags of numbers: a department and a city, sometimes an extra tag
+        def tag_rows_gen():
+            for sid, company_id, *_ in subs:
+                if company_id == 1:
+                    yield (sid, dept_ids[rng.randrange(len(dept_ids))])
+                    yield (sid, city_ids[rng.randrange(len(city_ids))])
+                    if rng.random() < 0.05:
+                        yield (sid, extra_ids[rng.randrange(len(extra_ids))])
+                else:
+                    yield (sid, second_tags[rng.randrange(len(second_tags))])
+
+        w.write("subscriber_tag", ("subscriber_id", "tag_id"), tag_rows_gen())
+
+        # SIM cards: one active per number, a small stock per company
+        def sim_gen():
+            for sid, company_id, *_ in subs:
+                yield (company_id, f"8970199{sid:012d}", "", "active", sid, created_ts)
+            for k in range(max(5, numbers // 50)):
+                yield (1, f"8970198{k:012d}", "", "in_stock", None, None)
+            for k in range(5):
+                yield (2, f"8970197{k:012d}", "", "in_stock", None, None)
+
+        w.write("sim_card", ("company_id", "iccid", "puk1_hash", "state", "subscriber_id",
+                             "activated_at"), sim_gen())
+
+        # options: respecting the rules (no data-unlim on iot, roam-eu only with roam-world)
+        sub_options: dict[int, list[int]] = {}
+        basic = [option_ids[c] for c in ("int-calls", "data-10", "sms-500", "who-called",
+                                         "content-ban", "geo")]
+        iot = tariff_ids["iot-data"]
+
+        def option_gen():
+            for sid, _company_id, _acc, tariff_id, status in subs:
+                chosen = []
+                r = rng.random()
+                if r < 0.5:
+                    chosen.append(basic[rng.randrange(len(basic))])
+                if r < 0.1:
+                    chosen.append(option_ids["roam-world"])
+                    if rng.random() < 0.5:
+                        chosen.append(option_ids["roam-eu"])
+                if tariff_id != iot and r > 0.9 and option_ids["data-10"] not in chosen:
+                    chosen.append(option_ids["data-unlim"])
+                if status == "blocked" and option_ids["int-calls"] in chosen:
+                    chosen.remove(option_ids["int-calls"])
+                sub_options[sid] = chosen
+                for oid in chosen:
+                    yield (sid, oid, "active", created_ts, created_ts)
+
+        w.write("subscriber_option", ("subscriber_id", "option_id", "state", "connected_from",
+                                      "created_at"), option_gen())
+
+        # call forwarding for some numbers
+        def fwd_gen():
+            for sid, *_ in subs:
+                if rng.random() < 0.08:
+                    target = f"7495{rng.randrange(1_000_000, 10_000_000)}"
+                    cond = FWD[rng.randrange(len(FWD))]
+                    yield (sid, cond, target, 20 if cond == "no_answer" else 0, True, created_ts)
+
+        FWD = ("unconditional", "busy", "no_answer", "unreachable")
+        w.write("forwarding_rule", ("subscriber_id", "condition", "target", "delay_seconds",
+                                    "active", "created_at"), fwd_gen())
+
+        # charges: each number each month: subscription, calls; data/roaming/options some
+        charge_total = total_numbers * len(month_list) * 2
+
+        def charge_gen():
+            for month in month_list:
+                period = w.day(month)
+                at = w.ts(dt.datetime.combine(month, dt.time(3), dt.UTC))
+                for sid, company_id, acc, tariff_id, _status in subs:
+                    yield (company_id, acc, sid, "subscription", period, tariff_fee[tariff_id],
+                           "Абонентская плата", None, at)
+                    yield (company_id, acc, sid, "calls", period, rng.randrange(0, 60_000),
+                           "Звонки", None, at)
+                    r = rng.random()
+                    if r < 0.25:
+                        yield (company_id, acc, sid, "data", period, rng.randrange(5_000, 50_000),
+                               "Мобильный интернет сверх пакета", None, at)
+                    elif r < 0.32:
+                        yield (company_id, acc, sid, "sms", period, rng.randrange(200, 5_000),
+                               "SMS", None, at)
+                    elif r < 0.335:
+                        yield (company_id, acc, sid, "roaming", period,
+                               rng.randrange(50_000, 1_500_000), "Роуминг", None, at)
+                    for oid in sub_options.get(sid, ()):
+                        if option_fee[oid]:
+                            yield (company_id, acc, sid, "subscription", period, option_fee[oid],
+                                   "Опция", oid, at)
+
+        w.write("charge", ("company_id", "account_id", "subscriber_id", "kind", "period",
+                           "amount", "description", "option_id", "created_at"),
+                charge_gen(), charge_total, "charges")
+
+        # payments of every type
+        def payment_gen():
+            pno = 0
+            for month in month_list:
+                days = _days_in(month)
+                for aid, company_id in accounts + [(second_acc, 2)]:
+                    n_subs = max(1, total_numbers // len(accounts))
+                    pno += 1
+                    t = dt.datetime.combine(month, dt.time(9), dt.UTC) + dt.timedelta(
+                        days=rng.randrange(3, 10), minutes=rng.randrange(600))
+                    yield (company_id, aid, None, w.ts(t), n_subs * rng.randrange(60_000, 120_000),
+                           "bank_transfer", f"ПП-{pno:06d}", "Оплата по счёту")
+                    if rng.random() < 0.3:
+                        t2 = t + dt.timedelta(days=rng.randrange(1, 15))
+                        yield (company_id, aid, None, w.ts(t2), rng.randrange(100_000, 5_000_000),
+                               "promised", "", "Обещанный платёж")
+                    if rng.random() < 0.2:
+                        t3 = t + dt.timedelta(days=rng.randrange(1, 18), hours=3)
+                        yield (company_id, aid, None, w.ts(t3), -rng.randrange(1_000, 100_000),
+                               "adjustment", f"К-{pno:06d}", "Корректировка начислений")
+                # card and cash payments by number
+                for _ in range(max(2, total_numbers // 40)):
+                    sid, company_id, acc, *_ = subs[rng.randrange(len(subs))]
+                    t = dt.datetime.combine(month, dt.time(), dt.UTC) + dt.timedelta(
+                        seconds=rng.randrange(days * 86400))
+                    kind = "card" if rng.random() < 0.85 else "cash"
+                    yield (company_id, acc, sid, w.ts(t), rng.randrange(10_000, 300_000), kind,
+                           "", "Оплата картой" if kind == "card" else "Оплата в салоне")
+
+        w.write("payment", ("company_id", "account_id", "subscriber_id", "paid_at", "amount",
+                            "type", "document_no", "comment"), payment_gen())
+
+        # call records spread over the numbers and the months
+        def call_gen():
+            n_months = len(month_list)
+            bases = [dt.datetime.combine(m, dt.time(), dt.UTC) for m in month_list]
+            day_text = {}
+            for b, m in zip(bases, month_list, strict=True):
+                for d in range(_days_in(m)):
+                    day = b + dt.timedelta(days=d)
+                    day_text[(m, d)] = day if w.pg else day.strftime("%Y-%m-%d")
+            n_subs = len(subs)
+            rnd = rng.random
+
+            def rr(a, b=None):  # randrange without its argument checks (3x faster)
+                if b is None:
+                    return int(rnd() * a)
+                return a + int(rnd() * (b - a))
+            for k in range(calls):
+                sid = subs[k % n_subs][0] if k < n_subs else subs[rr(n_subs)][0]
+                mi = rr(n_months)
+                month = month_list[mi]
+                d = rr(_days_in(month))
+                h = 8 + rr(13)
+                mnt = rr(60)
+                sec = rr(60)
+                if w.pg:
+                    started = day_text[(month, d)].replace(hour=h, minute=mnt, second=sec,
+                                                           tzinfo=None)
+                else:
+                    started = f"{day_text[(month, d)]} {h:02d}:{mnt:02d}:{sec:02d}.000000"
+                r = rnd()
+                if r < 0.7:
+                    kind, dur, vol = "voice", rr(5, 1200), 0
+                    cost = 0 if rnd() < 0.6 else dur * rr(1, 4)
+                elif r < 0.85:
+                    kind, dur, vol, cost = "sms", 0, 0, rr(0, 300)
+                else:
+                    kind, dur, vol, cost = "data", 0, rr(100, 500_000), 0
+                roaming = rnd() < 0.02
+                if roaming:
+                    cost = cost * 10 + 5_000
+                direction = "out" if rnd() < 0.55 else "in"
+                counterpart = f"79{rr(100_000_000, 1_000_000_000)}" if kind != "data" else "internet"
+                yield (sid, started, direction, kind, counterpart, dur, vol, roaming, cost)
+
+        w.write("call_record", ("subscriber_id", "started_at", "direction", "kind", "counterpart",
+                                "duration_seconds", "volume_kb", "roaming", "cost"),
+                call_gen(), calls, "call records")
+
+        # one audit entry for the whole seed
+        w.write("audit_entry", ("company_id", "actor", "source", "at", "action", "object_type",
+                                "object_id", "operation"),
+                [(1, "seed", "corptui db seed", created_ts, "demo.seed", "company", "1", "")])
+        _fix_sequences()
+    database.execute_sql("ANALYZE")  # fresh statistics for the planner
+    if not is_postgres():
+        database.execute_sql("PRAGMA cache_size = -2000")
+    return {
+        "numbers": numbers, "calls": calls, "companies": 2,
+        "rows": dict(w.counts), "seconds": time.perf_counter() - start,
+    }

@@ -1,0 +1,161 @@
+"""Demo data: deterministic, realistic, two companies, every kind of row; `db seed` and
+`corptui demo --no-app` through the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from corptui import demo
+from corptui.cli import main
+from corptui.database import close_database, open_database
+from corptui.errors import Conflict
+from corptui.numbers import NumberFilter, list_numbers
+from corptui.passwords import verify_password
+from corptui.phones import normalize
+from corptui.session import Session
+from storage.models import (
+    PAYMENT_TYPES, CallRecord, Charge, Company, ForwardingRule, OptionRule, Payment,
+    SimCard, Subscriber, SubscriberOption, Tag, User,
+)
+
+MAIN = demo.MAIN_COMPANY["name"]
+
+
+def _digest(session) -> str:
+    rows = list_numbers(session, NumberFilter())
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def test_seed_fills_every_table_for_two_companies(db):
+    summary = demo.seed(numbers=300, calls=3000, months=3, seed=7)
+    assert summary["numbers"] == 300 and summary["calls"] == 3000
+    main_co = Company.get(Company.name == MAIN)
+    other = Company.get(Company.name == demo.SECOND_COMPANY["name"])
+    assert Subscriber.select().where(Subscriber.company == main_co).count() == 300
+    assert Subscriber.select().where(Subscriber.company == other).count() == demo.SECOND_COMPANY_NUMBERS
+    assert CallRecord.select().count() == 3000
+    assert {p.type for p in Payment.select(Payment.type).distinct()} == set(PAYMENT_TYPES)
+    assert Charge.select().where(Charge.company == other).exists()
+    for model in (Tag, SimCard, SubscriberOption, ForwardingRule, OptionRule):
+        assert model.select().exists(), model.__name__
+    assert SimCard.select().where(SimCard.state == "in_stock").exists()
+    # Cyrillic names and positions, a search key for each
+    sub = Subscriber.select().where(Subscriber.full_name != "").first()
+    assert any("а" <= ch <= "я" for ch in sub.full_name.lower())
+    assert sub.search_text.startswith(sub.full_name.lower().replace("ё", "е").split()[0])
+    # options respect the data-driven rules: no unlimited data on the IoT tariff,
+    # European roaming only with world roaming
+    from storage.models import Option, Tariff
+
+    iot = Tariff.get(Tariff.code == "iot-data")
+    unlim = Option.get(Option.code == "data-unlim")
+    assert not (SubscriberOption.select().join(Subscriber)
+                .where((SubscriberOption.option == unlim) & (Subscriber.tariff == iot)).exists())
+    world = Option.get(Option.code == "roam-world")
+    eu_holders = {r.subscriber_id for r in SubscriberOption.select().where(
+        SubscriberOption.option == Option.get(Option.code == "roam-eu"))}
+    world_holders = {r.subscriber_id for r in SubscriberOption.select().where(
+        SubscriberOption.option == world)}
+    assert eu_holders and eu_holders <= world_holders
+
+
+def test_same_seed_same_data_other_seed_other_data(db, tmp_path):
+    demo.seed(numbers=200, calls=500, months=2, seed=3)
+    company = Company.get(Company.name == MAIN)
+    session = Session.system(company.id, "test")
+    first = _digest(session)
+    calls_first = [tuple(r) for r in CallRecord.select(
+        CallRecord.subscriber, CallRecord.started_at, CallRecord.cost).order_by(CallRecord.id).tuples()]
+    demo.seed(numbers=200, calls=500, months=2, seed=3, fresh=True)
+    assert _digest(session) == first
+    assert [tuple(r) for r in CallRecord.select(
+        CallRecord.subscriber, CallRecord.started_at, CallRecord.cost).order_by(CallRecord.id).tuples()] == calls_first
+    demo.seed(numbers=200, calls=500, months=2, seed=4, fresh=True)
+    assert _digest(session) != first
+
+
+def test_seed_refuses_to_overwrite_without_fresh(db):
+    demo.seed(numbers=50, calls=0, months=1)
+    with pytest.raises(Conflict, match="--fresh"):
+        demo.seed(numbers=50, calls=0, months=1)
+    assert Subscriber.select().count() == 50 + demo.SECOND_COMPANY_NUMBERS
+
+
+def test_demo_logins_are_real_users(db):
+    demo.seed(numbers=20, calls=0, months=1)
+    roles = set()
+    for login in demo.DEMO_LOGINS:
+        user = User.get(User.phone == normalize(login["phone"]))
+        assert verify_password(user.password_hash, login["password"])
+        assert user.company.name == login["company"]
+        roles.add(login["role"])
+    assert roles == {"owner", "admin", "accountant", "viewer"}
+
+
+def test_new_rows_after_seed_get_fresh_ids(db):
+    demo.seed(numbers=20, calls=10, months=1)
+    company = Company.get(Company.name == MAIN)
+    tag = Tag.create(company=company, name="Новый тег")
+    assert tag.id > max(t.id for t in Tag.select().where(Tag.id != tag.id))
+
+
+def test_cli_seed_gives_identical_json_on_every_engine(db_url):
+    runner = CliRunner()
+    result = runner.invoke(main, ["--db", db_url, "db", "seed", "--numbers", "120", "--calls",
+                                  "200", "--months", "2", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert "seeded 120 numbers" in result.output
+    close_database()
+    listed = runner.invoke(main, ["--db", db_url, "numbers", "list", "--company", MAIN,
+                                  "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    data = json.loads(listed.output)
+    assert len(data) == 120
+    assert [r["msisdn"] for r in data] == sorted(r["msisdn"] for r in data)
+    assert all(r["tags"] == sorted(r["tags"]) for r in data)
+    # the digest is the same on SQLite and PostgreSQL (engine-independent seed)
+    digest = hashlib.sha256(listed.output.encode()).hexdigest()
+    expected = _expected_digest(runner)
+    assert digest == expected
+
+
+_cache: dict = {}
+
+
+def _expected_digest(runner) -> str:
+    """The same seed written to a throwaway SQLite file."""
+    if "d" not in _cache:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{tmp}/x.db"
+            runner.invoke(main, ["--db", url, "db", "seed", "--numbers", "120", "--calls",
+                                 "200", "--months", "2", "--seed", "5"])
+            close_database()
+            out = runner.invoke(main, ["--db", url, "numbers", "list", "--company", MAIN,
+                                       "--format", "json"]).output
+            close_database()
+        _cache["d"] = hashlib.sha256(out.encode()).hexdigest()
+    return _cache["d"]
+
+
+def test_demo_command_creates_database_and_prints_logins(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORPTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CORPTUI_DB", raising=False)
+    runner = CliRunner()
+    result = runner.invoke(main, ["demo", "--numbers", "30", "--no-app"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "demo.db").exists()
+    for login in demo.DEMO_LOGINS:
+        assert login["password"] in result.output
+    close_database()
+    again = runner.invoke(main, ["demo", "--no-app"])
+    assert "creating the demo database" not in again.output
+    close_database()
+    open_database(f"sqlite:///{tmp_path / 'data' / 'demo.db'}")
+    assert Subscriber.select().count() == 30 + demo.SECOND_COMPANY_NUMBERS
+    close_database()
