@@ -139,3 +139,11 @@ def test_every_gated_use_case_has_a_case_here():
     assert not missing, f"add these use cases to CASES in {__file__}: {missing}"
     for name, action in gated.items():
         assert covered[name] == action, f"{name} requires {action}, the case says {covered[name]}"
+
+
+def test_readme_shows_the_matrix_of_the_code():
+    readme = (Path(permissions.__file__).resolve().parent.parent / "README.md").read_text(
+        encoding="utf-8")
+    for row in permissions.matrix_rows():
+        line = "| `%s` | %s |" % (row[0], " | ".join(row[1:]))
+        assert line in readme, f"README.md lacks the matrix row {line}"
