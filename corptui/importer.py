@@ -63,7 +63,7 @@ class ImportLine:
     line: int  # 1-based line number in the file
     text: str  # the line as read (for the report)
     status: str
-    message: str = ""
+    message: str = ""  # the error of an error line ("" otherwise; see description)
     msisdn: str = ""
     full_name: str = ""
     position: str | None = None  # None: the file has no position for this line
@@ -74,6 +74,18 @@ class ImportLine:
     @property
     def ok(self) -> bool:
         return self.status in OK_STATUSES
+
+    @property
+    def description(self) -> str:
+        """What happens to the line, for the preview: the error, or the change."""
+        if self.message or self.status != UPDATE:
+            return self.message or STATUS_LABELS[self.status]
+        parts = []
+        if self.full_name != self.old_full_name:
+            parts.append(f"name: {self.old_full_name or '(none)'} -> {self.full_name}")
+        if self.position is not None and self.position != self.old_position:
+            parts.append(f"position: {self.old_position or '(none)'} -> {self.position or '(none)'}")
+        return "; ".join(parts)
 
 
 @dataclass
@@ -90,7 +102,7 @@ class ImportPreview:
 
     @property
     def total(self) -> int:
-        return len(self.lines)
+        return sum(self.totals.values())
 
     @property
     def updated(self) -> int:
@@ -107,6 +119,11 @@ class ImportPreview:
     @property
     def error_count(self) -> int:
         return self.total - self.updated - self.unchanged
+
+    def release(self) -> None:
+        """Drop the per-line results (a 100k-line preview holds ~100 MB) but keep what
+        ``apply`` needs to check the file: path, digest, totals, and the error lines."""
+        self.lines = self.errors
 
     def report(self) -> dict:
         """The CLI's JSON report."""
@@ -316,46 +333,68 @@ def _is_header(fields: list[str]) -> bool:
     return bool(first) and not _DIGITS.search(first) and any(w in first for w in _HEADER_WORDS)
 
 
-_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
-
-
 def parse(text: str, delimiter: str):
     """Yield (line number, raw text, fields) for each non-blank record; a header record
-    ("phone; full name; position") is yielded with fields None."""
-    lines = _LINE_BREAKS.split(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ("phone; full name; position") is yielded with fields None. Streams: the raw lines of
+    a record are kept only while it is read."""
+    buffer: list[str] = []
+
+    def feed():
+        for line in io.StringIO(text, newline=""):
+            buffer.append(line)
+            yield line
+
+    reader = csv.reader(feed(), delimiter=delimiter)
     first = True
     start = 1
     for row in reader:
         end = reader.line_num
         if any(f.strip() for f in row):
-            raw = "\n".join(lines[start - 1:end])
+            raw = buffer[0].rstrip("\r\n") if len(buffer) == 1 else (
+                "\n".join(x.rstrip("\r\n") for x in buffer))
             if first and _is_header(row):
                 yield start, raw, None
             else:
                 yield start, raw, row
             first = False
+        buffer.clear()
         start = end + 1
 
 
 # -- preview ----------------------------------------------------------------------------
 
-def _lookup(msisdns: list[str]) -> dict[str, tuple]:
-    """msisdn -> (id, company_id, full_name, position) for the numbers in the file."""
-    out = {}
-    step = 20000
-    for i in range(0, len(msisdns), step):
-        chunk = msisdns[i:i + step]
+LOOKUP_CHUNK = 10000
+
+
+def _resolve(items: list[ImportLine], company: int) -> None:
+    """Look the numbers up (a chunk at a time) and set each line's final status."""
+    for i in range(0, len(items), LOOKUP_CHUNK):
+        chunk = items[i:i + LOOKUP_CHUNK]
         q = (Subscriber.select(Subscriber.msisdn, Subscriber.id, Subscriber.company,
                                Subscriber.full_name, Subscriber.position)
-             .where(bulk.in_values(Subscriber.msisdn, chunk)))
-        for m, sid, comp, name, pos in q.tuples().iterator():
-            out[m] = (sid, comp, name, pos)
-    return out
+             .where(bulk.in_values(Subscriber.msisdn, [it.msisdn for it in chunk])))
+        found = {row[0]: row for row in q.tuples().iterator()}
+        for item in chunk:
+            hit = found.get(item.msisdn)
+            if hit is None:
+                item.status, item.message = UNKNOWN_NUMBER, "no such number in this company"
+                continue
+            _, sid, comp, old_name, old_pos = hit
+            if comp != company:
+                item.status, item.message = OTHER_COMPANY, "the number belongs to another company"
+                continue
+            item.subscriber_id = sid
+            new_pos = old_pos if item.position is None else item.position
+            if item.full_name == old_name and new_pos == old_pos:
+                item.status = UNCHANGED
+            else:
+                item.old_full_name, item.old_position = old_name, old_pos
 
 
 def _build(session, data: bytes, name: str, path: str | None, progress: Progress = None) -> ImportPreview:
+    digest = hashlib.sha256(data).hexdigest()
     text, encoding = decode(data, name)
+    del data
     if text.startswith("\ufeff"):
         text = text[1:]
     delimiter = sniff_delimiter(text)
@@ -397,35 +436,15 @@ def _build(session, data: bytes, name: str, path: str | None, progress: Progress
             continue
         first_seen[msisdn] = lineno
         pending.append(item)
-    found = _lookup([it.msisdn for it in pending])
-    company = session.company_id
-    for item in pending:
-        hit = found.get(item.msisdn)
-        if hit is None:
-            item.status, item.message = UNKNOWN_NUMBER, "no such number in this company"
-            continue
-        sid, comp, old_name, old_pos = hit
-        if comp != company:
-            item.status, item.message = OTHER_COMPANY, "the number belongs to another company"
-            continue
-        item.subscriber_id, item.old_full_name, item.old_position = sid, old_name, old_pos
-        new_pos = old_pos if item.position is None else item.position
-        if item.full_name == old_name and new_pos == old_pos:
-            item.status, item.message = UNCHANGED, ""
-        else:
-            parts = []
-            if item.full_name != old_name:
-                parts.append(f"name: {old_name or '(none)'} -> {item.full_name}")
-            if new_pos != old_pos:
-                parts.append(f"position: {old_pos or '(none)'} -> {new_pos or '(none)'}")
-            item.message = "; ".join(parts)
+    del text, first_seen
+    _resolve(pending, session.company_id)
     totals = Counter(it.status for it in lines)
     if progress:
         progress(len(lines), len(lines))
     return ImportPreview(
-        file_name=name, path=path, digest=hashlib.sha256(data).hexdigest(), encoding=encoding,
+        file_name=name, path=path, digest=digest, encoding=encoding,
         delimiter=delimiter, lines=lines, totals={s: totals.get(s, 0) for s in STATUSES},
-        header_skipped=header, data=data if path is None else None,
+        header_skipped=header,
     )
 
 
@@ -434,7 +453,10 @@ def preview(session, source, progress: Progress = None) -> ImportPreview:
     nothing."""
     permissions.require(session, "import.employees")
     data, name, path = read_source(source)
-    return _build(session, data, name, path, progress)
+    prev = _build(session, data, name, path, progress)
+    if path is None:
+        prev.data = data
+    return prev
 
 
 # -- apply ------------------------------------------------------------------------------

@@ -73,6 +73,13 @@ def test_corpus_preview_then_apply(data, name):
     assert prev.updated == sum(1 for s in statuses.values() if s == "update")
     assert prev.errors == []
     assert {m: card(m) for m in after} == before  # preview changes nothing
+    for ln in prev.lines:
+        if ln.status == "update":
+            new_name, new_pos = after[ln.msisdn]
+            old_name, old_pos, _ = before[ln.msisdn]
+            assert (new_name in ln.description) == (new_name != old_name)
+            assert (f"position: {old_pos or '(none)'} -> {new_pos}" in ln.description) == (
+                new_pos != old_pos)
 
     result = importer.apply(session, prev)
     assert (result.total, result.updated, result.unchanged) == (
@@ -169,6 +176,8 @@ def test_apply_is_audited_under_one_operation_and_searchable(data):
     assert per_number[SMIRNOVA].before["full_name"] == "Смирнова Ольга"
     assert per_number[SMIRNOVA].after["full_name"] == "Смирнова Ольга Петровна"
     assert per_number[EMPTY].company_id == data["company"].id
+    prev = importer.preview(session, DATA / "mixed_formats.csv")
+    assert [ln.description for ln in prev.lines] == ["unchanged"] * 5  # applied already
     found = numbers.matching_ids(session, numbers.NumberFilter(search="курьер"))
     assert found == [Subscriber.get(Subscriber.msisdn == EMPTY).id]
 

@@ -28,7 +28,6 @@ def employees_cmd(obj, file, company, dry_run, skip_errors, fmt) -> int:
 
     With errors and no --skip-errors nothing is applied and the exit code is 1."""
     from corptui import importer
-    from corptui.errors import ValidationError
 
     session = obj.session(company, f"cli import employees {file}"[:200])
     prev = importer.preview(session, file)
@@ -36,10 +35,8 @@ def employees_cmd(obj, file, company, dry_run, skip_errors, fmt) -> int:
     applied = False
     report = prev.report()
     if not dry_run and (skip_errors or not errors):
-        try:
-            result = importer.apply(session, prev, skip_errors=skip_errors)
-        except ValidationError:
-            raise
+        prev.release()  # apply reads and checks the file again
+        result = importer.apply(session, prev, skip_errors=skip_errors)
         report = result.report()
         applied = True
     if fmt == "json":
