@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App
+import time
+
+from textual import events
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from corptui import __version__
@@ -25,41 +28,143 @@ class CorptuiApp(App):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help", show=False),
     ]
 
     def __init__(self, db_url: str | None = None, *, demo_logins=None,
-                 session: Session | None = None, **kwargs):
+                 session: Session | None = None, idle_seconds: float | None = None, **kwargs):
         super().__init__(**kwargs)
         self.db_url = db_url
         self.demo_logins = list(demo_logins or [])
-        self.session: Session | None = session
+        self.session: Session | None = None
+        self.session_info: dict = {}
+        self._start_session = session
+        if idle_seconds is None:
+            from corptui.auth import idle_timeout_seconds
+
+            idle_seconds = idle_timeout_seconds()
+        self.idle_seconds = idle_seconds
+        self.last_activity = time.monotonic()
 
     def on_mount(self) -> None:
-        if self.session is not None:
-            self.push_screen(self.home_screen())
+        self.set_interval(min(30.0, max(0.5, self.idle_seconds / 4)), self.check_session_idle)
+        if self._start_session is not None:
+            self._begin(self._start_session)
+            self.push_screen(self.section_screen("numbers"))
         else:
             self.push_screen(self.login_screen())
 
+    # -- idle sessions ------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
+                              events.MouseScrollUp, events.Paste)):
+            self.last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def check_session_idle(self) -> None:
+        if self.session is None:
+            return
+        if time.monotonic() - self.last_activity >= self.idle_seconds:
+            self.logout(reason="The session ended after inactivity: log in again.")
+
     # -- navigation -------------------------------------------------------------
-    def login_screen(self):
+    def login_screen(self, message: str = ""):
         from screens.login import LoginScreen
 
-        return LoginScreen(demo_logins=self.demo_logins)
+        return LoginScreen(demo_logins=self.demo_logins, message=message)
 
-    def home_screen(self):
-        from screens.numbers import NumbersScreen
+    def section_screen(self, name: str):
+        import importlib
 
-        return NumbersScreen()
+        from screens.actions import available_sections
+
+        target = available_sections().get(name)
+        if target is None:
+            raise KeyError(name)
+        module, cls = target.split(":")
+        return getattr(importlib.import_module(module), cls)()
+
+    def _begin(self, session: Session) -> None:
+        from corptui.companies import session_header
+
+        self.session = session
+        self.session_info = session_header(session)
+        self.last_activity = time.monotonic()
 
     def login(self, session: Session) -> None:
-        self.session = session
-        self.switch_screen(self.home_screen())
+        """After a successful login: a temporary password must be changed first."""
+        self._begin(session)
+        if session.extra.get("must_change_password"):
+            from screens.change_password import ChangePasswordScreen
 
-    def logout(self) -> None:
+            self.switch_screen(ChangePasswordScreen(forced=True))
+        else:
+            self.switch_screen(self.section_screen("numbers"))
+
+    def password_changed(self, session: Session) -> None:
+        self.session = session
+        self.switch_screen(self.section_screen("numbers"))
+
+    def open_section(self, name: str) -> None:
+        if self.session is None:
+            return
+        if self.session.extra.get("must_change_password"):
+            self.notify("Change the temporary password first.", severity="warning")
+            return
+        while len(self.screen_stack) > 2:  # close dialogs
+            self.pop_screen()
+        if getattr(self.screen, "SECTION", None) == name:
+            return
+        self.switch_screen(self.section_screen(name))
+
+    def action_open_section(self, name: str) -> None:
+        self.open_section(name)
+
+    def action_logout(self) -> None:
+        self.logout()
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_change_password(self) -> None:
+        if self.session is None:
+            return
+        from screens.change_password import ChangePasswordScreen
+
+        self.push_screen(ChangePasswordScreen(forced=False))
+
+    def logout(self, reason: str = "") -> None:
+        if self.session is not None:
+            from corptui.auth import logout as record_logout
+
+            try:
+                record_logout(self.session, reason="idle" if reason else "key")
+            except Exception:  # the audit entry must not keep the user logged in
+                pass
         self.session = None
+        self.session_info = {}
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.switch_screen(self.login_screen())
+        self.switch_screen(self.login_screen(message=reason))
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        if self.session is None:
+            return
+        from screens.actions import APP_ACTIONS, available_sections
+
+        have = available_sections()
+        for a in APP_ACTIONS:
+            if a.section:
+                if a.section in have:
+                    yield SystemCommand(a.label, a.description,
+                                        lambda s=a.section: self.open_section(s))
+            else:
+                yield SystemCommand(a.label, a.description,
+                                    getattr(self, f"action_{a.id}"))
 
     # -- errors -------------------------------------------------------------------
     def show_error(self, exc: Exception) -> None:

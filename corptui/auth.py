@@ -215,3 +215,11 @@ def change_password(session: Session, current: str, new: str, confirm: str) -> S
     return Session(session.company_id, session.role, session.user_id, session.actor,
                    session.source, extra)
 
+
+
+def logout(session: Session, reason: str = "key") -> None:
+    """End a session: an audit entry (reason "key" or "idle")."""
+    if session.user_id is None:
+        return
+    with atomic():
+        audit.record(session, "user.logout", "user", session.user_id, None, {"reason": reason})

@@ -38,3 +38,16 @@ def resolve_company(name: str | None) -> Company:
             "the database holds several companies: choose one with --company NAME", "company"
         )
     return companies[0]
+
+
+def session_header(session) -> dict:
+    """What the top bar shows: the company's name, the user's login and role."""
+    from corptui.phones import format_msisdn
+
+    company = Company.get_or_none(Company.id == session.company_id)
+    login = session.actor if session.actor and session.actor.isdigit() else ""
+    return {
+        "company": company.name if company else "",
+        "user": format_msisdn(login) if login else (session.actor or ""),
+        "role": session.role,
+    }

@@ -213,3 +213,26 @@ def get_subscriber(session, msisdn_or_id) -> Subscriber:
     if sub is None:
         raise NotFound(f"no number {msisdn_or_id} in this company")
     return sub
+
+
+def filter_choices(session) -> dict:
+    """What the filter dialog offers: the company's tags, tariffs in use, statuses and
+    personal accounts."""
+    permissions.require(session, "read")
+    tags = [name for (name,) in Tag.select(Tag.name).where(Tag.company == session.company_id)
+            .order_by(Tag.name).tuples()]
+    tariffs = list(
+        Tariff.select(Tariff.code, Tariff.name)
+        .where(Tariff.id.in_(Subscriber.select(Subscriber.tariff).distinct()
+                             .where(Subscriber.company == session.company_id)))
+        .order_by(Tariff.name).tuples()
+    )
+    accounts = list(
+        PersonalAccount.select(PersonalAccount.number, PersonalAccount.name)
+        .where(PersonalAccount.company == session.company_id)
+        .order_by(PersonalAccount.number).tuples()
+    )
+    from storage.models import SUBSCRIBER_STATUSES
+
+    return {"tags": tags, "tariffs": tariffs, "statuses": list(SUBSCRIBER_STATUSES),
+            "accounts": accounts}

@@ -1,0 +1,73 @@
+"""One registry of the app-wide actions: key bindings, the footer, the command palette and
+the help screen are all built from it (harlequin's approach), so a new action is one
+entry. Keys avoid ctrl+w/t/n, which browsers take under textual-serve."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    key: str
+    label: str
+    description: str
+    section: str | None = None  # the screen this action opens, if any
+    show: bool = True
+
+
+SECTIONS = {
+    # section name -> "module:ClassName" of its screen (imported on first use)
+    "numbers": "screens.numbers:NumbersScreen",
+    "accounts": "screens.accounts:AccountsScreen",
+    "payments": "screens.payments:PaymentsScreen",
+    "charges": "screens.charges:ChargesScreen",
+    "calls": "screens.calls:CallsScreen",
+    "users": "screens.users:UsersScreen",
+    "audit": "screens.audit:AuditScreen",
+}
+
+APP_ACTIONS = [
+    Action("help", "f1", "Help", "Keys, hotline numbers and what each screen does"),
+    Action("numbers", "f2", "Numbers", "The company's numbers and employees", "numbers"),
+    Action("accounts", "f3", "Accounts", "Personal accounts and balances", "accounts"),
+    Action("payments", "f4", "Payments", "Payments with filters and totals", "payments"),
+    Action("charges", "f5", "Charges", "Charges by month and by number", "charges"),
+    Action("calls", "f6", "Calls", "Call detail records", "calls"),
+    Action("users", "f7", "Users", "Users of the account and their roles", "users"),
+    Action("audit", "f8", "Audit", "Who changed what, and when", "audit"),
+    Action("change_password", "f9", "Password", "Change your password"),
+    Action("logout", "f10", "Log out", "End the session and return to the login screen"),
+]
+
+
+def available_sections() -> dict[str, str]:
+    """The sections whose screen module exists in this build."""
+    import importlib.util
+
+    out = {}
+    for name, target in SECTIONS.items():
+        module = target.split(":")[0]
+        if importlib.util.find_spec(module) is not None:
+            out[name] = target
+    return out
+
+
+def app_bindings() -> list[Binding]:
+    have = available_sections()
+    out = []
+    for a in APP_ACTIONS:
+        if a.section and a.section not in have:
+            continue
+        action = f"app.open_section('{a.section}')" if a.section else f"app.{a.id}"
+        out.append(Binding(a.key, action, a.label, show=a.show, id=a.id))
+    return out
+
+
+def help_rows() -> list[tuple[str, str, str]]:
+    have = available_sections()
+    return [(a.key.upper(), a.label, a.description) for a in APP_ACTIONS
+            if not a.section or a.section in have]

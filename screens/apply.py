@@ -1,0 +1,83 @@
+"""Apply for access (the seed article's application): company, INN, the director's name,
+the numbers to link, contact phone and email. A reference number is shown on success."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from corptui import applications
+from corptui.errors import CorptuiError, ValidationError
+from screens.widgets.form import Field, show_errors
+from screens.widgets.safe import plain
+
+FIELDS = [
+    ("Company name", "company_name", False),
+    ("INN", "inn", False),
+    ("Last name", "last_name", False),
+    ("First name", "first_name", False),
+    ("Patronymic", "patronymic", False),
+    ("Numbers to link", "numbers", True),
+    ("Contact phone", "contact_phone", False),
+    ("Contact email", "contact_email", False),
+]
+
+
+class ApplyScreen(Screen):
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("ctrl+s", "submit", "Submit")]
+    DEFAULT_CSS = """
+    #apply-form { width: 100%; height: 1fr; padding: 0 1; }
+    #apply-intro { height: auto; }
+    #apply-message { height: auto; text-style: bold; }
+    #apply-buttons { height: 3; align: center middle; }
+    #apply-buttons Button { margin: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="apply-form"):
+            yield Static("Apply for access to the corporate account. The operator checks the "
+                         "application and sends the login and a temporary password by SMS and "
+                         "email. Numbers: one per line or a pasted list.", id="apply-intro",
+                         markup=False)
+            for label, name, multi in FIELDS:
+                yield Field(label, name, multiline=multi,
+                            max_length=0 if multi else 300,
+                            placeholder="10 or 12 digits" if name == "inn" else "")
+            yield Static("", id="apply-message")
+            with Horizontal(id="apply-buttons"):
+                yield Button("Submit", variant="primary", id="submit")
+                yield Button("Back", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#company_name").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "submit":
+            self.action_submit()
+        else:
+            self.action_back()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_submit(self) -> None:
+        values = {f.field_name: f.value for f in self.query(Field)}
+        message = self.query_one("#apply-message", Static)
+        try:
+            result = applications.submit(**values)
+        except ValidationError as exc:
+            show_errors(self, exc.errors or {exc.field: exc.message})
+            message.update(plain(f"Please correct {len(exc.errors) or 1} field(s) marked with x."))
+            return
+        except CorptuiError as exc:
+            message.update(plain(exc.message))
+            return
+        show_errors(self, {})
+        message.update(plain(
+            f"Application {result['reference']} is saved ({result['numbers']} numbers). "
+            "Keep the reference: the operator will send the login by SMS and email."))
+        self.query_one("#submit", Button).disabled = True

@@ -1,0 +1,282 @@
+"""The numbers console: every number of the company in a virtualized table with
+checkboxes, search as you type, filters, sorting, the selected count at the bottom and the
+bulk actions for the selection."""
+
+from __future__ import annotations
+
+import time
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from corptui import numbers as numbers_uc
+from corptui.errors import CorptuiError
+from corptui.numbers import NumberFilter
+from corptui.phones import format_msisdn
+from screens.base import AppScreen
+from screens.widgets.safe import safe_text
+from screens.widgets.virtual_table import Column, VirtualTable
+
+COLUMNS = [
+    Column("msisdn", "Number", 16),
+    Column("full_name", "Employee", 16, flex=4),
+    Column("position", "Position", 12, flex=2, min_table_width=110),
+    Column("tags", "Tags", 10, flex=2),
+    Column("tariff", "Tariff", 10, flex=1),
+    Column("status", "Status", 9),
+    Column("account", "Account", 12, min_table_width=130),
+]
+SORTABLE = ["msisdn", "full_name", "position", "tariff", "status", "account"]
+
+
+def render_cell(row: dict, key: str) -> str:
+    value = row.get(key)
+    if key == "msisdn":
+        return format_msisdn(value)
+    if key == "tags":
+        return ", ".join(value or [])
+    if key == "status":
+        return "! blocked" if value == "blocked" else (value or "")
+    if key == "full_name" and not value:
+        return "(no name)"
+    return value or ""
+
+
+class SearchInput(Input):
+    """Enter (or escape, or down) returns to the list keeping the filter."""
+
+    BINDINGS = [Binding("down", "to_table", show=False),
+                Binding("escape", "to_table", show=False)]
+    DEFAULT_CSS = "SearchInput { border: none; height: 1; width: 1fr; padding: 0 1; }"
+
+    def action_to_table(self) -> None:
+        self.screen.query_one(VirtualTable).focus()
+
+
+class NumbersScreen(AppScreen):
+    SECTION = "numbers"
+    TITLE = "Numbers"
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("a", "select_all", "All", show=False),
+        Binding("A", "select_none", "None", show=False),
+        Binding("i", "invert", "Invert", show=False),
+        Binding("f", "filter", "Filter"),
+        Binding("o", "sort_next", "Sort"),
+        Binding("O", "sort_reverse", "Reverse", show=False),
+        Binding("t", "assign_tags", "Tags"),
+        Binding("g", "manage_tags", "Tag list", show=False),
+        Binding("ctrl+o", "import_employees", "Import"),
+        Binding("x", "clear_filter", "Clear filter", show=False),
+    ]
+    DEFAULT_CSS = """
+    #search-row { height: 1; }
+    #search-label { width: auto; padding: 0 0 0 1; text-style: bold; }
+    #filter-summary { width: auto; max-width: 40; padding: 0 1; color: $text-muted; }
+    #selection-line { height: 1; background: $boost; padding: 0 1; text-style: bold; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.flt = NumberFilter()
+        self.total = 0
+        self.last_search_seconds = 0.0
+        self._search_started = 0.0
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="search-row"):
+            yield Static("Search:", id="search-label")
+            yield SearchInput(placeholder="phone or name (/)", id="search", max_length=100)
+            yield Static("", id="filter-summary")
+        yield VirtualTable(COLUMNS, self._fetch, render_cell, id="numbers-table",
+                           empty_text="No numbers match the search and filters.")
+        yield Static("", id="selection-line")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    def _fetch(self, ids: list[int]) -> dict[int, dict]:
+        return numbers_uc.rows_by_ids(self.app.session, ids)
+
+    def on_mount(self) -> None:
+        self.total = numbers_uc.count_all(self.app.session)
+        self.table.sort_key = self.flt.sort
+        self.table.set_ids(numbers_uc.matching_ids(self.app.session, self.flt))
+        self.table.focus()
+
+    # -- search and filter --------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.flt.search = event.value
+            self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self.table.focus()
+
+    def reload(self, keep_cursor: bool = False) -> None:
+        self._search_started = time.perf_counter()
+        self._run_query(NumberFilter(**vars(self.flt)), keep_cursor)
+
+    @work(thread=True, exclusive=True, group="numbers-query")
+    def _run_query(self, flt: NumberFilter, keep_cursor: bool) -> None:
+        from storage.db import database
+
+        try:
+            ids = numbers_uc.matching_ids(self.app.session, flt)
+        except CorptuiError as exc:
+            self.app.call_from_thread(self.app.show_error, exc)
+            return
+        finally:
+            if not database.is_closed():
+                database.close()  # this worker thread's own connection
+        self.app.call_from_thread(self._show_ids, flt, ids, keep_cursor)
+
+    def _show_ids(self, flt: NumberFilter, ids: list[int], keep_cursor: bool) -> None:
+        if flt.search != self.flt.search:
+            return  # superseded by a newer keystroke
+        self.table.sort_key = flt.sort
+        self.table.sort_descending = flt.descending
+        self.table.set_ids(ids, keep_cursor=keep_cursor)
+        self.last_search_seconds = time.perf_counter() - self._search_started
+        self._update_filter_summary()
+
+    def _update_filter_summary(self) -> None:
+        parts = []
+        if self.flt.tags:
+            parts.append("tag " + ", ".join(self.flt.tags))
+        if self.flt.tariff:
+            parts.append(f"tariff {self.flt.tariff}")
+        if self.flt.status:
+            parts.append(f"status {self.flt.status}")
+        if self.flt.account:
+            parts.append(f"account {self.flt.account}")
+        text = ("Filter: " + "; ".join(parts) + " (x clears)") if parts else ""
+        self.query_one("#filter-summary", Static).update(Content(safe_text(text)))
+
+    def action_filter(self) -> None:
+        from screens.number_dialogs import FilterDialog
+
+        def done(result) -> None:
+            if result is None:
+                return
+            self.flt.tags = tuple(result.get("tags", ()))
+            self.flt.tariff = result.get("tariff")
+            self.flt.status = result.get("status")
+            self.flt.account = result.get("account")
+            self.reload()
+
+        self.app.push_screen(FilterDialog(numbers_uc.filter_choices(self.app.session), self.flt),
+                             done)
+
+    def action_clear_filter(self) -> None:
+        self.flt.tags, self.flt.tariff, self.flt.status, self.flt.account = (), None, None, None
+        self.reload()
+
+    # -- sorting --------------------------------------------------------------------
+    def action_sort_next(self) -> None:
+        i = SORTABLE.index(self.flt.sort) if self.flt.sort in SORTABLE else 0
+        self.flt.sort = SORTABLE[(i + 1) % len(SORTABLE)]
+        self.flt.descending = False
+        self.reload(keep_cursor=True)
+
+    def action_sort_reverse(self) -> None:
+        self.flt.descending = not self.flt.descending
+        self.reload(keep_cursor=True)
+
+    def on_virtual_table_header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
+        if event.key not in SORTABLE:
+            return
+        if self.flt.sort == event.key:
+            self.flt.descending = not self.flt.descending
+        else:
+            self.flt.sort, self.flt.descending = event.key, False
+        self.reload(keep_cursor=True)
+
+    # -- selection ------------------------------------------------------------------
+    def action_select_all(self) -> None:
+        self.table.select_all_shown()
+
+    def action_select_none(self) -> None:
+        self.table.clear_selection()
+
+    def action_invert(self) -> None:
+        self.table.invert_shown()
+
+    def on_virtual_table_selection_changed(self, event: VirtualTable.SelectionChanged) -> None:
+        self.update_selection_line()
+
+    def selection_text(self) -> str:
+        table = self.table
+        selected = len(table.selected)
+        shown = len(table.ids)
+        line = f"Selected {selected:,} · shown {shown:,} · total {self.total:,}"
+        hidden = selected - table.selected_shown if selected else 0
+        if hidden:
+            line += f" ({hidden:,} selected hidden by the filter)"
+        if selected:
+            line += " · t tags"
+        else:
+            line += " · space select · a all"
+        return line
+
+    def update_selection_line(self) -> None:
+        self.query_one("#selection-line", Static).update(Content(self.selection_text()))
+
+    # -- actions on numbers -------------------------------------------------------------
+    def selected_ids(self) -> set[int]:
+        return set(self.table.selected)
+
+    def action_assign_tags(self) -> None:
+        from screens.number_dialogs import AssignTagsDialog
+
+        ids = self.selected_ids()
+        if not ids and self.table.cursor_id is not None:
+            ids = {self.table.cursor_id}
+        if not ids:
+            self.app.notify("Select numbers first (space, a).", severity="warning")
+            return
+
+        def done(changed) -> None:
+            if changed:
+                self.table.invalidate()
+                self.reload(keep_cursor=True)
+
+        self.app.push_screen(AssignTagsDialog(ids), done)
+
+    def action_manage_tags(self) -> None:
+        from screens.tags import TagsScreen
+
+        def done(_=None) -> None:
+            self.table.invalidate()
+            self.reload(keep_cursor=True)
+
+        self.app.push_screen(TagsScreen(), done)
+
+    def action_import_employees(self) -> None:
+        from screens.import_employees import ImportScreen
+
+        def done(changed) -> None:
+            if changed:
+                self.table.invalidate()
+                self.reload(keep_cursor=True)
+
+        self.app.push_screen(ImportScreen(), done)
+
+    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
+        from screens.card import EmployeeCard
+
+        def done(changed) -> None:
+            if changed:
+                self.table.invalidate([event.row_id])
+                self.reload(keep_cursor=True)
+
+        self.app.push_screen(EmployeeCard(event.row_id), done)

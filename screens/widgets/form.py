@@ -1,0 +1,65 @@
+"""A labelled form field with its own error line (field-level messages)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static, TextArea
+
+from screens.widgets.safe import plain
+
+
+class Field(Vertical):
+    DEFAULT_CSS = """
+    Field { height: auto; }
+    Field > Horizontal { height: auto; }
+    Field Label { width: 18; padding-top: 1; }
+    Field Input { width: 1fr; }
+    Field TextArea { width: 1fr; height: 5; }
+    Field .field-error { height: auto; padding-left: 18; color: $error; text-style: bold; }
+    Field .field-error:blank { display: none; }
+    """
+
+    def __init__(self, label: str, name: str, *, password: bool = False, value: str = "",
+                 placeholder: str = "", multiline: bool = False, max_length: int = 0):
+        super().__init__(id=f"field-{name}")
+        self.label = label
+        self.field_name = name
+        self.password = password
+        self.value0 = value
+        self.placeholder = placeholder
+        self.multiline = multiline
+        self.max_length = max_length
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Label(self.label)
+            if self.multiline:
+                yield TextArea(self.value0, id=self.field_name, soft_wrap=True)
+            else:
+                yield Input(self.value0, placeholder=self.placeholder, password=self.password,
+                            id=self.field_name, max_length=self.max_length)
+        yield Static("", classes="field-error", id=f"error-{self.field_name}")
+
+    @property
+    def value(self) -> str:
+        widget = self.query_one(f"#{self.field_name}")
+        return widget.text if isinstance(widget, TextArea) else widget.value
+
+    def set_error(self, message: str | None) -> None:
+        error = self.query_one(f"#error-{self.field_name}", Static)
+        text = message or ""
+        error.update(plain(("x " + text[:1].upper() + text[1:]) if text else ""))
+        error.display = bool(text)
+
+
+def show_errors(screen, errors: dict[str, str]) -> None:
+    """Put each message under its field; clear the others; focus the first bad one."""
+    first = None
+    for field in screen.query(Field):
+        message = errors.get(field.field_name)
+        field.set_error(message)
+        if message and first is None:
+            first = field
+    if first is not None:
+        first.query_one(f"#{first.field_name}").focus()
