@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import sqlite3
 import statistics
 import uuid
 from pathlib import Path
 
-from common import ROOT, Timer, seeded_db
+from common import Timer, seeded_db
 
 SELECTED = 10_000
 LINES = 100_000
@@ -300,6 +299,3 @@ BENCHES = {
     "import_dry_run": import_dry_run,
     "import_apply": import_apply,
 }
-
-if __name__ == "__main__":  # pragma: no cover
-    os.chdir(ROOT)
