@@ -77,3 +77,61 @@ def sqlite_url(tmp_path, monkeypatch):
     monkeypatch.setenv("CORPTUI_CONFIG_DIR", str(tmp_path / "config"))
     yield url
     close_database()
+
+
+# -- a small seeded demo database for screen tests ------------------------------------
+_SEED_CACHE: dict = {}
+
+
+@pytest.fixture
+def seeded(tmp_path, monkeypatch, tmp_path_factory):
+    """An open SQLite database with the demo seed (60 numbers, 300 calls, 3 months):
+    seeded once per test session, copied for each test. Yields its URL."""
+    import shutil
+
+    from corptui import demo
+
+    if "path" not in _SEED_CACHE:
+        base = tmp_path_factory.mktemp("seed") / "seed.db"
+        open_database(f"sqlite:///{base}")
+        demo.seed(numbers=60, calls=300, months=3, seed=1)
+        from storage.db import database
+
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        close_database()
+        _SEED_CACHE["path"] = base
+    path = tmp_path / "seeded.db"
+    shutil.copy(_SEED_CACHE["path"], path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("CORPTUI_DB", url)
+    monkeypatch.setenv("CORPTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CORPTUI_CONFIG_DIR", str(tmp_path / "config"))
+    open_database(url)
+    yield url
+    close_database()
+
+
+def demo_session(role: str = "owner", company: int = 1):
+    """The session of a demo login (by role) of the seeded database."""
+    from corptui import demo
+    from corptui.phones import normalize
+    from corptui.session import Session
+    from storage.models import User
+
+    login = next(lg for lg in demo.DEMO_LOGINS if lg["role"] == role
+                 and (company == 1) == (lg["company"] == demo.MAIN_COMPANY["name"]))
+    user = User.get(User.phone == normalize(login["phone"]))
+    return Session(company_id=user.company_id, role=user.role, user_id=user.id,
+                   actor=user.phone, source="test")
+
+
+@pytest.fixture
+def owner(seeded):
+    return demo_session("owner")
+
+
+def make_app(session=None, **kwargs):
+    """The real app on the open database, logged in as ``session`` (or at the login)."""
+    from corptui.app import CorptuiApp
+
+    return CorptuiApp(session=session, idle_seconds=kwargs.pop("idle_seconds", 3600), **kwargs)
