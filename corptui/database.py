@@ -39,3 +39,12 @@ def open_database(url: str | None = None, *, create: bool = True, check_schema: 
 
 def close_database() -> None:
     storage_db.close()
+
+
+def close_thread_connection() -> None:
+    """A worker thread's own connection (peewee keeps one per thread): close it when the
+    thread's work is done, so threads do not leave connections behind."""
+    from storage.db import database
+
+    if database.obj is not None and not database.is_closed():
+        database.close()

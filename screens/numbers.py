@@ -128,7 +128,7 @@ class NumbersScreen(AppScreen):
 
     @work(thread=True, exclusive=True, group="numbers-query")
     def _run_query(self, flt: NumberFilter, keep_cursor: bool) -> None:
-        from storage.db import database
+        from corptui.database import close_thread_connection
 
         try:
             ids = numbers_uc.matching_ids(self.app.session, flt)
@@ -136,8 +136,7 @@ class NumbersScreen(AppScreen):
             self.app.call_from_thread(self.app.show_error, exc)
             return
         finally:
-            if not database.is_closed():
-                database.close()  # this worker thread's own connection
+            close_thread_connection()
         self.app.call_from_thread(self._show_ids, flt, ids, keep_cursor)
 
     def _show_ids(self, flt: NumberFilter, ids: list[int], keep_cursor: bool) -> None:

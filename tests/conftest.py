@@ -46,7 +46,8 @@ def _pg_url(schema: str) -> str:
 def make_url(engine: str, tmp_path, name: str = "t") -> str:
     if engine == "sqlite":
         return f"sqlite:///{tmp_path / (name + '.db')}"
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "w")
+    # xdist workers and concurrent pytest runs each get their own schema
+    worker = os.environ.get("PYTEST_XDIST_WORKER") or f"p{os.getpid()}"
     return _pg_url(f"corptui_{worker}_{name}")
 
 
@@ -59,6 +60,23 @@ def db_url(request, tmp_path, monkeypatch):
     monkeypatch.setenv("CORPTUI_CONFIG_DIR", str(tmp_path / "config"))
     yield url
     close_database()
+    if request.param == "pg":
+        _drop_pg_schema(url)
+
+
+def _drop_pg_schema(url: str) -> None:
+    import psycopg2
+
+    from storage.db import parse_url
+
+    base, _, query = url.partition("?schema=")
+    info = parse_url(base)
+    conn = psycopg2.connect(host=info.host, port=info.port, dbname=info.name,
+                            user=info.user or None)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP SCHEMA IF EXISTS "{query}" CASCADE')
+    conn.close()
 
 
 @pytest.fixture

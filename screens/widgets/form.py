@@ -16,8 +16,7 @@ class Field(Vertical):
     Field Label { width: 18; padding-top: 1; }
     Field Input { width: 1fr; }
     Field TextArea { width: 1fr; height: 5; }
-    Field .field-error { height: auto; padding-left: 18; color: $error; text-style: bold; }
-    Field .field-error:blank { display: none; }
+    Field .field-error { height: auto; padding-left: 18; color: $error; text-style: bold; display: none; }
     """
 
     def __init__(self, label: str, name: str, *, password: bool = False, value: str = "",
