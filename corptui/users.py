@@ -28,9 +28,27 @@ def add_user(session, phone: str, role: str, password: str | None = None,
     """Create a user in the session's company. Without a password a temporary one is
     generated (returned) and must be changed at first login."""
     permissions.require(session, "users.manage")
+    from corptui.applications import clean_text, validate_email
+
+    errors: dict[str, str] = {}
+    login = ""
+    try:
+        login = normalize(phone, "phone")
+    except ValidationError as exc:
+        errors["phone"] = exc.message
     if role not in ROLES:
-        raise ValidationError(f"unknown role {role!r}: one of {', '.join(ROLES)}", "role")
-    login = normalize(phone, "phone")
+        errors["role"] = f"unknown role {role!r}: one of {', '.join(ROLES)}"
+    try:
+        full_name = clean_text(full_name, "full_name", "the name", required=False, max_len=200)
+    except ValidationError as exc:
+        errors["full_name"] = exc.message
+    try:
+        email = validate_email(email, "email") if (email or "").strip() else ""
+    except ValidationError as exc:
+        errors["email"] = exc.message
+    if errors:
+        first = next(iter(errors))
+        raise ValidationError(errors[first], first, errors)
     temporary = None
     if password is None:
         temporary = password = generate_temporary()

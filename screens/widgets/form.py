@@ -38,7 +38,9 @@ class Field(Vertical):
             else:
                 yield Input(self.value0, placeholder=self.placeholder, password=self.password,
                             id=self.field_name, max_length=self.max_length)
-        yield Static("", classes="field-error", id=f"error-{self.field_name}")
+        error = Static("", classes="field-error", id=f"error-{self.field_name}")
+        error.display = False  # shown by set_error
+        yield error
 
     @property
     def value(self) -> str:

@@ -1,0 +1,195 @@
+"""Small modal dialogs of the users and audit screens: a yes/no confirmation, a message
+(a one-time temporary password, an audit entry's details) and the forms to add a user
+and to change a role. All user text is shown as plain Content, never as markup."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Select, Static
+
+from corptui import permissions
+from corptui import users as users_uc
+from corptui.errors import CorptuiError, ValidationError
+from screens.widgets.form import Field, show_errors
+from screens.widgets.safe import plain
+
+ROLES = tuple(permissions.ROLE_LABELS)
+
+DIALOG_CSS = """
+{cls} {{ align: center middle; }}
+{cls} > Vertical {{ width: 72; height: auto; max-height: 22; border: round $primary;
+    padding: 0 1; background: $surface; }}
+{cls} .dialog-title {{ text-style: bold; height: auto; margin-bottom: 1; }}
+{cls} .dialog-text {{ height: auto; }}
+{cls} .dialog-message {{ height: auto; color: $error; text-style: bold; }}
+{cls} .dialog-buttons {{ height: 3; align: center middle; }}
+{cls} .dialog-buttons Button {{ margin: 0 1; }}
+"""
+
+
+def role_options() -> list[tuple[str, str]]:
+    return [(permissions.ROLE_LABELS[role], role) for role in ROLES]
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes (y, enter on Yes) or no (n, escape)."""
+
+    BINDINGS = [Binding("escape,n", "no", "No"), Binding("y", "yes", "Yes")]
+    DEFAULT_CSS = DIALOG_CSS.format(cls="ConfirmDialog")
+
+    def __init__(self, title: str, text: str, yes: str = "Yes"):
+        super().__init__()
+        self.title_text = title
+        self.text = text
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.title_text), classes="dialog-title")
+            yield Static(plain(self.text, multiline=True), classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(plain(self.yes), variant="primary", id="yes")
+                yield Button("No", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class MessageDialog(ModalScreen[None]):
+    """A text to read (scrolls when long) and an OK button."""
+
+    BINDINGS = [Binding("escape,enter", "close", "Close")]
+    DEFAULT_CSS = DIALOG_CSS.format(cls="MessageDialog") + """
+    MessageDialog VerticalScroll { height: auto; max-height: 16; }
+    """
+
+    def __init__(self, title: str, text: str, *, dialog_id: str | None = None):
+        super().__init__(id=dialog_id)
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.title_text), classes="dialog-title")
+            with VerticalScroll():
+                yield Static(plain(self.text, multiline=True), classes="dialog-text",
+                             id="message-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK", variant="primary", id="ok")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class AddUserDialog(ModalScreen):
+    """Phone, role, name, email. On success dismisses with (user, temporary password)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Add")]
+    DEFAULT_CSS = DIALOG_CSS.format(cls="AddUserDialog") + """
+    AddUserDialog #role-row { height: auto; }
+    AddUserDialog #role-row Label { width: 18; padding-top: 1; }
+    AddUserDialog #role { width: 1fr; }
+    AddUserDialog #error-role { height: auto; padding-left: 18; color: $error; text-style: bold; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Add a user", classes="dialog-title")
+            yield Field("Phone (login)", "phone", placeholder="+7 926 123-45-67", max_length=40)
+            with Horizontal(id="role-row"):
+                yield Label("Role")
+                yield Select(role_options(), allow_blank=False, value="viewer", id="role")
+            yield Static("", id="error-role")
+            yield Field("Name", "full_name", max_length=300)
+            yield Field("Email", "email", max_length=300)
+            yield Static("", classes="dialog-message", id="add-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Add", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#phone").focus()
+        self.query_one("#error-role", Static).display = False
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        values = {f.field_name: f.value for f in self.query(Field)}
+        role = self.query_one("#role", Select).value
+        message = self.query_one("#add-message", Static)
+        role_error = self.query_one("#error-role", Static)
+        try:
+            user, temporary = users_uc.add_user(
+                self.app.session, values["phone"], str(role), None,
+                full_name=values["full_name"], email=values["email"])
+        except ValidationError as exc:
+            errors = exc.errors or {exc.field: exc.message}
+            show_errors(self, errors)
+            text = errors.get("role", "")
+            role_error.update(plain(("x " + text[:1].upper() + text[1:]) if text else ""))
+            role_error.display = bool(text)
+            message.update("")
+            return
+        except CorptuiError as exc:
+            message.update(plain(exc.message[:1].upper() + exc.message[1:]))
+            return
+        self.dismiss((user, temporary))
+
+
+class RoleDialog(ModalScreen):
+    """Choose another role; dismisses with the role or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = DIALOG_CSS.format(cls="RoleDialog") + """
+    RoleDialog #role { width: 1fr; }
+    """
+
+    def __init__(self, who: str, role: str):
+        super().__init__()
+        self.who = who
+        self.role = role if role in ROLES else ROLES[-1]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(f"Role of {self.who}"), classes="dialog-title")
+            yield Select(role_options(), allow_blank=False, value=self.role, id="role")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.dismiss(str(self.query_one("#role", Select).value))
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,240 @@
+"""Users of the account: logins (phone numbers), names, roles, states and last logins.
+The owner adds users (a temporary password is shown once), resets passwords, blocks and
+unblocks logins and changes roles; the use cases refuse everyone else, and so does the
+screen, with the same message."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from corptui import permissions
+from corptui import users as users_uc
+from corptui.auth import local_time_text
+from corptui.errors import CorptuiError
+from corptui.phones import format_msisdn
+from screens.access_dialogs import AddUserDialog, ConfirmDialog, MessageDialog, RoleDialog
+from screens.base import AppScreen
+from screens.widgets.safe import plain
+from screens.widgets.virtual_table import Column, VirtualTable
+
+COLUMNS = [
+    Column("phone", "Login", 16),
+    Column("full_name", "Name", 12, flex=2),
+    Column("role", "Role", 10),
+    Column("state", "State", 20, flex=1),
+    Column("last_login_at", "Last login", 16),
+]
+
+OWNER_HINT = "n add · r reset password · b block/unblock · e role · enter details"
+VIEWER_HINT = "Only the owner manages users: the list is read-only for your role."
+
+
+def _when(iso: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(iso) if iso else None
+
+
+def state_text(row: dict, now: dt.datetime | None = None) -> str:
+    """Text markers (readable without colour): blocked, locked until..., temporary
+    password; "active" otherwise."""
+    now = now or dt.datetime.now(dt.UTC)
+    parts = []
+    if row.get("blocked"):
+        parts.append("blocked")
+    locked = _when(row.get("locked_until"))
+    if locked is not None and locked > now:
+        parts.append(f"locked until {local_time_text(locked)}")
+    if row.get("must_change_password"):
+        parts.append("temporary password")
+    return "; ".join(parts) or "active"
+
+
+def render_cell(row: dict, key: str) -> str:
+    if key == "phone":
+        return format_msisdn(row["phone"])
+    if key == "state":
+        return state_text(row)
+    if key == "last_login_at":
+        last = _when(row.get("last_login_at"))
+        return last.astimezone().strftime("%Y-%m-%d %H:%M") if last else "never"
+    if key == "full_name":
+        return row.get("full_name") or "(no name)"
+    return str(row.get(key) or "")
+
+
+class UsersScreen(AppScreen):
+    SECTION = "users"
+    TITLE = "Users"
+    BINDINGS = [
+        Binding("n", "add_user", "Add"),
+        Binding("r", "reset_password", "Reset password"),
+        Binding("b", "toggle_block", "Block/unblock"),
+        Binding("e", "change_role", "Role"),
+    ]
+    DEFAULT_CSS = """
+    #users-status { height: 1; background: $boost; padding: 0 1; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[int, dict] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=False,
+                           id="users-table", empty_text="No users.")
+        yield Static("", id="users-status")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    @property
+    def can_manage(self) -> bool:
+        return permissions.allowed(self.session.role, "users.manage")
+
+    def _fetch(self, ids: list[int]) -> dict[int, dict]:
+        return {i: self.rows[i] for i in ids if i in self.rows}
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.set_status(OWNER_HINT if self.can_manage else VIEWER_HINT)
+        self.table.focus()
+
+    def reload(self) -> None:
+        try:
+            rows = users_uc.list_users(self.session)
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            rows = []
+        self.rows = {r["id"]: r for r in rows}
+        self.table.invalidate()
+        self.table.set_ids([r["id"] for r in rows], keep_cursor=True)
+
+    def set_status(self, text: str) -> None:
+        self.query_one("#users-status", Static).update(plain(text))
+
+    def refuse(self, exc: CorptuiError) -> None:
+        self.app.show_error(exc)
+        self.set_status(exc.message[:1].upper() + exc.message[1:])
+
+    def _allowed(self) -> bool:
+        """Refuse early (same message as the use case) so no dialog opens for nothing."""
+        try:
+            permissions.require(self.session, "users.manage")
+        except CorptuiError as exc:
+            self.refuse(exc)
+            return False
+        return True
+
+    def current(self) -> dict | None:
+        row_id = self.table.cursor_id
+        return self.rows.get(row_id) if row_id is not None else None
+
+    @staticmethod
+    def who(row: dict) -> str:
+        name = row.get("full_name") or ""
+        return format_msisdn(row["phone"]) + (f" ({name})" if name else "")
+
+    # -- actions --------------------------------------------------------------------
+    def action_add_user(self) -> None:
+        if not self._allowed():
+            return
+
+        def done(result) -> None:
+            if not result:
+                return
+            user, temporary = result
+            self.reload()
+            if user.id in self.table.shown_ids:
+                self.table.cursor = self.table.ids.index(user.id)
+            self.set_status(f"Added {format_msisdn(user.phone)} ({user.role}).")
+            if temporary:
+                self.show_temporary(user.phone, temporary)
+
+        self.app.push_screen(AddUserDialog(), done)
+
+    def show_temporary(self, phone: str, temporary: str) -> None:
+        self.app.push_screen(MessageDialog(
+            "Temporary password",
+            f"Login: {format_msisdn(phone)}\nTemporary password: {temporary}\n\n"
+            "It is shown only this once: give it to the user. It must be changed at the "
+            "first login.", dialog_id="temporary-password"))
+
+    def action_reset_password(self) -> None:
+        row = self.current()
+        if row is None or not self._allowed():
+            return
+
+        def done(yes: bool) -> None:
+            if not yes:
+                return
+            try:
+                temporary = users_uc.reset_password(self.session, row["id"])
+            except CorptuiError as exc:
+                self.refuse(exc)
+                return
+            self.reload()
+            self.set_status(f"The password of {format_msisdn(row['phone'])} is reset.")
+            self.show_temporary(row["phone"], temporary)
+
+        self.app.push_screen(ConfirmDialog(
+            "Reset password",
+            f"Give {self.who(row)} a new temporary password? The current password stops "
+            "working and a lockout is lifted.", yes="Reset"), done)
+
+    def action_toggle_block(self) -> None:
+        row = self.current()
+        if row is None or not self._allowed():
+            return
+        block = not row["blocked"]
+
+        def done(yes: bool) -> None:
+            if not yes:
+                return
+            try:
+                users_uc.set_blocked(self.session, row["id"], block)
+            except CorptuiError as exc:
+                self.refuse(exc)
+                return
+            self.reload()
+            self.set_status(f"{format_msisdn(row['phone'])} is "
+                            f"{'blocked' if block else 'unblocked'}.")
+
+        verb = "Block" if block else "Unblock"
+        text = (f"{verb} the login {self.who(row)}? "
+                + ("It will not be able to log in." if block else "It can log in again."))
+        self.app.push_screen(ConfirmDialog(f"{verb} login", text, yes=verb), done)
+
+    def action_change_role(self) -> None:
+        row = self.current()
+        if row is None or not self._allowed():
+            return
+
+        def done(role) -> None:
+            if not role or role == row["role"]:
+                return
+            try:
+                users_uc.change_role(self.session, row["id"], role)
+            except CorptuiError as exc:
+                self.refuse(exc)
+                return
+            self.reload()
+            self.set_status(f"{format_msisdn(row['phone'])} is now {role}.")
+
+        self.app.push_screen(RoleDialog(self.who(row), row["role"]), done)
+
+    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
+        row = self.rows.get(event.row_id)
+        if row is None:
+            return
+        text = "\n".join([
+            f"Login: {format_msisdn(row['phone'])}",
+            f"Name: {row.get('full_name') or '(no name)'}",
+            f"Role: {row['role']}",
+            f"State: {state_text(row)}",
+            f"Last login: {render_cell(row, 'last_login_at')}",
+        ])
+        self.app.push_screen(MessageDialog("User", text))
