@@ -1,0 +1,161 @@
+"""The employee card: name and position (saved with a version check), tags, and what the
+number has: account, tariff, status, limit, options, forwarding, SIM, latest charges."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from corptui import cards, employees, permissions
+from corptui import tags as tags_uc
+from corptui.errors import CorptuiError, ValidationError
+from corptui.phones import format_msisdn
+from screens.widgets.check_list import CheckList
+from screens.widgets.form import Field, show_errors
+from screens.widgets.safe import plain, safe_text
+
+CONDITIONS = {"unconditional": "always", "busy": "when busy", "no_answer": "no answer",
+              "unreachable": "unreachable"}
+
+
+def _money(value) -> str:
+    if value is None:
+        return "none"
+    return f"{value:,.2f} RUB".replace(",", " ")
+
+
+class EmployeeCard(ModalScreen):
+    """Dismisses with True when something was saved."""
+
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+s", "save", "Save")]
+    DEFAULT_CSS = """
+    EmployeeCard { align: center middle; }
+    #card { width: 100%; height: 100%; border: round $primary; background: $surface; padding: 0 1; }
+    #card-title { height: 1; text-style: bold; }
+    #card-body { height: 1fr; }
+    #card-tags { height: 8; }
+    #card-info { height: auto; }
+    #card-message { height: auto; text-style: bold; }
+    #card-buttons { height: 3; align: center middle; }
+    #card-buttons Button { margin: 0 1; }
+    EmployeeCard Field Input { border: tall $border-blurred; }
+    """
+
+    def __init__(self, subscriber_id: int):
+        super().__init__()
+        self.subscriber_id = subscriber_id
+        self.saved = False
+        self.force_version: int | None = None
+
+    def compose(self) -> ComposeResult:
+        session = self.app.session
+        self.data = cards.card(session, self.subscriber_id)
+        self.can_edit = permissions.allowed(session.role, "numbers.edit")
+        self.can_tag = permissions.allowed(session.role, "tags.assign")
+        d = self.data
+        with Vertical(id="card"):
+            yield Static(plain(f"{format_msisdn(d['msisdn'])} · {d['full_name'] or '(no name)'}"),
+                         id="card-title")
+            with VerticalScroll(id="card-body"):
+                yield Field("Full name", "full_name", value=d["full_name"], max_length=200)
+                yield Field("Position", "position", value=d["position"], max_length=200)
+                all_tags = tags_uc.list_tags(session)
+                yield CheckList([(t["name"], f"{t['name']} ({t['color']})") for t in all_tags],
+                                d["tags"], "Tags (space marks)", id="card-tags",
+                                disabled=not self.can_tag)
+                yield Static(self._info(), id="card-info")
+            yield Static(Content("" if self.can_edit else
+                                 f"Read only: the {session.role} role cannot edit cards."),
+                         id="card-message")
+            with Horizontal(id="card-buttons"):
+                yield Button("Save", variant="primary", id="save",
+                             disabled=not (self.can_edit or self.can_tag))
+                yield Button("Close", id="close")
+
+    def _info(self) -> Content:
+        d = self.data
+        lines = [
+            f"Account {d['account']} · tariff {d['tariff'] or '-'} · status "
+            + ("! blocked" if d["status"] == "blocked" else d["status"]),
+            f"Spending limit: {_money(d['spending_limit'])}",
+            "Options: " + (", ".join(f"{o['name']}" + ("" if o["state"] == "active"
+                                                        else f" ({o['state']})")
+                                     for o in d["options"]) or "none"),
+            "Forwarding: " + (", ".join(
+                f"{CONDITIONS.get(f['condition'], f['condition'])} -> "
+                f"{format_msisdn(f['target'])}" + ("" if f["active"] else " (off)")
+                for f in d["forwarding"]) or "none"),
+            "SIM: " + (", ".join(f"{s['iccid']} ({s['state']})" for s in d["sims"]) or "none"),
+            "Charges: " + (", ".join(f"{c['period']:%m.%Y} {_money(c['amount'])}"
+                                     for c in d["charges"]) or "none"),
+        ]
+        return plain("\n".join(lines), multiline=True)
+
+    def on_mount(self) -> None:
+        if not self.can_edit:
+            for field in self.query(Field):
+                field.query_one(f"#{field.field_name}").disabled = True
+            self.query_one("#close", Button).focus()
+        else:
+            self.query_one("#full_name").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_close()
+
+    def action_close(self) -> None:
+        self.dismiss(self.saved)
+
+    def _message(self, text: str) -> None:
+        self.query_one("#card-message", Static).update(plain(text, multiline=True))
+
+    def action_save(self) -> None:
+        session = self.app.session
+        values = {f.field_name: f.value for f in self.query(Field)}
+        tags = self.query_one("#card-tags", CheckList).values
+        changed = []
+        try:
+            if self.can_edit and (values["full_name"] != self.data["full_name"]
+                                  or values["position"] != self.data["position"]):
+                version = self.force_version or self.data["version"]
+                saved = employees.update_employee(session, self.subscriber_id,
+                                                  values["full_name"], values["position"],
+                                                  version)
+                self.data.update(full_name=saved["full_name"], position=saved["position"],
+                                 version=saved["version"])
+                self.force_version = None
+                changed.append("name and position")
+            if self.can_tag and sorted(tags) != sorted(self.data["tags"]):
+                self.data["tags"] = tags_uc.set_number_tags(session, self.subscriber_id, tags)
+                changed.append("tags")
+        except employees.VersionConflict as exc:
+            self.force_version = exc.current_version
+            theirs, yours = exc.theirs, exc.yours
+            self._message(
+                "x Someone else saved this card meanwhile.\n"
+                f"  Theirs: {safe_text(theirs.get('full_name'))} / "
+                f"{safe_text(theirs.get('position'))}\n"
+                f"  Yours:  {safe_text(yours.get('full_name'))} / "
+                f"{safe_text(yours.get('position'))}\n"
+                "  ctrl+s saves yours over theirs; esc keeps theirs.")
+            return
+        except ValidationError as exc:
+            show_errors(self, exc.errors or {exc.field: exc.message})
+            return
+        except CorptuiError as exc:
+            self._message("x " + exc.message)
+            return
+        show_errors(self, {})
+        if changed:
+            self.saved = True
+            self._message("Saved: " + ", ".join(changed) + ".")
+            self.query_one("#card-title", Static).update(plain(
+                f"{format_msisdn(self.data['msisdn'])} · {self.data['full_name'] or '(no name)'}"))
+        else:
+            self._message("Nothing to save.")
