@@ -51,7 +51,10 @@ class SearchInput(Input):
 
     BINDINGS = [Binding("down", "to_table", show=False),
                 Binding("escape", "to_table", show=False)]
-    DEFAULT_CSS = "SearchInput { border: none; height: 1; width: 1fr; padding: 0 1; }"
+    DEFAULT_CSS = """
+    SearchInput, SearchInput:focus { border: none; height: 1; width: 1fr; padding: 0 1; }
+    SearchInput:focus { text-style: bold; background: $boost; }
+    """
 
     def action_to_table(self) -> None:
         self.screen.query_one(VirtualTable).focus()

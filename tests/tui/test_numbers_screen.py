@@ -104,3 +104,128 @@ async def test_the_other_company_is_not_listed(owner):
         assert len(ids) == 40
         assert not Subscriber.select().where(
             Subscriber.id.in_(list(ids)) & (Subscriber.company == owner.company_id)).exists()
+
+
+async def test_sort_keys_and_header_click(owner):
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        screen = app.screen
+        table = screen.query_one(VirtualTable)
+        by_msisdn = list(table.ids)
+        await pilot.press("o")  # next column: full_name
+        await _settle(pilot)
+        assert screen.flt.sort == "full_name"
+        names = [Subscriber.get_by_id(i).full_name for i in table.ids]
+        assert names == sorted(names) and table.ids != by_msisdn
+        await pilot.press("O")
+        await _settle(pilot)
+        assert screen.flt.descending
+        await pilot.click(VirtualTable, offset=(6, 0))  # the "Number" header
+        await _settle(pilot)
+        assert screen.flt.sort == "msisdn" and not screen.flt.descending
+        assert table.ids == by_msisdn
+
+
+async def test_mouse_click_on_checkbox_toggles(owner):
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        table = app.screen.query_one(VirtualTable)
+        await pilot.click(VirtualTable, offset=(1, 3))
+        assert table.selected == {table.ids[2]}
+
+
+async def test_filter_dialog_by_tag_and_status(owner):
+    from storage.models import SubscriberTag, Tag
+
+    tag = Tag.get((Tag.company == owner.company_id) & (Tag.name == "Москва"))
+    expected = {r.subscriber_id for r in SubscriberTag.select().where(SubscriberTag.tag == tag)}
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        screen = app.screen
+        await pilot.press("f")
+        await pilot.pause()
+        from textual.widgets import Select
+        dialog = app.screen
+        dialog.query_one("#filter-tag", Select).value = "Москва"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        table = screen.query_one(VirtualTable)
+        assert set(table.ids) == expected
+        assert "tag Москва" in str(screen.query_one("#filter-summary").render())
+        await pilot.press("x")
+        await _settle(pilot)
+        assert len(table.ids) == 60
+
+
+async def test_assign_tags_dialog_previews_then_applies(owner):
+    from storage.models import SubscriberTag, Tag
+
+    vip = Tag.get((Tag.company == owner.company_id) & (Tag.name == "VIP"))
+    before = SubscriberTag.select().where(SubscriberTag.tag == vip).count()
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        table = app.screen.query_one(VirtualTable)
+        await pilot.press("a")
+        await pilot.press("t")
+        await pilot.pause()
+        dialog = app.screen
+        add = dialog.query_one("#add")
+        add.focus()
+        add.cursor = add._values.index("VIP")
+        await pilot.press("space")
+        await pilot.pause()
+        preview = str(dialog.query_one("#assign-preview").render())
+        assert f"{60 - before} number(s) change" in preview
+        assert SubscriberTag.select().where(SubscriberTag.tag == vip).count() == before
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert SubscriberTag.select().where(SubscriberTag.tag == vip).count() == 60
+        assert len(table.selected) == 60
+
+
+async def test_card_edits_name_with_version_check(owner):
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        table = app.screen.query_one(VirtualTable)
+        sid = table.ids[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        card = app.screen
+        name_input = card.query_one("#full_name")
+        name_input.value = "Новикова Ольга Петровна"
+        # another admin saves the same card meanwhile
+        Subscriber.update(full_name="Другое Имя", version=Subscriber.version + 1).where(
+            Subscriber.id == sid).execute()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        message = str(card.query_one("#card-message").render())
+        assert "Someone else saved" in message and "Другое Имя" in message
+        assert Subscriber.get_by_id(sid).full_name == "Другое Имя"
+        await pilot.press("ctrl+s")  # overwrite knowingly
+        await pilot.pause()
+        assert Subscriber.get_by_id(sid).full_name == "Новикова Ольга Петровна"
+        name_input.value = ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert card.query_one("#error-full_name").display
+        assert Subscriber.get_by_id(sid).full_name == "Новикова Ольга Петровна"
+        await pilot.press("escape")
+        await _settle(pilot)
+        assert "Новикова" in "".join(s.text for s in table.render_line(1))
+
+
+async def test_viewer_card_is_read_only(seeded):
+    viewer = demo_session("viewer")
+    app = make_app(viewer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        card = app.screen
+        assert card.query_one("#full_name").disabled
+        assert "Read only" in str(card.query_one("#card-message").render())
