@@ -1,0 +1,328 @@
+"""Call details: the call-detail records of chosen numbers (or accounts, or the whole
+company) for a period, with filters (direction, kind, roaming, cost, dates with
+presets), totals (count, talk time, data, cost) and the export of what is shown.
+
+The table is paged lazily (positions 0..count-1, one offset/limit query per visible
+window), so a year of a busy number or a month of the company opens at once."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from corptui import calls as calls_uc
+from corptui.calls import CallFilter
+from corptui.errors import CorptuiError, ValidationError
+from corptui.periods import preset
+from corptui.phones import format_msisdn
+from screens.base import AppScreen
+from screens.money_dialogs import (
+    PERIOD_CHOICES,
+    ExportDialog,
+    FilterDialog,
+    allowed,
+    date_cell,
+    export_done,
+    keep,
+    kept,
+    money_cell,
+    money_text,
+    number_scope,
+    scope_summary,
+    today_of,
+)
+from screens.widgets.safe import plain
+from screens.widgets.virtual_table import Column, VirtualTable
+
+COST_WIDTH = 9
+COLUMNS = [
+    Column("started_at", "Date and time", 16),
+    Column("number", "Number", 16, min_table_width=100),
+    Column("direction", "Dir", 3),
+    Column("kind", "Kind", 5),
+    Column("counterpart", "Counterpart", 12, flex=1),
+    Column("usage", "   Usage", 8),
+    Column("roaming", "Roam", 4),
+    Column("cost", "Cost".rjust(COST_WIDTH), COST_WIDTH),
+]
+EMPTY_STATE = {"numbers": "", "account": "", "period": "last_month", "date_from": "",
+               "date_to": "", "direction": "", "kind": "", "roaming": "",
+               "amount_min": "", "amount_max": "", "descending": False}
+DIRECTIONS = [("in and out", ""), ("incoming", "in"), ("outgoing", "out")]
+KINDS = [("all kinds", ""), ("voice", "voice"), ("SMS", "sms"), ("data", "data")]
+ROAMING = [("home and roaming", ""), ("roaming only", "yes"), ("home only", "no")]
+
+
+def duration_text(seconds: int) -> str:
+    hours, rest = divmod(int(seconds or 0), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def volume_text(kb: int) -> str:
+    kb = int(kb or 0)
+    if kb >= 1024 * 1024:
+        return f"{kb / 1024 / 1024:.1f} GB"
+    if kb >= 1024:
+        return f"{kb / 1024:.1f} MB"
+    return f"{kb} KB"
+
+
+def usage(row: dict) -> str:
+    if row["kind"] == "data":
+        return volume_text(row["volume_kb"])
+    if row["kind"] == "voice":
+        return duration_text(row["duration_seconds"])
+    return "—"
+
+
+def render_cell(row: dict, key: str) -> str:
+    if key == "started_at":
+        return date_cell(row["started_at"], with_time=True)
+    if key == "number":
+        return format_msisdn(row["number"])
+    if key == "usage":
+        return usage(row).rjust(8)
+    if key == "roaming":
+        return "yes" if row["roaming"] else ""
+    if key == "counterpart":
+        value = row.get("counterpart") or ""
+        return format_msisdn(value) if value.isdigit() and len(value) == 11 else value
+    if key == "cost":
+        return money_cell(row["cost"], COST_WIDTH)
+    return str(row.get(key) or "")
+
+
+def build_filter(session, state: dict, today) -> CallFilter:
+    """The validated filter of a state; ValidationError with every bad field."""
+    errors: dict[str, str] = {}
+    scope = number_scope(session, state.get("numbers", ""), state.get("account", ""), errors)
+    date_from, date_to = state.get("date_from") or None, state.get("date_to") or None
+    if state.get("period") and not date_from and not date_to:
+        date_from, date_to = preset(state["period"], today)
+    roaming = {"yes": True, "no": False}.get(state.get("roaming", ""))
+    flt = CallFilter(subscriber_ids=scope, date_from=date_from, date_to=date_to,
+                     directions=(state["direction"],) if state.get("direction") else (),
+                     kinds=(state["kind"],) if state.get("kind") else (),
+                     roaming=roaming, amount_min=state.get("amount_min") or None,
+                     amount_max=state.get("amount_max") or None,
+                     descending=bool(state.get("descending")))
+    try:
+        flt = flt.validated()
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    if errors:
+        first = next(iter(errors))
+        raise ValidationError(errors[first], first, errors)
+    return flt
+
+
+class CallsScreen(AppScreen):
+    SECTION = "calls"
+    TITLE = "Calls"
+    BINDINGS = [
+        Binding("f", "filter", "Filter"),
+        Binding("e", "export", "Export"),
+        Binding("o", "reverse", "Order"),
+        Binding("x", "clear_filter", "Clear", show=False),
+        Binding("1", "period('this_month')", "This month", show=False),
+        Binding("2", "period('last_month')", "Last month", show=False),
+        Binding("3", "period('quarter')", "Quarter", show=False),
+        Binding("4", "period('year')", "Year", show=False),
+    ]
+    DEFAULT_CSS = """
+    #filter-line { height: 1; padding: 0 1; color: $text-muted; }
+    #detail-line { height: 1; padding: 0 1; }
+    #totals-line { height: 1; background: $boost; padding: 0 1; text-style: bold; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.state = dict(EMPTY_STATE)
+        self.flt = CallFilter()
+        self.totals = {"count": 0, "duration_seconds": 0, "volume_kb": 0, "cost": None}
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="filter-line")
+        yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=False,
+                           id="calls-table",
+                           empty_text="No calls match the filters (f filter, x clears).")
+        yield Static("", id="detail-line")
+        yield Static("", id="totals-line")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    def on_mount(self) -> None:
+        self.state = dict(kept(self.app, "calls", EMPTY_STATE))
+        try:
+            self.flt = build_filter(self.app.session, self.state, today_of(self.app))
+        except ValidationError as exc:
+            self.app.show_error(exc)
+            self.state = dict(EMPTY_STATE)
+            self.flt = build_filter(self.app.session, self.state, today_of(self.app))
+        self.watch(self.table, "cursor", self._cursor_moved, init=False)
+        self.table.focus()
+        self.reload()
+
+    # -- data -------------------------------------------------------------------------
+    def _fetch(self, positions: list[int]) -> dict[int, dict]:
+        if not positions:
+            return {}
+        first, last = min(positions), max(positions)
+        try:
+            rows = calls_uc.query(self.app.session, self.flt, offset=first,
+                                  limit=last - first + 1)
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            return {}
+        return {first + i: row for i, row in enumerate(rows)}
+
+    def reload(self) -> None:
+        keep(self.app, "calls", dict(self.state))
+        self._update_filter_line()
+        self._run_totals(self.flt)
+
+    @work(thread=True, exclusive=True, group="calls-query")
+    def _run_totals(self, flt: CallFilter) -> None:
+        from corptui.database import close_thread_connection
+
+        try:
+            totals = calls_uc.totals(self.app.session, flt)
+        except CorptuiError as exc:
+            self.app.call_from_thread(self.app.show_error, exc)
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._show, flt, totals)
+
+    def _show(self, flt: CallFilter, totals: dict) -> None:
+        if flt != self.flt:
+            return
+        self.totals = totals
+        self.table.invalidate()
+        self.table.sort_key = "started_at"
+        self.table.sort_descending = flt.descending
+        self.table.set_ids(list(range(totals["count"])))
+        self._update_totals_line()
+        self._cursor_moved()
+
+    # -- lines --------------------------------------------------------------------------
+    def filter_text(self) -> str:
+        s = self.state
+        parts = [scope_summary(s.get("numbers", ""), s.get("account", ""))]
+        f = self.flt
+        if f.date_from or f.date_to:
+            parts.append(f"{f.date_from.isoformat() if f.date_from else '…'} – "
+                         f"{f.date_to.isoformat() if f.date_to else '…'}")
+        else:
+            parts.append("all dates")
+        for label, choice in ((DIRECTIONS, s.get("direction")), (KINDS, s.get("kind")),
+                              (ROAMING, s.get("roaming"))):
+            if choice:
+                parts.append({v: t for t, v in label}[choice])
+        if f.amount_min is not None or f.amount_max is not None:
+            lo = money_text(f.amount_min) if f.amount_min is not None else "…"
+            hi = money_text(f.amount_max) if f.amount_max is not None else "…"
+            parts.append(f"cost {lo}–{hi}")
+        return "Calls: " + " · ".join(parts)
+
+    def totals_text(self) -> str:
+        t = self.totals
+        cost = money_text(t["cost"]) if t["cost"] is not None else "…"
+        return (f"{t['count']:,} records · talk {duration_text(t['duration_seconds'])} · "
+                f"data {volume_text(t['volume_kb'])} · cost {cost} ₽")
+
+    def _update_filter_line(self) -> None:
+        self.query_one("#filter-line", Static).update(
+            plain(self.filter_text() + "  (f filter, e export)"))
+
+    def _update_totals_line(self) -> None:
+        self.query_one("#totals-line", Static).update(plain(self.totals_text()))
+
+    def _cursor_moved(self, *_args) -> None:
+        table = self.table
+        row = table.row(table.cursor_id) if table.cursor_id is not None else None
+        text = ""
+        if row is not None:
+            direction = "incoming" if row["direction"] == "in" else "outgoing"
+            text = (f"{format_msisdn(row['number'])} · {direction} {row['kind']} · "
+                    f"{row['counterpart'] or '—'} · {usage(row)}"
+                    + (" · roaming" if row["roaming"] else ""))
+        self.query_one("#detail-line", Static).update(plain(text))
+
+    # -- filters ----------------------------------------------------------------------
+    def _apply(self, changes: dict):
+        merged = {**self.state, **changes}
+        return build_filter(self.app.session, merged, today_of(self.app)), merged
+
+    def set_state(self, **changes) -> None:
+        try:
+            self.flt, self.state = self._apply(changes)
+        except ValidationError as exc:
+            self.app.show_error(exc)
+            return
+        self.reload()
+
+    def action_filter(self) -> None:
+        s = self.state
+        date_from, date_to = s.get("date_from", ""), s.get("date_to", "")
+        if not date_from and not date_to and self.flt.date_from:
+            date_from, date_to = self.flt.date_from.isoformat(), self.flt.date_to.isoformat()
+        fields = [
+            ("numbers", "Numbers", s["numbers"], "+7 900 100-00-01, ..."),
+            ("account", "Accounts", s["account"], "account numbers, comma-separated"),
+            ("date_from", "Date from", date_from, "YYYY-MM-DD or DD.MM.YYYY"),
+            ("date_to", "Date to", date_to, ""),
+            ("amount_min", "Cost from", s["amount_min"], "0.00"),
+            ("amount_max", "Cost to", s["amount_max"], ""),
+        ]
+        choices = [("period", "Period", PERIOD_CHOICES, ""),
+                   ("direction", "Direction", DIRECTIONS, s.get("direction", "")),
+                   ("kind", "Kind", KINDS, s.get("kind", "")),
+                   ("roaming", "Roaming", ROAMING, s.get("roaming", ""))]
+
+        def apply(values: dict):
+            values = dict(values, period="")  # the dates as typed (a preset filled them)
+            return self._apply(values)
+
+        def done(result) -> None:
+            if result is None:
+                return
+            self.flt, self.state = result
+            self.reload()
+
+        self.app.push_screen(FilterDialog("Filter call details", fields, choices, apply,
+                                          today_of(self.app)), done)
+
+    def action_period(self, name: str) -> None:
+        self.set_state(period=name, date_from="", date_to="")
+
+    def action_clear_filter(self) -> None:
+        self.set_state(**{k: v for k, v in EMPTY_STATE.items()
+                          if k not in ("numbers", "account", "descending")})
+
+    def action_reverse(self) -> None:
+        self.set_state(descending=not self.flt.descending)
+
+    # -- export -----------------------------------------------------------------------
+    def action_export(self) -> None:
+        if not allowed(self.app, "payments.export"):
+            self.app.notify(f"The {self.app.session.role} role may view call details but "
+                            "not export them.", title="Not allowed", severity="warning",
+                            markup=False)
+            return
+        flt = self.flt
+        session = self.app.session
+        company = getattr(self.app, "session_info", {}).get("company", "")
+
+        def run(fmt: str, path: str, force: bool, sep: str):
+            return calls_uc.export(session, flt, fmt, path, company_name=company,
+                                   force=force, sep=sep)
+
+        hint = f"{self.totals['count']:,} records · {self.filter_text()}"
+        self.app.push_screen(ExportDialog("call details", "calls", hint, run),
+                             lambda result: export_done(self.app, result))

@@ -1,0 +1,506 @@
+"""Charges: what the company (or chosen numbers / accounts) was charged, by month with a
+text bar chart, and by kind for the month under the cursor. Enter drills down to the
+numbers and lines of that month; t shows the company's top spenders of the month; e
+exports the charge lines of what is shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from corptui import charges as charges_uc
+from corptui.charges import KINDS, ChargeFilter
+from corptui.errors import CorptuiError, ValidationError
+from corptui.periods import add_months, month_start, parse_date, preset
+from corptui.phones import format_msisdn
+from screens.base import AppScreen
+from screens.money_dialogs import (
+    CHARGE_KIND_LABELS,
+    ExportDialog,
+    FilterDialog,
+    allowed,
+    export_done,
+    keep,
+    kept,
+    money_cell,
+    money_text,
+    month_text,
+    month_value,
+    number_scope,
+    scope_summary,
+    today_of,
+)
+from screens.widgets.safe import plain
+from screens.widgets.virtual_table import Column, VirtualTable
+
+MONEY_WIDTH = 14
+MONTH_COLUMNS = [
+    Column("period", "Month", 7),
+    Column("total", "Charged".rjust(MONEY_WIDTH), MONEY_WIDTH),
+    Column("chart", "Spending by month", 20, flex=1),
+]
+EMPTY_STATE = {"numbers": "", "account": "", "date_from": "", "date_to": "", "kind": ""}
+BLOCKS = " ▏▎▍▌▋▊▉█"
+
+
+def bar(value: Decimal, largest: Decimal, width: int) -> str:
+    """A horizontal bar of ``width`` cells at most, in eighths of a cell."""
+    if largest <= 0 or value <= 0 or width <= 0:
+        return ""
+    eighths = int(value / largest * width * 8)
+    full, part = divmod(eighths, 8)
+    return "█" * full + (BLOCKS[part] if part else "")
+
+
+def default_months(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Six months up to the month of ``today``."""
+    return add_months(today, -5), month_start(today)
+
+
+class ChargesScreen(AppScreen):
+    SECTION = "charges"
+    TITLE = "Charges"
+    BINDINGS = [
+        Binding("f", "filter", "Filter"),
+        Binding("e", "export", "Export"),
+        Binding("t", "top", "Top spenders"),
+        Binding("x", "clear_filter", "Clear", show=False),
+        Binding("4", "period('year')", "Year", show=False),
+        Binding("3", "period('quarter')", "Quarter", show=False),
+    ]
+    DEFAULT_CSS = """
+    #filter-line { height: 1; padding: 0 1; color: $text-muted; }
+    #months-table { height: 1fr; min-height: 4; }
+    #kinds { height: 8; padding: 0 1; border-top: solid $primary; }
+    #totals-line { height: 1; background: $boost; padding: 0 1; text-style: bold; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.state = dict(EMPTY_STATE)
+        self.months: list[dict] = []
+        self.scope: tuple[int, ...] | None = None
+        self.first = self.last = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="filter-line")
+        yield VirtualTable(MONTH_COLUMNS, self._fetch, self._render_month, checkboxes=False,
+                           id="months-table", empty_text="No months in the period.")
+        yield Static("", id="kinds")
+        yield Static("", id="totals-line")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    def on_mount(self) -> None:
+        self.state = dict(kept(self.app, "charges", EMPTY_STATE))
+        if not self.state.get("date_from") and not self.state.get("date_to"):
+            first, last = default_months(today_of(self.app))
+            self.state.update(date_from=first.isoformat(), date_to=last.isoformat())
+        try:
+            self._resolve(self.state)
+        except ValidationError as exc:
+            self.app.show_error(exc)
+            first, last = default_months(today_of(self.app))
+            self.state = dict(EMPTY_STATE, date_from=first.isoformat(), date_to=last.isoformat())
+            self._resolve(self.state)
+        self.watch(self.table, "cursor", self._cursor_moved, init=False)
+        self.table.focus()
+        self.reload()
+
+    # -- filter state -----------------------------------------------------------------
+    def _resolve(self, state: dict) -> None:
+        """Check the state (ValidationError with every bad field) and take it."""
+        errors: dict[str, str] = {}
+        scope = number_scope(self.app.session, state.get("numbers", ""),
+                             state.get("account", ""), errors)
+        first = last = None
+        for name in ("date_from", "date_to"):
+            try:
+                day = parse_date(month_value(state.get(name, "")), name)
+            except ValidationError as exc:
+                errors[name] = exc.message
+                continue
+            if day is None:
+                errors[name] = f"{name}: a month is needed (YYYY-MM)"
+            elif name == "date_from":
+                first = month_start(day)
+            else:
+                last = month_start(day)
+        if first and last and first > last:
+            errors["date_from"] = "date_from is after date_to: the month range is empty"
+        if first and last and (last.year * 12 + last.month) - (first.year * 12 + first.month) > 119:
+            errors["date_from"] = "date_from: at most ten years at once"
+        kind = state.get("kind", "")
+        if kind and kind not in KINDS:
+            errors["kind"] = f"kind: unknown charge kind {kind!r}"
+        if errors:
+            name = next(iter(errors))
+            raise ValidationError(errors[name], name, errors)
+        self.state, self.scope, self.first, self.last = dict(state), scope, first, last
+
+    def charge_filter(self) -> ChargeFilter:
+        """The export filter of what is shown (the months and numbers of the screen)."""
+        ids = self.scope
+        return ChargeFilter(subscriber_ids=() if ids is None else (ids or (0,)),
+                            date_from=self.first, date_to=self.last,
+                            kinds=(self.state["kind"],) if self.state.get("kind") else ())
+
+    def reload(self) -> None:
+        keep(self.app, "charges", dict(self.state))
+        self._update_filter_line()
+        self._run_query(self.scope, self.first, self.last)
+
+    @work(thread=True, exclusive=True, group="charges-query")
+    def _run_query(self, scope, first, last) -> None:
+        from corptui.database import close_thread_connection
+
+        try:
+            months = charges_uc.by_month(self.app.session, scope, first, last)
+        except CorptuiError as exc:
+            self.app.call_from_thread(self.app.show_error, exc)
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._show, (scope, first, last), months)
+
+    def _show(self, key, months: list[dict]) -> None:
+        if key != (self.scope, self.first, self.last):
+            return
+        self.months = list(reversed(months))  # newest first
+        self.table.invalidate()
+        self.table.set_ids(list(range(len(self.months))))
+        self._cursor_moved()
+
+    # -- rendering --------------------------------------------------------------------
+    def _fetch(self, ids: list[int]) -> dict[int, dict]:
+        return {i: self.months[i] for i in ids if 0 <= i < len(self.months)}
+
+    def _value(self, row: dict) -> Decimal:
+        kind = self.state.get("kind")
+        return row[kind] if kind else row["total"]
+
+    def _render_month(self, row: dict, key: str) -> str:
+        if key == "period":
+            return month_text(row["period"])
+        if key == "total":
+            return money_cell(self._value(row), MONEY_WIDTH)
+        largest = max((self._value(r) for r in self.months), default=Decimal(0))
+        width = max(10, self.table.size.width - 1 - 8 - MONEY_WIDTH - 1 - 2)
+        return bar(self._value(row), largest, width)
+
+    def current_month(self) -> dict | None:
+        i = self.table.cursor_id
+        return self.months[i] if i is not None and 0 <= i < len(self.months) else None
+
+    def kinds_text(self) -> str:
+        row = self.current_month()
+        if row is None:
+            return ""
+        total = row["total"]
+        lines = [f"{month_text(row['period'])} by kind" + " " * 12 + "share"]
+        for kind in KINDS:
+            value = row[kind]
+            share = f"{value / total * 100:5.1f}%" if total else "    –"
+            mark = ">" if self.state.get("kind") == kind else " "
+            lines.append(f"{mark}{CHARGE_KIND_LABELS[kind]:<18}{money_cell(value, MONEY_WIDTH)}"
+                         f"  {share}  {bar(value, total, 20)}")
+        return "\n".join(lines)
+
+    def totals_text(self) -> str:
+        total = sum((self._value(r) for r in self.months), Decimal("0.00"))
+        with_data = sum(1 for r in self.months if r["total"])
+        what = CHARGE_KIND_LABELS.get(self.state.get("kind"), "all kinds")
+        return (f"{what}: {money_text(total)} ₽ over {len(self.months)} months "
+                f"({with_data} charged) · Enter: drill down")
+
+    def filter_text(self) -> str:
+        scope = scope_summary(self.state.get("numbers", ""), self.state.get("account", ""))
+        if self.scope is not None and not self.scope:
+            scope += " (no numbers)"
+        return f"Charges: {scope} · {month_text(self.first)} – {month_text(self.last)}"
+
+    def _update_filter_line(self) -> None:
+        self.query_one("#filter-line", Static).update(
+            plain(self.filter_text() + "  (f filter, t top, e export)"))
+
+    def _cursor_moved(self, *_args) -> None:
+        self.query_one("#kinds", Static).update(plain(self.kinds_text(), multiline=True))
+        self.query_one("#totals-line", Static).update(plain(self.totals_text()))
+
+    # -- actions ----------------------------------------------------------------------
+    def action_filter(self) -> None:
+        s = self.state
+        fields = [
+            ("numbers", "Numbers", s["numbers"], "+7 900 100-00-01, ..."),
+            ("account", "Accounts", s["account"], "account numbers, comma-separated"),
+            ("date_from", "From month", month_text(parse_date(s["date_from"], "d")) if
+             s["date_from"] else "", "YYYY-MM"),
+            ("date_to", "To month", month_text(parse_date(s["date_to"], "d")) if
+             s["date_to"] else "", "YYYY-MM"),
+        ]
+        kinds = [("all kinds", "")] + [(CHARGE_KIND_LABELS[k], k) for k in KINDS]
+        periods = [("as typed", ""), ("this month", "this_month"),
+                   ("last month", "last_month"), ("quarter", "quarter"), ("year", "year")]
+        choices = [("period", "Period", periods, ""), ("kind", "Kind", kinds, s.get("kind", ""))]
+
+        def apply(values: dict):
+            self._resolve({**self.state, **values})
+            return True
+
+        def done(result) -> None:
+            if result:
+                self.reload()
+
+        self.app.push_screen(FilterDialog("Filter charges", fields, choices, apply,
+                                          today_of(self.app)), done)
+
+    def action_period(self, name: str) -> None:
+        first, last = preset(name, today_of(self.app))
+        self._set(date_from=first.isoformat(), date_to=last.isoformat())
+
+    def action_clear_filter(self) -> None:
+        first, last = default_months(today_of(self.app))
+        self._set(numbers="", account="", kind="", date_from=first.isoformat(),
+                  date_to=last.isoformat())
+
+    def _set(self, **changes) -> None:
+        try:
+            self._resolve({**self.state, **changes})
+        except ValidationError as exc:
+            self.app.show_error(exc)
+            return
+        self.reload()
+
+    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
+        row = self.current_month()
+        if row is not None:
+            self.app.push_screen(ChargeLinesScreen(row["period"], self.scope,
+                                                   self.state.get("kind") or None,
+                                                   self.filter_text()))
+
+    def action_top(self) -> None:
+        row = self.current_month()
+        if row is None:
+            return
+        self.app.push_screen(TopSpendersScreen(row["period"]))
+
+    def action_export(self) -> None:
+        if not allowed(self.app, "payments.export"):
+            self.app.notify(f"The {self.app.session.role} role may view charges but not "
+                            "export them.", title="Not allowed", severity="warning",
+                            markup=False)
+            return
+        flt = self.charge_filter()
+        session = self.app.session
+        company = getattr(self.app, "session_info", {}).get("company", "")
+
+        def run(fmt: str, path: str, force: bool, sep: str):
+            return charges_uc.export(session, flt, fmt, path, company_name=company,
+                                     force=force, sep=sep)
+
+        try:
+            count = charges_uc.totals(session, flt)["count"]
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            return
+        self.app.push_screen(ExportDialog("charge lines", "charges",
+                                          f"{count:,} charge lines · {self.filter_text()}", run),
+                             lambda result: export_done(self.app, result))
+
+
+class DrillScreen(Screen):
+    """A full-screen list over a money screen (escape goes back)."""
+
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("q", "back", "Back", show=False)]
+    DEFAULT_CSS = """
+    DrillScreen #drill-title { height: 1; background: $primary; padding: 0 1; text-style: bold; }
+    DrillScreen #drill-line { height: 1; background: $boost; padding: 0 1; text-style: bold; }
+    """
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+LINE_COLUMNS = [
+    Column("number", "Number", 16),
+    Column("employee", "Employee", 12, flex=1),
+    Column("kind", "Kind", 16),
+    Column("description", "Description", 16, flex=1, min_table_width=100),
+    Column("amount", "Amount".rjust(MONEY_WIDTH), MONEY_WIDTH),
+]
+NUMBER_COLUMNS = [
+    Column("number", "Number", 16),
+    Column("employee", "Employee", 12, flex=1),
+    Column("lines", "Lines", 5),
+    Column("amount", "Charged".rjust(MONEY_WIDTH), MONEY_WIDTH),
+]
+
+
+def render_line(row: dict, key: str) -> str:
+    value = row.get(key)
+    if key == "number":
+        return format_msisdn(value) if value else "(account)"
+    if key == "kind":
+        return CHARGE_KIND_LABELS.get(value, value or "")
+    if key == "amount":
+        return money_cell(value, MONEY_WIDTH)
+    if key == "lines":
+        return str(value).rjust(5)
+    return value or ""
+
+
+class ChargeLinesScreen(DrillScreen):
+    """The drill-down of one month: charged per number (largest first), or every line
+    (v toggles); k cycles the kind; Enter on a number shows its lines."""
+
+    BINDINGS = [Binding("k", "next_kind", "Kind"), Binding("v", "toggle_view", "Lines/numbers")]
+
+    def __init__(self, period: dt.date, scope, kind: str | None, scope_text: str):
+        super().__init__()
+        self.period = period
+        self.scope = scope
+        self.kind = kind
+        self.scope_text = scope_text
+        self.view = "numbers"
+        self.lines: list[dict] = []
+        self.rows: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("", id="drill-title")
+            yield VirtualTable(NUMBER_COLUMNS, self._fetch, render_line, checkboxes=False,
+                               id="lines-table", empty_text="No charges in this month.")
+            yield Static("", id="drill-line")
+        yield Footer()
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    def _fetch(self, ids: list[int]) -> dict[int, dict]:
+        return {i: self.rows[i] for i in ids if 0 <= i < len(self.rows)}
+
+    def on_mount(self) -> None:
+        self.load()
+        self.table.focus()
+
+    def load(self) -> None:
+        try:
+            self.lines = charges_uc.lines(self.app.session, self.scope, self.period, self.kind)
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            self.lines = []
+        self.show()
+
+    def show(self, only_number: str | None = None) -> None:
+        if self.view == "numbers":
+            per: dict[str, dict] = {}
+            for line in self.lines:
+                row = per.setdefault(line["number"], {"number": line["number"],
+                                                      "employee": line["employee"],
+                                                      "lines": 0, "amount": Decimal("0.00")})
+                row["lines"] += 1
+                row["amount"] += line["amount"]
+            self.rows = sorted(per.values(), key=lambda r: (-r["amount"], r["number"]))
+            self.table.columns = NUMBER_COLUMNS
+        else:
+            self.rows = [ln for ln in self.lines
+                         if only_number is None or ln["number"] == only_number]
+            self.table.columns = LINE_COLUMNS
+        self.table.invalidate()
+        self.table.set_ids(list(range(len(self.rows))))
+        total = sum((ln["amount"] for ln in self.lines), Decimal("0.00"))
+        kind = CHARGE_KIND_LABELS.get(self.kind, "all kinds")
+        self.query_one("#drill-title", Static).update(plain(
+            f"{month_text(self.period)} · {kind} · {self.scope_text}"))
+        what = (f"{len(self.rows):,} numbers" if self.view == "numbers"
+                else f"{len(self.rows):,} lines")
+        self.query_one("#drill-line", Static).update(plain(
+            f"{what} · total {money_text(total)} ₽ · k kind · v lines/numbers · esc back"))
+
+    def action_next_kind(self) -> None:
+        order = [None, *KINDS]
+        self.kind = order[(order.index(self.kind) + 1) % len(order)]
+        self.load()
+
+    def action_toggle_view(self) -> None:
+        self.view = "lines" if self.view == "numbers" else "numbers"
+        self.show()
+
+    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
+        if self.view == "numbers" and 0 <= event.row_id < len(self.rows):
+            self.view = "lines"
+            self.show(only_number=self.rows[event.row_id]["number"])
+
+
+TOP_COLUMNS = [
+    Column("rank", "#", 3),
+    Column("number", "Number", 16),
+    Column("employee", "Employee", 12, flex=1),
+    Column("amount", "Charged".rjust(MONEY_WIDTH), MONEY_WIDTH),
+]
+
+
+class TopSpendersScreen(DrillScreen):
+    """The company's numbers charged most in a month; Enter opens the number's calls."""
+
+    LIMIT = 50
+
+    def __init__(self, period: dt.date):
+        super().__init__()
+        self.period = period
+        self.rows: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(f"Top spenders of the company · {month_text(self.period)}"),
+                         id="drill-title")
+            yield VirtualTable(TOP_COLUMNS, self._fetch, self._render_top, checkboxes=False,
+                               id="top-table", empty_text="No charges in this month.")
+            yield Static("", id="drill-line")
+        yield Footer()
+
+    def _render_top(self, row: dict, key: str) -> str:
+        if key == "rank":
+            return str(row["rank"]).rjust(3)
+        return render_line(row, key)
+
+    def _fetch(self, ids: list[int]) -> dict[int, dict]:
+        return {i: self.rows[i] for i in ids if 0 <= i < len(self.rows)}
+
+    def on_mount(self) -> None:
+        try:
+            top = charges_uc.top_spenders(self.app.session, self.period, limit=self.LIMIT)
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            top = []
+        largest = top[0]["total"] if top else Decimal(0)
+        self.rows = [{"rank": i + 1, "number": r["number"], "employee": r["employee"],
+                      "amount": r["total"], "bar": bar(r["total"], largest, 10)}
+                     for i, r in enumerate(top)]
+        table = self.query_one(VirtualTable)
+        table.set_ids(list(range(len(self.rows))))
+        table.focus()
+        self.query_one("#drill-line", Static).update(plain(
+            f"{len(self.rows)} numbers · Enter: calls of the number · esc back"))
+
+    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
+        from screens.calls import EMPTY_STATE
+        from corptui.periods import month_end
+
+        row = self.rows[event.row_id]
+        state = dict(kept(self.app, "calls", EMPTY_STATE))
+        state.update(numbers=format_msisdn(row["number"]), account="", period="",
+                     date_from=self.period.isoformat(),
+                     date_to=month_end(self.period).isoformat())
+        keep(self.app, "calls", state)
+        self.app.open_section("calls")

@@ -1,0 +1,432 @@
+"""What the money screens (accounts, payments, charges, calls) share: money and date
+cells, the filters kept for the session, the filter dialog, the export dialog (format,
+path, overwrite confirmation) and a yes/no dialog.
+
+Dialogs validate through a callback given by the screen (which calls the use cases), so
+a bad amount or date is shown under its field and the dialog stays open."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from corptui import i18n
+from corptui.errors import Conflict, CorptuiError, ValidationError
+from corptui.periods import preset
+from screens.widgets.form import Field, show_errors
+from screens.widgets.safe import plain, safe_text
+
+EXPORT_FORMATS = ("csv", "xlsx", "pdf", "json")
+PERIOD_CHOICES = [("any dates", ""), ("this month", "this_month"),
+                  ("last month", "last_month"), ("quarter", "quarter"), ("year", "year")]
+PAYMENT_TYPE_LABELS = {"bank_transfer": "bank transfer", "card": "card", "cash": "cash",
+                       "promised": "promised payment", "adjustment": "adjustment"}
+CHARGE_KIND_LABELS = {"subscription": "subscription fee", "calls": "calls", "sms": "SMS",
+                      "data": "mobile data", "roaming": "roaming", "one_off": "one-off"}
+
+
+# -- cells ----------------------------------------------------------------------------
+
+def money_text(value) -> str:
+    """1234.5 -> "1,234.50" (locale grouping, no symbol); negative keeps its minus."""
+    if value is None or value == "":
+        return ""
+    return i18n.money(value, symbol=False)
+
+
+def money_cell(value, width: int) -> str:
+    """A right-aligned amount for a fixed-width column."""
+    return money_text(value).rjust(width)
+
+
+def date_cell(value, with_time: bool = False) -> str:
+    return i18n.date_text(value, with_time=with_time) if value else ""
+
+
+def month_text(value: dt.date) -> str:
+    return value.strftime("%Y-%m") if value else ""
+
+
+def today_of(app) -> dt.date:
+    """The day the presets count from: the app's ``today`` if set (tests), else today."""
+    return getattr(app, "today", None) or dt.date.today()
+
+
+def allowed(app, action: str) -> bool:
+    from corptui.permissions import allowed as _allowed
+
+    return _allowed(app.session.role, action)
+
+
+# -- filters kept while the session lasts ---------------------------------------------
+
+def kept(app, key: str, default=None):
+    store = app.session.extra.setdefault("money_screens", {})
+    return store.get(key, default)
+
+
+def keep(app, key: str, value) -> None:
+    app.session.extra.setdefault("money_screens", {})[key] = value
+
+
+# -- dialogs --------------------------------------------------------------------------
+
+COMPACT_CSS = """
+    #dialog { width: 74; height: auto; max-height: 22; border: round $primary;
+              background: $surface; padding: 0 1; }
+    #dialog-title { text-style: bold; height: 1; }
+    #dialog-body { height: auto; max-height: 16; }
+    #dialog Field Label { width: 14; padding-top: 0; }
+    #dialog Field Input { border: none; height: 1; padding: 0 1; }
+    #dialog Field .field-error { padding-left: 14; }
+    .choice-row { height: 1; }
+    .choice-row Label { width: 14; }
+    .choice-row Select { width: 1fr; }
+    #buttons { height: 1; margin-top: 1; }
+    #buttons Button { margin-right: 2; }
+    #dialog-status { height: auto; color: $text-muted; }
+"""
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question (y / n / escape)."""
+
+    BINDINGS = [Binding("y", "yes", "Yes"), Binding("n", "no", "No"),
+                Binding("escape", "no", "Cancel")]
+    DEFAULT_CSS = COMPACT_CSS + "ConfirmDialog { align: center middle; }"
+
+    def __init__(self, question: str, yes: str = "Yes"):
+        super().__init__()
+        self.question = question
+        self.yes_label = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(plain(self.question, multiline=True), id="question")
+            with Horizontal(id="buttons"):
+                yield Button(f"{self.yes_label} (y)", id="yes", compact=True, variant="warning")
+                yield Button("No (n)", id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class FilterDialog(ModalScreen):
+    """Filter fields for a money screen. ``fields`` lists the text fields (name, label,
+    value, placeholder); ``choices`` the selects (name, label, options, value). The
+    ``period`` select fills ``date_from``/``date_to`` from a preset. ``apply(values)``
+    returns the new filter or raises ValidationError (shown under the fields)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "apply", "Apply"),
+                Binding("ctrl+r", "clear", "Clear")]
+    DEFAULT_CSS = COMPACT_CSS + "FilterDialog { align: center middle; }"
+
+    def __init__(self, title: str, fields: list[tuple[str, str, str, str]],
+                 choices: list[tuple[str, str, list[tuple[str, str]], str]],
+                 apply: Callable[[dict], object], today: dt.date):
+        super().__init__()
+        self.dialog_title = title
+        self.fields = fields
+        self.choices = choices
+        self.apply_cb = apply
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(plain(self.dialog_title), id="dialog-title")
+            with VerticalScroll(id="dialog-body"):
+                for name, label, options, value in self.choices:
+                    with Horizontal(classes="choice-row"):
+                        yield Label(label)
+                        values = [v for _, v in options]
+                        yield Select([(Content(t), v) for t, v in options], id=f"choice-{name}",
+                                     value=value if value in values else options[0][1],
+                                     allow_blank=False, compact=True)
+                for name, label, value, placeholder in self.fields:
+                    yield Field(label, name, value=value, placeholder=placeholder,
+                                max_length=2000)
+                # errors of choice fields (types, kinds, direction) have no Field
+                yield Static("", id="choice-error")
+            with Horizontal(id="buttons"):
+                yield Button("Apply ^s", id="apply", variant="primary", compact=True)
+                yield Button("Clear ^r", id="clear", compact=True)
+                yield Button("Cancel esc", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        if self.fields:
+            self.query_one(f"#{self.fields[0][0]}", Input).focus()
+
+    def values(self) -> dict:
+        out = {name: self.query_one(f"#{name}", Input).value for name, *_ in self.fields}
+        for name, *_ in self.choices:
+            value = self.query_one(f"#choice-{name}", Select).value
+            out[name] = "" if value is Select.NULL else value
+        return out
+
+    @on(Select.Changed)
+    def _choice_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "choice-period" or not event.value or event.value is Select.NULL:
+            return
+        first, last = preset(str(event.value), self.today)
+        for name, day in (("date_from", first), ("date_to", last)):
+            for widget in self.query(f"#{name}"):
+                widget.value = day.isoformat()
+
+    def action_apply(self) -> None:
+        try:
+            result = self.apply_cb(self.values())
+        except ValidationError as exc:
+            errors = dict(exc.errors or {exc.field or "choice": exc.message})
+            names = {name for name, *_ in self.fields}
+            other = [m for f, m in errors.items() if f not in names]
+            show_errors(self, errors)
+            self.query_one("#choice-error", Static).update(
+                plain("x " + "; ".join(other)) if other else "")
+            return
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            return
+        self.dismiss(result)
+
+    def action_clear(self) -> None:
+        for name, *_ in self.fields:
+            self.query_one(f"#{name}", Input).value = ""
+        for name, _label, options, _value in self.choices:
+            self.query_one(f"#choice-{name}", Select).value = options[0][1]
+        show_errors(self, {})
+        self.query_one("#choice-error", Static).update("")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_apply()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        {"apply": self.action_apply, "clear": self.action_clear,
+         "cancel": self.action_cancel}[event.button.id]()
+
+
+class ExportDialog(ModalScreen):
+    """Export what the screen shows: a format, a file path, for CSV the separator.
+    ``run(fmt, path, force, sep)`` writes the file (a use case's export) and returns its
+    ExportResult; it runs in a worker thread. An existing file asks before overwriting;
+    a bad or unwritable path is shown under the path field. Dismisses with the result."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "export", "Export")]
+    DEFAULT_CSS = COMPACT_CSS + "ExportDialog { align: center middle; }"
+
+    def __init__(self, what: str, basename: str, rows_hint: str,
+                 run: Callable[[str, str, bool, str], object]):
+        super().__init__()
+        self.what = what
+        self.basename = basename
+        self.rows_hint = rows_hint
+        self.run_cb = run
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(plain(f"Export {self.what}"), id="dialog-title")
+            yield Static(plain(self.rows_hint), id="rows-hint")
+            with Horizontal(classes="choice-row"):
+                yield Label("Format")
+                yield Select([(f.upper(), f) for f in EXPORT_FORMATS], value="csv",
+                             allow_blank=False, compact=True, id="format")
+            yield Field("Save to", "output", value=f"{self.basename}.csv",
+                        placeholder="file path", max_length=4000)
+            with Horizontal(classes="choice-row"):
+                yield Label("CSV separator")
+                yield Select([("comma ,", ","),
+                              ("semicolon ; with decimal commas (Excel, Russian)", ";")],
+                             value=",", allow_blank=False, compact=True, id="sep")
+            yield Static("", id="dialog-status")
+            with Horizontal(id="buttons"):
+                yield Button("Export ^s", id="export", variant="primary", compact=True)
+                yield Button("Cancel esc", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#output", Input).focus()
+
+    @on(Select.Changed, "#format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        fmt = str(event.value)
+        path_input = self.query_one("#output", Input)
+        path = path_input.value
+        stem, dot, ext = path.rpartition(".")
+        if dot and ext.lower() in EXPORT_FORMATS and "/" not in ext:
+            path_input.value = f"{stem}.{fmt}"
+        self.query_one("#sep", Select).disabled = fmt != "csv"
+
+    def action_cancel(self) -> None:
+        if not self.busy:
+            self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_export()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "export":
+            self.action_export()
+        else:
+            self.action_cancel()
+
+    def action_export(self, force: bool = False) -> None:
+        if self.busy:
+            return
+        fmt = str(self.query_one("#format", Select).value)
+        path = self.query_one("#output", Input).value.strip()
+        sep = str(self.query_one("#sep", Select).value) if fmt == "csv" else ","
+        if not path:
+            show_errors(self, {"output": "give a file name"})
+            return
+        show_errors(self, {})
+        self.busy = True
+        self._status(f"Writing {fmt.upper()}…")
+        self._export(fmt, path, force, sep)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#dialog-status", Static).update(plain(text))
+
+    @work(thread=True, exclusive=True, group="money-export")
+    def _export(self, fmt: str, path: str, force: bool, sep: str) -> None:
+        from corptui.database import close_thread_connection
+
+        try:
+            result = self.run_cb(fmt, path, force, sep)
+        except Conflict as exc:
+            self.app.call_from_thread(self._ask_overwrite, exc, fmt, path, sep)
+            return
+        except CorptuiError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        except OSError as exc:
+            self.app.call_from_thread(self._failed, CorptuiError(
+                f"cannot write {path}: {exc.strerror or exc}"))
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._done, result)
+
+    def _failed(self, exc: CorptuiError) -> None:
+        self.busy = False
+        self._status("")
+        field = getattr(exc, "field", "") or "output"
+        if field not in ("output",):
+            field = "output"
+        show_errors(self, {field: exc.message})
+
+    def _ask_overwrite(self, exc: Conflict, fmt: str, path: str, sep: str) -> None:
+        self.busy = False
+        self._status("")
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.action_export(force=True)
+            else:
+                show_errors(self, {"output": "the file exists: choose another name"})
+
+        self.app.push_screen(ConfirmDialog(f"{safe_text(path)} already exists.\n"
+                                           "Overwrite it?", yes="Overwrite"), answer)
+
+    def _done(self, result) -> None:
+        self.busy = False
+        self.dismiss(result)
+
+
+def export_done(app, result) -> None:
+    """The message after an export dialog closed (nothing if it was cancelled)."""
+    if result is None:
+        return
+    app.notify(f"Exported {result.rows:,} rows to {safe_text(result.path)}",
+               title="Export", markup=False)
+
+
+# -- scope: numbers and accounts typed by the user --------------------------------------
+
+def split_list(text: str) -> list[str]:
+    return [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]
+
+
+def scope_ids(session, numbers_text: str, accounts_text: str,
+              errors: dict[str, str]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(subscriber ids, account ids) of the typed numbers and account numbers; a bad or
+    unknown entry goes into ``errors`` under "numbers" or "account"."""
+    from corptui import payments
+    from corptui.phones import normalize
+
+    subs: tuple[int, ...] = ()
+    accs: tuple[int, ...] = ()
+    try:
+        msisdns = [normalize(p, "numbers") for p in split_list(numbers_text)]
+        subs = payments.subscriber_ids_by_msisdn(session, msisdns)
+    except ValidationError as exc:
+        message = exc.message
+        errors["numbers"] = message if message.startswith("numbers") else f"numbers: {message}"
+    try:
+        accs = payments.account_ids_by_number(session, split_list(accounts_text))
+    except ValidationError as exc:
+        errors["account"] = exc.message
+    return subs, accs
+
+
+def scope_summary(numbers_text: str, accounts_text: str) -> str:
+    parts = []
+    nums, accs = split_list(numbers_text), split_list(accounts_text)
+    if nums:
+        parts.append(nums[0] if len(nums) == 1 else f"{len(nums)} numbers")
+    if accs:
+        parts.append(f"account {accs[0]}" if len(accs) == 1 else f"{len(accs)} accounts")
+    return " + ".join(parts) if parts else "all numbers"
+
+
+def number_scope(session, numbers_text: str, accounts_text: str,
+                 errors: dict[str, str]) -> tuple[int, ...] | None:
+    """Subscriber ids of the typed numbers plus every number of the typed accounts;
+    None when neither is given (the whole company)."""
+    from corptui import numbers as numbers_uc
+    from corptui.numbers import NumberFilter
+
+    if not split_list(numbers_text) and not split_list(accounts_text):
+        return None
+    subs, _accs = scope_ids(session, numbers_text, accounts_text, errors)
+    ids = dict.fromkeys(subs)
+    if "account" not in errors:
+        for account in split_list(accounts_text):
+            ids.update(dict.fromkeys(
+                numbers_uc.matching_ids(session, NumberFilter(account=account))))
+    return tuple(ids)
+
+
+def month_value(text: str) -> str:
+    """"2026-08" or "08.2026" (a month) -> a first-day date text; other text unchanged."""
+    import re
+
+    raw = (text or "").strip()
+    if re.fullmatch(r"\d{4}-\d{1,2}", raw):
+        return f"{raw}-01"
+    if re.fullmatch(r"\d{1,2}\.\d{4}", raw):
+        return f"01.{raw}"
+    return raw

@@ -1,0 +1,308 @@
+"""Payments: the company's payments (or those of chosen numbers and personal accounts)
+with filters (amount, dates with presets, type), sorting by any column, the totals of
+what is shown always visible, and the export of what is shown.
+
+The table is paged lazily: its ids are row positions 0..count-1 and the visible window
+is fetched with one offset/limit query (corptui.payments.query). The filters are kept
+in the session (screens.money_dialogs.keep) while it lasts."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from corptui import payments as payments_uc
+from corptui.errors import CorptuiError, ValidationError
+from corptui.payments import PaymentFilter
+from corptui.periods import preset
+from corptui.phones import format_msisdn
+from screens.base import AppScreen
+from screens.money_dialogs import (
+    PAYMENT_TYPE_LABELS,
+    PERIOD_CHOICES,
+    ExportDialog,
+    FilterDialog,
+    allowed,
+    date_cell,
+    export_done,
+    keep,
+    kept,
+    money_cell,
+    money_text,
+    scope_ids,
+    scope_summary,
+    today_of,
+)
+from screens.widgets.safe import plain
+from screens.widgets.virtual_table import Column, VirtualTable
+
+AMOUNT_WIDTH = 12
+COLUMNS = [
+    Column("date", "Date", 10),
+    Column("account", "Account", 12),
+    Column("number", "Number", 16),
+    Column("employee", "Employee", 10, flex=1),
+    Column("amount", "Amount".rjust(AMOUNT_WIDTH), AMOUNT_WIDTH),
+    Column("type", "Type", 10),
+    Column("document_no", "Document", 12, min_table_width=100),
+]
+SORTABLE = list(payments_uc.SORT_COLUMNS)
+SHORT_TYPES = {"bank_transfer": "transfer", "card": "card", "cash": "cash",
+               "promised": "promised", "adjustment": "adjustment"}
+EMPTY_STATE = {"numbers": "", "account": "", "amount_min": "", "amount_max": "",
+               "period": "", "date_from": "", "date_to": "", "type": "",
+               "sort": "date", "descending": True}
+
+
+def render_cell(row: dict, key: str) -> str:
+    value = row.get(key)
+    if key == "date":
+        return date_cell(value)
+    if key == "number":
+        return format_msisdn(value) if value else "(account)"
+    if key == "amount":
+        return money_cell(value, AMOUNT_WIDTH)
+    if key == "type":
+        return SHORT_TYPES.get(value, value or "")
+    return value or ""
+
+
+def build_filter(session, state: dict) -> PaymentFilter:
+    """The validated filter of a dialog state; ValidationError with every bad field."""
+    errors: dict[str, str] = {}
+    subs, accs = scope_ids(session, state.get("numbers", ""), state.get("account", ""), errors)
+    flt = PaymentFilter(subscriber_ids=subs, account_ids=accs,
+                        amount_min=state.get("amount_min") or None,
+                        amount_max=state.get("amount_max") or None,
+                        date_from=state.get("date_from") or None,
+                        date_to=state.get("date_to") or None,
+                        types=(state["type"],) if state.get("type") else (),
+                        sort=state.get("sort", "date"),
+                        descending=state.get("descending", True))
+    try:
+        flt = flt.validated()
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    if errors:
+        first = next(iter(errors))
+        raise ValidationError(errors[first], first, errors)
+    return flt
+
+
+class PaymentsScreen(AppScreen):
+    SECTION = "payments"
+    TITLE = "Payments"
+    BINDINGS = [
+        Binding("f", "filter", "Filter"),
+        Binding("e", "export", "Export"),
+        Binding("o", "sort_next", "Sort"),
+        Binding("O", "sort_reverse", "Reverse", show=False),
+        Binding("x", "clear_filter", "Clear", show=False),
+        Binding("0", "period('')", "Any dates", show=False),
+        Binding("1", "period('this_month')", "This month", show=False),
+        Binding("2", "period('last_month')", "Last month", show=False),
+        Binding("3", "period('quarter')", "Quarter", show=False),
+        Binding("4", "period('year')", "Year", show=False),
+    ]
+    DEFAULT_CSS = """
+    #filter-line { height: 1; padding: 0 1; color: $text-muted; }
+    #detail-line { height: 1; padding: 0 1; }
+    #totals-line { height: 1; background: $boost; padding: 0 1; text-style: bold; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.state: dict = dict(EMPTY_STATE)
+        self.flt = PaymentFilter()
+        self.totals = {"sum": None, "count": 0}
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="filter-line")
+        yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=False,
+                           id="payments-table",
+                           empty_text="No payments match the filters (x clears them).")
+        yield Static("", id="detail-line")
+        yield Static("", id="totals-line")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    def on_mount(self) -> None:
+        self.state = dict(kept(self.app, "payments", EMPTY_STATE))
+        try:
+            self.flt = build_filter(self.app.session, self.state)
+        except ValidationError as exc:  # e.g. a kept number was deleted since
+            self.app.show_error(exc)
+            self.state = dict(EMPTY_STATE)
+            self.flt = PaymentFilter()
+        self.watch(self.table, "cursor", self._cursor_moved, init=False)
+        self.table.focus()
+        self.reload()
+
+    # -- data -------------------------------------------------------------------------
+    def _fetch(self, positions: list[int]) -> dict[int, dict]:
+        if not positions:
+            return {}
+        first, last = min(positions), max(positions)
+        try:
+            rows = payments_uc.query(self.app.session, self.flt, offset=first,
+                                     limit=last - first + 1)
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            return {}
+        return {first + i: row for i, row in enumerate(rows)}
+
+    def reload(self) -> None:
+        keep(self.app, "payments", dict(self.state))
+        self._update_filter_line()
+        self._run_totals(self.flt)
+
+    @work(thread=True, exclusive=True, group="payments-query")
+    def _run_totals(self, flt: PaymentFilter) -> None:
+        from corptui.database import close_thread_connection
+
+        try:
+            totals = payments_uc.totals(self.app.session, flt)
+        except CorptuiError as exc:
+            self.app.call_from_thread(self.app.show_error, exc)
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._show, flt, totals)
+
+    def _show(self, flt: PaymentFilter, totals: dict) -> None:
+        if flt != self.flt:
+            return  # superseded
+        self.totals = totals
+        table = self.table
+        table.sort_key = flt.sort
+        table.sort_descending = flt.descending
+        table.invalidate()
+        table.set_ids(list(range(totals["count"])))
+        self._update_totals_line()
+        self._cursor_moved()
+
+    # -- lines --------------------------------------------------------------------------
+    def filter_text(self) -> str:
+        s = self.state
+        parts = [scope_summary(s.get("numbers", ""), s.get("account", ""))]
+        parts.append(payments_uc.period_text(self.flt.date_from, self.flt.date_to))
+        if self.flt.amount_min is not None or self.flt.amount_max is not None:
+            lo = money_text(self.flt.amount_min) if self.flt.amount_min is not None else "…"
+            hi = money_text(self.flt.amount_max) if self.flt.amount_max is not None else "…"
+            parts.append(f"amount {lo}–{hi}")
+        if self.flt.types:
+            parts.append(PAYMENT_TYPE_LABELS.get(self.flt.types[0], self.flt.types[0]))
+        return "Filter: " + " · ".join(parts)
+
+    def totals_text(self) -> str:
+        count = self.totals["count"]
+        total = money_text(self.totals["sum"]) if self.totals["sum"] is not None else "…"
+        order = "desc" if self.flt.descending else "asc"
+        return (f"Shown {count:,} payments · total {total} ₽ · sorted by "
+                f"{self.flt.sort} {order}")
+
+    def _update_filter_line(self) -> None:
+        self.query_one("#filter-line", Static).update(
+            plain(self.filter_text() + "  (f filter, 0-4 period, o sort, e export)"))
+
+    def _update_totals_line(self) -> None:
+        self.query_one("#totals-line", Static).update(plain(self.totals_text()))
+
+    def _cursor_moved(self, *_args) -> None:
+        table = self.table
+        row = table.row(table.cursor_id) if table.cursor_id is not None else None
+        text = ""
+        if row is not None:
+            text = (f"{PAYMENT_TYPE_LABELS.get(row['type'], row['type'])} · "
+                    f"doc {row['document_no'] or '—'} · {row['employee'] or 'no employee'}")
+        self.query_one("#detail-line", Static).update(plain(text))
+
+    # -- filters ----------------------------------------------------------------------
+    def _apply_state(self, state: dict) -> PaymentFilter:
+        merged = {**self.state, **state}
+        return build_filter(self.app.session, merged), merged
+
+    def action_filter(self) -> None:
+        s = self.state
+        fields = [
+            ("numbers", "Numbers", s["numbers"], "+7 900 100-00-01, ..."),
+            ("account", "Accounts", s["account"], "account numbers, comma-separated"),
+            ("amount_min", "Amount from", s["amount_min"], "0.00"),
+            ("amount_max", "Amount to", s["amount_max"], ""),
+            ("date_from", "Date from", s["date_from"], "YYYY-MM-DD or DD.MM.YYYY"),
+            ("date_to", "Date to", s["date_to"], ""),
+        ]
+        types = [("any type", "")] + [(label, key) for key, label in PAYMENT_TYPE_LABELS.items()]
+        choices = [("period", "Period", PERIOD_CHOICES, s.get("period", "")),
+                   ("type", "Type", types, s.get("type", ""))]
+
+        def apply(values: dict):
+            return self._apply_state(values)
+
+        def done(result) -> None:
+            if result is None:
+                return
+            self.flt, self.state = result
+            self.reload()
+
+        self.app.push_screen(FilterDialog("Filter payments", fields, choices, apply,
+                                          today_of(self.app)), done)
+
+    def set_state(self, **changes) -> None:
+        """Apply filter changes (keys of the dialog state); errors go to a message."""
+        try:
+            self.flt, self.state = self._apply_state(changes)
+        except ValidationError as exc:
+            self.app.show_error(exc)
+            return
+        self.reload()
+
+    def action_period(self, name: str) -> None:
+        if name:
+            first, last = preset(name, today_of(self.app))
+            self.set_state(period=name, date_from=first.isoformat(), date_to=last.isoformat())
+        else:
+            self.set_state(period="", date_from="", date_to="")
+
+    def action_clear_filter(self) -> None:
+        self.set_state(**{k: v for k, v in EMPTY_STATE.items() if k not in ("sort", "descending")})
+
+    # -- sorting ----------------------------------------------------------------------
+    def action_sort_next(self) -> None:
+        i = SORTABLE.index(self.flt.sort) if self.flt.sort in SORTABLE else 0
+        key = SORTABLE[(i + 1) % len(SORTABLE)]
+        self.set_state(sort=key, descending=key in ("date", "amount"))
+
+    def action_sort_reverse(self) -> None:
+        self.set_state(descending=not self.flt.descending)
+
+    def on_virtual_table_header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
+        if event.key not in SORTABLE:
+            return
+        if self.flt.sort == event.key:
+            self.set_state(descending=not self.flt.descending)
+        else:
+            self.set_state(sort=event.key, descending=event.key in ("date", "amount"))
+
+    # -- export -----------------------------------------------------------------------
+    def action_export(self) -> None:
+        if not allowed(self.app, "payments.export"):
+            self.app.notify(f"The {self.app.session.role} role may view payments but not "
+                            "export them.", title="Not allowed", severity="warning",
+                            markup=False)
+            return
+        flt = self.flt
+        session = self.app.session
+        company = getattr(self.app, "session_info", {}).get("company", "")
+
+        def run(fmt: str, path: str, force: bool, sep: str):
+            return payments_uc.export(session, flt, fmt, path, company_name=company,
+                                      force=force, sep=sep)
+
+        hint = f"{self.totals['count']:,} payments · {self.filter_text()}"
+        self.app.push_screen(ExportDialog("payments", "payments", hint, run),
+                             lambda result: export_done(self.app, result))
