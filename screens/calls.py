@@ -78,6 +78,11 @@ def usage(row: dict) -> str:
     return "—"
 
 
+def counterpart_text(value: str | None) -> str:
+    value = value or ""
+    return format_msisdn(value) if value.isdigit() and len(value) == 11 else value
+
+
 def render_cell(row: dict, key: str) -> str:
     if key == "started_at":
         return date_cell(row["started_at"], with_time=True)
@@ -88,8 +93,7 @@ def render_cell(row: dict, key: str) -> str:
     if key == "roaming":
         return "yes" if row["roaming"] else ""
     if key == "counterpart":
-        value = row.get("counterpart") or ""
-        return format_msisdn(value) if value.isdigit() and len(value) == 11 else value
+        return counterpart_text(row.get("counterpart"))
     if key == "cost":
         return money_cell(row["cost"], COST_WIDTH)
     return str(row.get(key) or "")
@@ -250,7 +254,7 @@ class CallsScreen(AppScreen):
         if row is not None:
             direction = "incoming" if row["direction"] == "in" else "outgoing"
             text = (f"{format_msisdn(row['number'])} · {direction} {row['kind']} · "
-                    f"{row['counterpart'] or '—'} · {usage(row)}"
+                    f"{counterpart_text(row['counterpart']) or '—'} · {usage(row)}"
                     + (" · roaming" if row["roaming"] else ""))
         self.query_one("#detail-line", Static).update(plain(text))
 

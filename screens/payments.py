@@ -207,7 +207,7 @@ class PaymentsScreen(AppScreen):
 
     def _update_filter_line(self) -> None:
         self.query_one("#filter-line", Static).update(
-            plain(self.filter_text() + "  (f filter, 0-4 period, o sort, e export)"))
+            plain(self.filter_text() + "  (f filter, e export)"))
 
     def _update_totals_line(self) -> None:
         self.query_one("#totals-line", Static).update(plain(self.totals_text()))
