@@ -394,11 +394,26 @@ class ChargeLinesScreen(DrillScreen):
         self.table.focus()
 
     def load(self) -> None:
+        self.query_one("#drill-line", Static).update(plain("Loading the lines of the month…"))
+        self._load(self.kind)
+
+    @work(thread=True, exclusive=True, group="charge-lines")
+    def _load(self, kind: str | None) -> None:
+        from corptui.database import close_thread_connection
+
         try:
-            self.lines = charges_uc.lines(self.app.session, self.scope, self.period, self.kind)
+            lines = charges_uc.lines(self.app.session, self.scope, self.period, kind)
         except CorptuiError as exc:
-            self.app.show_error(exc)
-            self.lines = []
+            self.app.call_from_thread(self.app.show_error, exc)
+            lines = []
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._loaded, kind, lines)
+
+    def _loaded(self, kind: str | None, lines: list[dict]) -> None:
+        if kind != self.kind:
+            return  # superseded by another kind
+        self.lines = lines
         self.show()
 
     def show(self, only_number: str | None = None) -> None:
