@@ -63,7 +63,9 @@ def app_bindings() -> list[Binding]:
         if a.section and a.section not in have:
             continue
         action = f"app.open_section('{a.section}')" if a.section else f"app.{a.id}"
-        out.append(Binding(a.key, action, a.label, show=a.show, id=a.id))
+        # the footer keeps room for the screen's own keys: sections are on F1 (help)
+        # and in the command palette
+        out.append(Binding(a.key, action, a.label, show=a.show and not a.section, id=a.id))
     return out
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from textual import work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -89,6 +90,8 @@ class NumbersScreen(AppScreen):
         self.total = 0
         self.last_search_seconds = 0.0
         self._search_started = 0.0
+        self.index: numbers_uc.SearchIndex | None = None
+        self.view: numbers_uc.SearchView | None = None  # base ids: sorted, filtered
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="search-row"):
@@ -107,10 +110,13 @@ class NumbersScreen(AppScreen):
         return numbers_uc.rows_by_ids(self.app.session, ids)
 
     def on_mount(self) -> None:
-        self.total = numbers_uc.count_all(self.app.session)
+        session = self.app.session
+        self.total = numbers_uc.count_all(session)
         self.table.sort_key = self.flt.sort
-        self.table.set_ids(numbers_uc.matching_ids(self.app.session, self.flt))
+        self.table.set_ids(numbers_uc.matching_ids(session, self.flt))
         self.table.focus()
+        # the in-memory search index is built after the first rows are on screen
+        self.call_after_refresh(self.reload, True, True)
 
     # -- search and filter --------------------------------------------------------
     def action_search(self) -> None:
@@ -119,35 +125,48 @@ class NumbersScreen(AppScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
             self.flt.search = event.value
-            self.reload()
+            self._search_started = time.perf_counter()
+            if self.view is None:  # the index is still being built: it filters when ready
+                return
+            # in memory over the filtered, sorted ids: no query per keystroke
+            self.table.set_ids(self.view.filter(event.value))
+            self.last_search_seconds = time.perf_counter() - self._search_started
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
             self.table.focus()
 
-    def reload(self, keep_cursor: bool = False) -> None:
+    def reload(self, keep_cursor: bool = False, data_changed: bool = False) -> None:
+        """Filters or sort changed (or the data): the base ids again from SQL."""
         self._search_started = time.perf_counter()
-        self._run_query(NumberFilter(**vars(self.flt)), keep_cursor)
+        flt = NumberFilter(**vars(self.flt))
+        flt.search = ""
+        self._run_query(flt, keep_cursor, data_changed)
 
     @work(thread=True, exclusive=True, group="numbers-query")
-    def _run_query(self, flt: NumberFilter, keep_cursor: bool) -> None:
+    def _run_query(self, flt: NumberFilter, keep_cursor: bool, data_changed: bool) -> None:
         from corptui.database import close_thread_connection
 
         try:
             ids = numbers_uc.matching_ids(self.app.session, flt)
+            index = (numbers_uc.SearchIndex(self.app.session)
+                     if data_changed or self.index is None else None)
         except CorptuiError as exc:
             self.app.call_from_thread(self.app.show_error, exc)
             return
         finally:
             close_thread_connection()
-        self.app.call_from_thread(self._show_ids, flt, ids, keep_cursor)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_ids, flt, ids, keep_cursor, index)
 
-    def _show_ids(self, flt: NumberFilter, ids: list[int], keep_cursor: bool) -> None:
-        if flt.search != self.flt.search:
-            return  # superseded by a newer keystroke
+    def _show_ids(self, flt: NumberFilter, ids: list[int], keep_cursor: bool, index) -> None:
+        if index is not None:
+            self.index = index
+            self.total = len(index)
+        self.view = self.index.view(ids)
         self.table.sort_key = flt.sort
         self.table.sort_descending = flt.descending
-        self.table.set_ids(ids, keep_cursor=keep_cursor)
+        self.table.set_ids(self.view.filter(self.flt.search), keep_cursor=keep_cursor)
         self.last_search_seconds = time.perf_counter() - self._search_started
         self._update_filter_summary()
 
@@ -259,7 +278,7 @@ class NumbersScreen(AppScreen):
 
         def done(_=None) -> None:
             self.table.invalidate()
-            self.reload(keep_cursor=True)
+            self.reload(keep_cursor=True, data_changed=True)
 
         self.app.push_screen(TagsScreen(), done)
 
@@ -269,7 +288,7 @@ class NumbersScreen(AppScreen):
         def done(changed) -> None:
             if changed:
                 self.table.invalidate()
-                self.reload(keep_cursor=True)
+                self.reload(keep_cursor=True, data_changed=True)
 
         self.app.push_screen(ImportScreen(), done)
 
@@ -279,6 +298,6 @@ class NumbersScreen(AppScreen):
         def done(changed) -> None:
             if changed:
                 self.table.invalidate([event.row_id])
-                self.reload(keep_cursor=True)
+                self.reload(keep_cursor=True, data_changed=True)
 
         self.app.push_screen(EmployeeCard(event.row_id), done)
