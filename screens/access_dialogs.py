@@ -21,7 +21,7 @@ ROLES = tuple(permissions.ROLE_LABELS)
 DIALOG_CSS = """
 {cls} {{ align: center middle; }}
 {cls} > Vertical {{ width: 72; height: auto; max-height: 22; border: round $primary;
-    padding: 0 1; background: $surface; }}
+    padding: 0 1; background: $surface; overflow-y: auto; }}
 {cls} .dialog-title {{ text-style: bold; height: auto; margin-bottom: 1; }}
 {cls} .dialog-text {{ height: auto; }}
 {cls} .dialog-message {{ height: auto; color: $error; text-style: bold; }}
@@ -148,7 +148,7 @@ class AddUserDialog(ModalScreen):
         role_error = self.query_one("#error-role", Static)
         try:
             user, temporary = users_uc.add_user(
-                self.app.session, values["phone"], str(role), None,
+                self.app.session.with_source("tui users"), values["phone"], str(role), None,
                 full_name=values["full_name"], email=values["email"])
         except ValidationError as exc:
             errors = exc.errors or {exc.field: exc.message}

@@ -30,6 +30,19 @@ NUMBERS_KEYS = [
     ("ctrl+o", "import employees from a file"),
 ]
 
+USERS_KEYS = [
+    ("n", "add a user (the temporary password is shown once)"),
+    ("r", "reset the password of the user under the cursor"),
+    ("b", "block or unblock the login"),
+    ("e", "change the role"),
+]
+
+AUDIT_KEYS = [
+    ("/", "filter by user, object, period (YYYY-MM-DD, enter applies)"),
+    ("x", "clear the filter"),
+    ("enter", "the entry with its before and after values"),
+]
+
 
 class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,f1,q", "close", "Close")]
@@ -44,6 +57,10 @@ class HelpScreen(ModalScreen):
         lines += ["  ctrl+p     Commands   every action by name", "  ctrl+q     Quit", ""]
         lines += ["Numbers screen"]
         lines += [f"  {k:<10} {desc}" for k, desc in NUMBERS_KEYS]
+        lines += ["", "Users screen (the owner changes, others read)"]
+        lines += [f"  {k:<10} {desc}" for k, desc in USERS_KEYS]
+        lines += ["", "Audit screen"]
+        lines += [f"  {k:<10} {desc}" for k, desc in AUDIT_KEYS]
         lines += ["", "Operator hotline"]
         lines += [f"  {num:<16} {who}" for num, who in HOTLINES]
         with VerticalScroll(id="help"):

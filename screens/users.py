@@ -95,6 +95,11 @@ class UsersScreen(AppScreen):
     def can_manage(self) -> bool:
         return permissions.allowed(self.session.role, "users.manage")
 
+    @property
+    def acting(self):
+        """The session for changes: the audit log names this screen as the source."""
+        return self.session.with_source("tui users")
+
     def _fetch(self, ids: list[int]) -> dict[int, dict]:
         return {i: self.rows[i] for i in ids if i in self.rows}
 
@@ -172,7 +177,7 @@ class UsersScreen(AppScreen):
             if not yes:
                 return
             try:
-                temporary = users_uc.reset_password(self.session, row["id"])
+                temporary = users_uc.reset_password(self.acting, row["id"])
             except CorptuiError as exc:
                 self.refuse(exc)
                 return
@@ -195,7 +200,7 @@ class UsersScreen(AppScreen):
             if not yes:
                 return
             try:
-                users_uc.set_blocked(self.session, row["id"], block)
+                users_uc.set_blocked(self.acting, row["id"], block)
             except CorptuiError as exc:
                 self.refuse(exc)
                 return
@@ -217,7 +222,7 @@ class UsersScreen(AppScreen):
             if not role or role == row["role"]:
                 return
             try:
-                users_uc.change_role(self.session, row["id"], role)
+                users_uc.change_role(self.acting, row["id"], role)
             except CorptuiError as exc:
                 self.refuse(exc)
                 return

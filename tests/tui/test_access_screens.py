@@ -312,6 +312,8 @@ async def test_owner_blocks_resets_and_changes_role(owner):
         await pilot.press("y")
         await pilot.pause()
         assert User.get_by_id(viewer.id).blocked
+        entry = AuditEntry.select().where(AuditEntry.action == "user.block").get()
+        assert entry.source == "tui users" and entry.object_id == str(viewer.id)
         assert "blocked" in table_lines(screen.table)[1 + screen.table.cursor]
 
         await pilot.press("r")
