@@ -14,8 +14,13 @@ from storage.models import AuditEntry, Company, Subscriber
 
 
 async def _settle(pilot):
+    """Wait for the workers of the screens, not the file picker's loader (it never ends)."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    app = pilot.app
+    mine = [w for w in app.workers if w.group in ("import-preview", "import-apply",
+                                                  "numbers-query")]
+    if mine:  # an empty list would mean "all workers"
+        await app.workers.wait_for_complete(mine)
     await pilot.pause()
 
 
@@ -71,7 +76,13 @@ async def test_cp1251_file_previews_then_applies_in_one_step(owner, tmp_path):
         assert "3 lines: 2 to update, 1 unchanged, 0 errors" in totals
         assert "encoding cp1251" in totals and "separator semicolon" in totals
         text = "\n".join(_table_lines(screen))
-        assert "Щукин Ёрш Петрович" in text and "= unchanged" in text
+        assert "Яковлева Анна" in text and "= unchanged" in text
+        assert f"+ update, was: {before[subs[0].id]}"[:30] in text
+        detail = str(screen.query_one("#preview-detail", Static).render())
+        assert f"name: {before[subs[0].id]} -> Щукин Ёрш Петрович" in detail
+        await pilot.press("down")
+        detail = str(screen.query_one("#preview-detail", Static).render())
+        assert "Line 2: " in detail and "-> Яковлева Анна" in detail
         # nothing changed by the preview
         assert _names(before) == before
         assert AuditEntry.select().count() == audits

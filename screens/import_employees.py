@@ -1,0 +1,437 @@
+"""Employee import wizard: 1 choose a file (a path input completing directory entries, or
+a file picker), 2 preview every line with its result and the totals, 3 apply in one
+transaction with a progress bar, then the result. Nothing changes before Apply.
+
+Dismisses with True when an import was applied, False otherwise."""
+
+from __future__ import annotations
+
+import os
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import (Button, Checkbox, DirectoryTree, Input, Label, ProgressBar,
+                             Static)
+
+from corptui import importer
+from corptui.errors import CorptuiError
+from screens.widgets.safe import plain, safe_text
+from screens.widgets.virtual_table import Column, VirtualTable
+
+PREVIEW_COLUMNS = [
+    Column("line", "Line", 5),
+    Column("text", "Number / text", 22, flex=2),
+    Column("result", "Result", 24, flex=3),
+]
+
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def separator_name(delimiter: str) -> str:
+    return SEPARATORS.get(delimiter, repr(delimiter))
+
+
+def result_text(line, full: bool = False) -> str:
+    """The result of one line, readable without colour: a marker and the words. In the
+    table an update shows what it replaces (the new value is in the text column)."""
+    if line.status == importer.UPDATE:
+        if full:
+            return "+ update: " + line.description
+        was = []
+        if line.full_name != line.old_full_name:
+            was.append(line.old_full_name or "(no name)")
+        if line.position is not None and line.position != line.old_position:
+            was.append("position " + (line.old_position or "(none)"))
+        return "+ update, was: " + "; ".join(was)
+    if line.status == importer.UNCHANGED:
+        return "= unchanged"
+    label = importer.STATUS_LABELS.get(line.status, line.status)
+    if line.message and line.message != label:
+        return f"x {label}: {line.message}"
+    return f"x {label}"
+
+
+def totals_text(preview) -> str:
+    """'12 lines: 5 update, 3 unchanged, 4 errors (2 unknown number, ...)'."""
+    errors = preview.error_count
+    parts = [f"{preview.total:,} lines: {preview.updated:,} to update",
+             f"{preview.unchanged:,} unchanged", f"{errors:,} errors"]
+    text = ", ".join(parts)
+    if errors:
+        kinds = [f"{n:,} {importer.STATUS_LABELS[s]}" for s, n in preview.totals.items()
+                 if n and s not in importer.OK_STATUSES]
+        text += " (" + ", ".join(kinds) + ")"
+    text += f" · encoding {preview.encoding} · separator {separator_name(preview.delimiter)}"
+    if preview.header_skipped:
+        text += " · header line skipped"
+    return text
+
+
+class PathSuggester(Suggester):
+    """Completes the last part of a path with the entries of its directory (folders get
+    a trailing slash). Case-sensitive: a path is completed as typed."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return complete_path(value)
+
+
+def complete_path(value: str) -> str | None:
+    if not value:
+        return None
+    head, tail = os.path.split(value)
+    folder = os.path.expanduser(head) if head else "."
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return None
+    if not tail.startswith("."):
+        names = [n for n in names if not n.startswith(".")]
+    matches = [n for n in names if n.startswith(tail)]
+    if not matches:
+        return None
+    if len(matches) > 1:
+        common = os.path.commonprefix(matches)
+        if len(common) > len(tail):
+            return value + common[len(tail):]
+    name = matches[0]
+    full = os.path.join(head, name) if head else name
+    if os.path.isdir(os.path.join(folder, name)):
+        full += os.sep
+    return full if len(full) > len(value) else None
+
+
+class PathInput(Input):
+    """Tab or right arrow (at the end) accepts the completion; tab without one moves on."""
+
+    BINDINGS = [Binding("tab", "accept_completion", "Complete", show=False)]
+
+    def action_accept_completion(self) -> None:
+        suggestion = self._suggestion
+        if suggestion and len(suggestion) > len(self.value) and self.cursor_at_end:
+            self.value = suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
+
+
+class ImportScreen(ModalScreen):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("e", "toggle_errors", "Errors only", show=False),
+        Binding("s", "toggle_skip", "Skip errors", show=False),
+    ]
+    DEFAULT_CSS = """
+    ImportScreen { align: center middle; }
+    #import-box { width: 100%; height: 100%; background: $surface; padding: 0 1; }
+    #import-title { height: 1; text-style: bold; background: $primary; color: $text; padding: 0 1; }
+    .step { height: 1fr; }
+    #step-file Horizontal { height: auto; }
+    #path-label { width: 6; padding-top: 1; }
+    #path { width: 1fr; }
+    #file-error { height: auto; color: $error; text-style: bold; }
+    #file-tree { height: 1fr; border: round $panel; }
+    #file-hint { height: 1; color: $text-muted; }
+    .buttons { height: 3; align: center middle; }
+    .buttons Button { margin: 0 1; min-width: 12; }
+    #preview-file { height: 1; }
+    #preview-totals { height: auto; text-style: bold; }
+    #preview-options { height: 1; }
+    #preview-options Checkbox { border: none; padding: 0; margin-right: 2; height: 1; }
+    #preview-table { height: 1fr; }
+    #preview-detail { height: 2; background: $boost; }
+    #apply-error { height: auto; color: $error; text-style: bold; }
+    #apply-progress { height: 1; }
+    #result-text { height: 1fr; padding: 1 1; }
+    """
+
+    def __init__(self, start_dir: str = "."):
+        super().__init__()
+        self.start_dir = start_dir
+        self.preview: importer.ImportPreview | None = None
+        self.shown: list = []
+        self.result: importer.ImportResult | None = None
+        self.busy = False
+        self.applied = False
+
+    # -- layout ---------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-box"):
+            yield Static("", id="import-title")
+            with Vertical(id="step-file", classes="step"):
+                with Horizontal():
+                    yield Label("File:", id="path-label")
+                    yield PathInput(placeholder="path to a .csv or .txt file",
+                                    suggester=PathSuggester(), id="path")
+                yield Static("", id="file-error")
+                yield Static(Content("Tab or -> completes the path; or pick a file below. "
+                                     "Lines: phone, full name[, position]."), id="file-hint")
+                yield DirectoryTree(self.start_dir, id="file-tree")
+                with Horizontal(classes="buttons"):
+                    yield Button("Preview", variant="primary", id="do-preview")
+                    yield Button("Cancel", id="cancel")
+            with Vertical(id="step-preview", classes="step"):
+                yield Static("", id="preview-file")
+                yield Static("", id="preview-totals")
+                with Horizontal(id="preview-options"):
+                    yield Checkbox("Errors only (e)", id="errors-only")
+                    yield Checkbox("Skip error lines (s)", id="skip-errors")
+                yield VirtualTable(PREVIEW_COLUMNS, self._fetch, checkboxes=False,
+                                   empty_text="No lines to show.", id="preview-table")
+                yield Static("", id="preview-detail")
+                yield Static("", id="apply-error")
+                yield ProgressBar(id="apply-progress", show_eta=False)
+                with Horizontal(classes="buttons"):
+                    yield Button("Apply", variant="primary", id="apply")
+                    yield Button("Back", id="back")
+                    yield Button("Cancel", id="cancel-preview")
+            with Vertical(id="step-result", classes="step"):
+                yield Static("", id="result-text")
+                with Horizontal(classes="buttons"):
+                    yield Button("Close", variant="primary", id="close")
+
+    def on_mount(self) -> None:
+        self.watch(self.query_one("#preview-table", VirtualTable), "cursor",
+                   self._show_detail, init=False)
+        self.query_one("#file-error").display = False
+        self.query_one("#apply-error").display = False
+        self.show_step("file")
+
+    @property
+    def step(self) -> str:
+        for name in ("file", "preview", "result"):
+            if self.query_one(f"#step-{name}").display:
+                return name
+        return "file"
+
+    def show_step(self, name: str) -> None:
+        titles = {"file": "Import employees · step 1 of 3: choose a file (esc cancels)",
+                  "preview": "Import employees · step 2 of 3: preview (nothing is changed yet)",
+                  "result": "Import employees · step 3 of 3: done"}
+        for step in ("file", "preview", "result"):
+            self.query_one(f"#step-{step}").display = step == name
+        self.query_one("#import-title", Static).update(Content(titles[name]))
+        if name == "file":
+            self.query_one("#path", Input).focus()
+        elif name == "preview":
+            self.query_one("#apply-progress").display = False
+            self.query_one("#preview-table", VirtualTable).focus()
+        else:
+            self.query_one("#close", Button).focus()
+
+    # -- step 1: the file -------------------------------------------------------------
+    def set_file_error(self, message: str) -> None:
+        error = self.query_one("#file-error", Static)
+        error.update(plain(("x " + message) if message else ""))
+        error.display = bool(message)
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        path = self.query_one("#path", Input)
+        path.value = str(event.path)
+        path.cursor_position = len(path.value)
+        self.start_preview()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "path":
+            self.start_preview()
+
+    def start_preview(self) -> None:
+        if self.busy:
+            return
+        value = self.query_one("#path", Input).value.strip()
+        if not value:
+            self.set_file_error("Type the path of a file, or pick one below.")
+            return
+        path = os.path.expanduser(value)
+        self.busy = True
+        self.set_file_error("")
+        self.query_one("#file-hint", Static).update(Content(f"Reading {safe_text(value)} ..."))
+        self._preview_worker(path)
+
+    @work(thread=True, exclusive=True, group="import-preview")
+    def _preview_worker(self, path: str) -> None:
+        from corptui.database import close_thread_connection
+
+        try:
+            preview = importer.preview(self.app.session, path)
+        except CorptuiError as exc:
+            self.app.call_from_thread(self._preview_failed, exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+            self.app.call_from_thread(self._preview_failed, f"{type(exc).__name__}: {exc}")
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._show_preview, preview)
+
+    def _preview_failed(self, message: str) -> None:
+        self.busy = False
+        self.query_one("#file-hint", Static).update(
+            Content("Tab or -> completes the path; or pick a file below."))
+        self.set_file_error(message)
+        self.query_one("#path", Input).focus()
+
+    # -- step 2: the preview ------------------------------------------------------------
+    def _show_preview(self, preview) -> None:
+        self.busy = False
+        self.preview = preview
+        self.query_one("#file-hint", Static).update(
+            Content("Tab or -> completes the path; or pick a file below."))
+        self.query_one("#preview-file", Static).update(
+            plain(f"File: {preview.file_name}"))
+        self.query_one("#preview-totals", Static).update(plain(totals_text(preview)))
+        self.query_one("#apply-error", Static).update("")
+        self.query_one("#apply-error").display = False
+        self.query_one("#errors-only", Checkbox).value = False
+        self.query_one("#skip-errors", Checkbox).value = False
+        self.show_step("preview")
+        self.refresh_lines()
+        self.update_apply()
+
+    def refresh_lines(self) -> None:
+        if self.preview is None:
+            return
+        errors_only = self.query_one("#errors-only", Checkbox).value
+        lines = self.preview.lines
+        self.shown = [ln for ln in lines if not ln.ok] if errors_only else lines
+        table = self.query_one("#preview-table", VirtualTable)
+        table.invalidate()  # ids are positions in self.shown: the rows behind them change
+        table.set_ids(list(range(len(self.shown))))
+        self._show_detail()
+
+    def _show_detail(self, _cursor=None) -> None:
+        """The whole line under the cursor and its whole result (the table truncates)."""
+        detail = self.query_one("#preview-detail", Static)
+        index = self.query_one("#preview-table", VirtualTable).cursor
+        if not 0 <= index < len(self.shown):
+            detail.update("")
+            return
+        ln = self.shown[index]
+        detail.update(plain(f"Line {ln.line}: {ln.text}\n{result_text(ln, full=True)}",
+                            multiline=True))
+
+    def _fetch(self, ids: list[int]) -> dict[int, dict]:
+        out = {}
+        for i in ids:
+            if 0 <= i < len(self.shown):
+                ln = self.shown[i]
+                out[i] = {"line": str(ln.line), "text": ln.text, "result": result_text(ln)}
+        return out
+
+    def can_apply(self) -> bool:
+        if self.preview is None or self.busy:
+            return False
+        return not self.preview.error_count or self.query_one("#skip-errors", Checkbox).value
+
+    def update_apply(self) -> None:
+        self.query_one("#apply", Button).disabled = not self.can_apply()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id == "errors-only":
+            self.refresh_lines()
+        elif event.checkbox.id == "skip-errors":
+            self.update_apply()
+
+    def action_toggle_errors(self) -> None:
+        if self.step == "preview" and not self.busy:
+            self.query_one("#errors-only", Checkbox).toggle()
+
+    def action_toggle_skip(self) -> None:
+        if self.step == "preview" and not self.busy:
+            self.query_one("#skip-errors", Checkbox).toggle()
+
+    # -- step 3: apply --------------------------------------------------------------------
+    def start_apply(self) -> None:
+        if not self.can_apply():
+            return
+        self.busy = True
+        self.update_apply()
+        bar = self.query_one("#apply-progress", ProgressBar)
+        bar.update(total=max(1, self.preview.updated), progress=0)
+        bar.display = True
+        self.query_one("#apply-error").display = False
+        skip = self.query_one("#skip-errors", Checkbox).value
+        self._apply_worker(self.preview, skip)
+
+    @work(thread=True, exclusive=True, group="import-apply")
+    def _apply_worker(self, preview, skip: bool) -> None:
+        from corptui.database import close_thread_connection
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, done, total)
+
+        try:
+            result = importer.apply(self.app.session, preview, skip_errors=skip,
+                                    progress=progress)
+        except CorptuiError as exc:
+            self.app.call_from_thread(self._apply_failed, exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+            self.app.call_from_thread(self._apply_failed, f"{type(exc).__name__}: {exc}")
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._show_result, result)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one("#apply-progress", ProgressBar).update(total=max(1, total), progress=done)
+
+    def _apply_failed(self, message: str) -> None:
+        self.busy = False
+        self.query_one("#apply-progress").display = False
+        error = self.query_one("#apply-error", Static)
+        error.update(plain(f"x {message} Nothing was changed."))
+        error.display = True
+        self.update_apply()
+
+    def _show_result(self, result) -> None:
+        self.busy = False
+        self.applied = True
+        self.result = result
+        lines = [
+            f"Imported {result.file_name}.",
+            "",
+            f"Names updated:   {result.updated:,}",
+            f"Unchanged:       {result.unchanged:,}",
+            f"Error lines skipped: {result.skipped:,}",
+            f"Lines in file:   {result.total:,}",
+            "",
+            f"The change is in the audit log (operation {result.operation}).",
+        ]
+        self.query_one("#result-text", Static).update(plain("\n".join(lines), multiline=True))
+        self.show_step("result")
+
+    # -- buttons and keys -------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        bid = event.button.id
+        if bid == "do-preview":
+            self.start_preview()
+        elif bid == "apply":
+            self.start_apply()
+        elif bid == "back":
+            self.action_back()
+        elif bid in ("cancel", "cancel-preview"):
+            if not self.busy:
+                self.dismiss(False)
+        elif bid == "close":
+            self.dismiss(self.applied)
+
+    def action_back(self) -> None:
+        if self.busy:
+            return
+        step = self.step
+        if step == "preview":
+            self.preview = None
+            self.shown = []
+            self.show_step("file")
+        elif step == "result":
+            self.dismiss(self.applied)
+        else:
+            self.dismiss(False)
