@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -122,6 +123,15 @@ class PathInput(Input):
             self.screen.focus_next()
 
 
+class MarkCheckbox(Checkbox):
+    """A checkbox whose state is readable without colour: X when on, blank when off."""
+
+    @property
+    def _button(self):
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button
+
+
 class ImportScreen(ModalScreen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -138,7 +148,7 @@ class ImportScreen(ModalScreen):
     #path { width: 1fr; }
     #file-error { height: auto; color: $error; text-style: bold; }
     #file-tree { height: 1fr; border: round $panel; }
-    #file-hint { height: 1; color: $text-muted; }
+    #file-hint { height: auto; color: $text-muted; }
     .buttons { height: 3; align: center middle; }
     .buttons Button { margin: 0 1; min-width: 12; }
     #preview-file { height: 1; }
@@ -147,6 +157,7 @@ class ImportScreen(ModalScreen):
     #preview-options Checkbox { border: none; padding: 0; margin-right: 2; height: 1; }
     #preview-table { height: 1fr; }
     #preview-detail { height: 2; background: $boost; }
+    #apply-note { height: auto; text-style: italic; }
     #apply-error { height: auto; color: $error; text-style: bold; }
     #apply-progress { height: 1; }
     #result-text { height: 1fr; padding: 1 1; }
@@ -181,11 +192,12 @@ class ImportScreen(ModalScreen):
                 yield Static("", id="preview-file")
                 yield Static("", id="preview-totals")
                 with Horizontal(id="preview-options"):
-                    yield Checkbox("Errors only (e)", id="errors-only")
-                    yield Checkbox("Skip error lines (s)", id="skip-errors")
+                    yield MarkCheckbox("Errors only (e)", id="errors-only")
+                    yield MarkCheckbox("Skip error lines (s)", id="skip-errors")
                 yield VirtualTable(PREVIEW_COLUMNS, self._fetch, checkboxes=False,
                                    empty_text="No lines to show.", id="preview-table")
                 yield Static("", id="preview-detail")
+                yield Static("", id="apply-note")
                 yield Static("", id="apply-error")
                 yield ProgressBar(id="apply-progress", show_eta=False)
                 with Horizontal(classes="buttons"):
@@ -202,6 +214,8 @@ class ImportScreen(ModalScreen):
                    self._show_detail, init=False)
         self.query_one("#file-error").display = False
         self.query_one("#apply-error").display = False
+        if self.start_dir in (".", ""):
+            self.query_one(DirectoryTree).root.set_label(Text("(current folder)"))
         self.show_step("file")
 
     @property
@@ -332,6 +346,12 @@ class ImportScreen(ModalScreen):
 
     def update_apply(self) -> None:
         self.query_one("#apply", Button).disabled = not self.can_apply()
+        note = self.query_one("#apply-note", Static)
+        blocked = (self.preview is not None and self.preview.error_count
+                   and not self.query_one("#skip-errors", Checkbox).value)
+        note.update(Content("Apply is off: the file has errors. Fix the file, or skip the "
+                            "error lines (s).") if blocked else "")
+        note.display = bool(blocked)
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         if event.checkbox.id == "errors-only":
