@@ -60,7 +60,8 @@ def result_text(line, full: bool = False) -> str:
 def totals_text(preview) -> str:
     """'12 lines: 5 update, 3 unchanged, 4 errors (2 unknown number, ...)'."""
     errors = preview.error_count
-    parts = [f"{preview.total:,} lines: {preview.updated:,} to update",
+    parts = [f"{preview.total:,} line{'' if preview.total == 1 else 's'}: "
+             f"{preview.updated:,} to update",
              f"{preview.unchanged:,} unchanged", f"{errors:,} errors"]
     text = ", ".join(parts)
     if errors:
@@ -121,6 +122,13 @@ class PathInput(Input):
             self.cursor_position = len(self.value)
         else:
             self.screen.focus_next()
+
+
+class FileTree(DirectoryTree):
+    """The file picker, without hidden (dot) entries."""
+
+    def filter_paths(self, paths):
+        return [p for p in paths if not p.name.startswith(".")]
 
 
 class MarkCheckbox(Checkbox):
@@ -184,7 +192,7 @@ class ImportScreen(ModalScreen):
                 yield Static("", id="file-error")
                 yield Static(Content("Tab or -> completes the path; or pick a file below. "
                                      "Lines: phone, full name[, position]."), id="file-hint")
-                yield DirectoryTree(self.start_dir, id="file-tree")
+                yield FileTree(self.start_dir, id="file-tree")
                 with Horizontal(classes="buttons"):
                     yield Button("Preview", variant="primary", id="do-preview")
                     yield Button("Cancel", id="cancel")
@@ -418,10 +426,10 @@ class ImportScreen(ModalScreen):
         lines = [
             f"Imported {result.file_name}.",
             "",
-            f"Names updated:   {result.updated:,}",
-            f"Unchanged:       {result.unchanged:,}",
+            f"Names updated:       {result.updated:,}",
+            f"Unchanged:           {result.unchanged:,}",
             f"Error lines skipped: {result.skipped:,}",
-            f"Lines in file:   {result.total:,}",
+            f"Lines in the file:   {result.total:,}",
             "",
             f"The change is in the audit log (operation {result.operation}).",
         ]

@@ -92,7 +92,7 @@ async def test_cp1251_file_previews_then_applies_in_one_step(owner, tmp_path):
         await _settle(pilot)
         assert screen.step == "result"
         result = str(screen.query_one("#result-text", Static).render())
-        assert "Names updated:   2" in result
+        assert "Names updated:       2" in result
         await pilot.press("escape")
         await pilot.pause()
         assert screen.dismissed_with == [True]
