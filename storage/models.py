@@ -126,6 +126,10 @@ class Subscriber(BaseModel):
     full_name = pw.CharField(max_length=200, default="")
     position = pw.CharField(max_length=200, default="")
     spending_limit = MoneyField(null=True)
+    # DB-level defaults too: the seed and benchmarks insert rows with raw SQL
+    data_ban = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
+    roaming_ban = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
+    limit_notify_percent = pw.IntegerField(null=True)  # notify at this % of spending_limit
     # casefolded name + position with ё->е, written by the app (SQLite's LIKE does not
     # fold Cyrillic case); searched with LIKE '%...%'.
     search_text = pw.CharField(max_length=420, default="")
@@ -171,6 +175,9 @@ class SimCard(BaseModel):
     subscriber = pw.ForeignKeyField(Subscriber, null=True, backref="sims", on_delete="SET NULL")
     activated_at = UTCDateTimeField(null=True)
     retired_at = UTCDateTimeField(null=True)
+    # wrong PUK1 entries; 3 lock the SIM (DB defaults: the seed inserts raw rows)
+    puk_failures = pw.IntegerField(default=0, constraints=[pw.SQL("DEFAULT 0")])
+    locked = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
 
     class Meta:
         indexes = ((("company", "state"), False),)
@@ -245,6 +252,28 @@ class ForwardingRule(BaseModel):
 
     class Meta:
         indexes = ((("subscriber", "condition"), False),)
+
+
+CHANGE_APPLICATION_STATUSES = ("submitted", "in_progress", "done", "rejected", "cancelled")
+
+
+class ChangeApplication(BaseModel):
+    """A change only the operator can make (e.g. a tariff "by application"), sent as a form."""
+
+    company = pw.ForeignKeyField(Company, backref="change_applications", on_delete="CASCADE")
+    reference = pw.CharField(max_length=20, unique=True)  # "Z-2026-000001"
+    user = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    actor = pw.CharField(max_length=100, default="")
+    numbers = pw.TextField(default="")  # E.164 digits, one per line
+    desired = pw.TextField(default="")  # desired tariff / services
+    comment = pw.TextField(default="")
+    contact = pw.CharField(max_length=200, default="")
+    status = pw.CharField(max_length=16, default="submitted")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("company", "created_at"), False),)
 
 
 class Charge(BaseModel):
@@ -405,5 +434,5 @@ class AuditEntry(BaseModel):
 ALL_MODELS = [
     SchemaVersion, Company, User, AccessApplication, PersonalAccount, Tariff, Subscriber,
     Tag, SubscriberTag, SimCard, Option, OptionRule, SubscriberOption, TariffChange, ForwardingRule,
-    Charge, CallRecord, Payment, Document, ReportSchedule, Notification, Job, AuditEntry,
+    ChangeApplication, Charge, CallRecord, Payment, Document, ReportSchedule, Notification, Job, AuditEntry,
 ]

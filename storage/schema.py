@@ -60,10 +60,19 @@ def _to_v2() -> None:
 
 
 def _to_v3() -> None:
-    """v3 (services): the tariff flag "by application" (the tariff_change table of planned
-    tariff changes is created by upgrade() with the other new tables)."""
+    """v3 (services): communication limits of a number (data and roaming bans, a
+    notification threshold), the PUK lock of a stock SIM; the change_application table is
+    created by upgrade() with the other new tables."""
     m = _migrator()
     ops = []
+    have = _columns("subscriber")
+    for name in ("data_ban", "roaming_ban", "limit_notify_percent"):
+        if name not in have:
+            ops.append(m.add_column("subscriber", name, getattr(models.Subscriber, name)))
+    have = _columns("sim_card")
+    for name in ("puk_failures", "locked"):
+        if name not in have:
+            ops.append(m.add_column("sim_card", name, getattr(models.SimCard, name)))
     # options and tariffs: a tariff change that needs a change application (the
     # tariff_change table of planned changes is created by upgrade())
     if "by_application" not in _columns("tariff"):
