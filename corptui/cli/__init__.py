@@ -107,4 +107,5 @@ from corptui.cli import (  # noqa: E402,F401
     audit_commands,
     tags_commands,
     import_commands,
+    worker_commands,
 )
