@@ -143,7 +143,7 @@ class AccountsScreen(AppScreen):
         from screens.payments import EMPTY_STATE
 
         state = dict(kept(self.app, "payments", EMPTY_STATE))
-        state.update(numbers="", account=self._accounts_text())
+        state.update(numbers="", picked=(), account=self._accounts_text())
         keep(self.app, "payments", state)
         self.app.open_section("payments")
 
@@ -151,7 +151,7 @@ class AccountsScreen(AppScreen):
         from screens.charges import EMPTY_STATE
 
         state = dict(kept(self.app, "charges", EMPTY_STATE))
-        state.update(numbers="", account=self._accounts_text())
+        state.update(numbers="", picked=(), account=self._accounts_text())
         keep(self.app, "charges", state)
         self.app.open_section("charges")
 
@@ -159,7 +159,7 @@ class AccountsScreen(AppScreen):
         from screens.calls import EMPTY_STATE
 
         state = dict(kept(self.app, "calls", EMPTY_STATE))
-        state.update(numbers="", account=self._accounts_text())
+        state.update(numbers="", picked=(), account=self._accounts_text())
         keep(self.app, "calls", state)
         self.app.open_section("calls")
 

@@ -47,8 +47,8 @@ COLUMNS = [
     Column("roaming", "Roam", 4),
     Column("cost", "Cost".rjust(COST_WIDTH), COST_WIDTH),
 ]
-EMPTY_STATE = {"numbers": "", "account": "", "period": "last_month", "date_from": "",
-               "date_to": "", "direction": "", "kind": "", "roaming": "",
+EMPTY_STATE = {"numbers": "", "account": "", "picked": (), "period": "last_month",
+               "date_from": "", "date_to": "", "direction": "", "kind": "", "roaming": "",
                "amount_min": "", "amount_max": "", "descending": False}
 DIRECTIONS = [("in and out", ""), ("incoming", "in"), ("outgoing", "out")]
 KINDS = [("all kinds", ""), ("voice", "voice"), ("SMS", "sms"), ("data", "data")]
@@ -102,7 +102,8 @@ def render_cell(row: dict, key: str) -> str:
 def build_filter(session, state: dict, today) -> CallFilter:
     """The validated filter of a state; ValidationError with every bad field."""
     errors: dict[str, str] = {}
-    scope = number_scope(session, state.get("numbers", ""), state.get("account", ""), errors)
+    scope = number_scope(session, state.get("numbers", ""), state.get("account", ""), errors,
+                         state.get("picked", ()))
     date_from, date_to = state.get("date_from") or None, state.get("date_to") or None
     if state.get("period") and not date_from and not date_to:
         date_from, date_to = preset(state["period"], today)
@@ -128,6 +129,7 @@ class CallsScreen(AppScreen):
     TITLE = "Calls"
     BINDINGS = [
         Binding("f", "filter", "Filter"),
+        Binding("n", "choose_numbers", "Numbers"),
         Binding("e", "export", "Export"),
         Binding("o", "reverse", "Order"),
         Binding("x", "clear_filter", "Clear", show=False),
@@ -217,7 +219,8 @@ class CallsScreen(AppScreen):
     # -- lines --------------------------------------------------------------------------
     def filter_text(self) -> str:
         s = self.state
-        parts = [scope_summary(s.get("numbers", ""), s.get("account", ""))]
+        parts = [scope_summary(s.get("numbers", ""), s.get("account", ""),
+                               s.get("picked", ()))]
         f = self.flt
         if f.date_from or f.date_to:
             parts.append(f"{f.date_from.isoformat() if f.date_from else '…'} – "
@@ -242,7 +245,7 @@ class CallsScreen(AppScreen):
 
     def _update_filter_line(self) -> None:
         self.query_one("#filter-line", Static).update(
-            plain(self.filter_text() + "  (f filter, e export)"))
+            plain(self.filter_text() + "  (n numbers, f filter, e export)"))
 
     def _update_totals_line(self) -> None:
         self.query_one("#totals-line", Static).update(plain(self.totals_text()))
@@ -307,10 +310,19 @@ class CallsScreen(AppScreen):
 
     def action_clear_filter(self) -> None:
         self.set_state(**{k: v for k, v in EMPTY_STATE.items()
-                          if k not in ("numbers", "account", "descending")})
+                          if k not in ("numbers", "account", "picked", "descending")})
 
     def action_reverse(self) -> None:
         self.set_state(descending=not self.flt.descending)
+
+    def action_choose_numbers(self) -> None:
+        from screens.money_dialogs import NumberPicker
+
+        def done(ids) -> None:
+            if ids is not None:
+                self.set_state(picked=tuple(ids))
+
+        self.app.push_screen(NumberPicker(self.state.get("picked", ())), done)
 
     # -- export -----------------------------------------------------------------------
     def action_export(self) -> None:

@@ -46,7 +46,8 @@ MONTH_COLUMNS = [
     Column("total", "Charged".rjust(MONEY_WIDTH), MONEY_WIDTH),
     Column("chart", "Spending by month", 20, flex=1),
 ]
-EMPTY_STATE = {"numbers": "", "account": "", "date_from": "", "date_to": "", "kind": ""}
+EMPTY_STATE = {"numbers": "", "account": "", "picked": (), "date_from": "", "date_to": "",
+               "kind": ""}
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
 
@@ -69,6 +70,7 @@ class ChargesScreen(AppScreen):
     TITLE = "Charges"
     BINDINGS = [
         Binding("f", "filter", "Filter"),
+        Binding("n", "choose_numbers", "Numbers"),
         Binding("e", "export", "Export"),
         Binding("t", "top", "Top spenders"),
         Binding("x", "clear_filter", "Clear", show=False),
@@ -121,7 +123,7 @@ class ChargesScreen(AppScreen):
         """Check the state (ValidationError with every bad field) and take it."""
         errors: dict[str, str] = {}
         scope = number_scope(self.app.session, state.get("numbers", ""),
-                             state.get("account", ""), errors)
+                             state.get("account", ""), errors, state.get("picked", ()))
         first = last = None
         for name in ("date_from", "date_to"):
             try:
@@ -223,18 +225,28 @@ class ChargesScreen(AppScreen):
                 f"({with_data} charged) · Enter: drill down")
 
     def filter_text(self) -> str:
-        scope = scope_summary(self.state.get("numbers", ""), self.state.get("account", ""))
+        scope = scope_summary(self.state.get("numbers", ""), self.state.get("account", ""),
+                              self.state.get("picked", ()))
         if self.scope is not None and not self.scope:
             scope += " (no numbers)"
         return f"Charges: {scope} · {month_text(self.first)} – {month_text(self.last)}"
 
     def _update_filter_line(self) -> None:
         self.query_one("#filter-line", Static).update(
-            plain(self.filter_text() + "  (f filter, t top, e export)"))
+            plain(self.filter_text() + "  (n numbers, f filter, t top, e export)"))
 
     def _cursor_moved(self, *_args) -> None:
         self.query_one("#kinds", Static).update(plain(self.kinds_text(), multiline=True))
         self.query_one("#totals-line", Static).update(plain(self.totals_text()))
+
+    def action_choose_numbers(self) -> None:
+        from screens.money_dialogs import NumberPicker
+
+        def done(ids) -> None:
+            if ids is not None:
+                self._set(picked=tuple(ids))
+
+        self.app.push_screen(NumberPicker(self.state.get("picked", ())), done)
 
     # -- actions ----------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -269,7 +281,7 @@ class ChargesScreen(AppScreen):
 
     def action_clear_filter(self) -> None:
         first, last = default_months(today_of(self.app))
-        self._set(numbers="", account="", kind="", date_from=first.isoformat(),
+        self._set(numbers="", account="", picked=(), kind="", date_from=first.isoformat(),
                   date_to=last.isoformat())
 
     def _set(self, **changes) -> None:

@@ -370,8 +370,8 @@ def split_list(text: str) -> list[str]:
     return [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]
 
 
-def scope_ids(session, numbers_text: str, accounts_text: str,
-              errors: dict[str, str]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def scope_ids(session, numbers_text: str, accounts_text: str, errors: dict[str, str],
+              picked=()) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """(subscriber ids, account ids) of the typed numbers and account numbers; a bad or
     unknown entry goes into ``errors`` under "numbers" or "account"."""
     from corptui import payments
@@ -389,11 +389,13 @@ def scope_ids(session, numbers_text: str, accounts_text: str,
         accs = payments.account_ids_by_number(session, split_list(accounts_text))
     except ValidationError as exc:
         errors["account"] = exc.message
+    if picked:
+        subs = tuple(dict.fromkeys((*picked, *subs)))
     return subs, accs
 
 
-def scope_summary(numbers_text: str, accounts_text: str) -> str:
-    parts = []
+def scope_summary(numbers_text: str, accounts_text: str, picked=()) -> str:
+    parts = [f"{len(picked)} chosen numbers"] if picked else []
     nums, accs = split_list(numbers_text), split_list(accounts_text)
     if nums:
         parts.append(nums[0] if len(nums) == 1 else f"{len(nums)} numbers")
@@ -403,15 +405,15 @@ def scope_summary(numbers_text: str, accounts_text: str) -> str:
 
 
 def number_scope(session, numbers_text: str, accounts_text: str,
-                 errors: dict[str, str]) -> tuple[int, ...] | None:
+                 errors: dict[str, str], picked=()) -> tuple[int, ...] | None:
     """Subscriber ids of the typed numbers plus every number of the typed accounts;
     None when neither is given (the whole company)."""
     from corptui import numbers as numbers_uc
     from corptui.numbers import NumberFilter
 
-    if not split_list(numbers_text) and not split_list(accounts_text):
+    if not split_list(numbers_text) and not split_list(accounts_text) and not picked:
         return None
-    subs, _accs = scope_ids(session, numbers_text, accounts_text, errors)
+    subs, _accs = scope_ids(session, numbers_text, accounts_text, errors, picked)
     ids = dict.fromkeys(subs)
     if "account" not in errors:
         for account in split_list(accounts_text):
@@ -430,3 +432,105 @@ def month_value(text: str) -> str:
     if re.fullmatch(r"\d{1,2}\.\d{4}", raw):
         return f"01.{raw}"
     return raw
+
+
+# -- choosing numbers with checkboxes ---------------------------------------------------
+
+class NumberPicker(ModalScreen):
+    """The company's numbers with checkboxes and search: the chosen ids (a tuple) are
+    what the money screens then show. space toggles, a all shown, A none, ctrl+s / Enter
+    done, escape cancel. The selected count is at the bottom."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "done", "Done"),
+                Binding("a", "all", "All", show=False), Binding("A", "none", "None", show=False),
+                Binding("slash", "search", "Search", show=False)]
+    DEFAULT_CSS = """
+    NumberPicker { align: center middle; }
+    NumberPicker #picker { width: 78; height: 22; border: round $primary; background: $surface; }
+    NumberPicker #picker-title { height: 1; text-style: bold; padding: 0 1; }
+    NumberPicker #picker-search { border: none; height: 1; padding: 0 1; }
+    NumberPicker #picker-line { height: 1; background: $boost; padding: 0 1; text-style: bold; }
+    """
+
+    def __init__(self, selected=()):
+        super().__init__()
+        self.initial = set(selected or ())
+
+    def compose(self) -> ComposeResult:
+        from screens.widgets.virtual_table import Column, VirtualTable
+
+        columns = [Column("msisdn", "Number", 16), Column("full_name", "Employee", 12, flex=1),
+                   Column("account", "Account", 12)]
+        with Vertical(id="picker"):
+            yield Static("Choose numbers (space, a all, A none; Enter done)", id="picker-title")
+            yield Input(placeholder="search: phone or name (/)", id="picker-search",
+                        max_length=100)
+            yield VirtualTable(columns, self._fetch, self._render_number, checkboxes=True,
+                               id="picker-table", empty_text="No numbers match the search.")
+            yield Static("", id="picker-line")
+
+    @property
+    def table(self):
+        from screens.widgets.virtual_table import VirtualTable
+
+        return self.query_one(VirtualTable)
+
+    def _fetch(self, ids):
+        from corptui import numbers as numbers_uc
+
+        return numbers_uc.rows_by_ids(self.app.session, ids)
+
+    @staticmethod
+    def _render_number(row: dict, key: str) -> str:
+        from corptui.phones import format_msisdn
+
+        if key == "msisdn":
+            return format_msisdn(row["msisdn"])
+        return row.get(key) or ("(no name)" if key == "full_name" else "")
+
+    def on_mount(self) -> None:
+        self.table.selected = set(self.initial)
+        self._search("")
+        self.table.focus()
+
+    def _search(self, text: str) -> None:
+        from corptui import numbers as numbers_uc
+        from corptui.numbers import NumberFilter
+
+        try:
+            ids = numbers_uc.matching_ids(self.app.session, NumberFilter(search=text))
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            return
+        self.table.set_ids(ids)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._search(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+
+    def on_virtual_table_selection_changed(self, event) -> None:
+        t = self.table
+        self.query_one("#picker-line", Static).update(plain(
+            f"Selected {len(t.selected):,} · shown {len(t.ids):,} · ctrl+s done · esc cancel"))
+
+    def on_virtual_table_opened(self, event) -> None:
+        self.action_done()
+
+    def action_search(self) -> None:
+        self.query_one("#picker-search", Input).focus()
+
+    def action_all(self) -> None:
+        self.table.select_all_shown()
+
+    def action_none(self) -> None:
+        self.table.clear_selection()
+
+    def action_done(self) -> None:
+        self.dismiss(tuple(sorted(self.table.selected)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

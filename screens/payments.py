@@ -51,8 +51,8 @@ COLUMNS = [
 SORTABLE = list(payments_uc.SORT_COLUMNS)
 SHORT_TYPES = {"bank_transfer": "transfer", "card": "card", "cash": "cash",
                "promised": "promised", "adjustment": "adjustment"}
-EMPTY_STATE = {"numbers": "", "account": "", "amount_min": "", "amount_max": "",
-               "period": "", "date_from": "", "date_to": "", "type": "",
+EMPTY_STATE = {"numbers": "", "account": "", "picked": (), "amount_min": "",
+               "amount_max": "", "period": "", "date_from": "", "date_to": "", "type": "",
                "sort": "date", "descending": True}
 
 
@@ -72,7 +72,8 @@ def render_cell(row: dict, key: str) -> str:
 def build_filter(session, state: dict) -> PaymentFilter:
     """The validated filter of a dialog state; ValidationError with every bad field."""
     errors: dict[str, str] = {}
-    subs, accs = scope_ids(session, state.get("numbers", ""), state.get("account", ""), errors)
+    subs, accs = scope_ids(session, state.get("numbers", ""), state.get("account", ""), errors,
+                         state.get("picked", ()))
     flt = PaymentFilter(subscriber_ids=subs, account_ids=accs,
                         amount_min=state.get("amount_min") or None,
                         amount_max=state.get("amount_max") or None,
@@ -96,6 +97,7 @@ class PaymentsScreen(AppScreen):
     TITLE = "Payments"
     BINDINGS = [
         Binding("f", "filter", "Filter"),
+        Binding("n", "choose_numbers", "Numbers"),
         Binding("e", "export", "Export"),
         Binding("o", "sort_next", "Sort"),
         Binding("O", "sort_reverse", "Reverse", show=False),
@@ -188,7 +190,8 @@ class PaymentsScreen(AppScreen):
     # -- lines --------------------------------------------------------------------------
     def filter_text(self) -> str:
         s = self.state
-        parts = [scope_summary(s.get("numbers", ""), s.get("account", ""))]
+        parts = [scope_summary(s.get("numbers", ""), s.get("account", ""),
+                               s.get("picked", ()))]
         parts.append(payments_uc.period_text(self.flt.date_from, self.flt.date_to))
         if self.flt.amount_min is not None or self.flt.amount_max is not None:
             lo = money_text(self.flt.amount_min) if self.flt.amount_min is not None else "…"
@@ -207,7 +210,7 @@ class PaymentsScreen(AppScreen):
 
     def _update_filter_line(self) -> None:
         self.query_one("#filter-line", Static).update(
-            plain(self.filter_text() + "  (f filter, e export)"))
+            plain(self.filter_text() + "  (n numbers, f filter, e export)"))
 
     def _update_totals_line(self) -> None:
         self.query_one("#totals-line", Static).update(plain(self.totals_text()))
@@ -287,6 +290,15 @@ class PaymentsScreen(AppScreen):
             self.set_state(descending=not self.flt.descending)
         else:
             self.set_state(sort=event.key, descending=event.key in ("date", "amount"))
+
+    def action_choose_numbers(self) -> None:
+        from screens.money_dialogs import NumberPicker
+
+        def done(ids) -> None:
+            if ids is not None:
+                self.set_state(picked=tuple(ids))
+
+        self.app.push_screen(NumberPicker(self.state.get("picked", ())), done)
 
     # -- export -----------------------------------------------------------------------
     def action_export(self) -> None:

@@ -319,3 +319,31 @@ async def test_viewer_reads_but_export_follows_the_matrix(seeded, tmp_path):
             else:
                 assert app.screen is screen
                 assert any("not export" in str(n.message) for n in app._notifications)
+
+
+async def test_choose_numbers_with_checkboxes_then_their_payments(owner):
+    from screens.money_dialogs import NumberPicker
+
+    app = app_for(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_section(pilot, "f4", PaymentsScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, NumberPicker)
+        table = picker.query_one(VirtualTable)
+        assert len(table.ids) == 60
+        await pilot.press("space", "space", "space")
+        assert "selected 3 · shown 60" in text_of(picker.query_one("#picker-line", Static))
+        chosen = tuple(sorted(table.selected))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.state["picked"] == chosen
+        assert "3 chosen numbers" in screen.filter_text()
+        want = payments.totals(owner, PaymentFilter(subscriber_ids=chosen))
+        assert len(screen.query_one(VirtualTable).ids) == want["count"]
+        assert money(want["sum"]) in screen.totals_text()
+        await pilot.press("x")
+        await settle(pilot)
+        assert screen.state["picked"] == ()

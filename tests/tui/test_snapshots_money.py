@@ -83,3 +83,8 @@ def test_charges_drill_down(snap_compare, seeded):
 
 def test_calls_screen(snap_compare, seeded):
     assert snap_compare(app(), terminal_size=(80, 24), run_before=_press("f6", "4"))
+
+
+def test_number_picker(snap_compare, seeded):
+    assert snap_compare(app(), terminal_size=(80, 24),
+                        run_before=_press("f4", "n", "space", "space"))
