@@ -319,8 +319,9 @@ class VirtualTable(ScrollView, can_focus=True):
             text = "    (gone)"
         else:
             cells = [(safe_text(self.render_cell(row, col.key)), w) for col, w in layout]
-            if self.checkboxes:
-                lead = "[x] " if row_id in self.selected else "[ ] "
+            if self.checkboxes:  # the cursor row also reads without colour: "[ ]>"
+                lead = ("[x]" if row_id in self.selected else "[ ]") + (
+                    ">" if index == self.cursor else " ")
             else:
                 lead = ">" if index == self.cursor else " "
             text = self._line(cells, lead)
