@@ -109,12 +109,29 @@ def upgrade() -> tuple[int | None, int]:
         return None, SCHEMA_VERSION
     if before > SCHEMA_VERSION:
         raise newer_schema_error(before)
-    for version in range(before + 1, SCHEMA_VERSION + 1):
-        with database.atomic():
-            MIGRATIONS[version]()
-            # tables added by later versions
-            database.create_tables(models.ALL_MODELS, safe=True)
-            models.SchemaVersion.create(version=version, note=f"upgraded from {version - 1}")
+    sqlite = isinstance(database.obj, pw.SqliteDatabase)
+    if sqlite:
+        # peewee rebuilds a SQLite table for some column changes (copy, DROP, rename);
+        # with foreign keys on, that DROP would cascade-delete every row that refers to
+        # the table (tags of numbers, SIMs...). Off for the migration (it only takes
+        # effect outside a transaction), checked, then on again.
+        database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        for version in range(before + 1, SCHEMA_VERSION + 1):
+            with database.atomic():
+                MIGRATIONS[version]()
+                # tables added by later versions
+                database.create_tables(models.ALL_MODELS, safe=True)
+                if sqlite:
+                    broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StorageError(
+                            f"upgrade to version {version} would break {len(broken)} "
+                            f"references (first: table {broken[0][0]}); nothing was changed")
+                models.SchemaVersion.create(version=version, note=f"upgraded from {version - 1}")
+    finally:
+        if sqlite:
+            database.execute_sql("PRAGMA foreign_keys = ON")
     return before, SCHEMA_VERSION
 
 

@@ -26,7 +26,12 @@ def demo_cmd(obj, n_numbers: int, fresh: bool, no_app: bool) -> None:
 
     if not obj.db_url:
         obj.db_url = f"sqlite:///{locations.demo_db_path()}"
-    obj.open()
+    obj.open(check_schema=False)
+    from storage import schema
+
+    before, after = schema.upgrade()  # a demo database from an older corptui is upgraded
+    if before is not None and before != after:
+        click.echo(f"upgraded the demo database from schema version {before} to {after}")
     if fresh or not demo.has_data():
         click.echo(f"creating the demo database ({n_numbers} numbers)...")
         demo.seed(numbers=n_numbers, fresh=True, progress=demo.tty_progress())
