@@ -108,4 +108,5 @@ from corptui.cli import (  # noqa: E402,F401
     tags_commands,
     import_commands,
     worker_commands,
+    options_commands,
 )

@@ -1,0 +1,638 @@
+"""Options and tariffs of the company's numbers: the catalogue, the eligibility check,
+connecting and disconnecting options (now or planned), tariff changes, and the due
+changes the worker applies.
+
+Eligibility is data, not code: each ``OptionRule`` row (kind in RULE_KINDS) is one
+condition, and the check returns EVERY reason a number fails, in plain words (the
+rule's message when it has one). The check of a selection runs a fixed handful of
+set-based queries whatever its size (10,000 numbers well under a second): the numbers
+with tariff, status and balance; their live options that the rules mention; the
+company's count for limited options. Connect and disconnect re-check inside their
+transaction and apply to the numbers that pass; one audit entry per changed number,
+grouped by an operation id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from decimal import Decimal
+
+from corptui import audit, permissions
+from corptui.errors import NotFound, ValidationError
+from corptui.periods import parse_date, utc_bounds
+from corptui.phones import format_msisdn
+from corptui.session import Session
+from storage.db import atomic, database, is_postgres
+from storage.fields import to_kopecks, utcnow
+from storage.idsets import in_ids
+from storage.models import (
+    Option, OptionRule, PersonalAccount, Subscriber, SubscriberOption, Tariff,
+    TariffChange,
+)
+
+LIVE = ("active", "planned")
+
+# reasons that are not rules
+ALREADY = "already connected"
+NOT_CONNECTED = "not connected"
+GONE = "the number is no longer in this company"
+SAME_TARIFF = "already on this tariff"
+
+
+def _money(value: Decimal | None) -> str:
+    if value is None:
+        return "0.00"
+    return f"{value:,.2f}".replace(",", " ")
+
+
+# -- catalogue ----------------------------------------------------------------------------
+
+def _names() -> tuple[dict[int, Option], dict[int, str]]:
+    options = {o.id: o for o in Option.select()}
+    tariffs = dict(Tariff.select(Tariff.id, Tariff.name).tuples())
+    return options, tariffs
+
+
+def rule_words(rule: OptionRule, options: dict[int, Option], tariffs: dict[int, str]) -> str:
+    """One rule in plain words (for the catalogue; independent of any number)."""
+    other = options[rule.other_option_id].name if rule.other_option_id in options else "?"
+    if rule.kind == "incompatible_tariff":
+        return f"not on the tariff {tariffs.get(rule.tariff_id, '?')}"
+    if rule.kind == "conflicts_option":
+        return f"not together with {other}"
+    if rule.kind == "requires_option":
+        return f"needs {other}"
+    if rule.kind == "not_blocked":
+        return "not for blocked numbers"
+    if rule.kind == "min_balance":
+        return f"account balance at least {_money(rule.amount)} RUB"
+    if rule.kind == "company_limit":
+        return f"at most {rule.limit_count} numbers of the company"
+    return rule.kind
+
+
+def list_options(session, include_archived: bool = False) -> list[dict]:
+    """The option catalogue: code, name, price (monthly), connection fee, rules in words."""
+    permissions.require(session, "read")
+    options, tariffs = _names()
+    rules: dict[int, list[str]] = {}
+    for rule in OptionRule.select().order_by(OptionRule.id):
+        rules.setdefault(rule.option_id, []).append(rule_words(rule, options, tariffs))
+    out = []
+    for o in sorted(options.values(), key=lambda o: o.code):
+        if o.archived and not include_archived:
+            continue
+        out.append({"code": o.code, "name": o.name, "price": o.monthly_fee,
+                    "connection_fee": o.connection_fee, "rules": rules.get(o.id, []),
+                    "archived": o.archived})
+    return out
+
+
+def list_tariffs(session) -> list[dict]:
+    """Tariffs a number can be moved to (archived ones left out)."""
+    permissions.require(session, "read")
+    return [
+        {"code": t.code, "name": t.name, "price": t.monthly_fee,
+         "by_application": bool(t.by_application)}
+        for t in Tariff.select().where(Tariff.archived == False).order_by(Tariff.code)  # noqa: E712
+    ]
+
+
+def get_option(option) -> Option:
+    if isinstance(option, Option):
+        return option
+    found = Option.select().where(Option.code == str(option).strip()).first()
+    if found is None:
+        raise NotFound(f"no option {str(option)[:40]} (see `corptui options list`)")
+    return found
+
+
+def get_tariff(tariff) -> Tariff:
+    if isinstance(tariff, Tariff):
+        return tariff
+    found = Tariff.select().where(Tariff.code == str(tariff).strip()).first()
+    if found is None:
+        raise NotFound(f"no tariff {str(tariff)[:40]}")
+    return found
+
+
+# -- dates --------------------------------------------------------------------------------
+
+def start_of(value, field: str = "date_from") -> dt.datetime | None:
+    """A date (text or date) -> its local midnight in UTC; a datetime as it is (UTC)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return utc_bounds(parse_date(value, field), None)[0]
+
+
+def end_of(value, field: str = "date_until") -> dt.datetime | None:
+    """The end of a day (the next local midnight in UTC); a datetime as it is."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return utc_bounds(None, parse_date(value, field))[1]
+
+
+def _period(date_from, date_until, now) -> tuple[dt.datetime, dt.datetime | None]:
+    start = start_of(date_from, "date_from")
+    until = end_of(date_until, "date_until")
+    start = now if start is None or start <= now else start
+    if until is not None and until <= start:
+        raise ValidationError("the end date must be after the start date", "date_until")
+    return start, until
+
+
+# -- reading the facts of a selection --------------------------------------------------
+
+def _ids(ids) -> list[int]:
+    return sorted({int(i) for i in ids})
+
+
+def _numbers(company_id: int, ids: list[int]) -> dict[int, tuple]:
+    """id -> (msisdn, tariff_id, status, balance in kopecks), one query, raw tuples."""
+    out: dict[int, tuple] = {}
+    for i in range(0, len(ids), 50_000):
+        chunk = ids[i : i + 50_000]
+        q = (Subscriber.select(Subscriber.id, Subscriber.msisdn, Subscriber.tariff,
+                               Subscriber.status, PersonalAccount.balance)
+             .join(PersonalAccount, on=(Subscriber.account == PersonalAccount.id))
+             .where((Subscriber.company == company_id) & in_ids(Subscriber.id, chunk)))
+        for sid, msisdn, tariff_id, status, balance in database.execute(q).fetchall():
+            out[sid] = (msisdn, tariff_id, status, balance or 0)
+    return out
+
+
+def _live_options(ids: list[int], option_ids: Iterable[int]) -> dict[int, dict[int, tuple]]:
+    """subscriber id -> {option id: (state, connected_from raw)} for live rows of the
+    given options."""
+    option_ids = sorted(set(option_ids))
+    out: dict[int, dict[int, tuple]] = {}
+    if not option_ids or not ids:
+        return out
+    for i in range(0, len(ids), 50_000):
+        chunk = ids[i : i + 50_000]
+        q = (SubscriberOption.select(SubscriberOption.subscriber, SubscriberOption.option,
+                                     SubscriberOption.state, SubscriberOption.connected_from)
+             .where(SubscriberOption.option.in_(option_ids)
+                    & SubscriberOption.state.in_(LIVE)
+                    & in_ids(SubscriberOption.subscriber, chunk)))
+        for sid, oid, state, start in database.execute(q).fetchall():
+            out.setdefault(sid, {})[oid] = (state, start)
+    return out
+
+
+def _company_count(company_id: int, option_id: int) -> int:
+    return (SubscriberOption.select()
+            .join(Subscriber, on=(SubscriberOption.subscriber == Subscriber.id))
+            .where((Subscriber.company == company_id) & (SubscriberOption.option == option_id)
+                   & SubscriberOption.state.in_(LIVE))
+            .count())
+
+
+def _time(raw) -> dt.datetime | None:
+    return SubscriberOption.connected_from.python_value(raw)
+
+
+def _effective_by(row: tuple, at: dt.datetime) -> bool:
+    state, start = row
+    if state == "active":
+        return True
+    start = _time(start)
+    return start is not None and start <= at
+
+
+# -- the check ----------------------------------------------------------------------------
+
+def _reason(rule: OptionRule, default: str) -> str:
+    return rule.message.strip() if rule.message and rule.message.strip() else default
+
+
+def _check_connect(company_id: int, option: Option, ids: list[int], at: dt.datetime,
+                   extra: int = 0) -> tuple[dict[int, dict], dict[int, tuple]]:
+    rules = list(OptionRule.select().where(OptionRule.option == option.id)
+                 .order_by(OptionRule.id))
+    options, tariffs = _names()
+    numbers = _numbers(company_id, ids)
+    wanted = {option.id} | {r.other_option_id for r in rules if r.other_option_id}
+    live = _live_options(list(numbers), wanted)
+    result: dict[int, dict] = {}
+    for sid in ids:
+        facts = numbers.get(sid)
+        if facts is None:
+            result[sid] = {"ok": False, "reasons": [GONE], "msisdn": None}
+            continue
+        msisdn, tariff_id, status, balance = facts
+        have = live.get(sid, {})
+        reasons: list[str] = []
+        if option.archived:
+            reasons.append("the option is no longer offered")
+        mine = have.get(option.id)
+        if mine is not None:
+            if mine[0] == "planned":
+                start = _time(mine[1])
+                reasons.append(f"{ALREADY} (planned from {start:%Y-%m-%d})" if start
+                               else ALREADY)
+            else:
+                reasons.append(ALREADY)
+        for rule in rules:
+            other = options.get(rule.other_option_id)
+            kind = rule.kind
+            if kind == "incompatible_tariff":
+                if tariff_id is not None and tariff_id == rule.tariff_id:
+                    reasons.append(_reason(rule, "not available on the tariff "
+                                                 f"{tariffs.get(tariff_id, '?')}"))
+            elif kind == "conflicts_option":
+                if rule.other_option_id in have:
+                    reasons.append(_reason(rule, f"does not go together with {other.name}"))
+            elif kind == "requires_option":
+                row = have.get(rule.other_option_id)
+                if row is None or not _effective_by(row, at):
+                    reasons.append(_reason(rule, f"needs the option {other.name if other else '?'}"
+                                                 " first"))
+            elif kind == "not_blocked":
+                if status == "blocked":
+                    reasons.append(_reason(rule, "the number is blocked"))
+            elif kind == "min_balance":
+                need = to_kopecks(rule.amount or 0)
+                if balance < need:
+                    reasons.append(_reason(rule, "the account balance must be at least "
+                                                 f"{_money(rule.amount)} RUB"))
+            # company_limit: below, over the numbers that pass everything else
+        result[sid] = {"ok": not reasons, "reasons": reasons, "msisdn": msisdn}
+    for rule in rules:
+        if rule.kind != "company_limit" or rule.limit_count is None:
+            continue
+        used = _company_count(company_id, option.id) + extra
+        room = max(0, rule.limit_count - used)
+        passing = [sid for sid in ids if result[sid]["ok"]]
+        text = _reason(rule, f"at most {rule.limit_count} numbers of the company may "
+                             "have it")
+        for sid in passing[room:]:
+            result[sid]["ok"] = False
+            result[sid]["reasons"].append(f"{text} ({used} in use, room for {room} more)")
+        if room == 0:  # numbers failing other rules also learn that the limit is full
+            for sid in ids:
+                r = result[sid]
+                if r["msisdn"] is not None and sid not in passing:
+                    r["reasons"].append(f"{text} ({used} in use, room for 0 more)")
+    return result, numbers
+
+
+def _check_disconnect(company_id: int, option: Option, ids: list[int]
+                      ) -> tuple[dict[int, dict], dict[int, tuple]]:
+    options, _ = _names()
+    dependants = {r.option_id for r in OptionRule.select(OptionRule.option)
+                  .where((OptionRule.kind == "requires_option")
+                         & (OptionRule.other_option == option.id))}
+    numbers = _numbers(company_id, ids)
+    live = _live_options(list(numbers), {option.id} | dependants)
+    result: dict[int, dict] = {}
+    for sid in ids:
+        facts = numbers.get(sid)
+        if facts is None:
+            result[sid] = {"ok": False, "reasons": [GONE], "msisdn": None}
+            continue
+        have = live.get(sid, {})
+        reasons = []
+        if option.id not in have:
+            reasons.append(NOT_CONNECTED)
+        for dep in sorted(dependants & set(have), key=lambda d: options[d].name):
+            reasons.append(f"{options[dep].name} needs it: disconnect {options[dep].name} first")
+        result[sid] = {"ok": not reasons, "reasons": reasons, "msisdn": facts[0]}
+    return result, numbers
+
+
+def check(session, option_code, subscriber_ids, at=None, action: str = "connect"
+          ) -> dict[int, dict]:
+    """Per number id: {"ok", "reasons": [plain words], "msisdn"} for connecting (or with
+    action="disconnect", disconnecting) the option. ``at`` is when the change would take
+    effect (default now): an option the rule requires that is planned by then counts."""
+    permissions.require(session, "read")
+    if action not in ("connect", "disconnect"):
+        raise ValidationError(f"unknown action {action!r}", "action")
+    option = get_option(option_code)
+    ids = _ids(subscriber_ids)
+    if action == "disconnect":
+        return _check_disconnect(session.company_id, option, ids)[0]
+    when = start_of(at) if at is not None else None
+    now = utcnow()
+    when = now if when is None or when < now else when
+    return _check_connect(session.company_id, option, ids, when)[0]
+
+
+def summary(result: dict[int, dict]) -> dict:
+    """{"ok": n, "total": m} of a check."""
+    return {"ok": sum(1 for r in result.values() if r["ok"]), "total": len(result)}
+
+
+# -- connect / disconnect ----------------------------------------------------------------
+
+def _lock_option(option: Option) -> None:
+    """Serialise connections of one option on PostgreSQL (the company limit); SQLite's
+    IMMEDIATE transaction already serialises writers."""
+    if is_postgres():
+        Option.select(Option.id).where(Option.id == option.id).for_update().execute()
+
+
+def connect(session, option, ids, date_from=None, date_until=None) -> dict:
+    """Connect ``option`` to the numbers that pass the check (re-checked inside the
+    transaction). A future ``date_from`` plans it (state "planned", the worker activates
+    it); ``date_until`` ends it then. Returns {"connected", "planned", "skipped":
+    {id: reasons}, "operation"}."""
+    permissions.require(session, "services.change")
+    now = utcnow()
+    start, until = _period(date_from, date_until, now)
+    state = "planned" if start > now else "active"
+    ids = _ids(ids)
+    with atomic():
+        opt = get_option(option)
+        _lock_option(opt)
+        result, _numbers_ = _check_connect(session.company_id, opt, ids, start)
+        good = [sid for sid in ids if result[sid]["ok"]]
+        skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
+        operation = audit.new_operation()
+        if good:
+            rows = [(sid, opt.id, state, start, until, now) for sid in good]
+            fields = [SubscriberOption.subscriber, SubscriberOption.option,
+                      SubscriberOption.state, SubscriberOption.connected_from,
+                      SubscriberOption.connected_until, SubscriberOption.created_at]
+            for i in range(0, len(rows), 1000):
+                SubscriberOption.insert_many(rows[i : i + 1000], fields=fields).execute()
+            after = {"option": opt.code, "state": state, "from": start, "until": until}
+            audit.record_many(session, "options.connect", "subscriber",
+                              [(result[sid]["msisdn"], None, after) for sid in good],
+                              operation)
+    return {"connected": len(good) if state == "active" else 0,
+            "planned": len(good) if state == "planned" else 0,
+            "skipped": skipped, "operation": operation, "ids": good}
+
+
+def disconnect(session, option, ids, date_from=None) -> dict:
+    """Disconnect ``option`` from the numbers that have it (now, or at the start of
+    ``date_from``: a planned end the worker carries out). Numbers that do not have it,
+    or have an option that needs it, are skipped with the reason."""
+    permissions.require(session, "services.change")
+    now = utcnow()
+    when = start_of(date_from, "date_from")
+    when = now if when is None or when <= now else when
+    ids = _ids(ids)
+    with atomic():
+        opt = get_option(option)
+        result, _n = _check_disconnect(session.company_id, opt, ids)
+        good = [sid for sid in ids if result[sid]["ok"]]
+        skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
+        operation = audit.new_operation()
+        for i in range(0, len(good), 50_000):
+            chunk = good[i : i + 50_000]
+            base = ((SubscriberOption.option == opt.id) & SubscriberOption.state.in_(LIVE)
+                    & in_ids(SubscriberOption.subscriber, chunk))
+            if when <= now:
+                SubscriberOption.update(state="disconnected", connected_until=now).where(
+                    base).execute()
+            else:
+                # planned rows that would start at or after the end never start
+                SubscriberOption.update(state="disconnected", connected_until=when).where(
+                    base & (SubscriberOption.state == "planned")
+                    & (SubscriberOption.connected_from >= when)).execute()
+                SubscriberOption.update(connected_until=when).where(
+                    base & (SubscriberOption.state.in_(LIVE))).execute()
+        if good:
+            after = {"option": opt.code, "until": when}
+            audit.record_many(session, "options.disconnect", "subscriber",
+                              [(result[sid]["msisdn"], {"option": opt.code}, after)
+                               for sid in good], operation)
+    planned = when > now
+    return {"disconnected": 0 if planned else len(good), "planned": len(good) if planned else 0,
+            "skipped": skipped, "operation": operation, "ids": good}
+
+
+# -- tariffs -------------------------------------------------------------------------------
+
+def check_tariff(session, ids, tariff_code) -> dict[int, dict]:
+    """Per number: can it move to the tariff? (not already on it; no connected option
+    that is not available on the new tariff)."""
+    permissions.require(session, "read")
+    tariff = get_tariff(tariff_code)
+    return _check_tariff(session.company_id, tariff, _ids(ids))
+
+
+def _check_tariff(company_id: int, tariff: Tariff, ids: list[int]) -> dict[int, dict]:
+    options, _ = _names()
+    bad_rules = list(OptionRule.select().where((OptionRule.kind == "incompatible_tariff")
+                                               & (OptionRule.tariff == tariff.id)))
+    numbers = _numbers(company_id, ids)
+    live = _live_options(list(numbers), {r.option_id for r in bad_rules})
+    out = {}
+    for sid in ids:
+        facts = numbers.get(sid)
+        if facts is None:
+            out[sid] = {"ok": False, "reasons": [GONE], "msisdn": None}
+            continue
+        reasons = []
+        if tariff.archived:
+            reasons.append("the tariff is no longer offered")
+        if facts[1] == tariff.id:
+            reasons.append(SAME_TARIFF)
+        have = live.get(sid, {})
+        for rule in bad_rules:
+            if rule.option_id in have:
+                name = options[rule.option_id].name
+                reasons.append(f"{name} is not available on {tariff.name}: disconnect {name} "
+                               "first")
+        out[sid] = {"ok": not reasons, "reasons": reasons, "msisdn": facts[0]}
+    return out
+
+
+def change_tariff(session, ids, tariff_code, date_from=None) -> dict:
+    """Move the numbers that pass to another tariff: now, or planned from ``date_from``
+    (the worker switches them when due). A tariff "by application" is refused: that
+    change goes through the change application form."""
+    permissions.require(session, "services.change")
+    now = utcnow()
+    start = start_of(date_from, "date_from")
+    start = now if start is None or start <= now else start
+    ids = _ids(ids)
+    with atomic():
+        tariff = get_tariff(tariff_code)
+        if tariff.by_application:
+            raise ValidationError(
+                f"the tariff {tariff.name} is changed only by application: send a change "
+                "application (Services: change application form)", "tariff")
+        if tariff.archived:
+            raise ValidationError(f"the tariff {tariff.name} is no longer offered", "tariff")
+        result = _check_tariff(session.company_id, tariff, ids)
+        good = [sid for sid in ids if result[sid]["ok"]]
+        skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
+        operation = audit.new_operation()
+        if good:
+            numbers = _numbers(session.company_id, good)
+            for i in range(0, len(good), 50_000):
+                chunk = good[i : i + 50_000]
+                # a new change replaces a planned one
+                TariffChange.update(state="cancelled").where(
+                    (TariffChange.state == "planned")
+                    & in_ids(TariffChange.subscriber, chunk)).execute()
+                if start <= now:
+                    Subscriber.update(tariff=tariff.id, updated_at=now).where(
+                        (Subscriber.company == session.company_id)
+                        & in_ids(Subscriber.id, chunk)).execute()
+            if start > now:
+                rows = [(session.company_id, sid, tariff.id, start, "planned", now)
+                        for sid in good]
+                fields = [TariffChange.company, TariffChange.subscriber, TariffChange.tariff,
+                          TariffChange.effective_from, TariffChange.state,
+                          TariffChange.created_at]
+                for i in range(0, len(rows), 1000):
+                    TariffChange.insert_many(rows[i : i + 1000], fields=fields).execute()
+            tariff_names = dict(Tariff.select(Tariff.id, Tariff.name).tuples())
+            audit.record_many(
+                session, "tariffs.change", "subscriber",
+                [(numbers[sid][0], {"tariff": tariff_names.get(numbers[sid][1])},
+                  {"tariff": tariff.name, "from": start}) for sid in good], operation)
+    planned = start > now
+    return {"changed": 0 if planned else len(good), "planned": len(good) if planned else 0,
+            "skipped": skipped, "operation": operation, "ids": good}
+
+
+# -- one number (the employee card) -------------------------------------------------------
+
+def number_options(session, subscriber_id: int) -> dict:
+    """The options of one number with price and dates, the planned tariff change, and
+    the options it could still get ({"options": [...], "available": [...],
+    "tariff_change": {...} | None})."""
+    permissions.require(session, "read")
+    sid = int(subscriber_id)
+    if not Subscriber.select().where((Subscriber.company == session.company_id)
+                                     & (Subscriber.id == sid)).exists():
+        raise NotFound(f"no number {subscriber_id} in this company")
+    rows = (SubscriberOption.select(SubscriberOption, Option)
+            .join(Option).where((SubscriberOption.subscriber == sid)
+                                & SubscriberOption.state.in_(LIVE))
+            .order_by(Option.name))
+    options = [{"code": r.option.code, "name": r.option.name, "price": r.option.monthly_fee,
+                "state": r.state, "from": r.connected_from, "until": r.connected_until}
+               for r in rows]
+    have = {o["code"] for o in options}
+    available = []
+    for o in Option.select().where(Option.archived == False).order_by(Option.name):  # noqa: E712
+        if o.code in have:
+            continue
+        r = _check_connect(session.company_id, o, [sid], utcnow())[0][sid]
+        available.append({"code": o.code, "name": o.name, "price": o.monthly_fee,
+                          "connection_fee": o.connection_fee, "ok": r["ok"],
+                          "reasons": r["reasons"]})
+    change = (TariffChange.select(TariffChange, Tariff).join(Tariff)
+              .where((TariffChange.subscriber == sid) & (TariffChange.state == "planned"))
+              .order_by(TariffChange.effective_from).first())
+    planned = ({"tariff": change.tariff.name, "code": change.tariff.code,
+                "from": change.effective_from} if change else None)
+    return {"options": options, "available": available, "tariff_change": planned}
+
+
+# -- the worker: planned changes ---------------------------------------------------------
+
+def apply_due(now: dt.datetime | None = None) -> dict:
+    """Carry out the changes that are due: planned options start, options past their
+    end are disconnected, planned tariff changes happen. Audited per company (actor
+    "worker"). Returns counts."""
+    now = now or utcnow()
+    counts = {"activated": 0, "ended": 0, "tariffs": 0}
+    with atomic():
+        if is_postgres():  # one worker at a time carries out the due changes
+            got = database.execute_sql("SELECT pg_try_advisory_xact_lock(42006)").fetchone()[0]
+            if not got:
+                return counts
+        due = list(
+            SubscriberOption.select(SubscriberOption.id, SubscriberOption.connected_until,
+                                    Subscriber.company,
+                                    Subscriber.msisdn, Option.code)
+            .join(Subscriber, on=(SubscriberOption.subscriber == Subscriber.id))
+            .switch(SubscriberOption).join(Option)
+            .where(SubscriberOption.state.in_(LIVE)
+                   & (((SubscriberOption.state == "planned")
+                       & (SubscriberOption.connected_from <= now))
+                      | (SubscriberOption.connected_until.is_null(False)
+                         & (SubscriberOption.connected_until <= now))))
+            .tuples())
+        audit_rows: dict[tuple[int, str], list] = {}
+        start_ids, end_ids = [], []
+        for row_id, end, company, msisdn, code in due:
+            # (a planned row already past its end is simply ended)
+            if end is not None and end <= now:
+                end_ids.append(row_id)
+                audit_rows.setdefault((company, "options.end"), []).append(
+                    (msisdn, {"option": code}, {"option": code, "state": "disconnected"}))
+            else:
+                start_ids.append(row_id)
+                audit_rows.setdefault((company, "options.start"), []).append(
+                    (msisdn, {"option": code, "state": "planned"},
+                     {"option": code, "state": "active"}))
+        if start_ids:
+            counts["activated"] = SubscriberOption.update(state="active").where(
+                in_ids(SubscriberOption.id, start_ids)).execute()
+        if end_ids:
+            counts["ended"] = SubscriberOption.update(state="disconnected").where(
+                in_ids(SubscriberOption.id, end_ids)).execute()
+        changes = list(
+            TariffChange.select(TariffChange.id, TariffChange.subscriber, TariffChange.tariff,
+                                TariffChange.company, Subscriber.msisdn, Tariff.name)
+            .join(Subscriber, on=(TariffChange.subscriber == Subscriber.id))
+            .switch(TariffChange).join(Tariff)
+            .where((TariffChange.state == "planned") & (TariffChange.effective_from <= now))
+            .tuples())
+        for change_id, sid, tariff_id, company, msisdn, name in changes:
+            Subscriber.update(tariff=tariff_id, updated_at=now).where(
+                Subscriber.id == sid).execute()
+            TariffChange.update(state="done").where(TariffChange.id == change_id).execute()
+            audit_rows.setdefault((company, "tariffs.change"), []).append(
+                (msisdn, None, {"tariff": name, "planned": True}))
+        counts["tariffs"] = len(changes)
+        operation = audit.new_operation()
+        for (company, action), rows in audit_rows.items():
+            audit.record_many(Session.system(company, "worker: planned changes", "worker"),
+                              action, "subscriber", rows, operation)
+    return counts
+
+
+def run_due_job(payload: dict | None = None, progress=None) -> dict:
+    """The worker's job handler for the kind "options.apply_due"."""
+    return apply_due()
+
+
+_last_due_run = 0.0
+DUE_EVERY_SECONDS = 60.0
+
+
+def periodic_apply_due() -> dict | None:
+    """Called by the worker every cycle; runs apply_due at most once a minute."""
+    global _last_due_run
+    now = time.monotonic()
+    if _last_due_run and now - _last_due_run < DUE_EVERY_SECONDS:
+        return None
+    _last_due_run = now
+    return apply_due()
+
+
+def _register_jobs() -> None:
+    from corptui import jobs
+
+    jobs.register("options.apply_due", run_due_job)
+    if hasattr(jobs, "register_periodic"):
+        jobs.register_periodic("options.apply_due", periodic_apply_due)
+
+
+_register_jobs()
+
+
+def numbers_text(result: dict[int, dict], limit: int = 5) -> str:
+    """A few failing numbers with their first reason, for messages."""
+    bad = [(r["msisdn"], r["reasons"]) for r in result.values() if not r["ok"]]
+    parts = [f"{format_msisdn(m) if m else '?'}: {'; '.join(rs)}" for m, rs in bad[:limit]]
+    if len(bad) > limit:
+        parts.append(f"and {len(bad) - limit} more")
+    return ", ".join(parts)
+
