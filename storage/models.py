@@ -348,6 +348,8 @@ class Document(BaseModel):
     progress = pw.IntegerField(default=0)  # percent
     file_path = pw.CharField(max_length=500, default="")
     protected = pw.BooleanField(default=False)
+    # argon2id hash of the protection password (never the password itself); v4
+    password_hash = pw.CharField(max_length=255, default="")
     notify_sms = pw.CharField(max_length=15, default="")
     notify_email = pw.CharField(max_length=200, default="")
     error = pw.TextField(default="")
@@ -364,6 +366,11 @@ class ReportSchedule(BaseModel):
     type = pw.CharField(max_length=32)
     format = pw.CharField(max_length=8, default="pdf")
     period = pw.CharField(max_length=16, default="monthly")
+    # v4: what the report covers ({"accounts": [...], "numbers": [...]}), the day (weekly:
+    # 1-7 = Monday-Sunday; monthly: 1-28) and the local time "HH:MM" of each run
+    scope = pw.JSONField(default=dict)
+    day = pw.IntegerField(default=1)
+    at_time = pw.CharField(max_length=5, default="09:00")
     phone = pw.CharField(max_length=15, default="")
     email = pw.CharField(max_length=200, default="")
     active = pw.BooleanField(default=True)
