@@ -14,7 +14,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from storage import models
 from storage.db import StorageError, database
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _migrator():
@@ -81,7 +81,23 @@ def _to_v3() -> None:
         migrate(*ops)
 
 
-MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3}
+def _to_v4() -> None:
+    """v4 (documents): the protection password's hash of a document; the scope, day and
+    time of an automatic report schedule."""
+    m = _migrator()
+    ops = []
+    if "password_hash" not in _columns("document"):
+        ops.append(m.add_column("document", "password_hash", models.Document.password_hash))
+    have = _columns("report_schedule")
+    for name in ("scope", "day", "at_time"):
+        if name not in have:
+            ops.append(m.add_column("report_schedule", name,
+                                    getattr(models.ReportSchedule, name)))
+    if ops:
+        migrate(*ops)
+
+
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
 
 
 def current_version() -> int | None:
