@@ -197,6 +197,7 @@ def read_source(source) -> tuple[bytes, str, str | None]:
 
 _CYR_WORD = re.compile(r"[А-ЯЁа-яё]+")
 _GOOD_WORD = re.compile(r"[А-ЯЁ]?[а-яё]+")
+_PLAIN_NON_ASCII = re.compile(r"[А-Яа-яЁё«»—–№\u00a0’“”„…]")
 _BINARY_CONTROLS = set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
                                        26, 27, 28, 29, 30, 31, 127}
 
@@ -210,7 +211,10 @@ def _cyrillic_score(text: str) -> int:
             good += 1
         else:
             bad += 1
-    return good - bad
+    # characters no name file holds (box drawing, pseudographics, rare symbols) are what
+    # a wrong code page produces: each one counts against it
+    weird = sum(1 for ch in text if ord(ch) > 127 and not _PLAIN_NON_ASCII.match(ch))
+    return good - bad - 2 * weird
 
 
 def _refuse_binary(name: str) -> ValidationError:

@@ -225,3 +225,13 @@ def test_many_lines_in_one_transaction(data, tmp_path):
     assert result.updated == 6000
     assert card("79550005999")[:2] == ("Сотрудник Номер 5999", "Отдел 0")
     assert Subscriber.select().where(Subscriber.search_text.contains("сотрудник номер")).count() == 6000
+
+
+def test_short_cp1251_line_is_not_read_as_cp866():
+    """A one-line Windows-1251 file: under cp866 its capitals become box-drawing
+    characters between lower-case pieces, which must not win."""
+    from corptui.importer import decode
+
+    text = "79102261353;Тест Тестов"
+    assert decode(text.encode("cp1251")) == (text, "cp1251")
+    assert decode(text.encode("cp866")) == (text, "cp866")
