@@ -335,6 +335,34 @@ class Payment(BaseModel):
         )
 
 
+DISPUTE_STATUSES = ("open", "in_review", "accepted", "rejected")
+
+
+class Dispute(BaseModel):
+    """A company's dispute of a charge: a reason, an optional attachment (a copy under the
+    data folder), a status; an accepted dispute carries the credit paid as an adjustment."""
+
+    company = pw.ForeignKeyField(Company, on_delete="CASCADE")
+    charge = pw.ForeignKeyField(Charge, on_delete="CASCADE")
+    subscriber = pw.ForeignKeyField(Subscriber, null=True, on_delete="SET NULL")
+    user = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    reason = pw.TextField()
+    attachment = pw.CharField(max_length=500, default="")  # path of the stored copy
+    attachment_name = pw.CharField(max_length=255, default="")  # the file's original name
+    status = pw.CharField(max_length=16, default="open")
+    credit = MoneyField(null=True)
+    decision = pw.TextField(default="")  # why rejected / note on acceptance
+    payment = pw.ForeignKeyField(Payment, null=True, on_delete="SET NULL")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("company", "created_at"), False),
+            (("charge", "status"), False),
+        )
+
+
 class Document(BaseModel):
     company = pw.ForeignKeyField(Company, on_delete="CASCADE")
     user = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
@@ -438,8 +466,22 @@ class AuditEntry(BaseModel):
         )
 
 
+class SavedView(BaseModel):
+    """A user's named view of the numbers list: filter, sort and visible columns."""
+
+    company = pw.ForeignKeyField(Company, on_delete="CASCADE")
+    user = pw.ForeignKeyField(User, null=True, on_delete="CASCADE")
+    name = pw.CharField(max_length=60)
+    spec = pw.JSONField(default=dict)  # search, tags, tariff, status, account, sort, columns
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("company", "user", "name"), True),)
+
+
 ALL_MODELS = [
     SchemaVersion, Company, User, AccessApplication, PersonalAccount, Tariff, Subscriber,
     Tag, SubscriberTag, SimCard, Option, OptionRule, SubscriberOption, TariffChange, ForwardingRule,
-    ChangeApplication, Charge, CallRecord, Payment, Document, ReportSchedule, Notification, Job, AuditEntry,
+    ChangeApplication, Charge, CallRecord, Payment, Dispute, Document, ReportSchedule, Notification, Job, AuditEntry,
 ]

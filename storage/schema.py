@@ -14,7 +14,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from storage import models
 from storage.db import StorageError, database
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _migrator():
@@ -97,7 +97,12 @@ def _to_v4() -> None:
         migrate(*ops)
 
 
-MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
+def _to_v5() -> None:
+    """v5 (disputes): the dispute table of disputed charges (idempotent: safe=True)."""
+    database.create_tables([models.Dispute], safe=True)
+
+
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
 
 
 def current_version() -> int | None:
