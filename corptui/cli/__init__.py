@@ -109,4 +109,5 @@ from corptui.cli import (  # noqa: E402,F401
     import_commands,
     worker_commands,
     options_commands,
+    documents_commands,
 )

@@ -1,0 +1,229 @@
+"""`corptui documents ...` (order, list, save, send, reorder, delete) and
+`corptui schedules ...` (automatic reports). The documents are built by `corptui worker`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from corptui.cli import company_option, format_option, main, pass_ctx
+
+DOC_TYPES = ("reconciliation", "invoice", "act", "invoice-facture", "charges", "payments",
+             "calls")
+
+
+def _split(values) -> list[str]:
+    out = []
+    for v in values:
+        out.extend(p.strip() for p in v.replace(";", ",").split(",") if p.strip())
+    return out
+
+
+def _read_password(prompt_ok: bool = True) -> str:
+    from corptui.errors import ValidationError
+
+    line = sys.stdin.readline()
+    password = line.rstrip("\r\n")
+    if not password:
+        raise ValidationError("--password-stdin: no password on standard input", "password")
+    return password
+
+
+@main.group("documents")
+def documents_group() -> None:
+    """Accounting documents: order, history, save, send by email."""
+
+
+@documents_group.command("order")
+@click.argument("doc_type", metavar="TYPE", type=click.Choice(DOC_TYPES))
+@company_option()
+@click.option("--account", "accounts", multiple=True, metavar="NO",
+              help="Personal account (repeatable or comma-separated).")
+@click.option("--numbers", "numbers", multiple=True, metavar="MSISDN,...",
+              help="Only these numbers (comma-separated; default: all of the accounts).")
+@click.option("--from", "date_from", required=True, metavar="DATE", help="First day.")
+@click.option("--to", "date_to", required=True, metavar="DATE", help="Last day (inclusive).")
+@click.option("--format", "fmt", type=click.Choice(("pdf", "xlsx", "csv")), default="pdf",
+              show_default=True)
+@click.option("--copies", type=int, default=1, show_default=True, help="Copies (PDF).")
+@click.option("--email", default="", metavar="ADDR", help="Email the document when ready.")
+@click.option("--sms", default="", metavar="PHONE", help="SMS when the document is ready.")
+@click.option("--password-stdin", is_flag=True,
+              help="Protect the document with a password read from standard input.")
+@pass_ctx
+def order_cmd(obj, doc_type, company, accounts, numbers, date_from, date_to, fmt, copies,
+              email, sms, password_stdin) -> None:
+    """Order a document (built in the background by `corptui worker`)."""
+    from corptui import documents
+
+    password = _read_password() if password_stdin else None
+    session = obj.session(company, f"cli documents order {doc_type}")
+    doc = documents.order(session, doc_type, _split(accounts), _split(numbers), date_from,
+                          date_to, fmt, copies=copies, notify_email=email or None,
+                          notify_sms=sms or None, password=password)
+    click.echo(f"document {doc.id} queued ({documents.TYPE_LABELS[doc.type]}, "
+               f"{doc.format}); `corptui worker --once` builds it")
+
+
+@documents_group.command("list")
+@company_option()
+@format_option(("table", "csv", "json"))
+@pass_ctx
+def list_cmd(obj, company, fmt) -> None:
+    """The order history, newest first."""
+    from corptui import documents
+    from corptui.output import render
+
+    session = obj.session(company, "cli documents list")
+    rows = documents.list_documents(session)
+    keys = ["id", "type", "format", "accounts", "numbers", "period_from", "period_to",
+            "copies", "state", "progress", "protected", "error", "file", "created_at",
+            "ready_at"]
+    if fmt == "table":
+        keys = ["id", "type", "format", "accounts", "period_from", "period_to", "state",
+                "progress", "protected", "error"]
+        for r in rows:
+            n = len(r["numbers"])
+            if n:
+                r["accounts"] = ", ".join(r["accounts"] + [f"{n} numbers"])
+    click.echo(render([{k: r[k] for k in keys} for r in rows], fmt, keys))
+
+
+@documents_group.command("save")
+@click.argument("doc_id", type=int)
+@company_option()
+@click.option("--output", "-o", required=True, metavar="FILE", help="Where to save it.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--password-stdin", is_flag=True,
+              help="The document's password from standard input (protected documents).")
+@pass_ctx
+def save_cmd(obj, doc_id, company, output, force, password_stdin) -> None:
+    """Save a ready document to a file (an encrypted ZIP when protected)."""
+    from corptui import documents
+
+    password = _read_password() if password_stdin else None
+    session = obj.session(company, "cli documents save")
+    path = documents.save_to(session, doc_id, output, force=force, password=password)
+    click.echo(f"document {doc_id} saved to {path}")
+
+
+@documents_group.command("send")
+@click.argument("doc_id", type=int)
+@company_option()
+@click.option("--email", required=True, metavar="ADDR")
+@click.option("--password-stdin", is_flag=True,
+              help="The document's password from standard input (protected documents).")
+@pass_ctx
+def send_cmd(obj, doc_id, company, email, password_stdin) -> None:
+    """Email a ready document (queued in the outbox; the worker sends it)."""
+    from corptui import documents
+
+    password = _read_password() if password_stdin else None
+    session = obj.session(company, "cli documents send")
+    nid = documents.send(session, doc_id, email, password=password)
+    click.echo(f"document {doc_id} queued for {email} (outbox {nid})")
+
+
+@documents_group.command("reorder")
+@click.argument("doc_id", type=int)
+@company_option()
+@pass_ctx
+def reorder_cmd(obj, doc_id, company) -> None:
+    """Order a document again (same type, scope, period, format)."""
+    from corptui import documents
+
+    session = obj.session(company, "cli documents reorder")
+    doc = documents.reorder(session, doc_id)
+    click.echo(f"document {doc.id} queued (again from {doc_id})")
+
+
+@documents_group.command("delete")
+@click.argument("doc_id", type=int)
+@company_option()
+@pass_ctx
+def delete_cmd(obj, doc_id, company) -> None:
+    """Delete a document from the history, with its file."""
+    from corptui import documents
+
+    session = obj.session(company, "cli documents delete")
+    documents.delete(session, doc_id)
+    click.echo(f"document {doc_id} deleted")
+
+
+# -- schedules ------------------------------------------------------------------------
+
+
+@main.group("schedules")
+def schedules_group() -> None:
+    """Automatic reports by email and/or SMS."""
+
+
+@schedules_group.command("list")
+@company_option()
+@format_option(("table", "csv", "json"))
+@pass_ctx
+def schedules_list(obj, company, fmt) -> None:
+    from corptui import schedules
+    from corptui.output import render
+
+    session = obj.session(company, "cli schedules list")
+    rows = schedules.list_schedules(session)
+    keys = ["id", "type", "format", "when", "accounts", "numbers", "email", "phone",
+            "active", "next_run_at", "last_run_at"]
+    if fmt == "table":
+        for r in rows:
+            r["numbers"] = len(r["numbers"]) or ""
+            r["next_run_at"] = (r["next_run_at"].astimezone().strftime("%Y-%m-%d %H:%M")
+                                if r["next_run_at"] else "")
+            r["last_run_at"] = (r["last_run_at"].astimezone().strftime("%Y-%m-%d %H:%M")
+                                if r["last_run_at"] else "")
+    click.echo(render([{k: r[k] for k in keys} for r in rows], fmt, keys))
+
+
+@schedules_group.command("add")
+@click.argument("doc_type", metavar="TYPE", type=click.Choice(DOC_TYPES))
+@company_option()
+@click.option("--account", "accounts", multiple=True, metavar="NO")
+@click.option("--numbers", "numbers", multiple=True, metavar="MSISDN,...")
+@click.option("--format", "fmt", type=click.Choice(("pdf", "xlsx", "csv")), default="pdf",
+              show_default=True)
+@click.option("--period", type=click.Choice(("daily", "weekly", "monthly")), default="monthly",
+              show_default=True)
+@click.option("--day", type=int, default=1, show_default=True,
+              help="Weekly: 1-7 (Monday-Sunday); monthly: 1-28.")
+@click.option("--time", "at_time", default="09:00", show_default=True, metavar="HH:MM")
+@click.option("--email", default="", metavar="ADDR")
+@click.option("--sms", "phone", default="", metavar="PHONE")
+@pass_ctx
+def schedules_add(obj, doc_type, company, accounts, numbers, fmt, period, day, at_time,
+                  email, phone) -> None:
+    """Add an automatic report."""
+    from corptui import schedules
+
+    session = obj.session(company, "cli schedules add")
+    row = schedules.create(session, doc_type, _split(accounts), _split(numbers), fmt, period,
+                           day, at_time, email or None, phone or None)
+    click.echo(f"schedule {row['id']} added ({row['when']}); next run "
+               f"{row['next_run_at'].astimezone().strftime('%Y-%m-%d %H:%M')}")
+
+
+def _simple(name: str, fn_name: str, done: str):
+    @schedules_group.command(name)
+    @click.argument("sid", type=int)
+    @company_option()
+    @pass_ctx
+    def cmd(obj, sid, company) -> None:
+        from corptui import schedules
+
+        session = obj.session(company, f"cli schedules {name}")
+        getattr(schedules, fn_name)(session, sid)
+        click.echo(f"schedule {sid} {done}")
+
+    cmd.__doc__ = f"{done.capitalize()} a schedule."
+    return cmd
+
+
+_simple("pause", "pause", "paused")
+_simple("resume", "resume", "resumed")
+_simple("delete", "delete", "deleted")
