@@ -93,6 +93,7 @@ COMPACT_CSS = """
     #buttons { height: 1; margin-top: 1; }
     #buttons Button { margin-right: 2; }
     #dialog-status { height: auto; color: $text-muted; }
+    #choice-error { height: auto; color: $error; text-style: bold; }
 """
 
 
@@ -171,6 +172,7 @@ class FilterDialog(ModalScreen):
                 yield Button("Cancel esc", id="cancel", compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#choice-error", Static).display = False
         if self.fields:
             self.query_one(f"#{self.fields[0][0]}", Input).focus()
 
@@ -194,17 +196,28 @@ class FilterDialog(ModalScreen):
         try:
             result = self.apply_cb(self.values())
         except ValidationError as exc:
-            errors = dict(exc.errors or {exc.field or "choice": exc.message})
+            errors = {f: self._readable(f, m)
+                      for f, m in (exc.errors or {exc.field or "choice": exc.message}).items()}
             names = {name for name, *_ in self.fields}
             other = [m for f, m in errors.items() if f not in names]
             show_errors(self, errors)
-            self.query_one("#choice-error", Static).update(
-                plain("x " + "; ".join(other)) if other else "")
+            choice_error = self.query_one("#choice-error", Static)
+            choice_error.update(plain("x " + "; ".join(other)) if other else "")
+            choice_error.display = bool(other)
             return
         except CorptuiError as exc:
             self.app.show_error(exc)
             return
         self.dismiss(result)
+
+    def _readable(self, field: str, message: str) -> str:
+        """A use case's message under its field: without the "field: " prefix and with
+        the labels the user sees instead of the field names."""
+        if message.startswith(f"{field}: "):
+            message = message[len(field) + 2 :]
+        for name, label, *_ in self.fields:
+            message = message.replace(name, label.lower())
+        return message
 
     def action_clear(self) -> None:
         for name, *_ in self.fields:
@@ -212,7 +225,7 @@ class FilterDialog(ModalScreen):
         for name, _label, options, _value in self.choices:
             self.query_one(f"#choice-{name}", Select).value = options[0][1]
         show_errors(self, {})
-        self.query_one("#choice-error", Static).update("")
+        self.query_one("#choice-error", Static).display = False
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -266,6 +279,7 @@ class ExportDialog(ModalScreen):
                 yield Button("Cancel esc", id="cancel", compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#dialog-status", Static).display = False
         self.query_one("#output", Input).focus()
 
     @on(Select.Changed, "#format")
@@ -308,7 +322,9 @@ class ExportDialog(ModalScreen):
         self._export(fmt, path, force, sep)
 
     def _status(self, text: str) -> None:
-        self.query_one("#dialog-status", Static).update(plain(text))
+        status = self.query_one("#dialog-status", Static)
+        status.update(plain(text))
+        status.display = bool(text)
 
     @work(thread=True, exclusive=True, group="money-export")
     def _export(self, fmt: str, path: str, force: bool, sep: str) -> None:

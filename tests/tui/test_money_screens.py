@@ -347,3 +347,33 @@ async def test_choose_numbers_with_checkboxes_then_their_payments(owner):
         await pilot.press("x")
         await settle(pilot)
         assert screen.state["picked"] == ()
+
+
+async def test_charges_export_pdf_has_cyrillic_names_and_json_rows_match(owner, tmp_path):
+    import json
+
+    from pypdf import PdfReader
+
+    from corptui.charges import ChargeFilter
+
+    app = app_for(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_section(pilot, "f5", ChargesScreen)
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#date_from", Input).value = "2026-10"
+        app.screen.query_one("#date_to", Input).value = "2026-10"
+        app.screen.query_one("#choice-kind", Select).value = "subscription"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        flt = ChargeFilter(date_from="2026-10-01", date_to="2026-10-01", kinds=("subscription",))
+        want = list(charges.iter_lines(owner, flt))
+        assert want
+        await _export(pilot, tmp_path / "charges.json", "json")
+        data = json.loads((tmp_path / "charges.json").read_text(encoding="utf-8"))
+        rows = data if isinstance(data, list) else data.get("rows", data)
+        assert len(rows) == len(want)
+        await _export(pilot, tmp_path / "charges.pdf", "pdf")
+        text = "".join(page.extract_text() for page in PdfReader(tmp_path / "charges.pdf").pages)
+        named = next(w["employee"] for w in want if w["employee"])
+        assert named.split()[0] in text
