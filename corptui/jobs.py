@@ -81,6 +81,7 @@ class JobContext:
     kind: str
     company_id: int | None
     attempt: int
+    max_attempts: int
     worker_id: str
 
 
@@ -276,7 +277,7 @@ def run_one(worker_id: str, kinds: list[str] | None = None) -> int | None:
     def report(percent) -> None:
         progress(job.id, percent, worker_id)
 
-    ctx = JobContext(job.id, job.kind, job.company_id, job.attempts, worker_id)
+    ctx = JobContext(job.id, job.kind, job.company_id, job.attempts, job.max_attempts, worker_id)
     token = _current.set(ctx)
     beat = _Heartbeat(job.id, worker_id)
     beat.start()
