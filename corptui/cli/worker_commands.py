@@ -49,3 +49,39 @@ def jobs_list(obj, state, limit, fmt) -> None:
     obj.open()
     rows = jobs.all_jobs(states=list(state) or None, limit=limit)
     click.echo(render(rows, fmt, jobs.COLUMNS))
+
+
+@main.group("outbox")
+def outbox_group() -> None:
+    """Notifications (email and SMS) waiting, sent, kept or failed."""
+
+
+@outbox_group.command("list")
+@click.option("--state", type=click.Choice(["queued", "sending", "sent", "kept", "failed"]),
+              multiple=True, help="Only this state (repeatable).")
+@click.option("--channel", type=click.Choice(["email", "sms"]), help="Only this channel.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=1000, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Output format.")
+@pass_ctx
+def outbox_list(obj, state, channel, limit, fmt) -> None:
+    """List the outbox of every company, newest first (times in UTC)."""
+    from corptui import notify
+
+    obj.open()
+    rows = notify.list_all(states=list(state) or None, channel=channel, limit=limit)
+    click.echo(render(rows, fmt, notify.COLUMNS + (["body"] if fmt == "json" else [])))
+
+
+@outbox_group.command("retry")
+@click.argument("notification_id", type=int)
+@pass_ctx
+def outbox_retry(obj, notification_id) -> None:
+    """Queue a failed or kept notification again (the worker sends it)."""
+    from corptui import notify
+    from corptui.session import Session
+
+    obj.open()
+    row = notify.retry_any(Session.system(None, source=f"cli outbox retry {notification_id}"),
+                           notification_id)
+    click.echo(f"notification {row['id']} queued again")
