@@ -110,4 +110,8 @@ from corptui.cli import (  # noqa: E402,F401
     worker_commands,
     options_commands,
     documents_commands,
+    forwarding_commands,
+    sims_commands,
+    limits_commands,
+    change_requests_commands,
 )

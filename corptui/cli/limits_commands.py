@@ -1,0 +1,81 @@
+"""`corptui limits ...`: show and set communication limits of numbers."""
+
+from __future__ import annotations
+
+import click
+
+from corptui.cli import company_option, format_option, main, pass_ctx
+from corptui.cli.tags_commands import _read_numbers
+
+
+@main.group("limits")
+def limits_group() -> None:
+    """Communication limits: spending limit, data and roaming bans, notification."""
+
+
+@limits_group.command("show")
+@click.argument("msisdns", nargs=-1, required=True, metavar="MSISDN...")
+@company_option()
+@format_option(("table", "json", "csv"))
+@pass_ctx
+def show_cmd(obj, msisdns, company, fmt) -> None:
+    """Show the limits of numbers (and whether they are near or over the limit)."""
+    from corptui import limits
+    from corptui.output import render
+    from corptui.tags import ids_for_numbers
+
+    session = obj.session(company, "cli limits show")
+    found = ids_for_numbers(session, msisdns)
+    states = limits.limit_states(session, found.values())
+    rows = []
+    for msisdn, sid in sorted(found.items()):
+        row = limits.get_limits(session, sid)
+        rows.append({"msisdn": msisdn, "spending_limit": row["spending_limit"],
+                     "data_ban": row["data_ban"], "roaming_ban": row["roaming_ban"],
+                     "notify_percent": row["limit_notify_percent"],
+                     "state": states.get(sid, "")})
+    click.echo(render(rows, fmt, ["msisdn", "spending_limit", "data_ban", "roaming_ban",
+                                  "notify_percent", "state"]))
+
+
+@limits_group.command("set")
+@click.argument("msisdns", nargs=-1, metavar="MSISDN...")
+@click.option("--amount", metavar="RUB", help="Monthly spending limit; 'none' removes it.")
+@click.option("--data-ban/--no-data-ban", default=None, help="Ban (or allow) mobile data.")
+@click.option("--roaming-ban/--no-roaming-ban", default=None, help="Ban (or allow) roaming.")
+@click.option("--notify", "notify", metavar="PERCENT",
+              help="Notify at this percent of the limit (1-100); 'none' removes it.")
+@click.option("--file", "file", metavar="FILE", help="Numbers from a file (one per line).")
+@company_option()
+@click.option("--dry-run", is_flag=True, help="Only show what would change.")
+@pass_ctx
+def set_cmd(obj, msisdns, amount, data_ban, roaming_ban, notify, file, company,
+            dry_run) -> None:
+    """Set limits on every number (all or nothing); options left out stay as they are."""
+    from corptui import limits
+    from corptui.errors import ValidationError
+    from corptui.tags import ids_for_numbers
+
+    session = obj.session(company, "cli limits set")
+    raw = _read_numbers(msisdns, file)
+    if not raw:
+        raise ValidationError("no numbers given (arguments, --file FILE or '-')", "msisdn")
+    ids = set(ids_for_numbers(session, raw).values())
+    changes = {}
+    if amount is not None:
+        changes["amount"] = amount
+    if notify is not None:
+        changes["notify_percent"] = notify
+    if data_ban is not None:
+        changes["data_ban"] = data_ban
+    if roaming_ban is not None:
+        changes["roaming_ban"] = roaming_ban
+    if not changes:
+        raise ValidationError("nothing to set: give --amount, --notify, --data-ban or "
+                              "--roaming-ban", "amount")
+    if dry_run:
+        p = limits.preview(session, ids, **changes)
+        click.echo(f"would change {p['changed']} of {p['numbers']} number(s)")
+        return
+    done = limits.set_limits(session, ids, **changes)
+    click.echo(f"limits set: {done['changed']} of {done['numbers']} number(s) changed")

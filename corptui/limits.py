@@ -1,0 +1,222 @@
+"""Communication limits of the company's numbers: a monthly spending limit (Decimal
+rubles, or none), data and roaming bans, and a notification threshold (percent of the
+limit). Set on one number or on many at once (all-or-nothing, with a preview, one audit
+entry per changed number).
+
+``limit_states`` tells the numbers list which numbers are near or over their limit: the
+charges of the billing month (the latest month the company has charges for, not after
+the current month) against the limit; "near" from the number's threshold (80 % when it
+has none)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from corptui import audit, permissions
+from corptui.errors import NotFound, ValidationError
+from storage.bulk import in_values
+from storage.db import atomic
+from storage.fields import utcnow
+from storage.models import Charge, Subscriber
+
+ACTION = "limits.change"
+AMOUNT_MAX = Decimal("10000000")
+DEFAULT_NOTIFY_PERCENT = 80
+UNSET = object()  # "leave this field as it is" in a bulk change
+FIELDS = ("spending_limit", "data_ban", "roaming_ban", "limit_notify_percent")
+
+
+# -- validation -------------------------------------------------------------------------
+
+def clean_amount(value) -> Decimal | None:
+    """A limit in rubles (>= 0, at most 2 decimals) or None for "no limit" ('' or 'none')."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        raise ValidationError("the limit must be given exactly (text or Decimal)", "amount")
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if text.lower() in ("", "none", "no", "-"):
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"not an amount: {text[:20]}", "amount") from None
+    if not amount.is_finite():
+        raise ValidationError("not an amount", "amount")
+    if amount < 0:
+        raise ValidationError("the limit cannot be negative", "amount")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError("the limit has at most 2 decimals (kopecks)", "amount")
+    if amount > AMOUNT_MAX:
+        raise ValidationError(f"the limit is at most {AMOUNT_MAX} rubles", "amount")
+    return amount.quantize(Decimal("0.01"))
+
+
+def clean_percent(value) -> int | None:
+    """The notification threshold, 1-100 %, or None."""
+    if value is None:
+        return None
+    text = str(value).strip().rstrip("%").strip()
+    if text.lower() in ("", "none", "no", "-"):
+        return None
+    try:
+        percent = int(text)
+    except ValueError:
+        raise ValidationError("the threshold is a whole percent (1-100)", "notify_percent") from None
+    if not 1 <= percent <= 100:
+        raise ValidationError("the threshold is 1 to 100 percent", "notify_percent")
+    return percent
+
+
+def clean_changes(amount=UNSET, data_ban=UNSET, roaming_ban=UNSET, notify_percent=UNSET) -> dict:
+    """{column: value} of the fields given (UNSET fields are left out); every field is
+    checked, ValidationError.errors names each bad one."""
+    out: dict = {}
+    errors: dict[str, str] = {}
+    if amount is not UNSET:
+        try:
+            out["spending_limit"] = clean_amount(amount)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if notify_percent is not UNSET:
+        try:
+            out["limit_notify_percent"] = clean_percent(notify_percent)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if data_ban is not UNSET and data_ban is not None:
+        out["data_ban"] = bool(data_ban)
+    if roaming_ban is not UNSET and roaming_ban is not None:
+        out["roaming_ban"] = bool(roaming_ban)
+    if errors:
+        raise ValidationError(next(iter(errors.values())), next(iter(errors)), errors)
+    return out
+
+
+# -- reading ----------------------------------------------------------------------------
+
+def _limits_dict(values) -> dict:
+    sid, limit, data_ban, roaming_ban, percent = values
+    return {"id": sid, "spending_limit": limit, "data_ban": bool(data_ban),
+            "roaming_ban": bool(roaming_ban), "limit_notify_percent": percent}
+
+
+def _read(session, ids) -> dict[int, dict]:
+    rows = (Subscriber.select(Subscriber.id, Subscriber.spending_limit, Subscriber.data_ban,
+                              Subscriber.roaming_ban, Subscriber.limit_notify_percent)
+            .where((Subscriber.company == session.company_id) & in_values(Subscriber.id, ids))
+            .tuples())
+    return {r[0]: _limits_dict(r) for r in rows}
+
+
+def get_limits(session, subscriber_id) -> dict:
+    permissions.require(session, "read")
+    found = _read(session, [int(subscriber_id)])
+    if not found:
+        raise NotFound(f"no number {subscriber_id} in this company")
+    return found[int(subscriber_id)]
+
+
+def _company_limits(session, ids) -> dict[int, dict]:
+    ids = {int(i) for i in ids}
+    if not ids:
+        raise ValidationError("no numbers selected", "numbers")
+    found = _read(session, ids)
+    missing = ids - set(found)
+    if missing:
+        raise NotFound(f"{len(missing)} of the selected numbers are not in this company "
+                       "(deleted meanwhile?); nothing changed")
+    return found
+
+
+def _diff(current: dict[int, dict], changes: dict) -> list[tuple[int, dict, dict]]:
+    rows = []
+    for sid in sorted(current):
+        before = {k: current[sid][k] for k in changes}
+        if any(before[k] != v for k, v in changes.items()):
+            rows.append((sid, before, dict(changes)))
+    return rows
+
+
+def preview(session, ids, **changes) -> dict:
+    """What set_limits would do: how many numbers, how many of them change."""
+    permissions.require(session, "read")
+    clean = clean_changes(**changes)
+    current = _company_limits(session, ids)
+    return {"numbers": len(current), "changed": len(_diff(current, clean)), "changes": clean}
+
+
+def set_limits(session, ids, **changes) -> dict:
+    """Set the given fields (amount=, data_ban=, roaming_ban=, notify_percent=) on every
+    number of ``ids``; fields left out stay as they are. All or nothing."""
+    permissions.require(session, ACTION)
+    clean = clean_changes(**changes)
+    if not clean:
+        raise ValidationError("nothing to change", "amount")
+    with atomic():
+        current = _company_limits(session, ids)
+        rows = _diff(current, clean)
+        changed = [sid for sid, _b, _a in rows]
+        for i in range(0, len(changed), 500):
+            Subscriber.update(**clean, updated_at=utcnow()).where(
+                (Subscriber.company == session.company_id)
+                & Subscriber.id.in_(changed[i:i + 500])).execute()
+        op = audit.new_operation()
+        audit.record_many(session, "limits.set", "subscriber", rows, op)
+    return {"numbers": len(current), "changed": len(rows), "operation": op, "changes": clean}
+
+
+# -- near or over the limit -------------------------------------------------------------
+
+def billing_month(session, today: dt.date | None = None) -> dt.date | None:
+    """The month whose charges count against the limits: the latest month the company
+    has charges for, not after the current one (charges arrive after the fact)."""
+    today = today or utcnow().date()
+    first = today.replace(day=1)
+    latest = (Charge.select(Charge.period)
+              .where((Charge.company == session.company_id) & (Charge.period <= first))
+              .order_by(Charge.period.desc()).limit(1).scalar())
+    if latest is None:
+        return None
+    if isinstance(latest, str):
+        latest = dt.date.fromisoformat(latest[:10])
+    return latest
+
+
+def state_of(spent: Decimal, limit: Decimal | None, percent: int | None) -> str | None:
+    """"over" when spent reaches the limit (a zero limit: at any charge), "near" when spent
+    reaches the threshold percent of the limit, else None."""
+    if limit is None:
+        return None
+    if spent > 0 and spent >= limit:
+        return "over"
+    threshold = percent if percent is not None else DEFAULT_NOTIFY_PERCENT
+    if limit > 0 and spent * 100 >= limit * threshold:
+        return "near"
+    return None
+
+
+def limit_states(session, ids=None, month: dt.date | None = None) -> dict[int, str]:
+    """{subscriber id: "near" | "over"} for the numbers with a limit (``ids`` None = the
+    whole company) in the billing month; numbers within their limit are left out."""
+    from corptui.charges import sums_by_number
+
+    permissions.require(session, "read")
+    month = month or billing_month(session)
+    if month is None:
+        return {}
+    spent = sums_by_number(session, month)
+    q = (Subscriber.select(Subscriber.id, Subscriber.spending_limit,
+                           Subscriber.limit_notify_percent)
+         .where((Subscriber.company == session.company_id)
+                & Subscriber.spending_limit.is_null(False)))
+    wanted = None if ids is None else {int(i) for i in ids}
+    out: dict[int, str] = {}
+    zero = Decimal("0.00")
+    for sid, limit, percent in q.tuples().iterator():
+        if wanted is not None and sid not in wanted:
+            continue
+        state = state_of(spent.get(sid, zero), limit, percent)
+        if state:
+            out[sid] = state
+    return out
