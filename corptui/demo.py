@@ -264,6 +264,30 @@ def _fix_sequences() -> None:
         )
 
 
+# -- stock SIMs ----------------------------------------------------------------------
+STOCK_PUK_COST = 2 ** 8  # demo stock only (~0.4 ms a hash); imports use sims.PUK_COST
+
+
+def stock_sim(company_id: int, k: int, seed: int = 1) -> tuple[str, str]:
+    """(ICCID, PUK1) of the k-th demo stock SIM of a company: 19 digits with a Luhn check
+    digit, and an 8-digit PUK1 derived from the seed (its own generator, so the rest of
+    the demo data does not depend on it)."""
+    from corptui.sims import luhn_digit
+
+    body = f"897019{9 - company_id}{k:011d}"
+    puk = f"{random.Random(f'puk-{seed}-{company_id}-{k}').randrange(10 ** 8):08d}"
+    return body + luhn_digit(body), puk
+
+
+def stock_puk_hash(puk: str, iccid: str) -> str:
+    import hashlib
+
+    from corptui.sims import hash_puk
+
+    salt = hashlib.sha256(f"demo-salt-{iccid}".encode()).digest()[:16]
+    return hash_puk(puk, STOCK_PUK_COST, salt)
+
+
 # -- the seed ------------------------------------------------------------------------
 def seed(numbers: int = 2000, calls: int | None = None, months: int = 6, seed: int = 1,
          fresh: bool = False, progress: Progress | None = None) -> dict:
@@ -389,14 +413,15 @@ def seed(numbers: int = 2000, calls: int | None = None, months: int = 6, seed: i
 
         w.write("subscriber_tag", ("subscriber_id", "tag_id"), tag_rows_gen())
 
-        # SIM cards: one active per number, a small stock per company
+        # SIM cards: one active per number, a small stock per company (stock SIMs have a
+        # Luhn-valid ICCID and a PUK1 hash: see stock_sim)
         def sim_gen():
             for sid, company_id, *_ in subs:
                 yield (company_id, f"8970199{sid:012d}", "", "active", sid, created_ts)
-            for k in range(max(5, numbers // 50)):
-                yield (1, f"8970198{k:012d}", "", "in_stock", None, None)
-            for k in range(5):
-                yield (2, f"8970197{k:012d}", "", "in_stock", None, None)
+            for company_id, count in ((1, max(5, numbers // 50)), (2, 5)):
+                for k in range(count):
+                    iccid, puk = stock_sim(company_id, k, seed)
+                    yield (company_id, iccid, stock_puk_hash(puk, iccid), "in_stock", None, None)
 
         w.write("sim_card", ("company_id", "iccid", "puk1_hash", "state", "subscriber_id",
                              "activated_at"), sim_gen())

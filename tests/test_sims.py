@@ -155,3 +155,22 @@ def test_cli_stock_import_replace(data, db_url, tmp_path):
     res = run.invoke(main, ["--db", db_url, "sims", "replace", "79261234568", "--iccid",
                             iccid(30), "--puk-stdin", *comp], input="11111111\n")
     assert res.exit_code == 1 and "wrong PUK1 (2 attempts left)" in res.output
+
+
+def test_demo_stock_sims_have_luhn_iccids_and_known_puks(seeded):
+    from conftest import demo_session
+
+    from corptui import demo
+    from storage.models import Subscriber
+
+    s = demo_session("admin")
+    rows = sims.stock(s)
+    assert rows and all(sims.clean_iccid(r["iccid"]) == r["iccid"] for r in rows)
+    iccid0, puk0 = demo.stock_sim(1, 0)
+    assert rows[0]["iccid"] == iccid0
+    assert sims.verify_puk(puk0, SimCard.get(SimCard.iccid == iccid0).puk1_hash)
+    other_iccid, _ = demo.stock_sim(2, 0)
+    assert other_iccid not in [r["iccid"] for r in rows]
+    sub = Subscriber.select().where(Subscriber.company == s.company_id).first()
+    done = sims.replace_sim(s, sub.id, iccid0, puk0)
+    assert done["new"] == iccid0 and len(done["old"]) == 1
