@@ -484,4 +484,5 @@ ALL_MODELS = [
     SchemaVersion, Company, User, AccessApplication, PersonalAccount, Tariff, Subscriber,
     Tag, SubscriberTag, SimCard, Option, OptionRule, SubscriberOption, TariffChange, ForwardingRule,
     ChangeApplication, Charge, CallRecord, Payment, Dispute, Document, ReportSchedule, Notification, Job, AuditEntry,
+    SavedView,
 ]
