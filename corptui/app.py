@@ -154,6 +154,8 @@ class CorptuiApp(App):
         yield from super().get_system_commands(screen)
         if self.session is None:
             return
+        # the current screen's own actions (named as in its footer and help)
+        yield from getattr(screen, "palette_commands", lambda: [])()
         from screens.actions import APP_ACTIONS, available_sections
 
         have = available_sections()

@@ -15,7 +15,7 @@ import unicodedata
 from corptui import audit
 from corptui.errors import Conflict, NotFound, ValidationError
 from corptui.passwords import generate_temporary, hash_password
-from corptui.phones import format_msisdn, normalize, shorten
+from corptui.phones import format_msisdn, normalize, scan_numbers, shorten
 from corptui.session import Session
 from storage.db import atomic
 from storage.fields import utcnow
@@ -44,7 +44,6 @@ _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9
 _PERSON = re.compile(r"^[^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*\.?$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_SEPARATORS = re.compile(r"[,;]")
 
 
 def _check_digit(digits: str, weights) -> int:
@@ -126,47 +125,17 @@ def parse_numbers(text: str | None, field: str = "numbers") -> list[str]:
         raise ValidationError("the numbers contain control characters", field)
     out: list[str] = []
     seen: set[str] = set()
-    for lineno, line in enumerate(raw.splitlines(), 1):
-        for piece in _SEPARATORS.split(line):
-            piece = piece.strip()
-            if not piece:
-                continue
-            for number in _piece_numbers(piece, lineno, field):
-                if number not in seen:
-                    seen.add(number)
-                    out.append(number)
-                    if len(out) > MAX_NUMBERS:
-                        raise ValidationError(
-                            f"more than {MAX_NUMBERS} numbers in one application", field)
+    for lineno, _text, number, error in scan_numbers(raw):
+        if error:
+            raise ValidationError(f"line {lineno}: {error}", field)
+        if number not in seen:
+            seen.add(number)
+            out.append(number)
+            if len(out) > MAX_NUMBERS:
+                raise ValidationError(f"more than {MAX_NUMBERS} numbers in one application",
+                                      field)
     if not out:
         raise ValidationError("list at least one number to link", field)
-    return out
-
-
-def _piece_numbers(piece: str, lineno: int, field: str) -> list[str]:
-    """One number ("+7 926 123-45-67") or several separated by spaces ("8 926 123 45 67
-    89031112233"): tokens are grouped until they make a whole Russian number."""
-    try:
-        return [normalize(piece, field)]
-    except ValidationError as whole:
-        tokens = piece.split()
-        if len(tokens) < 2:
-            raise ValidationError(f"line {lineno}: {whole.message}", field) from None
-    out: list[str] = []
-    group: list[str] = []
-    for token in tokens:
-        group.append(token)
-        digits = re.sub(r"\D", "", "".join(group))
-        need = 10 if digits[:1] == "9" and not group[0].startswith("+") else 11
-        if len(digits) >= need:
-            try:
-                out.append(normalize(" ".join(group), field))
-            except ValidationError as part:
-                raise ValidationError(f"line {lineno}: {part.message}", field) from None
-            group = []
-    if group:
-        raise ValidationError(f"line {lineno}: not a phone number: {shorten(' '.join(group))}",
-                              field)
     return out
 
 

@@ -70,3 +70,41 @@ def search_digits(query: str) -> str | None:
 def shorten(text: str, limit: int = 30) -> str:
     text = "".join(ch if ch.isprintable() else "?" for ch in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_LIST_SEPARATORS = re.compile(r"[,;\t]+")
+
+
+def scan_numbers(text: str):
+    """Every phone number of a pasted list: one per line, or separated by commas,
+    semicolons, tabs or spaces ("+7 926 123-45-67" stays one number: space-separated
+    tokens are grouped until they make a whole Russian number). Yields
+    (line, text, digits or None, error or None) and never raises."""
+    for lineno, line in enumerate((text or "").splitlines(), 1):
+        for piece in _LIST_SEPARATORS.split(line):
+            piece = piece.strip()
+            if not piece:
+                continue
+            try:
+                yield lineno, piece, normalize(piece), None
+                continue
+            except ValidationError as whole:
+                tokens = piece.split()
+                if len(tokens) < 2:
+                    yield lineno, piece, None, whole.message
+                    continue
+            group: list[str] = []
+            for token in tokens:
+                group.append(token)
+                digits = _NON_DIGITS.sub("", "".join(group))
+                need = 10 if digits[:1] == "9" and not group[0].startswith("+") else 11
+                if len(digits) >= need:
+                    joined = " ".join(group)
+                    try:
+                        yield lineno, joined, normalize(joined), None
+                    except ValidationError as part:
+                        yield lineno, joined, None, part.message
+                    group = []
+            if group:
+                joined = " ".join(group)
+                yield lineno, joined, None, f"not a phone number: {shorten(joined)}"

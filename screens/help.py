@@ -28,6 +28,9 @@ NUMBERS_KEYS = [
     ("enter", "open the employee card"),
     ("g", "manage tags"),
     ("ctrl+o", "import employees from a file"),
+    ("p", "select numbers by a pasted list or a file"),
+    ("v / V", "save the current view / open a saved view"),
+    ("x", "clear the filter"),
 ]
 
 USERS_KEYS = [

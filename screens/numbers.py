@@ -76,6 +76,9 @@ class NumbersScreen(AppScreen):
         Binding("g", "manage_tags", "Tag list", show=False),
         Binding("ctrl+o", "import_employees", "Import"),
         Binding("x", "clear_filter", "Clear filter", show=False),
+        Binding("p", "select_by_list", "Paste list", show=False),
+        Binding("v", "save_view", "Save view", show=False),
+        Binding("V", "open_views", "Views", show=False),
     ]
     DEFAULT_CSS = """
     #search-row { height: 1; }
@@ -291,6 +294,74 @@ class NumbersScreen(AppScreen):
                 self.reload(keep_cursor=True, data_changed=True)
 
         self.app.push_screen(ImportScreen(), done)
+
+    def palette_commands(self):
+        """Every action of this screen for the command palette, and each saved view."""
+        from textual.app import SystemCommand
+
+        from corptui.views import list_views
+
+        for binding in self.BINDINGS:
+            if binding.action in {"search", "select_all", "select_none", "invert", "filter",
+                                  "sort_next", "sort_reverse", "assign_tags", "manage_tags",
+                                  "import_employees", "clear_filter", "select_by_list",
+                                  "save_view", "open_views"}:
+                yield SystemCommand(f"Numbers: {binding.description}",
+                                    f"key {binding.key}",
+                                    lambda a=binding.action: self.run_action(a))
+        try:
+            views = list_views(self.app.session)
+        except CorptuiError:
+            views = []
+        for view in views:
+            yield SystemCommand(safe_text(f"View: {view['name']}"), "apply the saved view",
+                                lambda v=view: self.apply_view(v))
+
+    def action_select_by_list(self) -> None:
+        from screens.list_dialogs import SelectByListDialog
+
+        def done(result) -> None:
+            if not result:
+                return
+            table = self.table
+            if result["replace"]:
+                table.selected = set(result["ids"])
+            else:
+                table.selected |= set(result["ids"])
+            table.refresh()
+            self.update_selection_line()
+            self.app.notify(safe_text("Selected by list: " + result["summary"]), markup=False)
+
+        self.app.push_screen(SelectByListDialog(), done)
+
+    def action_save_view(self) -> None:
+        from corptui.views import spec_of
+        from screens.list_dialogs import SaveViewDialog
+
+        def done(saved) -> None:
+            if saved:
+                self.app.notify(safe_text(f"View saved: {saved['name']}"), markup=False)
+
+        self.app.push_screen(SaveViewDialog(spec_of(self.flt)), done)
+
+    def action_open_views(self) -> None:
+        from screens.list_dialogs import ViewsDialog
+
+        def done(view) -> None:
+            if view:
+                self.apply_view(view)
+
+        self.app.push_screen(ViewsDialog(), done)
+
+    def apply_view(self, view: dict) -> None:
+        from corptui.views import filter_of
+
+        self.flt = filter_of(view["spec"])
+        search = self.query_one("#search", Input)
+        with search.prevent(Input.Changed):
+            search.value = self.flt.search
+        self.reload()
+        self.app.notify(safe_text(f"View: {view['name']}"), markup=False)
 
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
         from screens.card import EmployeeCard

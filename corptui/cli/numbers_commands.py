@@ -20,14 +20,24 @@ def numbers_group() -> None:
 @click.option("--search", default="", help="Part of a phone number or of a name.")
 @click.option("--tag", "tags", multiple=True, help="Only numbers with this tag (repeatable).")
 @click.option("--limit", type=click.IntRange(min=0), default=None)
+@click.option("--view", "view", default=None, help="Apply a saved view (filter and sort).")
 @format_option(("table", "csv", "json"))
 @pass_ctx
-def list_cmd(obj, company, search, tags, limit, fmt) -> None:
+def list_cmd(obj, company, search, tags, limit, view, fmt) -> None:
     """List numbers ordered by MSISDN (tags sorted by name)."""
     from corptui.numbers import NumberFilter, list_numbers
 
     session = obj.session(company, "cli numbers list")
-    rows = list_numbers(session, NumberFilter(search=search, tags=tuple(tags)), limit=limit)
+    flt = NumberFilter(search=search, tags=tuple(tags))
+    if view:
+        from corptui.views import filter_of, get_view
+
+        flt = filter_of(get_view(session, view)["spec"])
+        if search:
+            flt.search = search
+        if tags:
+            flt.tags = tuple(tags)
+    rows = list_numbers(session, flt, limit=limit)
     keys = ["msisdn", "full_name", "position", "tags", "tariff", "status", "account"]
     if fmt == "json":
         _write_json(rows, keys)
