@@ -271,11 +271,19 @@ def assign(session, ids, add=(), remove=()) -> dict:
                 SubscriberTag.delete().where(
                     (SubscriberTag.tag == t.id) & in_values(SubscriberTag.subscriber, ids)
                 ).execute()
+        # the exact links added and removed, by tag id, so that undo restores them
+        links_added = {
+            str(t.id): sorted(ids - {sid for sid, tid in present if tid == t.id})
+            for t in add_tags if per_tag[t.name]["add"]}
+        links_removed = {
+            str(t.id): sorted(sid for sid, tid in present if tid == t.id)
+            for t in remove_tags if per_tag[t.name]["remove"]}
         operation = audit.new_operation()
         audit.record(
             session, "tags.assign", "subscriber", f"{len(changed)} numbers", None,
             {"add": [t.name for t in add_tags], "remove": [t.name for t in remove_tags],
-             **summary, "per_tag": per_tag, "subscribers": sorted(changed)},
+             **summary, "per_tag": per_tag, "subscribers": sorted(changed),
+             "links_added": links_added, "links_removed": links_removed},
             operation=operation,
         )
     summary["operation"] = operation

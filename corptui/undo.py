@@ -1,0 +1,451 @@
+"""Undo of the last bulk change.
+
+A bulk change writes its audit entries under one operation id (``AuditEntry.operation``).
+``undo(session, operation)`` puts back exactly the values the entries recorded as
+"before", for the numbers whose current value still equals the recorded "after" value;
+numbers changed since (by anyone) are left alone and reported. The undo is one
+transaction, writes its own audit entries (a summary with action "undo", object type
+"operation" and the undone operation id, plus one "undo" entry per restored number), and
+an operation is undone at most once. An operation can be undone for 24 hours, by the user
+who made it or by an owner.
+
+Registry
+--------
+Each audit action a bulk change writes is registered with a handler::
+
+    register_undo("limits.set", handler)     # restores what "limits.set" entries changed
+    register_undo("import.employees", None)  # a summary entry: nothing to restore
+
+``handler(session, entries) -> UndoPlan`` receives the operation's entries of that action
+(AuditEntry rows) and returns, without changing anything, how many numbers can be put back
+(``restorable``), the numbers changed since (``changed``: dicts {"number", "what"}) and an
+``apply()`` that restores the restorable ones and returns audit rows
+(object_id, before, after) describing each restoration. An operation is undoable only when
+every action in it is registered, so a half-understood change is never half undone. The
+handlers of the bulk changes (tags, import, limits, forwarding) are registered at the
+bottom of this module; a new module adds its own with ``register_undo``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from corptui import audit
+from corptui.errors import Conflict, NotFound, PermissionDenied
+from corptui.phones import format_msisdn
+from storage import bulk
+from storage.db import atomic, database, is_postgres
+from storage.fields import utcnow
+from storage.models import AuditEntry, ForwardingRule, Subscriber, SubscriberTag, Tag
+from storage.search import search_key
+
+WINDOW = dt.timedelta(hours=24)
+OWNER = "owner"
+
+
+@dataclass
+class UndoPlan:
+    restorable: int = 0
+    changed: list[dict] = field(default_factory=list)
+    apply: Callable[[], list[tuple]] = lambda: []
+
+
+Handler = Callable[[object, list], UndoPlan]
+_HANDLERS: dict[str, Handler | None] = {}
+
+ACTION_LABELS: dict[str, str] = {}
+
+
+def register_undo(action: str, handler: Handler | None, label: str = "") -> None:
+    """Make the audit action ``action`` undoable (``handler`` None: an informational
+    entry of a bulk change that needs no restoring)."""
+    _HANDLERS[action] = handler
+    if label:
+        ACTION_LABELS[action] = label
+
+
+def registered_actions() -> list[str]:
+    return sorted(_HANDLERS)
+
+
+# -- finding operations --------------------------------------------------------------------
+
+def _is_undone(session, operation: str) -> bool:
+    return (AuditEntry.select(AuditEntry.id)
+            .where((AuditEntry.company == session.company_id) & (AuditEntry.action == "undo")
+                   & (AuditEntry.object_type == "operation")
+                   & (AuditEntry.object_id == operation))
+            .exists())
+
+
+def _mine(session, user_id, actor) -> bool:
+    if session.role == OWNER:
+        return True
+    if session.user_id is not None:
+        return user_id == session.user_id
+    return user_id is None and actor == session.actor
+
+
+def last_undoable(session) -> str | None:
+    """The operation id of the last bulk change this user (an owner: anyone in the
+    company) made within 24 hours and that is not undone yet; None if there is none."""
+    since = utcnow() - WINDOW
+    q = (AuditEntry.select(AuditEntry.operation, AuditEntry.user, AuditEntry.actor,
+                           AuditEntry.action)
+         .where((AuditEntry.company == session.company_id) & (AuditEntry.operation != "")
+                & (AuditEntry.at >= since) & (AuditEntry.action.in_(list(_HANDLERS))))
+         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
+    if session.role != OWNER:
+        if session.user_id is not None:
+            q = q.where(AuditEntry.user == session.user_id)
+        else:
+            q = q.where(AuditEntry.user.is_null() & (AuditEntry.actor == session.actor))
+    seen: set[str] = set()
+    for op, _user, _actor, _action in q.tuples().iterator():
+        if op in seen:
+            continue
+        seen.add(op)
+        if _undoable_actions(session, op) and not _is_undone(session, op):
+            return op
+    return None
+
+
+def _entries(session, operation: str) -> list[AuditEntry]:
+    return list(AuditEntry.select()
+                .where((AuditEntry.company == session.company_id)
+                       & (AuditEntry.operation == operation))
+                .order_by(AuditEntry.id))
+
+
+def _undoable_actions(session, operation: str) -> bool:
+    actions = {a for (a,) in AuditEntry.select(AuditEntry.action).distinct()
+               .where((AuditEntry.company == session.company_id)
+                      & (AuditEntry.operation == operation)).tuples()}
+    return bool(actions) and actions <= set(_HANDLERS) and any(
+        _HANDLERS[a] is not None for a in actions)
+
+
+def _load(session, operation: str) -> list[AuditEntry]:
+    """The operation's entries, after the checks every caller needs."""
+    operation = str(operation or "").strip()
+    entries = _entries(session, operation) if operation else []
+    if not entries:
+        raise NotFound(f"no bulk change {operation[:40]!r} in this company")
+    actions = {e.action for e in entries}
+    unknown = sorted(a for a in actions if a not in _HANDLERS)
+    if unknown or not any(_HANDLERS[a] is not None for a in actions):
+        raise Conflict(f"this change ({', '.join(unknown or sorted(actions))}) cannot be undone")
+    first = entries[0]
+    if not all(_mine(session, e.user_id, e.actor) for e in entries):
+        raise PermissionDenied("only the user who made this change or an owner may undo it")
+    if first.at < utcnow() - WINDOW:
+        raise Conflict("this change is more than 24 hours old: it can no longer be undone")
+    if _is_undone(session, operation):
+        raise Conflict("this change has already been undone")
+    return entries
+
+
+def _plans(session, entries) -> list[tuple[str, UndoPlan]]:
+    by_action: dict[str, list] = {}
+    for e in entries:
+        by_action.setdefault(e.action, []).append(e)
+    out = []
+    for action, rows in by_action.items():
+        handler = _HANDLERS[action]
+        if handler is not None:
+            out.append((action, handler(session, rows)))
+    return out
+
+
+def _describe(entries) -> dict:
+    first = entries[0]
+    actions = sorted({e.action for e in entries if _HANDLERS.get(e.action) is not None})
+    return {
+        "operation": first.operation,
+        "actions": actions,
+        "label": ", ".join(ACTION_LABELS.get(a, a) for a in actions),
+        "at": first.at,
+        "actor": first.actor,
+        "source": first.source,
+    }
+
+
+def preview_undo(session, operation: str) -> dict:
+    """What ``undo`` would do; changes nothing. {"restorable": n, "changed_since":
+    [{"number", "what"}], "operation", "actions", "label", "at", "actor", "source"}."""
+    entries = _load(session, operation)
+    plans = _plans(session, entries)
+    return {**_describe(entries),
+            "restorable": sum(p.restorable for _a, p in plans),
+            "changed_since": [c for _a, p in plans for c in p.changed]}
+
+
+def _lock(operation: str) -> None:
+    """PostgreSQL: two undos of one operation wait for each other (SQLite's IMMEDIATE
+    transaction already serialises writers)."""
+    if is_postgres():
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)",
+                             (zlib.crc32(operation.strip().encode()),))
+
+
+def undo(session, operation: str) -> dict:
+    """Restore the previous values of ``operation`` for the numbers not changed since;
+    returns {"restored": n, "changed_since": [...], "operation", "undo_operation", ...}."""
+    with atomic():
+        _lock(str(operation or ""))
+        entries = _load(session, operation)
+        plans = _plans(session, entries)
+        changed = [c for _a, p in plans for c in p.changed]
+        undo_op = audit.new_operation()
+        restored = 0
+        for action, plan in plans:
+            rows = plan.apply()
+            restored += len(rows)
+            if rows:
+                audit.record_many(session, "undo", "subscriber", rows, undo_op)
+        info = _describe(entries)
+        audit.record(session, "undo", "operation", info["operation"],
+                     {"actions": info["actions"], "at": info["at"], "actor": info["actor"]},
+                     {"restored": restored, "changed_since": changed},
+                     operation=undo_op)
+    return {**info, "restored": restored, "changed_since": changed,
+            "undo_operation": undo_op}
+
+
+def undo_last(session, dry_run: bool = False) -> dict:
+    """Preview or undo the last undoable change; NotFound when there is none."""
+    op = last_undoable(session)
+    if op is None:
+        raise NotFound("no bulk change of yours to undo in the last 24 hours")
+    return preview_undo(session, op) if dry_run else undo(session, op)
+
+
+# -- helpers for handlers ------------------------------------------------------------------
+
+def _numbers_by_id(session, ids) -> dict[int, tuple]:
+    """id -> msisdn of the company's numbers among ``ids``."""
+    ids = list({int(i) for i in ids})
+    if not ids:
+        return {}
+    q = (Subscriber.select(Subscriber.id, Subscriber.msisdn)
+         .where((Subscriber.company == session.company_id) & bulk.in_values(Subscriber.id, ids)))
+    return {sid: msisdn for sid, msisdn in q.tuples().iterator()}
+
+
+def _show(msisdn: str | None, fallback="") -> str:
+    return format_msisdn(msisdn) if msisdn else str(fallback)
+
+
+# -- tags.assign ---------------------------------------------------------------------------
+
+def _undo_tags(session, entries) -> UndoPlan:
+    added: set[tuple[int, int]] = set()
+    removed: set[tuple[int, int]] = set()
+    changed: list[dict] = []
+    for e in entries:
+        after = e.after or {}
+        if "links_added" not in after:
+            raise Conflict("this tag assignment was recorded before undo existed: it cannot "
+                           "be undone")
+        for tid, sids in after["links_added"].items():
+            added |= {(int(s), int(tid)) for s in sids}
+        for tid, sids in after["links_removed"].items():
+            removed |= {(int(s), int(tid)) for s in sids}
+    sids = {s for s, _t in added | removed}
+    tids = {t for _s, t in added | removed}
+    numbers = _numbers_by_id(session, sids)
+    tag_names = dict(Tag.select(Tag.id, Tag.name)
+                     .where((Tag.company == session.company_id) & Tag.id.in_(list(tids)))
+                     .tuples()) if tids else {}
+    present: set[tuple[int, int]] = set()
+    if sids and tids:
+        present = set(SubscriberTag.select(SubscriberTag.subscriber, SubscriberTag.tag)
+                      .where(SubscriberTag.tag.in_(list(tids))
+                             & bulk.in_values(SubscriberTag.subscriber, sids))
+                      .tuples().iterator())
+    problems: dict[int, list[str]] = {}
+    for sid, tid in sorted(added):
+        if tid not in tag_names:
+            problems.setdefault(sid, []).append("a tag it was given has been deleted")
+        elif (sid, tid) not in present:
+            problems.setdefault(sid, []).append(f"tag {tag_names[tid]} removed since")
+    for sid, tid in sorted(removed):
+        if tid not in tag_names:
+            problems.setdefault(sid, []).append("a tag it lost has been deleted")
+        elif (sid, tid) in present:
+            problems.setdefault(sid, []).append(f"tag {tag_names[tid]} given again since")
+    for sid in sorted(sids):
+        if sid not in numbers:
+            problems[sid] = ["the number is no longer in this company"]
+    for sid in sorted(problems):
+        changed.append({"number": _show(numbers.get(sid), f"number #{sid}"),
+                        "what": "; ".join(dict.fromkeys(problems[sid]))})
+    ok = sids - set(problems)
+
+    def apply() -> list[tuple]:
+        rows = []
+        by_tag_add: dict[int, list[int]] = {}
+        for sid, tid in added:
+            if sid in ok:
+                by_tag_add.setdefault(tid, []).append(sid)
+        for tid, group in by_tag_add.items():
+            SubscriberTag.delete().where((SubscriberTag.tag == tid)
+                                         & bulk.in_values(SubscriberTag.subscriber, group)).execute()
+        back = sorted((sid, tid) for sid, tid in removed if sid in ok)
+        for i in range(0, len(back), 1000):
+            SubscriberTag.insert_many(back[i:i + 1000], fields=[
+                SubscriberTag.subscriber, SubscriberTag.tag]).on_conflict_ignore().execute()
+        for sid in sorted(ok):
+            rows.append((numbers[sid],
+                         {"tags_added": sorted(tag_names[t] for s, t in added if s == sid)},
+                         {"tags_removed": sorted(tag_names[t] for s, t in removed if s == sid)}))
+        return rows
+
+    return UndoPlan(len(ok), changed, apply)
+
+
+# -- employee.import -----------------------------------------------------------------------
+
+def _undo_import(session, entries) -> UndoPlan:
+    wanted = {e.object_id: e for e in entries}
+    current = {
+        m: (sid, name, pos) for sid, m, name, pos in
+        Subscriber.select(Subscriber.id, Subscriber.msisdn, Subscriber.full_name,
+                          Subscriber.position)
+        .where((Subscriber.company == session.company_id)
+               & bulk.in_values(Subscriber.msisdn, list(wanted))).tuples().iterator()
+    }
+    changed, todo = [], []
+    for msisdn in sorted(wanted):
+        e = wanted[msisdn]
+        after = e.after or {}
+        now = current.get(msisdn)
+        if now is None:
+            changed.append({"number": _show(msisdn), "what": "no longer in this company"})
+            continue
+        sid, name, pos = now
+        diffs = []
+        if name != after.get("full_name"):
+            diffs.append(f"name is now {name!r} (the import set {after.get('full_name')!r})")
+        if pos != after.get("position"):
+            diffs.append(f"position is now {pos!r} (the import set {after.get('position')!r})")
+        if diffs:
+            changed.append({"number": _show(msisdn), "what": "; ".join(diffs)})
+        else:
+            todo.append((sid, msisdn, e.before or {}, after))
+
+    def apply() -> list[tuple]:
+        rows = [(sid, b.get("full_name") or "", b.get("position") or "",
+                 search_key(b.get("full_name") or "", b.get("position") or ""))
+                for sid, _m, b, _a in todo]
+        bulk.update_employees(session.company_id, rows, utcnow())
+        return [(m, a, b) for _sid, m, b, a in todo]
+
+    return UndoPlan(len(todo), changed, apply)
+
+
+# -- limits.set ----------------------------------------------------------------------------
+
+_LIMIT_FIELDS = ("spending_limit", "data_ban", "roaming_ban", "limit_notify_percent")
+
+
+def _undo_limits(session, entries) -> UndoPlan:
+    ids = [int(e.object_id) for e in entries]
+    cols = [Subscriber.id, Subscriber.msisdn] + [getattr(Subscriber, f) for f in _LIMIT_FIELDS]
+    current = {row[0]: row for row in Subscriber.select(*cols)
+               .where((Subscriber.company == session.company_id)
+                      & bulk.in_values(Subscriber.id, ids)).tuples().iterator()}
+    changed, todo = [], []
+    for e in entries:
+        sid = int(e.object_id)
+        row = current.get(sid)
+        if row is None:
+            changed.append({"number": f"number #{sid}", "what": "no longer in this company"})
+            continue
+        values = dict(zip(_LIMIT_FIELDS, row[2:]))
+        after = e.after or {}
+        diffs = [f"{k} is now {audit._jsonable(values.get(k))} (the change set {v})"
+                 for k, v in after.items()
+                 if k in values and audit._jsonable(values[k]) != v]
+        if diffs:
+            changed.append({"number": _show(row[1]), "what": "; ".join(diffs)})
+        else:
+            todo.append((sid, row[1], e.before or {}, after))
+
+    def apply() -> list[tuple]:
+        for sid, _m, before, _a in todo:
+            values = {k: v for k, v in before.items() if k in _LIMIT_FIELDS}
+            if values:
+                Subscriber.update(**values, updated_at=utcnow()).where(
+                    (Subscriber.id == sid) & (Subscriber.company == session.company_id)).execute()
+        return [(m, a, b) for _sid, m, b, a in todo]
+
+    return UndoPlan(len(todo), changed, apply)
+
+
+# -- forwarding.set / forwarding.delete ----------------------------------------------------
+
+_RULE_KEYS = ("condition", "target", "delay_seconds", "active")
+
+
+def _rule_now(rule: ForwardingRule | None) -> dict | None:
+    if rule is None:
+        return None
+    return {"condition": rule.condition, "target": rule.target,
+            "delay_seconds": rule.delay_seconds, "active": bool(rule.active)}
+
+
+def _same_rule(a: dict | None, b: dict | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return all(a.get(k) == b.get(k) for k in _RULE_KEYS)
+
+
+def _undo_forwarding(session, entries) -> UndoPlan:
+    ids = {int(e.object_id) for e in entries}
+    numbers = _numbers_by_id(session, ids)
+    rules: dict[tuple[int, str], ForwardingRule] = {}
+    if numbers:
+        for r in ForwardingRule.select().where(
+                bulk.in_values(ForwardingRule.subscriber, list(numbers))):
+            rules[(r.subscriber_id, r.condition)] = r
+    changed, todo = [], []
+    for e in entries:
+        sid = int(e.object_id)
+        if sid not in numbers:
+            changed.append({"number": f"number #{sid}", "what": "no longer in this company"})
+            continue
+        before, after = e.before, e.after
+        condition = (after or before or {}).get("condition")
+        now = rules.get((sid, condition))
+        if not _same_rule(_rule_now(now), after):
+            what = ("the forwarding rule was deleted since" if now is None
+                    else f"the {condition} forwarding is now to {format_msisdn(now.target)}")
+            changed.append({"number": _show(numbers[sid]), "what": what})
+        else:
+            todo.append((sid, condition, before, after, now))
+
+    def apply() -> list[tuple]:
+        out = []
+        for sid, condition, before, after, now in todo:
+            if before is None:
+                ForwardingRule.delete().where(ForwardingRule.id == now.id).execute()
+            elif now is None:
+                ForwardingRule.create(subscriber=sid, **{k: before[k] for k in _RULE_KEYS})
+            else:
+                ForwardingRule.update(**{k: before[k] for k in _RULE_KEYS}).where(
+                    ForwardingRule.id == now.id).execute()
+            out.append((numbers[sid], after, before))
+        return out
+
+    return UndoPlan(len(todo), changed, apply)
+
+
+register_undo("tags.assign", _undo_tags, "tag assignment")
+register_undo("employee.import", _undo_import, "employee import")
+register_undo("import.employees", None)
+register_undo("limits.set", _undo_limits, "limits")
+register_undo("forwarding.set", _undo_forwarding, "forwarding")
+register_undo("forwarding.delete", _undo_forwarding, "forwarding removal")
