@@ -36,6 +36,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "documents.manage": _MONEY,
     "reports.schedule": _MONEY,
     "disputes.open": _MONEY,
+    "disputes.decide": _ADMINS,  # review, accept with a credit, reject a dispute
     # users
     "users.manage": frozenset({OWNER}),
     "settings.manage": frozenset({OWNER}),
