@@ -411,7 +411,9 @@ def scope_ids(session, numbers_text: str, accounts_text: str, errors: dict[str, 
 
 
 def scope_summary(numbers_text: str, accounts_text: str, picked=()) -> str:
-    parts = [f"{len(picked)} chosen numbers"] if picked else []
+    parts = []
+    if picked:
+        parts.append("1 chosen number" if len(picked) == 1 else f"{len(picked)} chosen numbers")
     nums, accs = split_list(numbers_text), split_list(accounts_text)
     if nums:
         parts.append(nums[0] if len(nums) == 1 else f"{len(nums)} numbers")
@@ -550,3 +552,16 @@ class NumberPicker(ModalScreen):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def open_for_numbers(app, section: str, subscriber_ids) -> None:
+    """Open the payments, charges or calls section for these numbers (e.g. from the
+    employee card or the numbers console's selection): the chosen ids replace the
+    section's number scope; its other filters are kept."""
+    import importlib
+
+    module = importlib.import_module(f"screens.{section}")
+    state = dict(kept(app, section, module.EMPTY_STATE))
+    state.update(numbers="", account="", picked=tuple(subscriber_ids))
+    keep(app, section, state)
+    app.open_section(section)

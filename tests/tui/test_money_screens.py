@@ -377,3 +377,20 @@ async def test_charges_export_pdf_has_cyrillic_names_and_json_rows_match(owner, 
         text = "".join(page.extract_text() for page in PdfReader(tmp_path / "charges.pdf").pages)
         named = next(w["employee"] for w in want if w["employee"])
         assert named.split()[0] in text
+
+
+async def test_open_charges_for_one_number_from_elsewhere(owner):
+    from screens.money_dialogs import open_for_numbers
+
+    sub = Subscriber.select().where(Subscriber.company == owner.company_id).order_by(
+        Subscriber.msisdn).first()
+    app = app_for(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        open_for_numbers(app, "charges", [sub.id])
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChargesScreen)
+        want = charges.by_month(owner, (sub.id,), "2026-05-01", "2026-10-01")
+        assert [m["total"] for m in screen.months] == [m["total"] for m in reversed(want)]
+        assert "1 chosen number ·" in screen.filter_text()
