@@ -16,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from corptui import audit, permissions
-from corptui.errors import NotFound, ValidationError
+from corptui.errors import Conflict, NotFound, ValidationError
 from corptui.periods import parse_date, utc_bounds
 from corptui.phones import format_msisdn
 from corptui.session import Session
@@ -496,6 +497,158 @@ def change_tariff(session, ids, tariff_code, date_from=None) -> dict:
     planned = start > now
     return {"changed": 0 if planned else len(good), "planned": len(good) if planned else 0,
             "skipped": skipped, "operation": operation, "ids": good}
+
+
+# -- the bulk wizard: a plan of changes for a selection ---------------------------------
+
+@dataclass
+class Plan:
+    """What the "Tariffs and options" wizard asks for: a tariff (code or None), options
+    to connect and to disconnect (codes), and the period."""
+
+    tariff: str | None = None
+    connect: tuple[str, ...] = ()
+    disconnect: tuple[str, ...] = ()
+    date_from: object = None  # None / "" = now; a date (text or date)
+    date_until: object = None  # connected options end after this day
+
+
+def validate_plan(session, plan: Plan) -> Plan:
+    """Field errors (ValidationError.errors) for a plan that cannot be checked: nothing
+    chosen, an option both connected and disconnected, bad dates, a tariff that needs a
+    change application."""
+    errors: dict[str, str] = {}
+    tariff = (plan.tariff or "").strip() or None
+    connect_codes = tuple(dict.fromkeys(c for c in plan.connect if c))
+    disconnect_codes = tuple(dict.fromkeys(c for c in plan.disconnect if c))
+    if not tariff and not connect_codes and not disconnect_codes:
+        errors["changes"] = "choose a tariff, or options to connect or disconnect"
+    both = set(connect_codes) & set(disconnect_codes)
+    if both:
+        errors["changes"] = "an option cannot be connected and disconnected at once: " + \
+            ", ".join(sorted(both))
+    for code in connect_codes + disconnect_codes:
+        try:
+            get_option(code)
+        except NotFound as exc:
+            errors["changes"] = exc.message
+    if tariff:
+        try:
+            t = get_tariff(tariff)
+            if t.by_application:
+                errors["tariff"] = (f"{t.name} is changed only by application: use the "
+                                    "change application form")
+            elif t.archived:
+                errors["tariff"] = f"{t.name} is no longer offered"
+        except NotFound as exc:
+            errors["tariff"] = exc.message
+    now = utcnow()
+    start = until = None
+    try:
+        start = start_of(plan.date_from, "date_from")
+    except ValidationError as exc:
+        errors["date_from"] = exc.message
+    try:
+        until = end_of(plan.date_until, "date_until")
+    except ValidationError as exc:
+        errors["date_until"] = exc.message
+    if until is not None:
+        if until <= max(start or now, now):
+            errors["date_until"] = "the end date must be after the start date"
+        elif not connect_codes:
+            errors["date_until"] = "an end date applies to options being connected"
+    if errors:
+        first = next(iter(errors.values()))
+        raise ValidationError(first, next(iter(errors)), errors)
+    return Plan(tariff, connect_codes, disconnect_codes, plan.date_from, plan.date_until)
+
+
+def _plan_steps(plan: Plan) -> list[tuple[str, object, str]]:
+    steps = []
+    for code in plan.disconnect:
+        o = get_option(code)
+        steps.append(("disconnect", o, f"- {o.name}"))
+    if plan.tariff:
+        t = get_tariff(plan.tariff)
+        steps.append(("tariff", t, f"tariff {t.name}"))
+    for code in plan.connect:
+        o = get_option(code)
+        steps.append(("connect", o, f"+ {o.name}"))
+    return steps
+
+
+def check_plan(session, plan: Plan, ids, progress=None, chunk: int = 2000) -> dict[int, dict]:
+    """Check every change of the plan for every number: {id: {"ok", "reasons",
+    "msisdn"}}; with several changes each reason names its change ("+ Option: ...").
+    ``progress(done, total)`` is called after each chunk of numbers."""
+    permissions.require(session, "read")
+    plan = validate_plan(session, plan)
+    ids = _ids(ids)
+    steps = _plan_steps(plan)
+    now = utcnow()
+    start = start_of(plan.date_from) or now
+    start = now if start < now else start
+    many = len(steps) > 1
+    out: dict[int, dict] = {}
+    passed_before = {i: 0 for i in range(len(steps))}
+    total = len(ids) * len(steps)
+    done = 0
+    for first in range(0, len(ids), chunk):
+        part = ids[first : first + chunk]
+        for sid in part:
+            out[sid] = {"ok": True, "reasons": [], "msisdn": None}
+        for index, (kind, obj, label) in enumerate(steps):
+            if kind == "connect":
+                result, _n = _check_connect(session.company_id, obj, part, start,
+                                            extra=passed_before[index])
+            elif kind == "disconnect":
+                result, _n = _check_disconnect(session.company_id, obj, part)
+            else:
+                result = _check_tariff(session.company_id, obj, part)
+            for sid, r in result.items():
+                row = out[sid]
+                row["msisdn"] = row["msisdn"] or r["msisdn"]
+                if r["ok"]:
+                    passed_before[index] += 1
+                    continue
+                row["ok"] = False
+                for reason in r["reasons"]:
+                    text = reason if (reason == GONE or not many) else f"{label}: {reason}"
+                    if text not in row["reasons"]:
+                        row["reasons"].append(text)
+            done += len(part)
+            if progress is not None:
+                progress(done, total)
+    return out
+
+
+def apply_plan(session, plan: Plan, ids) -> dict:
+    """Apply the plan to the numbers that pass every change, re-checked inside ONE
+    transaction (a number that vanished or changed meanwhile is skipped with its reason).
+    Returns {"applied": n, "skipped": {id: reasons}, "steps": [(label, count)],
+    "planned": bool, "operation"}."""
+    permissions.require(session, "services.change")
+    plan = validate_plan(session, plan)
+    with atomic():
+        result = check_plan(session, plan, ids)
+        good = [sid for sid, r in result.items() if r["ok"]]
+        skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
+        steps = []
+        planned = False
+        if good:
+            for kind, obj, label in _plan_steps(plan):
+                if kind == "disconnect":
+                    out = disconnect(session, obj, good, plan.date_from)
+                elif kind == "tariff":
+                    out = change_tariff(session, good, obj.code, plan.date_from)
+                else:
+                    out = connect(session, obj, good, plan.date_from, plan.date_until)
+                if out["skipped"]:  # cannot happen after the check: keep it all-or-nothing
+                    raise Conflict(f"{label}: {len(out['skipped'])} number(s) changed while "
+                                   "applying; nothing was changed, check again")
+                planned = planned or bool(out["planned"])
+                steps.append((label, len(out["ids"])))
+    return {"applied": len(good), "skipped": skipped, "steps": steps, "planned": planned}
 
 
 # -- one number (the employee card) -------------------------------------------------------

@@ -1,0 +1,465 @@
+"""The bulk "Tariffs and options" wizard for the selected numbers.
+
+Step 1: a tariff and/or options to connect or disconnect, and the period (from now or a
+date, optionally until a date). Step 2: the check of every number, in a thread worker
+with a progress bar; a number that cannot get the change is marked with a yellow ``!``
+(the character itself reads without colour) and its reasons show in the line under the
+table for the row under the keyboard cursor or the mouse (also as a tooltip). Step 3:
+apply to the numbers that pass (re-checked in one transaction), and a summary.
+
+Open it with ``ServicesWizard(ids)``; it dismisses with True when something was applied."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.strip import Strip
+from textual.widgets import Button, Label, ProgressBar, Select, Static
+
+from corptui import numbers as numbers_uc
+from corptui import options as options_uc
+from corptui import permissions
+from corptui.errors import CorptuiError, ValidationError
+from corptui.phones import format_msisdn
+from screens.widgets.check_list import CheckList
+from screens.widgets.form import Field, show_errors
+from screens.widgets.safe import plain, safe_text
+from screens.widgets.virtual_table import Column, VirtualTable
+
+MARK_STYLE = Style(color="yellow", bold=True)
+
+
+def _price(value) -> str:
+    return f"{value:,.2f}".replace(",", " ")
+
+
+class CheckTable(VirtualTable):
+    """The check results: a ``!`` in yellow on failing rows; tells the screen which row
+    the cursor or the mouse points at (``Pointed``)."""
+
+    class Pointed(Message):
+        def __init__(self, table: CheckTable, row_id: int | None, source: str) -> None:
+            super().__init__()
+            self.table = table
+            self.row_id = row_id
+            self.source = source  # "cursor" | "hover" | "leave"
+
+    def __init__(self, *args, reason_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason_of = reason_of or (lambda row_id: "")
+        self.hover_id: int | None = None
+
+    def watch_cursor(self, value: int) -> None:
+        self.post_message(self.Pointed(self, self.cursor_id, "cursor"))
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        index = int(self.scroll_offset.y) + event.y - 1
+        row_id = self.ids[index] if event.y > 0 and 0 <= index < len(self.ids) else None
+        if row_id == self.hover_id:
+            return
+        self.hover_id = row_id
+        reason = self.reason_of(row_id) if row_id is not None else ""
+        self.tooltip = Text(reason) if reason else None
+        self.post_message(self.Pointed(self, row_id, "hover" if row_id is not None
+                                       else "leave"))
+
+    def on_leave(self, event: events.Leave) -> None:
+        self.hover_id = None
+        self.tooltip = None
+        self.post_message(self.Pointed(self, None, "leave"))
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if y == 0:
+            return strip
+        index = int(self.scroll_offset.y) + y - 1
+        if not (0 <= index < len(self.ids)):
+            return strip
+        row = self._cache.get(self.ids[index])
+        if not row or row.get("ok"):
+            return strip
+        segments = list(strip)
+        text = "".join(s.text for s in segments)
+        if len(text) < 2 or text[1] != "!":
+            return strip
+        style = segments[0].style or Style()
+        return Strip([Segment(text[:1], style), Segment("!", style + MARK_STYLE),
+                      Segment(text[2:], style)], strip.cell_length)
+
+
+class ServicesWizard(ModalScreen):
+    """Tariffs and options for a set of numbers, in three steps."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back/cancel"),
+        Binding("ctrl+s", "next", "Next"),
+    ]
+    DEFAULT_CSS = """
+    ServicesWizard { align: center middle; }
+    #wizard { width: 100%; height: 100%; border: round $primary; background: $surface; padding: 0 1; }
+    .wizard-title { height: 1; text-style: bold; }
+    .wizard-step { height: 1fr; }
+    #tariff-row { height: 3; }
+    #tariff-row Label { width: 12; padding-top: 1; }
+    #tariff-row Select { width: 1fr; }
+    #option-lists { height: 1fr; }
+    #option-lists CheckList { width: 1fr; height: 1fr; }
+    .wizard-error { height: auto; color: $error; text-style: bold; }
+    #period { height: auto; }
+    #period Field { width: 1fr; }
+    ServicesWizard Field Label { width: 12; }
+    ServicesWizard Field .field-error { padding-left: 12; }
+    ServicesWizard Field Input { border: tall $border-blurred; }
+    #check-progress { height: 1; }
+    #check-table { height: 1fr; }
+    #reason { height: 2; }
+    #count { height: 1; text-style: bold; }
+    #summary { height: 1fr; }
+    .wizard-buttons { height: 3; align: center middle; }
+    .wizard-buttons Button { margin: 0 1; }
+    """
+
+    def __init__(self, ids: set[int]):
+        super().__init__()
+        self.ids = set(ids)
+        self.step = 1
+        self.plan: options_uc.Plan | None = None
+        self.results: dict[int, dict] = {}
+        self.names: dict[int, str] = {}
+        self.checking = False
+        self.applied = False
+
+    # -- layout -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        session = self.app.session
+        self.can_change = permissions.allowed(session.role, "services.change")
+        tariffs = options_uc.list_tariffs(session)
+        catalogue = options_uc.list_options(session)
+        n = len(self.ids)
+        with Vertical(id="wizard"):
+            with Vertical(id="step1", classes="wizard-step"):
+                yield Static(Content(f"Tariffs and options · {n:,} number(s) · step 1 of 3: "
+                                     "choose"), classes="wizard-title")
+                with Horizontal(id="tariff-row"):
+                    yield Label("Tariff")
+                    yield Select(
+                        [(Text(f"{t['name']} · {_price(t['price'])} RUB/month"
+                               + (" · by application" if t["by_application"] else "")),
+                          t["code"]) for t in tariffs],
+                        prompt="(keep the tariff)", id="tariff")
+                yield Static("", id="error-tariff", classes="wizard-error")
+                with Horizontal(id="option-lists"):
+                    items = [(o["code"], f"{o['name']} · {_price(o['price'])}")
+                             for o in catalogue]
+                    yield CheckList(items, (), "Connect (space marks)", id="connect")
+                    yield CheckList(items, (), "Disconnect", id="disconnect")
+                yield Static("", id="error-changes", classes="wizard-error")
+                with Horizontal(id="period"):
+                    yield Field("From", "date_from", placeholder="now, or DD.MM.YYYY",
+                                max_length=20)
+                    yield Field("Until", "date_until", placeholder="optional", max_length=20)
+                yield Static(Content("" if self.can_change else
+                                     f"Read only: the {session.role} role can check but "
+                                     "not apply."), classes="wizard-error", id="readonly")
+                with Horizontal(classes="wizard-buttons"):
+                    yield Button("Check", variant="primary", id="check")
+                    yield Button("Cancel", id="cancel")
+            with Vertical(id="step2", classes="wizard-step"):
+                yield Static("", id="step2-title", classes="wizard-title")
+                yield ProgressBar(id="check-progress", show_eta=False)
+                yield CheckTable(
+                    [Column("mark", "", 1), Column("msisdn", "Number", 16),
+                     Column("name", "Employee", 12, flex=1, min_table_width=70),
+                     Column("result", "Check", 20, flex=2)],
+                    self._table_rows, self._table_cell, checkboxes=False, id="check-table",
+                    empty_text="Checking...", reason_of=self.reason_text)
+                yield Static("", id="reason")
+                yield Static("", id="count")
+                with Horizontal(classes="wizard-buttons"):
+                    yield Button("Apply", variant="primary", id="apply", disabled=True)
+                    yield Button("Back", id="back")
+                    yield Button("Cancel", id="cancel2")
+            with Vertical(id="step3", classes="wizard-step"):
+                yield Static(Content("Tariffs and options · step 3 of 3: done"),
+                             classes="wizard-title")
+                yield Static("", id="summary")
+                with Horizontal(classes="wizard-buttons"):
+                    yield Button("Close", variant="primary", id="close")
+
+    def on_mount(self) -> None:
+        self._show_step(1)
+
+    def _show_step(self, step: int) -> None:
+        self.step = step
+        for i in (1, 2, 3):
+            self.query_one(f"#step{i}").display = i == step
+        if step == 1:
+            self.query_one("#tariff", Select).focus()
+        elif step == 2:
+            self.query_one("#check-table", CheckTable).focus()
+        else:
+            self.query_one("#close", Button).focus()
+
+    # -- step 1 -------------------------------------------------------------------------
+    def _read_plan(self) -> options_uc.Plan:
+        tariff = self.query_one("#tariff", Select).value
+        values = {f.field_name: f.value.strip() for f in self.query(Field)}
+        return options_uc.Plan(
+            tariff=tariff if isinstance(tariff, str) else None,
+            connect=tuple(self.query_one("#connect", CheckList).values),
+            disconnect=tuple(self.query_one("#disconnect", CheckList).values),
+            date_from=values["date_from"] or None,
+            date_until=values["date_until"] or None,
+        )
+
+    def _set_errors(self, errors: dict[str, str]) -> None:
+        show_errors(self, {k: v for k, v in errors.items() if k in ("date_from", "date_until")})
+        for key in ("tariff", "changes"):
+            text = errors.get(key, "")
+            self.query_one(f"#error-{key}", Static).update(
+                plain(("x " + text[:1].upper() + text[1:]) if text else ""))
+
+    def action_check(self) -> None:
+        if self.checking:
+            return
+        try:
+            plan = options_uc.validate_plan(self.app.session, self._read_plan())
+        except ValidationError as exc:
+            self._set_errors(exc.errors or {"changes": exc.message})
+            return
+        except CorptuiError as exc:
+            self._set_errors({"changes": exc.message})
+            return
+        self._set_errors({})
+        self.plan = plan
+        self.results = {}
+        table = self.query_one("#check-table", CheckTable)
+        table.set_ids([])
+        table.invalidate()
+        self.query_one("#step2-title", Static).update(plain(
+            f"Step 2 of 3: check of {len(self.ids):,} number(s) · {self._plan_words(plan)}"))
+        self.query_one("#reason", Static).update("")
+        self.query_one("#count", Static).update(Content("Checking..."))
+        self.query_one("#apply", Button).disabled = True
+        bar = self.query_one("#check-progress", ProgressBar)
+        bar.update(total=max(1, len(self.ids)), progress=0)
+        bar.display = True
+        self._show_step(2)
+        self.checking = True
+        self._check_worker(plan, sorted(self.ids))
+
+    @staticmethod
+    def _plan_words(plan: options_uc.Plan) -> str:
+        parts = []
+        if plan.tariff:
+            parts.append(f"tariff {plan.tariff}")
+        parts += [f"+{c}" for c in plan.connect] + [f"-{c}" for c in plan.disconnect]
+        when = f"from {plan.date_from}" if plan.date_from else "from now"
+        if plan.date_until:
+            when += f" until {plan.date_until}"
+        return ", ".join(parts) + " · " + when
+
+    # -- step 2 -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="services-check")
+    def _check_worker(self, plan: options_uc.Plan, ids: list[int]) -> None:
+        from corptui.database import close_thread_connection
+
+        steps = max(1, len(plan.connect) + len(plan.disconnect) + (1 if plan.tariff else 0))
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, done // steps, total // steps)
+
+        try:
+            results = options_uc.check_plan(self.app.session, plan, ids, progress=progress)
+            names = {}
+            if len(ids) <= 20_000:
+                names = {i: r["full_name"] for i, r in
+                         numbers_uc.rows_by_ids(self.app.session, ids).items()}
+        except CorptuiError as exc:
+            self.app.call_from_thread(self._check_failed, exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+            self.app.call_from_thread(self._check_failed, f"{type(exc).__name__}: {exc}")
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._show_results, results, names)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one("#check-progress", ProgressBar).update(total=max(1, total),
+                                                              progress=done)
+
+    def _check_failed(self, message: str) -> None:
+        self.checking = False
+        self.query_one("#check-progress").display = False
+        self.query_one("#count", Static).update(plain(f"x The check failed: {message}"))
+
+    def _show_results(self, results: dict[int, dict], names: dict[int, str]) -> None:
+        self.checking = False
+        self.results = results
+        self.names = names
+        self.query_one("#check-progress").display = False
+        order = sorted(results, key=lambda i: (results[i]["ok"], results[i]["msisdn"] or ""))
+        table = self.query_one("#check-table", CheckTable)
+        table.invalidate()
+        table.set_ids(order)
+        passing = sum(1 for r in results.values() if r["ok"])
+        total = len(results)
+        failing = total - passing
+        line = f"{passing:,} of {total:,} can get it"
+        if failing:
+            line += f" · {failing:,} marked ! cannot (the reason shows below)"
+        self.query_one("#count", Static).update(Content(line))
+        apply = self.query_one("#apply", Button)
+        apply.label = f"Apply to {passing:,}"
+        apply.disabled = not (passing and self.can_change)
+        self._point(table.cursor_id)
+
+    def _table_rows(self, ids: list[int]) -> dict[int, dict]:
+        out = {}
+        for i in ids:
+            r = self.results.get(i)
+            if r is None:
+                continue
+            out[i] = {"id": i, "ok": r["ok"], "reasons": r["reasons"],
+                      "msisdn": r["msisdn"], "name": self.names.get(i, "")}
+        return out
+
+    @staticmethod
+    def _table_cell(row: dict, key: str) -> str:
+        if key == "mark":
+            return " " if row["ok"] else "!"
+        if key == "msisdn":
+            return format_msisdn(row["msisdn"]) if row["msisdn"] else "(gone)"
+        if key == "name":
+            return row["name"]
+        if row["ok"]:
+            return "ok"
+        first = row["reasons"][0] if row["reasons"] else "cannot"
+        more = len(row["reasons"]) - 1
+        return f"{first} (+{more} more)" if more > 0 else first
+
+    def reason_text(self, row_id: int | None) -> str:
+        r = self.results.get(row_id) if row_id is not None else None
+        if r is None:
+            return ""
+        number = format_msisdn(r["msisdn"]) if r["msisdn"] else "(gone)"
+        if r["ok"]:
+            return f"{number}: ok"
+        return f"! {number}: " + "; ".join(r["reasons"])
+
+    def _point(self, row_id: int | None) -> None:
+        if self.step != 2:
+            return
+        self.query_one("#reason", Static).update(plain(self.reason_text(row_id)))
+
+    def on_check_table_pointed(self, event: CheckTable.Pointed) -> None:
+        event.stop()
+        table = event.table
+        if event.source == "leave":
+            self._point(table.cursor_id)
+        else:
+            self._point(event.row_id)
+
+    # -- step 3 -------------------------------------------------------------------------
+    def action_apply(self) -> None:
+        if self.step != 2 or self.checking or self.plan is None:
+            return
+        if not self.can_change:
+            self.query_one("#count", Static).update(Content(
+                f"x The {self.app.session.role} role may not change services."))
+            return
+        passing = [i for i, r in self.results.items() if r["ok"]]
+        if not passing:
+            return
+        self.checking = True
+        self.query_one("#apply", Button).disabled = True
+        self.query_one("#count", Static).update(Content(
+            f"Applying to {len(passing):,} number(s)..."))
+        self._apply_worker(self.plan, passing)
+
+    @work(thread=True, exclusive=True, group="services-apply")
+    def _apply_worker(self, plan: options_uc.Plan, ids: list[int]) -> None:
+        from corptui.database import close_thread_connection
+
+        try:
+            outcome = options_uc.apply_plan(self.app.session, plan, ids)
+        except CorptuiError as exc:
+            self.app.call_from_thread(self._apply_failed, exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+            self.app.call_from_thread(self._apply_failed, f"{type(exc).__name__}: {exc}")
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._show_summary, outcome)
+
+    def _apply_failed(self, message: str) -> None:
+        self.checking = False
+        self.query_one("#apply", Button).disabled = False
+        self.query_one("#count", Static).update(plain(f"x {message} Nothing was changed."))
+
+    def _show_summary(self, outcome: dict) -> None:
+        self.checking = False
+        self.applied = bool(outcome["applied"])
+        lines = [f"Applied to {outcome['applied']:,} number(s)"
+                 + (" (planned: the worker carries it out when due)" if outcome["planned"]
+                    else "") + ":"]
+        for label, count in outcome["steps"]:
+            lines.append(f"  {label}: {count:,}")
+        skipped = outcome["skipped"]
+        if skipped:
+            lines.append(f"! Skipped {len(skipped):,} number(s) that changed meanwhile:")
+            for sid, reasons in list(skipped.items())[:5]:
+                r = self.results.get(sid) or {}
+                number = format_msisdn(r["msisdn"]) if r.get("msisdn") else str(sid)
+                lines.append(f"  ! {number}: {'; '.join(reasons)}")
+        not_checked = len(self.results) - sum(1 for r in self.results.values() if r["ok"])
+        if not_checked:
+            lines.append(f"Left as they were: {not_checked:,} number(s) marked ! in the check.")
+        self.query_one("#summary", Static).update(plain("\n".join(lines), multiline=True))
+        self._show_step(3)
+
+    # -- keys and buttons ---------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        bid = event.button.id
+        if bid == "check":
+            self.action_check()
+        elif bid == "apply":
+            self.action_apply()
+        elif bid == "back":
+            self.action_back()
+        elif bid in ("cancel", "cancel2"):
+            self.dismiss(False)
+        elif bid == "close":
+            self.dismiss(self.applied)
+
+    def action_next(self) -> None:
+        if self.step == 1:
+            self.action_check()
+        elif self.step == 2:
+            self.action_apply()
+        else:
+            self.dismiss(self.applied)
+
+    def action_back(self) -> None:
+        if self.step == 1:
+            self.dismiss(False)
+        elif self.step == 2:
+            if self.checking:
+                return
+            self._show_step(1)
+        else:
+            self.dismiss(self.applied)
+
+    def selected_reason(self) -> str:
+        """The text of the reason line (for tests and the help)."""
+        return safe_text(str(self.query_one("#reason", Static).render()))
