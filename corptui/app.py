@@ -46,7 +46,54 @@ class CorptuiApp(App):
         self.idle_seconds = idle_seconds
         self.last_activity = time.monotonic()
 
+    def apply_settings(self, values: dict | None = None) -> None:
+        """Theme (and, at the next login, idle timeout) from the settings."""
+        from corptui import settings as settings_uc
+
+        values = values or settings_uc.ui()
+        if values.get("theme") in self.available_themes:
+            self.theme = values["theme"]
+
+    def known_binding_ids(self) -> set[str]:
+        import importlib
+
+        from screens.actions import available_sections
+
+        ids = {b.id for b in self._bindings_for(type(self)) if b.id}
+        for target in available_sections().values():
+            module, cls = target.split(":")
+            try:
+                screen_cls = getattr(importlib.import_module(module), cls)
+            except Exception:  # a broken screen module must not stop the app
+                continue
+            ids |= {b.id for b in self._bindings_for(screen_cls) if b.id}
+        return ids
+
+    @staticmethod
+    def _bindings_for(cls):
+        from textual.binding import Binding
+
+        for klass in cls.__mro__:
+            for b in klass.__dict__.get("BINDINGS", []):
+                if isinstance(b, Binding):
+                    yield b
+
+    def apply_keymap(self) -> list[str]:
+        from corptui.settings import load_keymap
+
+        keymap, problems = load_keymap(self.known_binding_ids())
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in problems:
+            self.notify(problem, title="Keymap", severity="warning", markup=False)
+        return problems
+
     def on_mount(self) -> None:
+        try:
+            self.apply_settings()
+        except Exception as exc:  # a broken config file: defaults, and say so
+            self.notify(str(exc), title="Settings", severity="warning", markup=False)
+        self.apply_keymap()
         self.set_interval(min(30.0, max(0.5, self.idle_seconds / 4)), self.check_session_idle)
         if self._start_session is not None:
             self._begin(self._start_session)
@@ -128,6 +175,14 @@ class CorptuiApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_goto(self) -> None:
+        if self.session is None:
+            return
+        from screens.sections import SectionMenu
+
+        if not isinstance(self.screen, SectionMenu):
+            self.push_screen(SectionMenu(), lambda name: name and self.open_section(name))
 
     def action_change_password(self) -> None:
         if self.session is None:

@@ -60,8 +60,16 @@ def lock_minutes() -> int:
 
 
 def idle_timeout_seconds() -> int:
-    """Seconds of inactivity after which the TUI session ends (CORPTUI_IDLE_MINUTES)."""
-    return _env_minutes("CORPTUI_IDLE_MINUTES", DEFAULT_IDLE_MINUTES) * 60
+    """Seconds of inactivity after which the TUI session ends: CORPTUI_IDLE_MINUTES, else
+    the settings (config.toml [ui] idle_minutes), else 15 minutes."""
+    default = DEFAULT_IDLE_MINUTES
+    try:
+        from corptui.settings import ui
+
+        default = ui()["idle_minutes"]
+    except Exception:  # a broken config file must not stop a login
+        pass
+    return _env_minutes("CORPTUI_IDLE_MINUTES", default) * 60
 
 
 def iso_utc(value: dt.datetime) -> str:

@@ -65,20 +65,20 @@ class NumbersScreen(AppScreen):
     SECTION = "numbers"
     TITLE = "Numbers"
     BINDINGS = [
-        Binding("slash", "search", "Search"),
-        Binding("a", "select_all", "All", show=False),
-        Binding("A", "select_none", "None", show=False),
-        Binding("i", "invert", "Invert", show=False),
-        Binding("f", "filter", "Filter"),
-        Binding("o", "sort_next", "Sort"),
-        Binding("O", "sort_reverse", "Reverse", show=False),
-        Binding("t", "assign_tags", "Tags"),
-        Binding("g", "manage_tags", "Tag list", show=False),
-        Binding("ctrl+o", "import_employees", "Import"),
-        Binding("x", "clear_filter", "Clear filter", show=False),
-        Binding("p", "select_by_list", "Paste list", show=False),
-        Binding("v", "save_view", "Save view", show=False),
-        Binding("V", "open_views", "Views", show=False),
+        Binding("slash", "search", "Search", id="numbers.search"),
+        Binding("a", "select_all", "All", show=False, id="numbers.select_all"),
+        Binding("A", "select_none", "None", show=False, id="numbers.select_none"),
+        Binding("i", "invert", "Invert", show=False, id="numbers.invert"),
+        Binding("f", "filter", "Filter", id="numbers.filter"),
+        Binding("o", "sort_next", "Sort", id="numbers.sort_next"),
+        Binding("O", "sort_reverse", "Reverse", show=False, id="numbers.sort_reverse"),
+        Binding("t", "assign_tags", "Tags", id="numbers.assign_tags"),
+        Binding("g", "manage_tags", "Tag list", show=False, id="numbers.manage_tags"),
+        Binding("ctrl+o", "import_employees", "Import", id="numbers.import_employees"),
+        Binding("x", "clear_filter", "Clear filter", show=False, id="numbers.clear_filter"),
+        Binding("p", "select_by_list", "Paste list", show=False, id="numbers.select_by_list"),
+        Binding("v", "save_view", "Save view", show=False, id="numbers.save_view"),
+        Binding("V", "open_views", "Views", show=False, id="numbers.open_views"),
     ]
     DEFAULT_CSS = """
     #search-row { height: 1; }

@@ -55,3 +55,21 @@ def test_filter_dialog(snap_compare, seeded):
         await pilot.pause()
 
     assert snap_compare(make_app(demo_session()), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_settings_screen(snap_compare, seeded):
+    async def run_before(pilot):
+        await _settle(pilot)
+        pilot.app.open_section("settings")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(demo_session()), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_go_to_menu(snap_compare, seeded):
+    async def run_before(pilot):
+        await _settle(pilot)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+
+    assert snap_compare(make_app(demo_session()), terminal_size=(80, 24), run_before=run_before)

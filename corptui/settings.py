@@ -1,0 +1,157 @@
+"""Settings the users change from the app: the workstation's look (theme), the idle
+timeout and the language (every role: they are this machine's), and the SMTP and SMS
+gateway (owner only). Stored in the TOML config file in the user config folder; the
+keymap file next to it overrides any key by its binding id."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from corptui import audit, config, locations, permissions
+from corptui.errors import ValidationError
+
+THEMES = ("textual-dark", "textual-light", "ansi-dark", "ansi-light")
+LANGUAGES = ("en", "ru")
+DEFAULT_UI = {"theme": "textual-dark", "idle_minutes": 15, "language": ""}
+
+
+def _read_file(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"{path} is not valid TOML ({exc}): fix or remove it",
+                              "config") from None
+
+
+def _write_file(path: Path, data: dict) -> None:
+    import tomli_w
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # may hold a password
+    with os.fdopen(fd, "wb") as fh:
+        tomli_w.dump(data, fh)
+    os.replace(tmp, path)
+
+
+def ui() -> dict:
+    """The theme, idle minutes and language in effect (file, then the environment)."""
+    data, _ = config.load_or_defaults()
+    out = dict(DEFAULT_UI)
+    out.update({k: v for k, v in (data.get("ui") or {}).items() if k in DEFAULT_UI})
+    if out["theme"] not in THEMES:
+        out["theme"] = DEFAULT_UI["theme"]
+    try:
+        out["idle_minutes"] = int(out["idle_minutes"])
+    except (TypeError, ValueError):
+        out["idle_minutes"] = DEFAULT_UI["idle_minutes"]
+    return out
+
+
+def validate_ui(theme, idle_minutes, language) -> dict:
+    errors = {}
+    if theme not in THEMES:
+        errors["theme"] = f"choose one of {', '.join(THEMES)}"
+    try:
+        minutes = int(str(idle_minutes).strip())
+        if not 1 <= minutes <= 720:
+            raise ValueError
+    except ValueError:
+        errors["idle_minutes"] = "the idle timeout is a whole number of minutes, 1 to 720"
+        minutes = 0
+    if language not in ("", *LANGUAGES):
+        errors["language"] = f"choose one of {', '.join(LANGUAGES)} (or empty: from LANG)"
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise ValidationError(message, field, errors)
+    return {"theme": theme, "idle_minutes": minutes, "language": language}
+
+
+def save_ui(session, theme, idle_minutes, language="") -> dict:
+    permissions.require(session, "read")  # this workstation's look: every role
+    values = validate_ui(theme, idle_minutes, language)
+    path = locations.config_file()
+    data = _read_file(path)
+    before = data.get("ui", {})
+    data["ui"] = values
+    _write_file(path, data)
+    _audit(session, "settings.ui", before, values)
+    return values
+
+
+def gateways() -> dict:
+    data, _ = config.load_or_defaults()
+    return {"smtp_url": data["mail"].get("smtp_url", ""), "mail_from": data["mail"].get("from", ""),
+            "sms_url": data["sms"].get("url", "")}
+
+
+def save_gateways(session, smtp_url: str, mail_from: str, sms_url: str) -> dict:
+    """SMTP server, sender address and SMS gateway URL (owner only)."""
+    permissions.require(session, "settings.manage")
+    errors = {}
+    smtp_url, mail_from, sms_url = (smtp_url or "").strip(), (mail_from or "").strip(), \
+        (sms_url or "").strip()
+    if smtp_url and not smtp_url.startswith(("smtp://", "smtps://")):
+        errors["smtp_url"] = "an SMTP URL starts with smtp:// or smtps://"
+    if mail_from and ("@" not in mail_from or " " in mail_from):
+        errors["mail_from"] = "the sender is an email address"
+    if sms_url and not sms_url.startswith(("http://", "https://")):
+        errors["sms_url"] = "the SMS gateway URL starts with http:// or https://"
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise ValidationError(message, field, errors)
+    path = locations.config_file()
+    data = _read_file(path)
+    before = {"smtp_url": _mask(data.get("mail", {}).get("smtp_url", "")),
+              "sms_url": data.get("sms", {}).get("url", "")}
+    data.setdefault("mail", {}).update({"smtp_url": smtp_url, "from": mail_from})
+    data.setdefault("sms", {})["url"] = sms_url
+    _write_file(path, data)
+    _audit(session, "settings.gateways", before,
+           {"smtp_url": _mask(smtp_url), "mail_from": mail_from, "sms_url": sms_url})
+    return {"smtp_url": smtp_url, "mail_from": mail_from, "sms_url": sms_url}
+
+
+def _mask(url: str) -> str:
+    """An SMTP URL without its password, for the audit log."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
+
+
+def _audit(session, action, before, after) -> None:
+    from storage.db import atomic
+
+    with atomic():
+        audit.record(session, action, "settings", "config.toml", before, after)
+
+
+# -- keymap ---------------------------------------------------------------------------
+def load_keymap(known_ids=None) -> tuple[dict[str, str], list[str]]:
+    """keymap.toml ("[keys]" table: binding id = "key1,key2") -> (keymap, problems).
+    Unknown ids and bad values are reported, not fatal."""
+    path = locations.keymap_file()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, []
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        return {}, [f"{path}: {exc}"]
+    keys = data.get("keys", data)
+    keymap, problems = {}, []
+    for binding_id, value in keys.items():
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"{path}: {binding_id}: the keys must be a string like \"f5,ctrl+r\"")
+            continue
+        if known_ids is not None and binding_id not in known_ids:
+            problems.append(f"{path}: unknown binding id {binding_id!r}")
+            continue
+        keymap[binding_id] = ",".join(k.strip() for k in value.split(",") if k.strip())
+    return keymap, problems

@@ -1,0 +1,44 @@
+"""Go to: every section of the app in one list (ctrl+g), with its key."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.actions import APP_ACTIONS, available_sections
+
+
+class SectionMenu(ModalScreen):
+    BINDINGS = [Binding("escape", "cancel", "Close")]
+    DEFAULT_CSS = """
+    SectionMenu { align: center middle; }
+    SectionMenu > Vertical { width: 78; height: auto; max-height: 22; border: round $primary;
+        background: $surface; padding: 0 1; }
+    SectionMenu OptionList { height: auto; max-height: 18; }
+    """
+
+    def compose(self) -> ComposeResult:
+        have = available_sections()
+        options = []
+        for a in APP_ACTIONS:
+            if a.section and a.section in have:
+                key = a.key.upper() if a.key else ""
+                options.append(Option(Content(f"{a.label:<14} {key:<6} {a.description}"),
+                                      id=a.section))
+        with Vertical():
+            yield Static("Go to (enter opens, esc closes)", markup=False)
+            yield OptionList(*options, id="sections")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,117 @@
+"""Settings: theme, idle timeout and language for this workstation (every role); the SMTP
+server and SMS gateway (owner only). Saved to config.toml in the user config folder."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Label, Select, Static
+
+from corptui import permissions
+from corptui import settings as settings_uc
+from corptui.errors import CorptuiError, ValidationError
+from screens.base import AppScreen
+from screens.widgets.form import Field, show_errors
+from screens.widgets.safe import plain
+
+THEME_LABELS = {"textual-dark": "dark", "textual-light": "light",
+                "ansi-dark": "terminal colours (dark)", "ansi-light": "terminal colours (light)"}
+LANGUAGE_LABELS = {"": "from LANG / LC_ALL", "en": "English", "ru": "Русский"}
+
+
+class SettingsScreen(AppScreen):
+    SECTION = "settings"
+    TITLE = "Settings"
+    DEFAULT_CSS = """
+    #settings { padding: 0 1; }
+    #settings Horizontal { height: auto; }
+    #settings Horizontal Label { width: 18; padding-top: 1; }
+    #settings Select { width: 40; }
+    .settings-title { text-style: bold; margin-top: 1; }
+    .settings-message { height: auto; text-style: bold; }
+    .settings-buttons { height: 3; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        current = settings_uc.ui()
+        owner = permissions.allowed(self.app.session.role, "settings.manage")
+        with VerticalScroll(id="settings"):
+            yield Static("This workstation", classes="settings-title", markup=False)
+            with Horizontal():
+                yield Label("Theme")
+                yield Select([(Text(THEME_LABELS[t]), t) for t in settings_uc.THEMES],
+                             value=current["theme"], allow_blank=False, id="theme")
+            yield Field("Idle minutes", "idle_minutes", value=str(current["idle_minutes"]),
+                        max_length=4)
+            with Horizontal():
+                yield Label("Language")
+                yield Select([(Text(LANGUAGE_LABELS[k]), k) for k in ("", "en", "ru")],
+                             value=current["language"] or "", allow_blank=False, id="language")
+            yield Static("", classes="settings-message", id="ui-message")
+            with Horizontal(classes="settings-buttons"):
+                yield Button("Save", variant="primary", id="save-ui")
+            yield Static("Email and SMS delivery" + ("" if owner else " (owner only)"),
+                         classes="settings-title", markup=False)
+            gw = settings_uc.gateways()
+            yield Field("SMTP URL", "smtp_url", value=gw["smtp_url"], password=True,
+                        placeholder="smtp://user:pass@host:587?starttls=1", max_length=300)
+            yield Field("Sender", "mail_from", value=gw["mail_from"], max_length=200)
+            yield Field("SMS gateway", "sms_url", value=gw["sms_url"],
+                        placeholder="https://sms.example.com/send (empty: outbox)",
+                        max_length=300)
+            yield Static("", classes="settings-message", id="gw-message")
+            with Horizontal(classes="settings-buttons"):
+                yield Button("Save delivery", id="save-gw", disabled=not owner)
+
+    def on_mount(self) -> None:
+        if not permissions.allowed(self.app.session.role, "settings.manage"):
+            for name in ("smtp_url", "mail_from", "sms_url"):
+                self.query_one(f"#{name}").disabled = True
+        self.query_one("#theme").focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "theme" and event.value in settings_uc.THEMES:
+            self.app.theme = event.value  # preview at once; Save remembers it
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save-ui":
+            self.save_ui()
+        elif event.button.id == "save-gw":
+            self.save_gateways()
+
+    def _fields(self) -> dict:
+        return {f.field_name: f.value for f in self.query(Field)}
+
+    def save_ui(self) -> None:
+        message = self.query_one("#ui-message", Static)
+        try:
+            saved = settings_uc.save_ui(self.app.session, self.query_one("#theme", Select).value,
+                                        self._fields()["idle_minutes"],
+                                        self.query_one("#language", Select).value)
+        except ValidationError as exc:
+            show_errors(self, exc.errors or {exc.field: exc.message})
+            message.update(plain("x " + exc.message))
+            return
+        except CorptuiError as exc:
+            message.update(plain("x " + exc.message))
+            return
+        show_errors(self, {})
+        self.app.apply_settings(saved)
+        message.update(Content("Saved. The idle timeout and language apply from the next login."))
+
+    def save_gateways(self) -> None:
+        values = self._fields()
+        message = self.query_one("#gw-message", Static)
+        try:
+            settings_uc.save_gateways(self.app.session, values["smtp_url"], values["mail_from"],
+                                      values["sms_url"])
+        except ValidationError as exc:
+            show_errors(self, exc.errors or {exc.field: exc.message})
+            return
+        except CorptuiError as exc:
+            message.update(plain("x " + exc.message))
+            return
+        show_errors(self, {})
+        message.update(Content("Saved."))

@@ -1,0 +1,115 @@
+"""Settings (theme remembered, idle minutes validated, gateways owner only), the keymap
+file, the go-to menu."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from conftest import demo_session, make_app
+from corptui import locations
+from corptui import settings as settings_uc
+from corptui.errors import PermissionDenied, ValidationError
+
+
+async def _settle(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_save_ui_validates_and_writes_the_config_file(seeded):
+    s = demo_session("viewer")
+    with pytest.raises(ValidationError) as err:
+        settings_uc.save_ui(s, "pink", "0", "de")
+    assert set(err.value.errors) == {"theme", "idle_minutes", "language"}
+    settings_uc.save_ui(s, "ansi-light", " 30 ", "ru")
+    data = tomllib.loads(locations.config_file().read_text())
+    assert data["ui"] == {"theme": "ansi-light", "idle_minutes": 30, "language": "ru"}
+    assert settings_uc.ui()["theme"] == "ansi-light"
+    from corptui.auth import idle_timeout_seconds
+
+    assert idle_timeout_seconds() == 30 * 60
+
+
+def test_gateways_are_owner_only_and_passwords_masked_in_audit(seeded):
+    from storage.models import AuditEntry
+
+    with pytest.raises(PermissionDenied):
+        settings_uc.save_gateways(demo_session("admin"), "smtp://a@b", "x@y.ru", "")
+    with pytest.raises(ValidationError) as err:
+        settings_uc.save_gateways(demo_session(), "http://x", "nobody", "ftp://x")
+    assert set(err.value.errors) == {"smtp_url", "mail_from", "sms_url"}
+    settings_uc.save_gateways(demo_session(), "smtp://u:secret@mail.example:587", "a@b.ru",
+                              "https://sms.example/send")
+    entry = AuditEntry.select().where(AuditEntry.action == "settings.gateways").get()
+    assert "secret" not in str(entry.after) and "***" in entry.after["smtp_url"]
+    from corptui import config
+
+    assert config.smtp_url() == "smtp://u:secret@mail.example:587"
+
+
+async def test_settings_screen_changes_theme_and_remembers(seeded):
+    app = make_app(demo_session())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.open_section("settings")
+        await _settle(pilot)
+        from textual.widgets import Select
+
+        app.screen.query_one("#theme", Select).value = "textual-light"
+        await pilot.pause()
+        assert app.theme == "textual-light"
+        app.screen.query_one("#idle_minutes").value = "abc"
+        await pilot.click("#save-ui")
+        await pilot.pause()
+        assert app.screen.query_one("#error-idle_minutes").display
+        app.screen.query_one("#idle_minutes").value = "20"
+        await pilot.click("#save-ui")
+        await pilot.pause()
+    app2 = make_app(demo_session())
+    async with app2.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app2.theme == "textual-light"
+
+
+async def test_viewer_sees_delivery_settings_disabled(seeded):
+    app = make_app(demo_session("viewer"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.open_section("settings")
+        await _settle(pilot)
+        assert app.screen.query_one("#smtp_url").disabled
+        assert app.screen.query_one("#save-gw").disabled
+
+
+async def test_keymap_file_rebinds_a_key_and_reports_unknown_ids(seeded):
+    path = locations.keymap_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('[keys]\n"numbers.search" = "ctrl+f"\n"no.such" = "x"\n', encoding="utf-8")
+    app = make_app(demo_session())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        problems = app.apply_keymap()
+        assert any("no.such" in p for p in problems)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert app.focused.id == "search"
+
+
+async def test_go_to_menu_opens_a_section(seeded):
+    app = make_app(demo_session())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        from screens.sections import SectionMenu
+
+        assert isinstance(app.screen, SectionMenu)
+        menu = app.screen.query_one("#sections")
+        ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
+        menu.highlighted = ids.index("settings")
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert app.screen.SECTION == "settings"
