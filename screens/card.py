@@ -159,3 +159,18 @@ class EmployeeCard(ModalScreen):
                 f"{format_msisdn(self.data['msisdn'])} · {self.data['full_name'] or '(no name)'}"))
         else:
             self._message("Nothing to save.")
+
+    # -- the options of the number: screens/card_options.py (issue 6) --------------------
+    BINDINGS = BINDINGS + [Binding("o,alt+o", "options", "Options")]
+
+    def action_options(self) -> None:
+        from screens.card_options import CardOptionsDialog
+
+        def done(changed) -> None:
+            if changed:
+                self.saved = True
+                self.data["options"] = cards.card(self.app.session,
+                                                  self.subscriber_id)["options"]
+                self.query_one("#card-info", Static).update(self._info())
+
+        self.app.push_screen(CardOptionsDialog(self.subscriber_id, self.data["msisdn"]), done)

@@ -179,3 +179,76 @@ async def test_viewer_can_check_but_not_apply(seeded):
         screen.action_apply()
         await pilot.pause()
         assert "may not" in str(screen.query_one("#count").render())
+
+
+# -- the options of one number (employee card) ---------------------------------------------
+
+async def test_card_options_disconnect_with_confirm_and_add(owner):
+    from screens.card_options import CardOptionsDialog
+    from screens.money_dialogs import ConfirmDialog
+
+    sid = next(i for i in _company_ids(owner)
+               if options.number_options(owner, i)["options"])
+    before = options.number_options(owner, sid)
+    first = before["options"][0]
+    addable = [o for o in before["available"] if o["ok"]]
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        results = []
+        app.push_screen(CardOptionsDialog(sid), results.append)
+        await pilot.pause()
+        dialog = app.screen
+        assert len(dialog.query_one("#opt-connected").ids) == len(before["options"])
+        line = "".join(s.text for s in dialog.query_one("#opt-connected").render_line(1))
+        assert "[x]" in line and first["price"].to_eng_string()[:3] in line
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # no: nothing changes
+        await pilot.pause()
+        assert _has(sid, first["code"])
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert not _has(sid, first["code"])
+        assert "Disconnected" in str(dialog.query_one("#opt-message").render())
+        # add: the list holds only options the number can have
+        available = dialog.query_one("#opt-available")
+        assert len(available.ids) >= len(addable)
+        to_add = dialog.available[0]["code"]
+        await pilot.press("a")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "Connected" in str(dialog.query_one("#opt-message").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert results == [True]
+    assert _has(sid, to_add)
+    after = options.number_options(owner, sid)
+    assert len(after["options"]) == len(before["options"])  # one off, one on
+
+
+async def test_card_opens_the_options_dialog_with_alt_o(owner):
+    from screens.card import EmployeeCard
+    from screens.card_options import CardOptionsDialog
+
+    sid = _company_ids(owner)[0]
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.push_screen(EmployeeCard(sid))
+        await pilot.pause()
+        await pilot.press("alt+o")
+        await pilot.pause()
+        assert isinstance(app.screen, CardOptionsDialog)
+        title = str(app.screen.query_one("#opt-title").render())
+        number = Subscriber.get_by_id(sid).msisdn
+        assert number[-2:] in title
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, EmployeeCard)
