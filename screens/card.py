@@ -31,7 +31,11 @@ def _money(value) -> str:
 class EmployeeCard(ModalScreen):
     """Dismisses with True when something was saved."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+s", "save", "Save")]
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+s", "save", "Save"),
+                # services (issue 6); alt+ works while a text field has the focus
+                Binding("w,alt+w", "forwarding", "Forwarding"),
+                Binding("r,alt+r", "replace_sim", "Replace SIM"),
+                Binding("l,alt+l", "limits", "Limits")]
     DEFAULT_CSS = """
     EmployeeCard { align: center middle; }
     #card { width: 100%; height: 100%; border: round $primary; background: $surface; padding: 0 1; }
@@ -114,6 +118,33 @@ class EmployeeCard(ModalScreen):
 
     def _message(self, text: str) -> None:
         self.query_one("#card-message", Static).update(plain(text, multiline=True))
+
+    # -- services dialogs (screens/forwarding.py, sims.py, limits.py) --------------------
+    def _open_service(self, dialog) -> None:
+        def done(changed) -> None:
+            if changed:
+                self.saved = True
+                fresh = cards.card(self.app.session, self.subscriber_id)
+                for key in ("forwarding", "sims", "spending_limit", "options"):
+                    self.data[key] = fresh[key]
+                self.query_one("#card-info", Static).update(self._info())
+
+        self.app.push_screen(dialog, done)
+
+    def action_forwarding(self) -> None:
+        from screens.forwarding import ForwardingDialog
+
+        self._open_service(ForwardingDialog([self.subscriber_id]))
+
+    def action_replace_sim(self) -> None:
+        from screens.sims import ReplaceSimDialog
+
+        self._open_service(ReplaceSimDialog(self.subscriber_id))
+
+    def action_limits(self) -> None:
+        from screens.limits import LimitsDialog
+
+        self._open_service(LimitsDialog([self.subscriber_id]))
 
     def action_save(self) -> None:
         session = self.app.session

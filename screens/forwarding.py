@@ -1,0 +1,214 @@
+"""Call forwarding dialog: for one number its rules (pick one to edit it) and a form to
+set or delete the rule of a condition; for a selection the same form sets (or deletes)
+that rule on every number at once, with a preview of what changes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from corptui import forwarding, permissions
+from corptui.errors import CorptuiError, ValidationError
+from corptui.phones import format_msisdn
+from screens.widgets.form import Field, show_errors
+from screens.widgets.safe import plain, safe_text
+
+
+class ForwardingDialog(ModalScreen):
+    """Dismisses with True when something changed."""
+
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+s", "save", "Save"),
+                Binding("delete", "delete", "Delete rule")]  # in the rule list
+    DEFAULT_CSS = """
+    ForwardingDialog { align: center middle; }
+    #fwd-box { width: 76; height: auto; max-height: 100%; border: round $primary;
+               background: $surface; padding: 0 1; }
+    #fwd-rules { height: 6; border: none; }
+    #fwd-box .fwd-row { height: auto; }
+    #fwd-box .fwd-row Label { width: 18; padding-top: 1; }
+    #fwd-condition { width: 1fr; }
+    #error-condition { height: auto; padding-left: 18; color: $error; text-style: bold; }
+    #fwd-message { height: auto; text-style: bold; }
+    #fwd-buttons { height: 3; align: center middle; }
+    #fwd-buttons Button { margin: 0 1; min-width: 10; }
+    """
+
+    def __init__(self, ids):
+        super().__init__()
+        self.ids = sorted({int(i) for i in ids})
+        self.changed = False
+
+    @property
+    def single(self) -> bool:
+        return len(self.ids) == 1
+
+    def compose(self) -> ComposeResult:
+        session = self.app.session
+        self.can_edit = permissions.allowed(session.role, forwarding.ACTION)
+        with Vertical(id="fwd-box"):
+            if self.single:
+                from corptui.numbers import get_subscriber
+
+                sub = get_subscriber(session, self.ids[0])
+                title = f"Call forwarding of {format_msisdn(sub.msisdn)}"
+                yield Static(plain(title))
+                yield OptionList(id="fwd-rules")
+            else:
+                yield Static(Content(f"Call forwarding for {len(self.ids):,} selected numbers: "
+                                     "sets the rule on each"))
+            with Horizontal(classes="fwd-row"):
+                yield Label("Condition")
+                yield Select([(Text(forwarding.CONDITION_LABELS[c]), c)
+                              for c in forwarding.FORWARDING_CONDITIONS],
+                             value="unconditional", allow_blank=False, id="fwd-condition")
+            error = Static("", id="error-condition")
+            error.display = False
+            yield error
+            yield Field("Forward to", "target", placeholder="+7 495 123-45-67", max_length=40)
+            yield Field("Delay, s", "delay", placeholder="no answer only: 5-30 (20)",
+                        max_length=4)
+            yield Static("", id="fwd-message")
+            with Horizontal(id="fwd-buttons"):
+                yield Button("Save", variant="primary", id="save", disabled=not self.can_edit)
+                yield Button("Delete", variant="error", id="delete", disabled=not self.can_edit)
+                yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        if self.single:
+            self._load_rules()
+        if not self.can_edit:
+            self._message(f"Read only: the {self.app.session.role} role cannot change "
+                          "forwarding.")
+            self.query_one("#close", Button).focus()
+        else:
+            self.query_one("#target").focus()
+            if not self.single:
+                self._preview()
+
+    # -- one number: the list ----------------------------------------------------------
+    def _load_rules(self) -> None:
+        self.rules = forwarding.list_rules(self.app.session, self.ids[0])
+        lst = self.query_one("#fwd-rules", OptionList)
+        lst.clear_options()
+        if not self.rules:
+            lst.add_option(Option(Content("No forwarding rules."), id="none", disabled=True))
+        for r in self.rules:
+            lst.add_option(Option(plain(forwarding.describe(r)), id=r["condition"]))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        rule = next((r for r in getattr(self, "rules", []) if r["condition"] == event.option_id),
+                    None)
+        if rule is None:
+            return
+        self.query_one("#fwd-condition", Select).value = rule["condition"]
+        self.query_one("#target").value = format_msisdn(rule["target"])
+        self.query_one("#delay").value = (str(rule["delay_seconds"])
+                                          if rule["condition"] == "no_answer" else "")
+
+    # -- the form ----------------------------------------------------------------------
+    def _values(self) -> tuple[str, str, str]:
+        return (self.query_one("#fwd-condition", Select).value,
+                self.query_one("#target").value, self.query_one("#delay").value)
+
+    def _message(self, text: str) -> None:
+        self.query_one("#fwd-message", Static).update(plain(text, multiline=True))
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        show_errors(self, errors)
+        cond = self.query_one("#error-condition", Static)
+        msg = errors.get("condition", "")
+        cond.update(plain("x " + msg[:1].upper() + msg[1:] if msg else ""))
+        cond.display = bool(msg)
+
+    def _preview(self) -> None:
+        condition, target, delay = self._values()
+        if not target.strip():
+            self._message("Enter the number to forward to.")
+            return
+        try:
+            p = forwarding.preview_set(self.app.session, self.ids, condition, target, delay)
+        except CorptuiError:
+            return
+        self._message(f"Preview: {p['new']:,} new, {p['replaced']:,} replaced, "
+                      f"{p['unchanged']:,} unchanged of {p['numbers']:,} numbers.")
+
+    def on_input_changed(self, event) -> None:
+        if not self.single and self.is_mounted:
+            self._preview()
+
+    def on_select_changed(self, event) -> None:
+        if not self.single and self.is_mounted:
+            self._preview()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        elif event.button.id == "delete":
+            self.action_delete()
+        else:
+            self.action_close()
+
+    def action_save(self) -> None:
+        if not self.can_edit:
+            return
+        condition, target, delay = self._values()
+        session = self.app.session
+        try:
+            if self.single:
+                existing = next((r for r in self.rules if r["condition"] == condition), None)
+                if existing:
+                    forwarding.update_rule(session, existing["id"], condition, target, delay)
+                else:
+                    forwarding.add_rule(session, self.ids[0], condition, target, delay)
+                done = f"Saved the '{forwarding.CONDITION_LABELS[condition]}' rule."
+            else:
+                result = forwarding.bulk_set(session, self.ids, condition, target, delay)
+                done = (f"Set on {result['numbers']:,} numbers "
+                        f"({result['changed']:,} changed).")
+        except ValidationError as exc:
+            self._show_errors(exc.errors or {exc.field: exc.message})
+            self._message("")
+            return
+        except CorptuiError as exc:
+            self._message("x " + exc.message)
+            return
+        self._show_errors({})
+        self.changed = True
+        if self.single:
+            self._load_rules()
+        self._message(done)
+        self.app.notify(safe_text(done), title="Forwarding", markup=False)
+
+    def action_delete(self) -> None:
+        if not self.can_edit:
+            return
+        condition = self.query_one("#fwd-condition", Select).value
+        label = forwarding.CONDITION_LABELS[condition]
+        try:
+            if self.single:
+                existing = next((r for r in self.rules if r["condition"] == condition), None)
+                if existing is None:
+                    self._message(f"There is no '{label}' rule to delete.")
+                    return
+                forwarding.delete_rule(self.app.session, existing["id"])
+                done = f"Deleted the '{label}' rule."
+            else:
+                result = forwarding.bulk_delete(self.app.session, self.ids, condition)
+                done = f"Deleted {result['deleted']:,} '{label}' rule(s)."
+        except CorptuiError as exc:
+            self._message("x " + exc.message)
+            return
+        self._show_errors({})
+        self.changed = True
+        if self.single:
+            self._load_rules()
+        self._message(done)
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)

@@ -1,0 +1,173 @@
+"""Communication limits dialog: monthly spending limit, data and roaming bans, the
+notification threshold; for one number (its current values) or a selection (fields left
+empty / "keep" stay as they are on each number), with a preview of what changes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Select, Static
+
+from corptui import limits, permissions
+from corptui.errors import CorptuiError, ValidationError
+from corptui.phones import format_msisdn
+from screens.widgets.form import Field, show_errors
+from screens.widgets.safe import plain, safe_text
+
+KEEP, ON, OFF = "keep", "on", "off"
+
+
+def _amount_text(value) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+class LimitsDialog(ModalScreen):
+    """Dismisses with True when something changed."""
+
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+s", "save", "Save")]
+    DEFAULT_CSS = """
+    LimitsDialog { align: center middle; }
+    #limits-box { width: 72; height: auto; max-height: 100%; border: round $primary;
+                  background: $surface; padding: 0 1; }
+    #limits-box .limits-row { height: auto; }
+    #limits-box .limits-row Label { width: 18; padding-top: 1; }
+    #limits-box .limits-row Select { width: 1fr; }
+    #limits-message { height: auto; text-style: bold; }
+    #limits-buttons { height: 3; align: center middle; }
+    #limits-buttons Button { margin: 0 1; }
+    """
+
+    def __init__(self, ids):
+        super().__init__()
+        self.ids = sorted({int(i) for i in ids})
+        self.changed = False
+
+    @property
+    def single(self) -> bool:
+        return len(self.ids) == 1
+
+    def compose(self) -> ComposeResult:
+        session = self.app.session
+        self.can_edit = permissions.allowed(session.role, limits.ACTION)
+        if self.single:
+            from corptui.numbers import get_subscriber
+
+            sub = get_subscriber(session, self.ids[0])
+            cur = limits.get_limits(session, self.ids[0])
+            title = f"Limits of {format_msisdn(sub.msisdn)}"
+            amount = _amount_text(cur["spending_limit"])
+            percent = "" if cur["limit_notify_percent"] is None else str(
+                cur["limit_notify_percent"])
+            data = ON if cur["data_ban"] else OFF
+            roaming = ON if cur["roaming_ban"] else OFF
+            amount_hint, percent_hint = "empty: no limit", f"empty: {limits.DEFAULT_NOTIFY_PERCENT}"
+        else:
+            title = (f"Limits for {len(self.ids):,} selected numbers (empty fields and "
+                     "'keep' leave each number as it is)")
+            amount = percent = ""
+            data = roaming = KEEP
+            amount_hint, percent_hint = "empty: keep; none: remove", "empty: keep; none: remove"
+        ban_choices = [(Text("banned"), ON), (Text("allowed"), OFF)]
+        if not self.single:
+            ban_choices.insert(0, (Text("keep as is"), KEEP))
+        with Vertical(id="limits-box"):
+            yield Static(plain(title))
+            yield Field("Monthly limit, RUB", "amount", value=amount, placeholder=amount_hint,
+                        max_length=20)
+            yield Field("Notify at, %", "notify_percent", value=percent,
+                        placeholder=percent_hint, max_length=5)
+            with Horizontal(classes="limits-row"):
+                yield Label("Mobile data")
+                yield Select(ban_choices, value=data, allow_blank=False, id="data-ban")
+            with Horizontal(classes="limits-row"):
+                yield Label("Roaming")
+                yield Select(ban_choices, value=roaming, allow_blank=False, id="roaming-ban")
+            yield Static("" if self.can_edit else
+                         Content(f"Read only: the {session.role} role cannot change limits."),
+                         id="limits-message")
+            with Horizontal(id="limits-buttons"):
+                yield Button("Save", variant="primary", id="save", disabled=not self.can_edit)
+                yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        if self.can_edit:
+            self.query_one("#amount").focus()
+        else:
+            self.query_one("#close", Button).focus()
+
+    def _changes(self) -> dict:
+        amount = self.query_one("#amount").value
+        percent = self.query_one("#notify_percent").value
+        out: dict = {}
+        if self.single or amount.strip():
+            out["amount"] = amount
+        if self.single or percent.strip():
+            out["notify_percent"] = percent
+        for key, widget in (("data_ban", "#data-ban"), ("roaming_ban", "#roaming-ban")):
+            value = self.query_one(widget, Select).value
+            if value != KEEP:
+                out[key] = value == ON
+        return out
+
+    def _message(self, text: str) -> None:
+        self.query_one("#limits-message", Static).update(plain(text, multiline=True))
+
+    def _field_errors(self, exc: ValidationError) -> None:
+        show_errors(self, exc.errors or {exc.field: exc.message})
+        self._message("" if set(exc.errors or {exc.field}) <= {"amount", "notify_percent"}
+                      else "x " + exc.message)
+
+    def _preview(self) -> None:
+        changes = self._changes()
+        if not changes:
+            self._message("Fill a field or choose banned / allowed.")
+            return
+        try:
+            p = limits.preview(self.app.session, self.ids, **changes)
+        except CorptuiError:
+            return
+        self._message(f"Preview: {p['changed']:,} of {p['numbers']:,} numbers change.")
+
+    def on_input_changed(self, event) -> None:
+        if not self.single and self.can_edit and self.is_mounted:
+            self._preview()
+
+    def on_select_changed(self, event) -> None:
+        if not self.single and self.can_edit and self.is_mounted:
+            self._preview()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_close()
+
+    def action_save(self) -> None:
+        if not self.can_edit:
+            return
+        changes = self._changes()
+        if not changes:
+            self._message("Nothing to change: fill a field or choose banned / allowed.")
+            return
+        try:
+            result = limits.set_limits(self.app.session, self.ids, **changes)
+        except ValidationError as exc:
+            self._field_errors(exc)
+            return
+        except CorptuiError as exc:
+            self._message("x " + exc.message)
+            return
+        show_errors(self, {})
+        self.changed = self.changed or result["changed"] > 0
+        text = (f"Saved: {result['changed']:,} of {result['numbers']:,} number(s) changed."
+                if not self.single else
+                ("Saved." if result["changed"] else "Nothing changed."))
+        self._message(text)
+        self.app.notify(safe_text(text), title="Limits", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)
