@@ -114,4 +114,6 @@ from corptui.cli import (  # noqa: E402,F401
     sims_commands,
     limits_commands,
     change_requests_commands,
+    disputes_commands,
+    undo_commands,
 )
