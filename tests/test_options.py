@@ -402,3 +402,54 @@ def test_cli_connect_disconnect_from_until_and_file(data, tmp_path):
     assert bad.exit_code == 1 and "not a date" in bad.output
     out = run("options", "tariff", "special", "79160000001", "--company", "Alpha")
     assert out.exit_code == 1 and "change application" in out.output
+
+
+# -- the wizard's plan ---------------------------------------------------------------------
+
+def test_plan_validation_field_errors(data):
+    s = data["owner"]
+    with pytest.raises(ValidationError) as err:
+        options.validate_plan(s, options.Plan())
+    assert "changes" in err.value.errors
+    with pytest.raises(ValidationError) as err:
+        options.validate_plan(s, options.Plan(connect=("geo",), disconnect=("geo",)))
+    assert "cannot be connected and disconnected" in err.value.errors["changes"]
+    with pytest.raises(ValidationError) as err:
+        options.validate_plan(s, options.Plan(tariff="special", date_from="soon",
+                                              date_until="01.01.2020"))
+    assert set(err.value.errors) == {"tariff", "date_from", "date_until"}
+    assert "change application" in err.value.errors["tariff"]
+    with pytest.raises(ValidationError) as err:
+        options.validate_plan(s, options.Plan(disconnect=("geo",), date_until="01.01.2099"))
+    assert "connected" in err.value.errors["date_until"]
+
+
+def test_check_plan_names_each_change_and_apply_plan_is_one_change(data):
+    s = data["owner"]
+    n = data["n"]
+    plan = options.Plan(tariff="max", connect=("unlim", "intl"))
+    seen = []
+    r = options.check_plan(s, plan, ids(data, "plain", "d10", "blocked", "world"),
+                           progress=lambda done, total: seen.append((done, total)), chunk=2)
+    assert seen[-1] == (12, 12)
+    assert r[n["plain"].id] == {"ok": True, "reasons": [], "msisdn": "79160000001"}
+    assert r[n["d10"].id]["reasons"] == ["+ Opt unlim: does not go together with Opt d10"]
+    assert r[n["blocked"].id]["reasons"] == ["+ Opt intl: the number is blocked"]
+    assert r[n["world"].id]["reasons"] == ["tariff Max: already on this tariff"]
+    out = options.apply_plan(s, plan, ids(data, "plain", "d10", "blocked", "world"))
+    assert out["applied"] == 1 and set(out["skipped"]) == set(ids(data, "d10", "blocked",
+                                                                   "world"))
+    assert [c for _, c in out["steps"]] == [1, 1, 1]
+    assert Subscriber.get_by_id(n["plain"].id).tariff_id == data["tariffs"]["max"].id
+    assert live(n["plain"], "unlim") == ["active"] and live(n["plain"], "intl") == ["active"]
+    assert live(n["d10"], "intl") == []  # all changes or none for a number
+    with pytest.raises(PermissionDenied):
+        options.apply_plan(data["viewer"], plan, ids(data, "poor"))
+
+
+def test_company_limit_across_check_chunks(data):
+    s = data["owner"]
+    r = options.check_plan(s, options.Plan(connect=("ip",)),
+                           ids(data, "plain", "poor", "d10", "world"), chunk=1)
+    assert [r[i]["ok"] for i in ids(data, "plain", "poor", "d10", "world")] == [
+        True, True, False, False]
