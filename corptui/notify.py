@@ -168,12 +168,12 @@ def build_email(row: Notification, sender: str) -> EmailMessage:
 
 
 def send_email(row: Notification) -> str:
+    sender = config.mail_from() or "corptui@localhost"
+    msg = build_email(row, sender)  # a missing attachment fails for good, server or not
     url = config.smtp_url()
     if not url:
         raise SendError("no SMTP server configured (CORPTUI_SMTP_URL or [mail] smtp_url)")
     info = parse_smtp_url(url)
-    sender = config.mail_from() or "corptui@localhost"
-    msg = build_email(row, sender)
     timeout = config.mail_timeout()
     try:
         if info["ssl"]:

@@ -4,6 +4,7 @@ the footer with the keys. Section keys (F1-F10) come from screens.actions."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -23,7 +24,7 @@ class AppScreen(Screen):
 
     SECTION = ""
     TITLE = ""
-    BINDINGS = app_bindings()
+    BINDINGS = app_bindings() + [Binding("question_mark", "app.help", "Help", show=False)]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,17 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from screens.actions import help_rows
-
-HOTLINES = [
-    ("8-800-550-05-55", "legal entities (free in Russia)"),
-    ("0555", "legal entities, short number from a company SIM"),
-    ("8-800-550-05-00", "individuals (free in Russia)"),
-    ("0500", "individuals, short number"),
-]
+from corptui import config
+from screens.actions import APP_ACTIONS, help_rows
 
 NUMBERS_KEYS = [
     ("/", "search by phone (any part, any format) or name"),
@@ -48,14 +42,48 @@ AUDIT_KEYS = [
 
 
 class HelpScreen(ModalScreen):
-    BINDINGS = [Binding("escape,f1,q", "close", "Close")]
+    BINDINGS = [Binding("escape,f1,q,question_mark", "close", "Close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     #help { width: 76; height: 22; border: round $primary; padding: 0 1; background: $surface; }
     """
 
+    def __init__(self, screen_keys: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self._screen_keys = screen_keys
+
+    def screen_keys(self) -> list[tuple[str, str]]:
+        """The keys of the screen under the help: its own bindings (not the app's, nor the
+        usual moving keys of its widgets)."""
+        if self._screen_keys is not None:
+            return self._screen_keys
+        stack = [s for s in self.app.screen_stack if s is not self]
+        if not stack:
+            return []
+        under = stack[-1]
+        app_keys = {k for a in APP_ACTIONS for k in a.key.split(",")} | {"ctrl+q", "ctrl+p"}
+        common = {b.action for b in Screen.BINDINGS if isinstance(b, Binding)} | {"app.help"}
+        out, seen = [], set()
+        for key, active in under.active_bindings.items():
+            binding = active.binding
+            if (active.node is not under or key in app_keys or not binding.description
+                    or binding.action in common):
+                continue
+            label = binding.key_display or self.app.get_key_display(binding)
+            if (label, binding.description) in seen:
+                continue
+            seen.add((label, binding.description))
+            out.append((label, binding.description))
+        return out
+
     def compose(self) -> ComposeResult:
-        lines = ["Keys everywhere"]
+        lines = []
+        keys = self.screen_keys()
+        if keys:
+            lines += ["This screen"]
+            lines += [f"  {k:<10} {desc}" for k, desc in keys]
+            lines += [""]
+        lines += ["Keys everywhere"]
         lines += [f"  {k:<10} {label:<10} {desc}" for k, label, desc in help_rows()]
         lines += ["  ctrl+p     Commands   every action by name", "  ctrl+q     Quit", ""]
         lines += ["Numbers screen"]
@@ -64,8 +92,15 @@ class HelpScreen(ModalScreen):
         lines += [f"  {k:<10} {desc}" for k, desc in USERS_KEYS]
         lines += ["", "Audit screen"]
         lines += [f"  {k:<10} {desc}" for k, desc in AUDIT_KEYS]
+        settings, error = config.load_or_defaults()
         lines += ["", "Operator hotline"]
-        lines += [f"  {num:<16} {who}" for num, who in HOTLINES]
+        lines += [f"  {num:<16} {who}" for num, who in config.hotlines(settings)]
+        social = config.social_links(settings)
+        if social:
+            lines += ["", "Operator online (social networks)"]
+            lines += [f"  {name:<16} {url}" for name, url in social]
+        if error:
+            lines += ["", f"config.toml not read: {error}"]
         with VerticalScroll(id="help"):
             yield Static(Content("\n".join(lines)))
 

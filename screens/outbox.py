@@ -1,0 +1,183 @@
+"""Outbox: the company's email and SMS notifications (channel, recipient, state, attempts,
+last error), `r` sends a failed or kept one again, enter shows it whole; below, the
+background jobs with their live progress (polled every second)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from corptui import jobs as jobs_uc
+from corptui import notify
+from corptui.errors import CorptuiError
+from corptui.phones import format_msisdn
+from screens.access_dialogs import MessageDialog
+from screens.base import AppScreen
+from screens.widgets.safe import plain
+from screens.widgets.virtual_table import Column, VirtualTable
+
+COLUMNS = [
+    Column("id", "#", 4),
+    Column("channel", "Via", 5),
+    Column("recipient", "Recipient", 22),
+    Column("state", "State", 7),
+    Column("attempts", "Tries", 5),
+    Column("last_error", "Last error", 20, flex=1),
+]
+
+STATE_TEXT = {"queued": "queued", "sending": "sending", "sent": "sent", "kept": "kept",
+              "failed": "FAILED"}
+JOB_ROWS = 4
+BAR = 20
+
+
+def recipient_text(row: dict) -> str:
+    if row["channel"] == "sms" and row["recipient"].isdigit():
+        return format_msisdn(row["recipient"])
+    return row["recipient"]
+
+
+def render_cell(row: dict, key: str) -> str:
+    if key == "recipient":
+        return recipient_text(row)
+    if key == "channel":
+        return "SMS" if row["channel"] == "sms" else "email"
+    if key == "state":
+        return STATE_TEXT.get(row["state"], row["state"])
+    if key == "last_error":
+        if row["state"] == "kept":
+            return "no SMS gateway: kept here"
+        return " ".join((row.get("last_error") or "").split())
+    return str(row.get(key, ""))
+
+
+def detail_text(row: dict) -> str:
+    when = row["created_at"].strftime("%Y-%m-%d %H:%M UTC") if row.get("created_at") else "-"
+    sent = row["sent_at"].strftime("%Y-%m-%d %H:%M UTC") if row.get("sent_at") else "-"
+    lines = [
+        f"Channel: {render_cell(row, 'channel')}",
+        f"To: {recipient_text(row)}",
+        f"State: {row['state']} · attempts {row['attempts']}",
+        f"Queued: {when} · sent: {sent}",
+    ]
+    if row.get("subject"):
+        lines.append(f"Subject: {row['subject']}")
+    if row.get("attachment"):
+        lines.append(f"Attachment: {row['attachment']}")
+    if row.get("last_error"):
+        lines.append(f"Last error: {row['last_error']}")
+    lines += ["", row.get("body") or ""]
+    return "\n".join(lines)
+
+
+def progress_bar(percent: int) -> str:
+    filled = max(0, min(BAR, round(percent * BAR / 100)))
+    return "[" + "#" * filled + "." * (BAR - filled) + f"] {percent:3d}%"
+
+
+def job_lines(rows: list[dict]) -> str:
+    running = [r for r in rows if r["state"] == "running"]
+    queued = [r for r in rows if r["state"] == "queued"]
+    head = f"Background jobs: {len(running)} running, {len(queued)} queued"
+    if not rows:
+        return head + " · run `corptui worker` to process them"
+    lines = [head]
+    for r in (running + queued)[:JOB_ROWS]:
+        kind = r["kind"][:22]
+        if r["state"] == "running":
+            lines.append(f" #{r['id']:<5} {kind:<22} {progress_bar(r['progress'])}")
+        else:
+            note = f"retry {r['attempts']}/{r['max_attempts']}" if r["attempts"] else "waiting"
+            lines.append(f" #{r['id']:<5} {kind:<22} {note}")
+    return "\n".join(lines)
+
+
+class OutboxScreen(AppScreen):
+    SECTION = "outbox"
+    TITLE = "Outbox"
+    BINDINGS = [
+        Binding("r", "retry", "Send again"),
+        Binding("u", "reload", "Reload"),
+    ]
+    DEFAULT_CSS = """
+    OutboxScreen #outbox-table { height: 1fr; }
+    OutboxScreen #jobs-pane { height: auto; max-height: 5; background: $boost; padding: 0 1; }
+    OutboxScreen #outbox-status { height: 1; padding: 0 1; }
+    """
+    POLL_SECONDS = 1.0
+
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[int, dict] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=False,
+                           id="outbox-table", empty_text="The outbox is empty.")
+        yield Static("", id="jobs-pane")
+        yield Static("", id="outbox-status")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    def _fetch(self, ids: list[int]) -> dict[int, dict]:
+        return {i: self.rows[i] for i in ids if i in self.rows}
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.refresh_jobs()
+        self.table.focus()
+        self._ticks = 0
+        self.set_interval(self.POLL_SECONDS, self._poll)
+
+    def _poll(self) -> None:
+        self._ticks += 1
+        self.refresh_jobs()
+        if self._ticks % 3 == 0:  # the outbox changes slower than job progress
+            self.reload(keep_cursor=True)
+
+    def reload(self, keep_cursor: bool = False) -> None:
+        try:
+            rows = notify.list_outbox(self.session)
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            return
+        self.rows = {r["id"]: r for r in rows}
+        self.table.invalidate()
+        self.table.set_ids([r["id"] for r in rows], keep_cursor=keep_cursor)
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r["state"]] = counts.get(r["state"], 0) + 1
+        summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "empty"
+        self.query_one("#outbox-status", Static).update(plain(
+            f"{len(rows)} notifications: {summary} · enter details · r send again"))
+
+    def refresh_jobs(self) -> None:
+        try:
+            rows = jobs_uc.list_jobs(self.session, states=["running", "queued"], limit=50)
+        except CorptuiError:
+            return
+        self.query_one("#jobs-pane", Static).update(plain(job_lines(rows), multiline=True))
+
+    def action_reload(self) -> None:
+        self.reload(keep_cursor=True)
+        self.refresh_jobs()
+
+    def action_retry(self) -> None:
+        row = self.rows.get(self.table.cursor_id) if self.table.cursor_id is not None else None
+        if row is None:
+            return
+        try:
+            notify.retry(self.session.with_source("tui outbox"), row["id"])
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            return
+        self.notify(f"Notification {row['id']} queued again.")
+        self.reload(keep_cursor=True)
+        self.refresh_jobs()
+
+    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
+        row = self.rows.get(event.row_id)
+        if row is not None:
+            self.app.push_screen(MessageDialog(f"Notification {row['id']}", detail_text(row)))
