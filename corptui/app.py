@@ -231,3 +231,68 @@ class CorptuiApp(App):
         else:
             self.notify(f"{type(exc).__name__}: {exc}", title="Unexpected error",
                         severity="error", markup=False)
+
+
+class KioskApp(CorptuiApp):
+    """`corptui kiosk`: a welcome screen, a demo login in one key, no way out to the shell
+    without the staff PIN, and a reset to the pristine demo after idle minutes and at
+    every logout."""
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
+        Binding("ctrl+c", "quit", "Quit", priority=True, show=False),
+        Binding("f1", "help", "Help", show=False),
+    ]
+
+    def __init__(self, pristine, working, *, idle_seconds: float, **kwargs):
+        from corptui import demo
+
+        super().__init__(f"sqlite:///{working}", demo_logins=demo.DEMO_LOGINS,
+                         idle_seconds=idle_seconds, **kwargs)
+        self.pristine = pristine
+        self.working = working
+        self.resets = 0
+
+    def on_mount(self) -> None:
+        self.set_interval(min(30.0, max(0.2, self.idle_seconds / 4)), self.check_session_idle)
+        self.push_screen(self.login_screen())
+
+    def login_screen(self, message: str = ""):
+        from screens.kiosk import WelcomeScreen
+
+        return WelcomeScreen()
+
+    def try_it(self) -> None:
+        from corptui import auth, demo
+
+        owner = next(lg for lg in demo.DEMO_LOGINS if lg["role"] == "owner")
+        self.login(auth.login(owner["phone"], owner["password"], source="kiosk"))
+
+    def check_session_idle(self) -> None:
+        if self.session is not None:
+            super().check_session_idle()
+
+    def logout(self, reason: str = "") -> None:
+        super().logout(reason)
+        self.reset_demo()
+
+    def reset_demo(self) -> None:
+        """Back to the pristine demo database: nothing a visitor did persists."""
+        from corptui import kiosk
+        from corptui.database import close_database, open_database
+
+        close_database()
+        open_database(kiosk.reset(self.pristine, self.working))
+        self.resets += 1
+
+    async def action_quit(self) -> None:
+        from screens.kiosk import PinDialog
+
+        if isinstance(self.screen, PinDialog):
+            return
+
+        def done(ok) -> None:
+            if ok:
+                self.exit()
+
+        self.push_screen(PinDialog(), done)

@@ -40,3 +40,23 @@ def demo_cmd(obj, n_numbers: int, fresh: bool, no_app: bool) -> None:
         click.echo(f"  {login['phone']}  {login['password']}  ({login['role']}, {login['company']})")
     if not no_app:
         run_app(obj, demo_logins=demo.DEMO_LOGINS)
+
+
+@main.command("kiosk")
+@click.option("--numbers", "n_numbers", type=click.IntRange(10, 100_000), default=2000,
+              show_default=True, help="Numbers of the demo company (first start only).")
+def kiosk_cmd(n_numbers: int) -> None:
+    """Sales-office demo: a welcome screen, resets itself after idle minutes and at logout;
+    quitting needs the staff PIN ([kiosk] pin in config.toml or CORPTUI_KIOSK_PIN)."""
+    from corptui import demo, kiosk
+    from corptui.database import open_database
+
+    cfg = kiosk.settings()
+    if not cfg["pin"]:
+        raise click.UsageError("set a staff PIN first: [kiosk] pin = \"...\" in config.toml "
+                               "or CORPTUI_KIOSK_PIN")
+    pristine, working = kiosk.prepare(n_numbers, progress=demo.tty_progress())
+    open_database(kiosk.reset(pristine, working))
+    from corptui.app import KioskApp
+
+    KioskApp(pristine, working, idle_seconds=cfg["idle_minutes"] * 60).run()
