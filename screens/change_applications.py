@@ -42,8 +42,7 @@ class ChangeApplicationDialog(ModalScreen):
         self.can_send = permissions.allowed(session.role, ca.ACTION)
         numbers = ca.numbers_text(session, self.ids) if self.ids else ""
         with Vertical(id="ca-box"):
-            yield Static(Content("Change application to the operator (for changes that "
-                                 "cannot be made online)"))
+            yield Static(Content("Change application: a change only the operator can make"))
             yield Field("Numbers", "numbers", value=numbers, multiline=True)
             yield Field("Desired tariff", "desired", placeholder="tariff or services wanted",
                         max_length=ca.MAX_DESIRED)

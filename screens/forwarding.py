@@ -29,7 +29,7 @@ class ForwardingDialog(ModalScreen):
     ForwardingDialog { align: center middle; }
     #fwd-box { width: 76; height: auto; max-height: 100%; border: round $primary;
                background: $surface; padding: 0 1; }
-    #fwd-rules { height: 6; border: none; }
+    #fwd-rules { height: 4; border: none; }
     #fwd-box .fwd-row { height: auto; }
     #fwd-box .fwd-row Label { width: 18; padding-top: 1; }
     #fwd-condition { width: 1fr; }

@@ -76,7 +76,7 @@ class LimitsDialog(ModalScreen):
             ban_choices.insert(0, (Text("keep as is"), KEEP))
         with Vertical(id="limits-box"):
             yield Static(plain(title))
-            yield Field("Monthly limit, RUB", "amount", value=amount, placeholder=amount_hint,
+            yield Field("Limit/month, RUB", "amount", value=amount, placeholder=amount_hint,
                         max_length=20)
             yield Field("Notify at, %", "notify_percent", value=percent,
                         placeholder=percent_hint, max_length=5)

@@ -146,7 +146,7 @@ class SimStockScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         self.can_import = permissions.allowed(self.app.session.role, sims.ACTION)
         with Vertical(id="stock-box"):
-            yield Static(Content("SIM stock"), id="stock-title")
+            yield Static(Content("SIM stock (i imports a file, esc closes)"), id="stock-title")
             with Horizontal(id="stock-top"):
                 yield Label("State")
                 yield Select([(Text(label), value) for label, value in STATE_CHOICES],
