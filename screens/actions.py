@@ -32,6 +32,7 @@ SECTIONS = {
     "schedules": "screens.schedules:SchedulesScreen",
     "outbox": "screens.outbox:OutboxScreen",
     "settings": "screens.settings:SettingsScreen",
+    "disputes": "screens.disputes:DisputesScreen",
 }
 
 APP_ACTIONS = [
@@ -50,6 +51,8 @@ APP_ACTIONS = [
            "Reports sent by email and/or SMS every day, week or month", "schedules"),
     Action("outbox", "f11", "Outbox", "Email and SMS notifications and background jobs",
            "outbox"),
+    Action("disputes", "shift+f5", "Disputes",
+           "Disputed charges: open, in review, accepted with a credit, rejected", "disputes"),
     Action("settings", "", "Settings", "Theme, idle timeout, language; email and SMS delivery",
            "settings"),
     Action("goto", "ctrl+g", "Go to", "Every section in one list"),

@@ -374,7 +374,8 @@ class ChargeLinesScreen(DrillScreen):
     """The drill-down of one month: charged per number (largest first), or every line
     (v toggles); k cycles the kind; Enter on a number shows its lines."""
 
-    BINDINGS = [Binding("k", "next_kind", "Kind"), Binding("v", "toggle_view", "Lines/numbers")]
+    BINDINGS = [Binding("k", "next_kind", "Kind"), Binding("v", "toggle_view", "Lines/numbers"),
+                Binding("d", "dispute", "Dispute")]
 
     def __init__(self, period: dt.date, scope, kind: str | None, scope_text: str):
         super().__init__()
@@ -462,6 +463,19 @@ class ChargeLinesScreen(DrillScreen):
     def action_toggle_view(self) -> None:
         self.view = "lines" if self.view == "numbers" else "numbers"
         self.show()
+
+    def action_dispute(self) -> None:
+        """Dispute the charge line under the cursor (lines view)."""
+        if self.view != "lines":
+            self.app.notify("Enter (or v) shows the lines; d on a line disputes it.",
+                            title="Dispute")
+            return
+        i = self.table.cursor_id
+        if i is None or not 0 <= i < len(self.rows):
+            return
+        from screens.disputes import DisputeDialog
+
+        self.app.push_screen(DisputeDialog(self.rows[i]["id"]))
 
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
         if self.view == "numbers" and 0 <= event.row_id < len(self.rows):

@@ -1,0 +1,126 @@
+"""Undo of the last bulk change: a dialog that finds the user's last undoable change,
+shows what undo would restore and which numbers changed since (kept as they are), and
+undoes it on Undo (or u). Dismisses True if undone, False otherwise."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from corptui import undo as undo_uc
+from corptui.errors import CorptuiError
+from corptui.phones import format_msisdn
+from screens.widgets.safe import plain
+
+SHOWN = 50  # changed-since numbers listed; the rest is a count
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def ago(at, now=None) -> str:
+    """How long ago, in words ("just now", "5 min ago", "3 h ago")."""
+    from storage.fields import utcnow
+
+    minutes = int(((now or utcnow()) - at).total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    return f"{minutes // 60} h {minutes % 60:02d} min ago"
+
+
+def preview_text(preview: dict) -> str:
+    when = ago(preview["at"])
+    actor = preview["actor"] or "?"
+    who = format_msisdn(actor) if actor.isdigit() else actor
+    lines = [f"Undo the {preview['label']} made {when} by {who}?",
+             f"{_plural(preview['restorable'], 'number')} get their previous values back."]
+    changed = preview["changed_since"]
+    if changed:
+        lines.append(f"{_plural(len(changed), 'number')} changed since, left as they are:")
+        lines += [f"  {c['number']}: {c['what']}" for c in changed[:SHOWN]]
+        if len(changed) > SHOWN:
+            lines.append(f"  ... and {len(changed) - SHOWN:,} more")
+    return "\n".join(lines)
+
+
+class UndoDialog(ModalScreen[bool]):
+    """The preview of undoing the last bulk change (of this user, or anyone's for an
+    owner); ``operation`` picks another one."""
+
+    BINDINGS = [Binding("escape,n", "cancel", "Cancel"), Binding("u,y", "undo", "Undo")]
+    DEFAULT_CSS = """
+    UndoDialog { align: center middle; }
+    #undo-box { width: 76; max-width: 100%; height: auto; max-height: 22;
+                border: round $warning; background: $surface; padding: 0 1; }
+    #undo-scroll { height: auto; max-height: 15; }
+    #undo-text { height: auto; }
+    #undo-error { height: auto; color: $error; text-style: bold; }
+    #undo-buttons { height: 3; align: center middle; }
+    #undo-buttons Button { margin: 0 1; }
+    """
+
+    def __init__(self, operation: str | None = None):
+        super().__init__()
+        self.operation = operation
+        self.preview: dict | None = None
+        self.message = ""
+
+    def _load(self) -> None:
+        session = self.app.session
+        try:
+            op = self.operation or undo_uc.last_undoable(session)
+            if op is None:
+                self.message = "Nothing to undo: no bulk change of yours in the last 24 hours."
+                return
+            self.operation = op
+            self.preview = undo_uc.preview_undo(session, op)
+        except CorptuiError as exc:
+            self.message = exc.message
+
+    def compose(self) -> ComposeResult:
+        self._load()
+        with Vertical(id="undo-box"):
+            yield Static("Undo the last bulk change", id="undo-title")
+            with VerticalScroll(id="undo-scroll"):
+                text = preview_text(self.preview) if self.preview else self.message
+                yield Static(plain(text, multiline=True), id="undo-text")
+            yield Static("", id="undo-error")
+            with Horizontal(id="undo-buttons"):
+                if self.preview:
+                    yield Button("Undo (u)", variant="warning", id="undo")
+                yield Button("Cancel (esc)" if self.preview else "Close (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#undo-error").display = False
+        self.query_one("#undo" if self.preview else "#cancel", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "undo":
+            self.action_undo()
+        else:
+            self.action_cancel()
+
+    def action_undo(self) -> None:
+        if not self.preview:
+            return
+        try:
+            result = undo_uc.undo(self.app.session.with_source("tui undo"), self.operation)
+        except CorptuiError as exc:
+            error = self.query_one("#undo-error", Static)
+            error.update(plain("x " + exc.message))
+            error.display = True
+            return
+        restored = _plural(result["restored"], "number")
+        kept = len(result["changed_since"])
+        note = f"; {_plural(kept, 'number')} changed since kept" if kept else ""
+        self.app.notify(f"Undone: {restored} restored{note}", title="Undo")
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
