@@ -4,6 +4,8 @@ undoes it on Undo (or u). Dismisses True if undone, False otherwise."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,9 +26,7 @@ def _plural(n: int, word: str) -> str:
 
 def ago(at, now=None) -> str:
     """How long ago, in words ("just now", "5 min ago", "3 h ago")."""
-    from storage.fields import utcnow
-
-    minutes = int(((now or utcnow()) - at).total_seconds() // 60)
+    minutes = int(((now or dt.datetime.now(dt.UTC)) - at).total_seconds() // 60)
     if minutes < 1:
         return "just now"
     if minutes < 60:
