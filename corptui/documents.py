@@ -189,6 +189,21 @@ def _validate(session, type_, accounts, numbers, date_from, date_to, fmt, copies
     return values
 
 
+def validate(session, type: str, accounts=(), numbers=(), date_from=None, date_to=None,
+             fmt: str = "pdf", copies: int = 1, notify_email: str | None = None,
+             notify_sms: str | None = None, password: str | None = None,
+             today: dt.date | None = None) -> dict[str, str]:
+    """The field errors ``order`` would raise (empty when the order is fine); the wizard
+    checks each step with it."""
+    permissions.require(session, "read")
+    try:
+        _validate(session, type, accounts, numbers, date_from, date_to, fmt, copies,
+                  notify_email, notify_sms, password, today)
+    except ValidationError as exc:
+        return dict(exc.errors) or {exc.field or "type": exc.message}
+    return {}
+
+
 def _check_scope(session, accounts: list[str], msisdns: list[str]) -> None:
     from corptui.payments import account_ids_by_number, subscriber_ids_by_msisdn
 

@@ -1,0 +1,273 @@
+"""The document wizards (the seed's step-by-step flows), one modal screen per order.
+
+Reporting documents: accounts -> period and copies -> type and format -> review ->
+notification (email, SMS, password) -> Finish. Reconciliation act: account -> numbers
+(all or a list) -> period -> notification -> Finish. Next checks the step with
+corptui.documents.validate (the same rules as the order) and keeps the user on the step
+with the message under the field; Finish orders the document and dismisses with it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, RadioButton, RadioSet, SelectionList, Static
+
+from corptui import documents as documents_uc
+from corptui import payments as payments_uc
+from corptui.errors import CorptuiError, ValidationError
+from corptui.periods import last_month
+from screens.money_dialogs import today_of
+from screens.widgets.form import Field, show_errors
+from screens.widgets.safe import plain, safe_text
+
+REPORT_TYPES = [t for t in documents_uc.TYPE_NAMES if t != "reconciliation"]
+# which step holds each validated field
+REPORT_STEPS = ["accounts", "period", "kind", "review", "notify"]
+ACT_STEPS = ["account", "numbers", "period", "notify"]
+FIELD_STEP = {
+    "report": {"accounts": "accounts", "numbers": "accounts", "date_from": "period",
+               "date_to": "period", "copies": "period", "type": "kind", "format": "kind",
+               "email": "notify", "sms": "notify", "password": "notify"},
+    "act": {"accounts": "account", "numbers": "numbers", "date_from": "period",
+            "date_to": "period", "format": "notify", "email": "notify", "sms": "notify",
+            "password": "notify", "copies": "period", "type": "account"},
+}
+STEP_TITLES = {"accounts": "Personal accounts", "account": "Personal account",
+               "numbers": "Numbers", "period": "Period", "kind": "Document type and format",
+               "review": "Review", "notify": "Notification"}
+
+
+class DocumentWizard(ModalScreen):
+    """``mode`` "report" (reporting documents) or "act" (reconciliation act)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "finish", "Finish",
+                                                               show=False)]
+    DEFAULT_CSS = """
+    DocumentWizard { align: center middle; }
+    #wizard-box { width: 78; height: 22; border: round $primary; background: $surface; padding: 0 1; }
+    #wizard-title { height: 1; text-style: bold; }
+    .step { height: 1fr; }
+    .step SelectionList { height: 1fr; }
+    .step RadioSet { height: auto; width: 1fr; }
+    #kind-row { height: auto; }
+    #review-text { height: 1fr; }
+    .hint { color: $text-muted; height: auto; }
+    .step-error { color: $error; text-style: bold; height: auto; }
+    #wizard-buttons { height: 3; align: center middle; }
+    #wizard-buttons Button { margin: 0 1; min-width: 10; }
+    """
+
+    def __init__(self, mode: str = "report"):
+        super().__init__()
+        self.mode = mode
+        self.steps = REPORT_STEPS if mode == "report" else ACT_STEPS
+        self.index = 0
+        self.accounts: list[dict] = []
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        try:
+            self.accounts = payments_uc.accounts_of(self.app.session)
+        except CorptuiError:
+            self.accounts = []
+        lo, hi = last_month(today_of(self.app))
+        with Vertical(id="wizard-box"):
+            yield Static("", id="wizard-title")
+            if self.mode == "report":
+                with Vertical(id="step-accounts", classes="step"):
+                    yield Static(Content("Choose the accounts (space ticks; tab to Next):"),
+                                 classes="hint")
+                    yield SelectionList(*[(self._acc_label(a), a["number"])
+                                          for a in self.accounts], id="accounts")
+                    yield Static("", id="error-accounts", classes="step-error")
+            else:
+                with Vertical(id="step-account", classes="step"):
+                    yield Static(Content("Choose the personal account:"), classes="hint")
+                    with RadioSet(id="account"):
+                        for i, a in enumerate(self.accounts):
+                            yield RadioButton(self._acc_label(a), value=i == 0)
+                    yield Static("", id="error-accounts", classes="step-error")
+                with Vertical(id="step-numbers", classes="step"):
+                    with RadioSet(id="numbers-mode"):
+                        yield RadioButton("All numbers of the account", value=True, id="all")
+                        yield RadioButton("Only these numbers", id="some")
+                    yield Field("Numbers", "numbers", placeholder="+7 912 000-11-22, ...")
+                    yield Static(Content("Numbers separated by commas."),
+                                 classes="hint")
+            with Vertical(id="step-period", classes="step"):
+                yield Field("From", "date_from", value=lo.isoformat(), placeholder="YYYY-MM-DD")
+                yield Field("To", "date_to", value=hi.isoformat(), placeholder="YYYY-MM-DD")
+                if self.mode == "report":
+                    yield Field("Copies", "copies", value="1")
+                yield Static(Content("Dates as YYYY-MM-DD or DD.MM.YYYY; up to today."),
+                             classes="hint")
+            if self.mode == "report":
+                with Vertical(id="step-kind", classes="step"):
+                    with Horizontal(id="kind-row"):
+                        with RadioSet(id="type"):
+                            for i, t in enumerate(REPORT_TYPES):
+                                label = documents_uc.TYPE_LABELS[documents_uc.type_of(t)]
+                                yield RadioButton(label, value=i == 0)
+                        with RadioSet(id="format"):
+                            for i, f in enumerate(("pdf", "xlsx", "csv")):
+                                yield RadioButton(f.upper(), value=i == 0)
+                    yield Static("", id="error-kind", classes="step-error")
+                with Vertical(id="step-review", classes="step"):
+                    yield Static("", id="review-text")
+            with Vertical(id="step-notify", classes="step"):
+                yield Static(Content("When the document is ready (both optional):"),
+                             classes="hint")
+                yield Field("Email", "email", placeholder="name@example.ru")
+                yield Field("SMS", "sms", placeholder="+7 912 000-11-22")
+                yield Field("Password", "password", password=True,
+                            placeholder="optional: protect the file")
+                if self.mode == "act":
+                    with RadioSet(id="format"):
+                        yield RadioButton("PDF", value=True)
+                        yield RadioButton("XLSX")
+                    yield Static("", id="error-kind", classes="step-error")
+            with Horizontal(id="wizard-buttons"):
+                yield Button("Back", id="back")
+                yield Button("Next", variant="primary", id="next")
+                yield Button("Cancel", id="cancel")
+
+    @staticmethod
+    def _acc_label(a: dict) -> Content:
+        return plain(f"{a['number']}  {a['name']}")
+
+    def on_mount(self) -> None:
+        for e in self.query(".step-error"):
+            e.display = False
+        self.show_step(0)
+
+    def show_step(self, index: int) -> None:
+        self.index = index
+        name = self.steps[index]
+        for step in self.steps:
+            self.query_one(f"#step-{step}").display = step == name
+        title = "Reporting documents" if self.mode == "report" else "Reconciliation act"
+        self.query_one("#wizard-title", Static).update(
+            Content(f"{title} · step {index + 1} of {len(self.steps)}: {STEP_TITLES[name]}"))
+        self.query_one("#back", Button).disabled = index == 0
+        self.query_one("#next", Button).label = "Finish" if index == len(self.steps) - 1 else "Next"
+        if name == "review":
+            self.query_one("#review-text", Static).update(plain(self.review_text(), True))
+        focus = {"accounts": "#accounts", "account": "#account", "numbers": "#numbers-mode",
+                 "period": "#date_from", "kind": "#type", "review": "#next",
+                 "notify": "#email"}[name]
+        self.query_one(focus).focus()
+
+    # -- values ---------------------------------------------------------------------------
+    def _radio_index(self, rid: str) -> int:
+        buttons = list(self.query_one(f"#{rid}", RadioSet).query(RadioButton))
+        return next((i for i, b in enumerate(buttons) if b.value), 0)
+
+    def values(self) -> dict:
+        def val(name):
+            return self.query_one(f"#field-{name}", Field).value
+
+        if self.mode == "report":
+            accounts = list(self.query_one("#accounts", SelectionList).selected)
+            numbers: list[str] = []
+            doc_type = REPORT_TYPES[self._radio_index("type")]
+            fmt = ("pdf", "xlsx", "csv")[self._radio_index("format")]
+            copies = val("copies")
+        else:
+            accounts = ([self.accounts[self._radio_index("account")]["number"]]
+                        if self.accounts else [])
+            some = self._radio_index("numbers-mode") == 1
+            text = val("numbers") if some else ""
+            numbers = [p.strip() for p in text.replace(";", ",").replace("\n", ",").split(",")
+                       if p.strip()]
+            if some and not numbers:
+                numbers = ["(none)"]
+            doc_type = "reconciliation"
+            fmt = ("pdf", "xlsx")[self._radio_index("format")]
+            copies = 1
+        return {"type": doc_type, "accounts": accounts, "numbers": numbers,
+                "date_from": val("date_from"), "date_to": val("date_to"), "fmt": fmt,
+                "copies": copies, "notify_email": val("email") or None,
+                "notify_sms": val("sms") or None, "password": val("password") or None,
+                "today": today_of(self.app)}
+
+    def review_text(self) -> str:
+        v = self.values()
+        label = documents_uc.TYPE_LABELS[documents_uc.type_of(v["type"])]
+        lines = [f"Document:  {label}", f"Format:    {v['fmt'].upper()}",
+                 f"Accounts:  {', '.join(v['accounts']) or '-'}",
+                 f"Period:    {v['date_from']} - {v['date_to']}",
+                 f"Copies:    {v['copies']}", "",
+                 "Next: who to notify when it is ready; Finish orders it.",
+                 "The document is prepared in the background: you may leave."]
+        return "\n".join(safe_text(line) for line in lines)
+
+    # -- navigation -------------------------------------------------------------------------
+    def step_errors(self, step: str) -> dict[str, str]:
+        errors = documents_uc.validate(self.app.session, **self.values())
+        mapping = FIELD_STEP[self.mode]
+        return {k: v for k, v in errors.items() if mapping.get(k) == step}
+
+    def show_step_errors(self, errors: dict[str, str]) -> None:
+        show_errors(self, {k: v for k, v in errors.items()
+                           if k in ("date_from", "date_to", "copies", "email", "sms",
+                                    "password", "numbers")})
+        for sid, keys in (("#error-accounts", ("accounts",)),
+                          ("#error-kind", ("type", "format"))):
+            for w in self.query(sid):
+                msg = next((errors[k] for k in keys if k in errors), "")
+                w.update(plain(("x " + msg) if msg else ""))
+                w.display = bool(msg)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "next":
+            self.action_next()
+        elif event.button.id == "back":
+            self.action_back()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_next()
+
+    def action_next(self) -> None:
+        step = self.steps[self.index]
+        if step != "review":
+            try:
+                errors = self.step_errors(step)
+            except CorptuiError as exc:
+                self.app.show_error(exc)
+                return
+            self.show_step_errors(errors)
+            if errors:
+                return
+        if self.index == len(self.steps) - 1:
+            self.action_finish()
+        else:
+            self.show_step(self.index + 1)
+
+    def action_back(self) -> None:
+        if self.index > 0:
+            self.show_step(self.index - 1)
+
+    def action_finish(self) -> None:
+        try:
+            doc = documents_uc.order(self.app.session.with_source("tui documents"),
+                                     **self.values())
+        except ValidationError as exc:
+            errors = exc.errors or {exc.field: exc.message}
+            step = FIELD_STEP[self.mode].get(next(iter(errors)), self.steps[self.index])
+            if step in self.steps:
+                self.show_step(self.steps.index(step))
+            self.show_step_errors(errors)
+            return
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            return
+        self.dismiss(doc.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+

@@ -1,0 +1,172 @@
+"""Automatic reports: the company's schedules (type, scope, when, delivery, next run).
+n new, e edit, p pause / resume, x delete (confirm), esc/F12 back to documents."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from corptui import documents as documents_uc
+from corptui import schedules as schedules_uc
+from corptui.errors import CorptuiError
+from screens.base import AppScreen
+from screens.documents import ConfirmDialog, FormDialog
+from screens.widgets.form import Field
+from screens.widgets.safe import plain, safe_text
+
+TYPE_HINT = "reconciliation, invoice, act, invoice-facture, charges, payments, calls"
+SHORT_NAME = {v: k for k, v in documents_uc.TYPE_NAMES.items()}
+
+
+def _fields(row: dict | None = None) -> list[Field]:
+    row = row or {}
+    return [
+        Field("Type", "type", value=SHORT_NAME.get(row.get("type", ""), "invoice"),
+              placeholder=TYPE_HINT),
+        Field("Accounts", "accounts", value=", ".join(row.get("accounts", []))),
+        Field("Numbers", "numbers", value=", ".join(row.get("numbers", [])),
+              placeholder="empty: all numbers of the accounts"),
+        Field("Format", "format", value=row.get("format", "pdf"), placeholder="pdf, xlsx, csv"),
+        Field("Period", "period", value=row.get("period", "monthly"),
+              placeholder="daily, weekly, monthly"),
+        Field("Day", "day", value=str(row.get("day", 1)),
+              placeholder="weekly 1-7 (Mon-Sun), monthly 1-28"),
+        Field("Time", "at_time", value=row.get("at_time", "09:00"), placeholder="HH:MM"),
+        Field("Email", "email", value=row.get("email", "")),
+        Field("SMS", "phone", value=row.get("phone", "")),
+    ]
+
+
+def _split(text: str) -> list[str]:
+    return [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+
+
+def _numbers(text: str) -> list[str]:
+    return [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+
+
+class SchedulesScreen(AppScreen):
+    SECTION = "schedules"
+    TITLE = "Automatic reports"
+    BINDINGS = AppScreen.BINDINGS + [
+        Binding("n", "new", "New"),
+        Binding("e", "edit", "Edit"),
+        Binding("p", "toggle", "Pause/resume"),
+        Binding("x", "delete", "Delete"),
+        Binding("escape", "back", "Documents", show=False),
+    ]
+    DEFAULT_CSS = """
+    #sched-table { height: 1fr; }
+    #sched-status { height: 1; padding: 0 1; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[dict] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield DataTable(id="sched-table", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="sched-status")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("No.", key="id", width=4)
+        table.add_column("Report", key="type", width=16)
+        table.add_column("When", key="when", width=20)
+        table.add_column("Deliver to", key="to", width=22)
+        table.add_column("State", key="state", width=7)
+        self.reload()
+        table.focus()
+
+    def reload(self, select_id: int | None = None) -> None:
+        table = self.query_one(DataTable)
+        try:
+            self.rows = schedules_uc.list_schedules(self.session)
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            self.rows = []
+        table.clear()
+        for r in self.rows:
+            label = documents_uc.TYPE_LABELS.get(r["type"], r["type"])
+            to = ", ".join(x for x in (r["email"], r["phone"]) if x)
+            table.add_row(Text(str(r["id"]), justify="right"), Text(safe_text(label)),
+                          Text(safe_text(f"{r['when']} {r['format']}")),
+                          Text(safe_text(to)), Text("active" if r["active"] else "paused"),
+                          key=str(r["id"]))
+        if select_id is not None:
+            for i, r in enumerate(self.rows):
+                if r["id"] == select_id:
+                    table.move_cursor(row=i)
+        n = len(self.rows)
+        self.query_one("#sched-status", Static).update(plain(
+            f"{n} schedule{'s' if n != 1 else ''} · esc back to documents" if n else
+            "No automatic reports: n adds one (delivered by email and/or SMS)."))
+
+    def current(self) -> dict | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        i = table.cursor_row
+        return self.rows[i] if 0 <= i < len(self.rows) else None
+
+    def _form(self, title: str, row: dict | None, save) -> None:
+        def submit(values, _force):
+            return save(type=values["type"].strip(), accounts=_split(values["accounts"]),
+                        numbers=_numbers(values["numbers"]), fmt=values["format"].strip(),
+                        period=values["period"].strip(), day=values["day"].strip() or 0,
+                        at_time=values["at_time"], email=values["email"] or None,
+                        phone=values["phone"] or None)
+
+        def done(result) -> None:
+            if result:
+                self.reload(select_id=result["id"])
+
+        self.app.push_screen(FormDialog(title, _fields(row), submit), done)
+
+    def action_new(self) -> None:
+        session = self.session.with_source("tui schedules")
+        self._form("New automatic report", None,
+                   lambda **kw: schedules_uc.create(session, **kw))
+
+    def action_edit(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        session = self.session.with_source("tui schedules")
+        self._form(f"Edit automatic report {row['id']}", row,
+                   lambda **kw: schedules_uc.edit(session, row["id"], **kw))
+
+    def action_toggle(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        session = self.session.with_source("tui schedules")
+        try:
+            if row["active"]:
+                schedules_uc.pause(session, row["id"])
+            else:
+                schedules_uc.resume(session, row["id"])
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            return
+        self.reload(select_id=row["id"])
+
+    def action_delete(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+
+        def done(yes) -> None:
+            if yes:
+                try:
+                    schedules_uc.delete(self.session.with_source("tui schedules"), row["id"])
+                except CorptuiError as exc:
+                    self.app.show_error(exc)
+                self.reload()
+
+        self.app.push_screen(ConfirmDialog(f"Delete automatic report {row['id']}?"), done)
+
+    def action_back(self) -> None:
+        self.app.open_section("documents")

@@ -1,0 +1,235 @@
+"""Pilot tests of the documents history, the two wizards and the automatic reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import demo_session, make_app
+
+from corptui import documents, jobs, schedules
+from storage.models import Document, PersonalAccount
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def app(role="owner"):
+    a = make_app(demo_session(role))
+    a.today = TODAY
+    return a
+
+
+async def settle(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def run_jobs():
+    while jobs.run_one("tui-test", kinds=[documents.JOB_KIND]):
+        pass
+
+
+async def open_documents(pilot):
+    await settle(pilot)
+    await pilot.press("f12")
+    await settle(pilot)
+    assert pilot.app.screen.SECTION == "documents"
+
+
+async def nxt(pilot):
+    """Next / Finish of the wizard on top (as the button does)."""
+    pilot.app.screen.action_next()
+    await settle(pilot)
+
+
+async def test_report_wizard_orders_a_document(seeded):
+    a = app()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await open_documents(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        wiz = pilot.app.screen
+        assert wiz.steps[wiz.index] == "accounts"
+        await pilot.click("#next")  # Next with no account: the error stays on the step
+        await settle(pilot)
+        assert wiz.steps[wiz.index] == "accounts"
+        assert "account" in str(wiz.query_one("#error-accounts").render())
+        wiz.query_one("#accounts").focus()
+        await pilot.press("space")  # tick the first account
+        await nxt(pilot)
+        assert wiz.steps[wiz.index] == "period"
+        wiz.query_one("#date_to").value = "2026-12-31"  # in the future
+        await nxt(pilot)
+        assert wiz.steps[wiz.index] == "period"
+        assert "future" in str(wiz.query_one("#error-date_to").render())
+        wiz.query_one("#date_to").value = "2026-10-31"
+        wiz.query_one("#copies").value = "2"
+        await nxt(pilot)
+        assert wiz.steps[wiz.index] == "kind"
+        await nxt(pilot)
+        assert wiz.steps[wiz.index] == "review"
+        assert "Invoice" in str(wiz.query_one("#review-text").render())
+        await nxt(pilot)
+        assert wiz.steps[wiz.index] == "notify"
+        wiz.query_one("#email").value = "buh@example.ru"
+        await pilot.click("#next")  # Finish
+        await settle(pilot)
+        assert pilot.app.screen.SECTION == "documents"
+        doc = Document.select().order_by(Document.id.desc()).get()
+        acc = PersonalAccount.select().where(PersonalAccount.company == 1).order_by(
+            PersonalAccount.number).first()
+        assert (doc.type, doc.copies, doc.scope["accounts"], doc.notify_email) == (
+            "invoice", 2, [acc.number], "buh@example.ru")
+        assert "queued" in str(pilot.app.screen.query_one("#docs-table").get_row_at(0)[-1])
+        run_jobs()
+        await pilot.pause(1.3)  # the history polls every second
+        await settle(pilot)
+        assert "ready" in str(pilot.app.screen.query_one("#docs-table").get_row_at(0)[-1])
+
+
+async def test_reconciliation_wizard_with_numbers(seeded):
+    from storage.models import Subscriber
+
+    a = app()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await open_documents(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        wiz = pilot.app.screen
+        assert wiz.steps[wiz.index] == "account"
+        await nxt(pilot)
+        assert wiz.steps[wiz.index] == "numbers"
+        wiz.query_one("#some").value = True
+        await settle(pilot)
+        wiz.query_one("#numbers").value = "+7 000"
+        await nxt(pilot)
+        assert wiz.steps[wiz.index] == "numbers"  # a bad number keeps the step
+        acc = PersonalAccount.select().where(PersonalAccount.company == 1).order_by(
+            PersonalAccount.number).first()
+        sub = Subscriber.select().where(Subscriber.account == acc.id).first()
+        wiz.query_one("#numbers").value = sub.msisdn
+        await nxt(pilot)
+        assert wiz.steps[wiz.index] == "period"
+        await nxt(pilot)
+        assert wiz.steps[wiz.index] == "notify", [str(w.render()) for w in wiz.query(".field-error, .step-error")]
+        wiz.query_one("#sms").value = "+7 912 000-11-22"
+        assert wiz.steps[wiz.index] == "notify"
+        await nxt(pilot)
+        assert not wiz.is_attached, [str(w.render()) for w in wiz.query(".field-error, .step-error")]
+        doc = Document.select().order_by(Document.id.desc()).get()
+        assert doc.type == "reconciliation_act" and doc.scope["numbers"] == [sub.msisdn]
+        assert doc.notify_sms == "79120001122" and doc.format == "pdf"
+
+
+async def test_history_save_email_reorder_delete(seeded, tmp_path):
+    session = demo_session()
+    acc = PersonalAccount.select().where(PersonalAccount.company == 1).first()
+    doc = documents.order(session, "invoice", [acc.number], [], "2026-09-01", "2026-09-30",
+                          "pdf", password="secret-1", today=TODAY)
+    run_jobs()
+    a = app()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await open_documents(pilot)
+        screen = pilot.app.screen
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Invoice No." in str(pilot.app.screen.query_one("Static").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        # save: wrong password, then right; the file is an encrypted zip
+        await pilot.press("s")
+        await settle(pilot)
+        dlg = pilot.app.screen
+        target = tmp_path / "inv.zip"
+        dlg.query_one("#path").value = str(target)
+        dlg.query_one("#password").value = "nope-nope"
+        await pilot.click("#ok")
+        await settle(pilot)
+        assert "wrong password" in str(dlg.query_one("#error-password").render()).lower()
+        dlg.query_one("#password").value = "secret-1"
+        pilot.app.screen.action_ok()
+        await settle(pilot)
+        assert target.exists() and target.read_bytes()[:2] == b"PK"
+        # save again: asks before overwriting
+        await pilot.press("s")
+        await settle(pilot)
+        dlg = pilot.app.screen
+        dlg.query_one("#path").value = str(target)
+        dlg.query_one("#password").value = "secret-1"
+        pilot.app.screen.action_ok()
+        await settle(pilot)
+        assert "already exists" in str(dlg.query_one("#form-message").render())
+        pilot.app.screen.action_ok()
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        # email
+        await pilot.press("e")
+        await settle(pilot)
+        dlg = pilot.app.screen
+        dlg.query_one("#email").value = "bad"
+        pilot.app.screen.action_ok()
+        await settle(pilot)
+        assert "email" in str(dlg.query_one("#error-email").render()).lower()
+        dlg.query_one("#email").value = "x@example.ru"
+        dlg.query_one("#password").value = "secret-1"
+        pilot.app.screen.action_ok()
+        await settle(pilot)
+        from storage.models import Notification
+
+        assert Notification.get(Notification.recipient == "x@example.ru").attachment.endswith(".zip")
+        # reorder, delete with confirmation
+        await pilot.press("r")
+        await settle(pilot)
+        assert Document.select().count() == 2
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert Document.select().count() == 1
+
+
+async def test_viewer_cannot_order(seeded):
+    a = app("viewer")
+    async with a.run_test(size=(80, 24)) as pilot:
+        await open_documents(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        wiz = pilot.app.screen
+        for _ in range(4):
+            await pilot.click("#next")
+            await settle(pilot)
+        assert Document.select().count() == 0
+        assert wiz.is_attached
+
+
+async def test_schedules_screen(seeded):
+    a = app()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await open_documents(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert pilot.app.screen.SECTION == "schedules"
+        await pilot.press("n")
+        await settle(pilot)
+        dlg = pilot.app.screen
+        acc = PersonalAccount.select().where(PersonalAccount.company == 1).first()
+        dlg.query_one("#accounts").value = acc.number
+        dlg.query_one("#day").value = "31"
+        dlg.query_one("#email").value = "a@example.ru"
+        pilot.app.screen.action_ok()
+        await settle(pilot)
+        assert "1-28" in str(dlg.query_one("#error-day").render())
+        dlg.query_one("#day").value = "5"
+        pilot.app.screen.action_ok()
+        await settle(pilot)
+        rows = schedules.list_schedules(demo_session())
+        assert len(rows) == 1 and rows[0]["when"] == "monthly, day 5 09:00"
+        await pilot.press("p")
+        await settle(pilot)
+        assert schedules.list_schedules(demo_session())[0]["active"] is False
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert schedules.list_schedules(demo_session()) == []
