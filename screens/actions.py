@@ -30,6 +30,9 @@ SECTIONS = {
     "audit": "screens.audit:AuditScreen",
     "documents": "screens.documents:DocumentsScreen",
     "schedules": "screens.schedules:SchedulesScreen",
+    "outbox": "screens.outbox:OutboxScreen",
+    "settings": "screens.settings:SettingsScreen",
+    "disputes": "screens.disputes:DisputesScreen",
 }
 
 APP_ACTIONS = [
@@ -46,6 +49,13 @@ APP_ACTIONS = [
            "documents"),
     Action("schedules", "shift+f12", "Automatic reports",
            "Reports sent by email and/or SMS every day, week or month", "schedules"),
+    Action("outbox", "f11", "Outbox", "Email and SMS notifications and background jobs",
+           "outbox"),
+    Action("disputes", "shift+f5", "Disputes",
+           "Disputed charges: open, in review, accepted with a credit, rejected", "disputes"),
+    Action("settings", "", "Settings", "Theme, idle timeout, language; email and SMS delivery",
+           "settings"),
+    Action("goto", "ctrl+g", "Go to", "Every section in one list"),
     Action("change_password", "f9", "Password", "Change your password"),
     Action("logout", "f10", "Log out", "End the session and return to the login screen"),
 ]
@@ -67,7 +77,7 @@ def app_bindings() -> list[Binding]:
     have = available_sections()
     out = []
     for a in APP_ACTIONS:
-        if a.section and a.section not in have:
+        if (a.section and a.section not in have) or not a.key:
             continue
         action = f"app.open_section('{a.section}')" if a.section else f"app.{a.id}"
         # the footer keeps room for the screen's own keys: sections are on F1 (help)
