@@ -22,7 +22,8 @@ Each audit action a bulk change writes is registered with a handler::
 ``apply()`` that restores the restorable ones and returns audit rows
 (object_id, before, after) describing each restoration. An operation is undoable only when
 every action in it is registered, so a half-understood change is never half undone. The
-handlers of the bulk changes (tags, import, limits, forwarding) are registered at the
+handlers of the bulk changes (tags, import, limits, forwarding, option connection)
+are registered at the
 bottom of this module; a new module adds its own with ``register_undo``."""
 
 from __future__ import annotations
@@ -32,13 +33,23 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import peewee as pw
+
 from corptui import audit
 from corptui.errors import Conflict, NotFound, PermissionDenied
 from corptui.phones import format_msisdn
 from storage import bulk
 from storage.db import atomic, database, is_postgres
 from storage.fields import utcnow
-from storage.models import AuditEntry, ForwardingRule, Subscriber, SubscriberTag, Tag
+from storage.models import (
+    AuditEntry,
+    ForwardingRule,
+    Option,
+    Subscriber,
+    SubscriberOption,
+    SubscriberTag,
+    Tag,
+)
 from storage.search import search_key
 
 WINDOW = dt.timedelta(hours=24)
@@ -92,21 +103,18 @@ def last_undoable(session) -> str | None:
     """The operation id of the last bulk change this user (an owner: anyone in the
     company) made within 24 hours and that is not undone yet; None if there is none."""
     since = utcnow() - WINDOW
-    q = (AuditEntry.select(AuditEntry.operation, AuditEntry.user, AuditEntry.actor,
-                           AuditEntry.action)
+    last = pw.fn.MAX(AuditEntry.id)
+    q = (AuditEntry.select(AuditEntry.operation, last)
          .where((AuditEntry.company == session.company_id) & (AuditEntry.operation != "")
                 & (AuditEntry.at >= since) & (AuditEntry.action.in_(list(_HANDLERS))))
-         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
+         .group_by(AuditEntry.operation)
+         .order_by(last.desc()))
     if session.role != OWNER:
         if session.user_id is not None:
             q = q.where(AuditEntry.user == session.user_id)
         else:
             q = q.where(AuditEntry.user.is_null() & (AuditEntry.actor == session.actor))
-    seen: set[str] = set()
-    for op, _user, _actor, _action in q.tuples().iterator():
-        if op in seen:
-            continue
-        seen.add(op)
+    for op, _last in q.tuples():
         if _undoable_actions(session, op) and not _is_undone(session, op):
             return op
     return None
@@ -443,9 +451,55 @@ def _undo_forwarding(session, entries) -> UndoPlan:
     return UndoPlan(len(todo), changed, apply)
 
 
+# -- options.connect -----------------------------------------------------------------------
+
+def _undo_connect(session, entries) -> UndoPlan:
+    """An option connected (or planned) by the change is removed again, if the row is as
+    the change left it (same state, start and end)."""
+    msisdns = [e.object_id for e in entries]
+    subs = dict(Subscriber.select(Subscriber.msisdn, Subscriber.id)
+                .where((Subscriber.company == session.company_id)
+                       & bulk.in_values(Subscriber.msisdn, msisdns)).tuples().iterator())
+    codes = {(e.after or {}).get("option") for e in entries}
+    options = dict(Option.select(Option.code, Option.id).where(Option.code.in_(list(codes)))
+                   .tuples())
+    rows: dict[tuple[int, int], list[SubscriberOption]] = {}
+    if subs:
+        for r in SubscriberOption.select().where(
+                bulk.in_values(SubscriberOption.subscriber, list(subs.values()))
+                & SubscriberOption.option.in_(list(options.values()))):
+            rows.setdefault((r.subscriber_id, r.option_id), []).append(r)
+    changed, todo = [], []
+    for e in entries:
+        after = e.after or {}
+        sid, oid = subs.get(e.object_id), options.get(after.get("option"))
+        if sid is None or oid is None:
+            changed.append({"number": _show(e.object_id),
+                            "what": "no longer in this company or the option is gone"})
+            continue
+        match = [r for r in rows.get((sid, oid), [])
+                 if r.state == after.get("state")
+                 and audit._jsonable(r.connected_from) == after.get("from")
+                 and audit._jsonable(r.connected_until) == after.get("until")]
+        if not match:
+            changed.append({"number": _show(e.object_id),
+                            "what": f"option {after.get('option')} changed since"})
+        else:
+            todo.append((e.object_id, match[0].id, after))
+
+    def apply() -> list[tuple]:
+        ids = [rid for _m, rid, _a in todo]
+        for i in range(0, len(ids), 500):
+            SubscriberOption.delete().where(SubscriberOption.id.in_(ids[i:i + 500])).execute()
+        return [(m, a, None) for m, _rid, a in todo]
+
+    return UndoPlan(len(todo), changed, apply)
+
+
 register_undo("tags.assign", _undo_tags, "tag assignment")
 register_undo("employee.import", _undo_import, "employee import")
 register_undo("import.employees", None)
 register_undo("limits.set", _undo_limits, "limits")
 register_undo("forwarding.set", _undo_forwarding, "forwarding")
 register_undo("forwarding.delete", _undo_forwarding, "forwarding removal")
+register_undo("options.connect", _undo_connect, "option connection")

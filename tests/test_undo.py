@@ -209,3 +209,24 @@ def test_limits_and_forwarding_when_their_modules_exist(data):
     assert done["restored"] == 2
     rules = {(r.subscriber_id, r.condition, r.target) for r in ForwardingRule.select()}
     assert rules == {(subs[0].id, "busy", "79005554433")}
+
+
+def test_option_connect_undo_removes_the_connection(data):
+    from storage.models import Option, SubscriberOption
+
+    options = pytest.importorskip("corptui.options")
+    anna = data["users"]["anna"]
+    subs = data["subs"]
+    Option.create(code="roam", name="Roaming pack", monthly_fee=Decimal("100"))
+    ids = [subs[0].id, subs[1].id, subs[2].id]
+    res = options.connect(anna, "roam", ids)
+    assert res["connected"] == 3
+    # one connection is ended by someone else meanwhile
+    SubscriberOption.update(state="disconnected").where(
+        SubscriberOption.subscriber == subs[2].id).execute()
+    preview = undo.preview_undo(anna, res["operation"])
+    assert preview["restorable"] == 2
+    assert [c["number"] for c in preview["changed_since"]] == ["+7 903 111-22-33"]
+    assert undo.undo(anna, res["operation"])["restored"] == 2
+    left = [(r.subscriber_id, r.state) for r in SubscriberOption.select()]
+    assert left == [(subs[2].id, "disconnected")]
