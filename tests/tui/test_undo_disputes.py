@@ -207,3 +207,34 @@ def test_snapshot_disputes_screen(snap_compare, seeded):
         await pilot.pause()
 
     assert snap_compare(make_app(session), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_charge_lines_d_opens_the_dispute_dialog(owner):
+    import datetime as dt
+
+    from screens.charges import ChargeLinesScreen
+
+    app = make_app(owner)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lines = ChargeLinesScreen(dt.date(2026, 10, 1), None, None, "all numbers")
+        app.push_screen(lines)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("d")  # numbers view: a hint, no dialog
+        await pilot.pause()
+        assert app.screen is lines
+        await pilot.press("enter")  # the biggest spender's lines
+        await pilot.pause()
+        assert lines.view == "lines"
+        line = lines.rows[lines.table.cursor_id]
+        await pilot.press("d")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, DisputeDialog) and dialog.charge_id == line["id"]
+        dialog.query_one("#reason", Input).value = "double charge"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is lines
+    assert Dispute.get().charge_id == line["id"]
