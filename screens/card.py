@@ -32,10 +32,10 @@ class EmployeeCard(ModalScreen):
     """Dismisses with True when something was saved."""
 
     BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+s", "save", "Save"),
-                # services (issue 6); alt+ works while a text field has the focus
-                Binding("w,alt+w", "forwarding", "Forwarding"),
-                Binding("r,alt+r", "replace_sim", "Replace SIM"),
-                Binding("l,alt+l", "limits", "Limits")]
+                # services (issue 6); the ctrl+ keys also work in a text field
+                Binding("w,ctrl+f", "forwarding", "Forwarding"),
+                Binding("r,ctrl+r", "replace_sim", "Replace SIM"),
+                Binding("l,ctrl+l", "limits", "Limits")]
     DEFAULT_CSS = """
     EmployeeCard { align: center middle; }
     #card { width: 100%; height: 100%; border: round $primary; background: $surface; padding: 0 1; }

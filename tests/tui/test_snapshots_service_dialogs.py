@@ -31,7 +31,7 @@ def test_forwarding_dialog_with_errors(snap_compare, seeded):
         await _settle(pilot)
         await pilot.press("enter")  # the card of the first number
         await _settle(pilot)
-        await pilot.press("alt+w")
+        await pilot.press("ctrl+f")
         await _settle(pilot)
         pilot.app.screen.query_one("#fwd-condition").value = "no_answer"
         await _type(pilot, "#target", "12345")
