@@ -12,6 +12,7 @@ from corptui import __version__
 from corptui.cli import main
 from corptui.database import close_database, open_database
 from corptui.passwords import verify_password
+from storage.schema import SCHEMA_VERSION
 from storage.models import Company, PersonalAccount, Subscriber, SubscriberTag, Tag, Tariff, User
 from storage.search import search_key
 
@@ -91,7 +92,7 @@ def test_db_upgrade_and_check(db_url):
     assert result.exit_code == 0 and "created schema version" in result.output
     assert "schema is current" in run("db", "upgrade").output
     result = run("db", "check")
-    assert result.exit_code == 0 and "schema version 2" in result.output and "ok" in result.output
+    assert result.exit_code == 0 and f"schema version {SCHEMA_VERSION}" in result.output and "ok" in result.output
 
 
 def test_db_check_fails_on_newer_schema(db):
