@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from access_data import PASSWORD, build, session_of
-from corptui import auth, employees, importer, permissions, tags, users
+from corptui import auth, disputes, employees, importer, permissions, tags, users
 from corptui.errors import PermissionDenied
 from storage.models import AuditEntry, Subscriber, SubscriberTag, Tag, User
 
@@ -29,8 +29,28 @@ def _export(module_name, filter_name):
     return run
 
 
+def _charge(d):
+    import datetime as dt
+
+    from storage.models import Charge
+
+    return Charge.create(company=d["company"], account=d["account"], subscriber=d["subs"][0],
+                         kind="roaming", period=dt.date(2026, 10, 1), amount="100.00")
+
+
+def _decide(d, s):
+    from storage.models import Dispute
+
+    charge = _charge(d)
+    dispute = Dispute.create(company=d["company"], charge=charge, reason="not ours")
+    return disputes.set_status(s, dispute.id, "in_review")
+
+
 # (use case, action, call(data, session, tmp_path))
 CASES = [
+    ("disputes.open_dispute", "disputes.open",
+     lambda d, s, t: disputes.open_dispute(s, _charge(d).id, "not ours")),
+    ("disputes.set_status", "disputes.decide", lambda d, s, t: _decide(d, s)),
     ("users.add_user", "users.manage", lambda d, s, t: users.add_user(s, "79267770000", "viewer")),
     ("users.reset_password", "users.manage", lambda d, s, t: users.reset_password(s, "79260000004")),
     ("users.set_blocked", "users.manage",
@@ -64,7 +84,8 @@ CASES = [
 MUTATIONS = {"users.add_user", "users.reset_password", "users.set_blocked", "users.change_role",
              "tags.create_tag", "tags.rename_tag", "tags.recolor_tag", "tags.delete_tag",
              "tags.assign", "tags.set_number_tags", "employees.update_employee",
-             "importer.apply", "auth.change_password"}
+             "importer.apply", "auth.change_password", "disputes.open_dispute",
+             "disputes.set_status"}
 
 
 def _state() -> str:
