@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -219,6 +220,7 @@ class ImportStockDialog(ModalScreen):
     def __init__(self):
         super().__init__()
         self.imported = 0
+        self.busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box"):
@@ -280,16 +282,43 @@ class ImportStockDialog(ModalScreen):
             self.action_close()
 
     def action_import(self) -> None:
+        if self.busy:
+            return
         checked = self._check()
         if checked is None or checked["errors"] or not checked["rows"]:
             return
+        self.busy = True
+        for button in self.query(Button):
+            button.disabled = button.id != "close"
+        self._result(f"Importing {checked['rows']:,} SIM(s)... (each PUK1 is hashed)")
+        self._import_worker(checked["text"])
+
+    @work(thread=True, exclusive=True, group="sim-import")
+    def _import_worker(self, text: str) -> None:
+        from corptui.database import close_thread_connection
+
         try:
-            done = sims.import_stock(self.app.session, checked["text"])
+            done = sims.import_stock(self.app.session, text)
+            message = f"Imported {done['imported']:,} SIM(s) into the stock."
         except CorptuiError as exc:
-            self._result("x " + exc.message)
+            done, message = {"imported": 0}, "x " + exc.message
+        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+            done, message = {"imported": 0}, f"x {type(exc).__name__}: {exc}"
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._imported, done["imported"], message)
+
+    def _imported(self, count: int, message: str) -> None:
+        self.busy = False
+        self.imported += count
+        if not self.is_mounted:  # closed while importing
             return
-        self.imported += done["imported"]
-        self._result(f"Imported {done['imported']:,} SIM(s) into the stock.")
+        for button in self.query(Button):
+            button.disabled = False
+        self._result(message)
 
     def action_close(self) -> None:
+        if self.busy:
+            self._result("Importing... wait for the result before closing.")
+            return
         self.dismiss(self.imported)

@@ -201,7 +201,7 @@ async def test_stock_screen_states_and_import(owner, tmp_path):
         assert not SimCard.select().where(SimCard.iccid == good).exists()
         path.write_text(f"{good};12345678\n", encoding="utf-8")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await _settle(pilot)
         assert "Imported 1 SIM(s)" in str(dialog.query_one("#import-result").render())
         await pilot.press("escape")
         await _settle(pilot)
