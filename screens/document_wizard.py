@@ -13,13 +13,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from corptui import documents as documents_uc
 from corptui import payments as payments_uc
 from corptui.errors import CorptuiError, ValidationError
 from corptui.periods import last_month
 from screens.money_dialogs import today_of
+from screens.widgets.check_list import CheckList
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 
@@ -50,7 +51,7 @@ class DocumentWizard(ModalScreen):
     #wizard-box { width: 78; height: 22; border: round $primary; background: $surface; padding: 0 1; }
     #wizard-title { height: 1; text-style: bold; }
     .step { height: 1fr; }
-    .step SelectionList { height: 1fr; }
+    .step CheckList { height: 1fr; }
     .step RadioSet { height: auto; width: 1fr; }
     #kind-row { height: auto; }
     #review-text { height: 1fr; }
@@ -80,8 +81,8 @@ class DocumentWizard(ModalScreen):
                 with Vertical(id="step-accounts", classes="step"):
                     yield Static(Content("Choose the accounts (space ticks; tab to Next):"),
                                  classes="hint")
-                    yield SelectionList(*[(self._acc_label(a), a["number"])
-                                          for a in self.accounts], id="accounts")
+                    yield CheckList([(a["number"], safe_text(f"{a['number']}  {a['name']}"))
+                                     for a in self.accounts], title="Account", id="accounts")
                     yield Static("", id="error-accounts", classes="step-error")
             else:
                 with Vertical(id="step-account", classes="step"):
@@ -125,6 +126,7 @@ class DocumentWizard(ModalScreen):
                 yield Field("Password", "password", password=True,
                             placeholder="optional: protect the file")
                 if self.mode == "act":
+                    yield Static(Content("Format of the act:"), classes="hint")
                     with RadioSet(id="format"):
                         yield RadioButton("PDF", value=True)
                         yield RadioButton("XLSX")
@@ -141,7 +143,20 @@ class DocumentWizard(ModalScreen):
     def on_mount(self) -> None:
         for e in self.query(".step-error"):
             e.display = False
+        for rs in self.query(RadioSet):
+            self.mark(rs)
         self.show_step(0)
+
+    def mark(self, rs: RadioSet) -> None:
+        """A text marker for the chosen button: readable without colour."""
+        for b in rs.query(RadioButton):
+            base = getattr(b, "base_label", None)
+            if base is None:
+                base = b.base_label = str(b.label)
+            b.label = Content(("(*) " if b.value else "( ) ") + base)
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.mark(event.radio_set)
 
     def show_step(self, index: int) -> None:
         self.index = index
@@ -170,7 +185,7 @@ class DocumentWizard(ModalScreen):
             return self.query_one(f"#field-{name}", Field).value
 
         if self.mode == "report":
-            accounts = list(self.query_one("#accounts", SelectionList).selected)
+            accounts = list(self.query_one("#accounts", CheckList).values)
             numbers: list[str] = []
             doc_type = REPORT_TYPES[self._radio_index("type")]
             fmt = ("pdf", "xlsx", "csv")[self._radio_index("format")]

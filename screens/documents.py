@@ -19,15 +19,24 @@ from screens.base import AppScreen
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 
-STATE_TEXT = {"queued": "queued", "preparing": "preparing", "ready": "ready",
+STATE_TEXT = {"queued": "queued", "preparing": "making", "ready": "ready",
               "failed": "FAILED", "missing": "file removed"}
 
 
-def scope_text(row: dict) -> str:
+def scope_text(row: dict, short: bool = False) -> str:
+    if short:
+        accs, nums = row["accounts"], row["numbers"]
+        if nums:
+            return f"{len(nums)} number{'s' if len(nums) != 1 else ''}"
+        return accs[0] if len(accs) == 1 else f"{len(accs)} accounts"
     parts = list(row["accounts"])
     if row["numbers"]:
         parts.append(f"{len(row['numbers'])} number{'s' if len(row['numbers']) != 1 else ''}")
     return ", ".join(parts)
+
+
+def period_text(row: dict) -> str:
+    return f"{row['period_from']:%d.%m.%y}-{row['period_to']:%d.%m.%y}"
 
 
 def state_text(row: dict) -> str:
@@ -211,12 +220,12 @@ class DocumentsScreen(AppScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("No.", key="id", width=5)
+        table.add_column("No.", key="id", width=3)
         table.add_column("Document", key="type", width=18)
-        table.add_column("Scope", key="scope", width=18)
-        table.add_column("Period", key="period", width=21)
+        table.add_column("Scope", key="scope", width=12)
+        table.add_column("Period", key="period", width=17)
         table.add_column("Fmt", key="format", width=4)
-        table.add_column("State", key="state", width=14)
+        table.add_column("State", key="state", width=12)
         self.reload()
         table.focus()
         self.set_interval(1.0, self.poll)
@@ -247,8 +256,8 @@ class DocumentsScreen(AppScreen):
     def cells(r: dict) -> list:
         mark = "*" if r["protected"] else ""
         return [Text(str(r["id"]), justify="right"),
-                Text(safe_text(r["type_label"] + mark)), Text(safe_text(scope_text(r))),
-                Text(f"{r['period_from']} - {r['period_to']}"), Text(r["format"].upper()),
+                Text(safe_text(r["type_label"] + mark)), Text(safe_text(scope_text(r, short=True))),
+                Text(period_text(r)), Text(r["format"].upper()),
                 Text(state_text(r))]
 
     def poll(self) -> None:

@@ -73,10 +73,10 @@ class SchedulesScreen(AppScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("No.", key="id", width=4)
-        table.add_column("Report", key="type", width=16)
-        table.add_column("When", key="when", width=20)
-        table.add_column("Deliver to", key="to", width=22)
-        table.add_column("State", key="state", width=7)
+        table.add_column("Report", key="type", width=18)
+        table.add_column("When", key="when", width=24)
+        table.add_column("Deliver to", key="to", width=16)
+        table.add_column("State", key="state", width=6)
         self.reload()
         table.focus()
 

@@ -57,6 +57,7 @@ async def test_report_wizard_orders_a_document(seeded):
         assert "account" in str(wiz.query_one("#error-accounts").render())
         wiz.query_one("#accounts").focus()
         await pilot.press("space")  # tick the first account
+        await settle(pilot)
         await nxt(pilot)
         assert wiz.steps[wiz.index] == "period"
         wiz.query_one("#date_to").value = "2026-12-31"  # in the future
