@@ -70,7 +70,7 @@ def _as_dict(app: ChangeApplication) -> dict:
 
 def create(session, numbers, desired, comment="", contact="") -> dict:
     """Validate every field (ValidationError.errors names each bad one) and save."""
-    permissions.require(session, ACTION)
+    permissions.require(session, "services.change")
     errors: dict[str, str] = {}
     values: dict = {}
     for name, fn in (
@@ -132,7 +132,7 @@ def get_application(session, reference) -> dict:
 
 
 def cancel(session, reference) -> dict:
-    permissions.require(session, ACTION)
+    permissions.require(session, "services.change")
     with atomic():
         app = _find(session, reference)
         if app.status != "submitted":

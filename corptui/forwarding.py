@@ -129,7 +129,7 @@ def _rule(session, rule_id) -> ForwardingRule:
 # -- one number -------------------------------------------------------------------------
 
 def add_rule(session, subscriber_id, condition, target, delay=None, active=True) -> dict:
-    permissions.require(session, ACTION)
+    permissions.require(session, "forwarding.change")
     with atomic():
         sub = _subscriber(session, subscriber_id)
         data = clean_rule(condition, target, delay, sub.msisdn)
@@ -145,7 +145,7 @@ def add_rule(session, subscriber_id, condition, target, delay=None, active=True)
 
 
 def update_rule(session, rule_id, condition, target, delay=None, active=True) -> dict:
-    permissions.require(session, ACTION)
+    permissions.require(session, "forwarding.change")
     with atomic():
         rule = _rule(session, rule_id)
         sub = Subscriber.get_by_id(rule.subscriber_id)
@@ -165,7 +165,7 @@ def update_rule(session, rule_id, condition, target, delay=None, active=True) ->
 
 
 def delete_rule(session, rule_id) -> dict:
-    permissions.require(session, ACTION)
+    permissions.require(session, "forwarding.change")
     with atomic():
         rule = _rule(session, rule_id)
         before = _rule_dict(rule)
@@ -219,7 +219,7 @@ def preview_set(session, ids, condition, target, delay=None) -> dict:
 
 def bulk_set(session, ids, condition, target, delay=None) -> dict:
     """Set (add or replace) the rule of one condition on every number; all or nothing."""
-    permissions.require(session, ACTION)
+    permissions.require(session, "forwarding.change")
     with atomic():
         numbers, data, existing = _plan_set(session, ids, condition, target, delay)
         op = audit.new_operation()
@@ -253,7 +253,7 @@ def preview_delete(session, ids, condition=None) -> dict:
 
 def bulk_delete(session, ids, condition=None) -> dict:
     """Delete the rules of one condition (or all rules) of every number; all or nothing."""
-    permissions.require(session, ACTION)
+    permissions.require(session, "forwarding.change")
     with atomic():
         numbers = _company_numbers(session, ids)
         q = ForwardingRule.select().where(in_values(ForwardingRule.subscriber, list(numbers)))

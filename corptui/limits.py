@@ -149,7 +149,7 @@ def preview(session, ids, **changes) -> dict:
 def set_limits(session, ids, **changes) -> dict:
     """Set the given fields (amount=, data_ban=, roaming_ban=, notify_percent=) on every
     number of ``ids``; fields left out stay as they are. All or nothing."""
-    permissions.require(session, ACTION)
+    permissions.require(session, "limits.change")
     clean = clean_changes(**changes)
     if not clean:
         raise ValidationError("nothing to change", "amount")

@@ -191,7 +191,7 @@ def preview_import(session, text: str) -> dict:
 def import_stock(session, text: str, cost: int = PUK_COST) -> dict:
     """Add the file's SIMs to the company's stock; any bad line imports nothing
     (ValidationError listing the first lines). Returns {"imported": n}."""
-    permissions.require(session, ACTION)
+    permissions.require(session, "sim.replace")
     checked = preview_import(session, text)
     errors = checked["errors"]
     if errors:
@@ -232,7 +232,7 @@ def _stock_sim(session, iccid: str) -> SimCard:
 def replace_sim(session, subscriber_id, iccid, puk) -> dict:
     """Put the stock SIM ``iccid`` into the number; the old SIM is retired. A wrong PUK
     counts (committed) and the third locks that SIM."""
-    permissions.require(session, ACTION)
+    permissions.require(session, "sim.replace")
     errors: dict[str, str] = {}
     try:
         iccid = clean_iccid(iccid)

@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from access_data import PASSWORD, build, session_of
-from corptui import auth, disputes, employees, importer, permissions, tags, users
+from corptui import (
+    auth, change_applications, disputes, employees, forwarding, importer, limits, permissions,
+    sims, tags, users,
+)
 from corptui.errors import PermissionDenied
 from storage.models import AuditEntry, Subscriber, SubscriberTag, Tag, User
 
@@ -44,6 +47,34 @@ def _decide(d, s):
     charge = _charge(d)
     dispute = Dispute.create(company=d["company"], charge=charge, reason="not ours")
     return disputes.set_status(s, dispute.id, "in_review")
+
+
+def _fwd_rule(d) -> int:
+    from storage.models import ForwardingRule
+
+    return ForwardingRule.create(subscriber=d["subs"][0], condition="unreachable",
+                                 target="74951230000").id
+
+
+def _iccid(k: int) -> str:
+    body = f"8970155{k:011d}"
+    return body + sims.luhn_digit(body)
+
+
+def _stock_sim(d) -> str:
+    from storage.models import SimCard
+
+    iccid = _iccid(1)
+    SimCard.create(company=d["company"], iccid=iccid, state="in_stock",
+                   puk1_hash=sims.hash_puk("12345678", cost=2 ** 4))
+    return iccid
+
+
+def _change_app(d) -> str:
+    from storage.models import ChangeApplication
+
+    return ChangeApplication.create(company=d["company"], reference="Z-2026-999999",
+                                    numbers=d["subs"][0].msisdn, desired="x").reference
 
 
 # (use case, action, call(data, session, tmp_path))
@@ -80,12 +111,37 @@ CASES = [
     ("calls.export", "payments.export", _export("calls", "CallFilter")),
     ("auth.change_password", "account.password",
      lambda d, s, t: auth.change_password(s, PASSWORD, "Another-pass-77", "Another-pass-77")),
+    # services (issue 6): forwarding, SIMs, limits, change applications
+    ("forwarding.add_rule", "forwarding.change",
+     lambda d, s, t: forwarding.add_rule(s, d["subs"][0].id, "busy", "74951234567")),
+    ("forwarding.update_rule", "forwarding.change",
+     lambda d, s, t: forwarding.update_rule(s, _fwd_rule(d), "busy", "74951234568")),
+    ("forwarding.delete_rule", "forwarding.change",
+     lambda d, s, t: forwarding.delete_rule(s, _fwd_rule(d))),
+    ("forwarding.bulk_set", "forwarding.change",
+     lambda d, s, t: forwarding.bulk_set(s, [x.id for x in d["subs"]], "busy", "74951234567")),
+    ("forwarding.bulk_delete", "forwarding.change",
+     lambda d, s, t: (_fwd_rule(d), forwarding.bulk_delete(s, [d["subs"][0].id]))),
+    ("sims.import_stock", "sim.replace",
+     lambda d, s, t: sims.import_stock(s, f"{_iccid(7)};12345678", cost=2 ** 4)),
+    ("sims.replace_sim", "sim.replace",
+     lambda d, s, t: sims.replace_sim(s, d["subs"][0].id, _stock_sim(d), "12345678")),
+    ("limits.set_limits", "limits.change",
+     lambda d, s, t: limits.set_limits(s, [x.id for x in d["subs"]], amount="100")),
+    ("change_applications.create", "services.change",
+     lambda d, s, t: change_applications.create(s, [d["subs"][0].msisdn], "Тариф", "",
+                                                "a@b.ru")),
+    ("change_applications.cancel", "services.change",
+     lambda d, s, t: change_applications.cancel(s, _change_app(d))),
 ]
 MUTATIONS = {"users.add_user", "users.reset_password", "users.set_blocked", "users.change_role",
              "tags.create_tag", "tags.rename_tag", "tags.recolor_tag", "tags.delete_tag",
              "tags.assign", "tags.set_number_tags", "employees.update_employee",
              "importer.apply", "auth.change_password", "disputes.open_dispute",
-             "disputes.set_status"}
+             "disputes.set_status", "forwarding.add_rule", "forwarding.update_rule",
+             "forwarding.delete_rule", "forwarding.bulk_set", "forwarding.bulk_delete",
+             "sims.import_stock", "sims.replace_sim", "limits.set_limits",
+             "change_applications.create", "change_applications.cancel"}
 
 
 def _state() -> str:
