@@ -462,3 +462,68 @@ def test_cli_order_list_save_send_reorder_delete(owner, account, tmp_path, monke
                                account.number, "--from", "2026-08-01", "--to", "2026-09-01",
                                "--email", "bad@"])
     assert res.exit_code == 1 and "email" in res.output
+
+
+# -- end to end: the worker builds the act and the email reaches a real SMTP server -------
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        import email.policy
+
+        self.messages.append(email.message_from_bytes(envelope.content,
+                                                      policy=email.policy.default))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_inbox(monkeypatch):
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("CORPTUI_SMTP_URL", f"smtp://127.0.0.1:{port}")
+    monkeypatch.setenv("CORPTUI_MAIL_FROM", "docs@corptui.example")
+    yield inbox
+    controller.stop()
+
+
+def test_worker_builds_the_act_and_emails_it(owner, account, smtp_inbox, tmp_path):
+    import io
+
+    import pyzipper
+    from pypdf import PdfReader
+
+    doc = documents.order(owner, "reconciliation", [account.number], [], FROM, TO, "pdf",
+                          notify_email="buh@example.ru", today=TODAY)
+    for _ in range(3):  # document.build, then notify.send
+        jobs.run_due("e2e-worker")
+    [msg] = smtp_inbox.messages
+    assert msg["To"] == "buh@example.ru" and f"No. {doc.id}" in msg["Subject"]
+    [part] = list(msg.iter_attachments())
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(part.get_content())).pages)
+    exp = expected_act(account_ids={account.id})
+    assert money_after("Closing balance", text) == exp["closing"]
+    # a protected document sent by email arrives as an AES ZIP that opens only with it
+    prot = built(owner, "invoice", [account.number], [], FROM, TO, "csv", password="zip-pass-1")
+    documents.send(owner, prot["id"], "boss@example.ru", password="zip-pass-1")
+    jobs.run_due("e2e-worker")
+    msg = smtp_inbox.messages[-1]
+    [part] = list(msg.iter_attachments())
+    assert part.get_filename().endswith(".zip")
+    with pyzipper.AESZipFile(io.BytesIO(part.get_content())) as zf:
+        zf.setpassword(b"bad-pass")
+        with pytest.raises(RuntimeError):
+            zf.read(zf.namelist()[0])
+        zf.setpassword(b"zip-pass-1")
+        assert zf.read(zf.namelist()[0]).decode("utf-8-sig").startswith("Invoice No.")
