@@ -16,10 +16,20 @@ from corptui import (
     auth, change_applications, disputes, employees, forwarding, importer, limits, permissions,
     sims, tags, users,
 )
+from corptui import documents, schedules
 from corptui.errors import PermissionDenied
-from storage.models import AuditEntry, Subscriber, SubscriberTag, Tag, User
+from storage.models import (
+    AuditEntry,
+    Job,
+    Notification,
+    Subscriber,
+    SubscriberTag,
+    Tag,
+    User,
+)
 
 ROLES = ("owner", "admin", "accountant", "viewer")
+_TODAY = __import__("datetime").date(2026, 11, 20)
 READ_ACTIONS = {"read", "audit.read"}
 
 
@@ -77,8 +87,50 @@ def _change_app(d) -> str:
                                     numbers=d["subs"][0].msisdn, desired="x").reference
 
 
+def _ready_doc(d, t) -> int:
+    """A ready document with its file (outside the exports folder)."""
+    import datetime as dt
+
+    from storage.models import Document
+
+    path = t.parent / f"doc-{Document.select().count()}.pdf"
+    path.write_bytes(b"%PDF-1.4 test")
+    return Document.create(company=d["company"], type="invoice", format="pdf",
+                           scope={"accounts": [d["account"].number], "numbers": []},
+                           period_from=dt.date(2026, 9, 1), period_to=dt.date(2026, 9, 30),
+                           state="ready", progress=100, file_path=str(path)).id
+
+
+def _schedule(d) -> int:
+    from storage.models import ReportSchedule
+
+    return ReportSchedule.create(company=d["company"], type="invoice", format="pdf",
+                                 period="monthly", day=1, at_time="09:00",
+                                 scope={"accounts": [d["account"].number], "numbers": []},
+                                 email="a@b.ru").id
+
+
 # (use case, action, call(data, session, tmp_path))
 CASES = [
+    # documents and automatic reports (issue 8)
+    ("documents.order", "documents.order",
+     lambda d, s, t: documents.order(s, "invoice", [d["account"].number], [], "2026-09-01",
+                                     "2026-09-30", "pdf", today=_TODAY)),
+    ("documents.reorder", "documents.order",
+     lambda d, s, t: documents.reorder(s, _ready_doc(d, t))),
+    ("documents.save_to", "documents.manage",
+     lambda d, s, t: documents.save_to(s, _ready_doc(d, t), str(t / "saved.pdf"))),
+    ("documents.send", "documents.manage",
+     lambda d, s, t: documents.send(s, _ready_doc(d, t), "a@b.ru")),
+    ("documents.delete", "documents.manage",
+     lambda d, s, t: documents.delete(s, _ready_doc(d, t))),
+    ("schedules.create", "reports.schedule",
+     lambda d, s, t: schedules.create(s, "invoice", [d["account"].number], [], "pdf",
+                                      "monthly", 1, "09:00", email="a@b.ru")),
+    ("schedules.edit", "reports.schedule",
+     lambda d, s, t: schedules.edit(s, _schedule(d), at_time="10:00")),
+    ("schedules.delete", "reports.schedule",
+     lambda d, s, t: schedules.delete(s, _schedule(d))),
     ("disputes.open_dispute", "disputes.open",
      lambda d, s, t: disputes.open_dispute(s, _charge(d).id, "not ours")),
     ("disputes.set_status", "disputes.decide", lambda d, s, t: _decide(d, s)),
@@ -134,7 +186,9 @@ CASES = [
     ("change_applications.cancel", "services.change",
      lambda d, s, t: change_applications.cancel(s, _change_app(d))),
 ]
-MUTATIONS = {"users.add_user", "users.reset_password", "users.set_blocked", "users.change_role",
+MUTATIONS = {"documents.order", "documents.reorder", "documents.save_to", "documents.send",
+             "documents.delete", "schedules.create", "schedules.edit", "schedules.delete",
+             "users.add_user", "users.reset_password", "users.set_blocked", "users.change_role",
              "tags.create_tag", "tags.rename_tag", "tags.recolor_tag", "tags.delete_tag",
              "tags.assign", "tags.set_number_tags", "employees.update_employee",
              "importer.apply", "auth.change_password", "disputes.open_dispute",
@@ -155,6 +209,7 @@ def _state() -> str:
         list(Subscriber.select(Subscriber.id, Subscriber.full_name, Subscriber.position,
                                Subscriber.version).order_by(Subscriber.id).tuples()),
         AuditEntry.select().count(),
+        Job.select().count(), Notification.select().count(),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
