@@ -16,13 +16,14 @@ from corptui import (
     auth, change_applications, disputes, employees, forwarding, importer, limits, permissions,
     sims, tags, users,
 )
-from corptui import documents, schedules
+from corptui import documents, options, schedules
 from corptui.errors import PermissionDenied
 from storage.models import (
     AuditEntry,
     Job,
     Notification,
     Subscriber,
+    SubscriberOption,
     SubscriberTag,
     Tag,
     User,
@@ -110,6 +111,17 @@ def _schedule(d) -> int:
                                  email="a@b.ru").id
 
 
+def _option(d, connected: bool = False) -> str:
+    """An option without rules (and a tariff) for the options use cases."""
+    from storage.models import Option, SubscriberOption, Tariff
+
+    opt = Option.create(code="perm-opt", name="Perm option", monthly_fee="10.00")
+    Tariff.create(code="perm-tariff", name="Perm tariff")
+    if connected:
+        SubscriberOption.create(subscriber=d["subs"][0], option=opt, state="active")
+    return opt.code
+
+
 # (use case, action, call(data, session, tmp_path))
 CASES = [
     # documents and automatic reports (issue 8)
@@ -185,6 +197,16 @@ CASES = [
                                                 "a@b.ru")),
     ("change_applications.cancel", "services.change",
      lambda d, s, t: change_applications.cancel(s, _change_app(d))),
+    # options and tariffs (issue 6)
+    ("options.connect", "services.change",
+     lambda d, s, t: options.connect(s, _option(d), [d["subs"][0].id])),
+    ("options.disconnect", "services.change",
+     lambda d, s, t: options.disconnect(s, _option(d, connected=True), [d["subs"][0].id])),
+    ("options.change_tariff", "services.change",
+     lambda d, s, t: (_option(d), options.change_tariff(s, [d["subs"][0].id], "perm-tariff"))),
+    ("options.apply_plan", "services.change",
+     lambda d, s, t: options.apply_plan(s, options.Plan(connect=(_option(d),)),
+                                        [d["subs"][0].id])),
 ]
 MUTATIONS = {"documents.order", "documents.reorder", "documents.save_to", "documents.send",
              "documents.delete", "schedules.create", "schedules.edit", "schedules.delete",
@@ -195,7 +217,9 @@ MUTATIONS = {"documents.order", "documents.reorder", "documents.save_to", "docum
              "disputes.set_status", "forwarding.add_rule", "forwarding.update_rule",
              "forwarding.delete_rule", "forwarding.bulk_set", "forwarding.bulk_delete",
              "sims.import_stock", "sims.replace_sim", "limits.set_limits",
-             "change_applications.create", "change_applications.cancel"}
+             "change_applications.create", "change_applications.cancel",
+             "options.connect", "options.disconnect", "options.change_tariff",
+             "options.apply_plan"}
 
 
 def _state() -> str:
@@ -210,6 +234,14 @@ def _state() -> str:
                                Subscriber.version).order_by(Subscriber.id).tuples()),
         AuditEntry.select().count(),
         Job.select().count(), Notification.select().count(),
+        # options: ended or planned rows (a case may set up one active row first)
+        list(SubscriberOption.select(SubscriberOption.subscriber, SubscriberOption.option,
+                                     SubscriberOption.state, SubscriberOption.connected_until)
+             .where((SubscriberOption.state != "active")
+                    | SubscriberOption.connected_until.is_null(False))
+             .order_by(SubscriberOption.id).tuples()),
+        list(Subscriber.select(Subscriber.id, Subscriber.tariff).order_by(Subscriber.id)
+             .tuples()),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
