@@ -192,7 +192,7 @@ class EmployeeCard(ModalScreen):
             self._message("Nothing to save.")
 
     # -- the options of the number: screens/card_options.py (issue 6) --------------------
-    BINDINGS = BINDINGS + [Binding("o,alt+o", "options", "Options")]
+    BINDINGS = BINDINGS + [Binding("o,ctrl+o", "options", "Options")]  # ctrl+o: from a field
 
     def action_options(self) -> None:
         from screens.card_options import CardOptionsDialog

@@ -1,4 +1,4 @@
-"""The options of one number (opened from the employee card with ``o``): connected and
+"""The options of one number (opened from the employee card with ``o``, or ``ctrl+o`` from a text field): connected and
 planned options with price and dates; ``x`` in the first column (a click) or the delete
 key disconnects one after a confirmation; below, the options the number can have
 (enter or a double click connects one from now, after a confirmation). A planned tariff
