@@ -45,7 +45,6 @@ import peewee as pw
 from corptui import audit, locations, permissions
 from corptui.errors import Conflict, CorptuiError, NotFound, ValidationError
 from corptui.periods import (
-    add_months,
     money_sum,
     month_end,
     month_start,
@@ -918,7 +917,3 @@ def _register() -> None:
 
 
 _register()
-
-
-def next_month_after(day: dt.date) -> dt.date:  # small helper for the wizard presets
-    return add_months(day, 1)

@@ -20,7 +20,7 @@ def _split(values) -> list[str]:
     return out
 
 
-def _read_password(prompt_ok: bool = True) -> str:
+def _read_password() -> str:
     from corptui.errors import ValidationError
 
     line = sys.stdin.readline()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from conftest import demo_session, make_app
 
 from corptui import documents, jobs, schedules
@@ -126,7 +125,7 @@ async def test_reconciliation_wizard_with_numbers(seeded):
 async def test_history_save_email_reorder_delete(seeded, tmp_path):
     session = demo_session()
     acc = PersonalAccount.select().where(PersonalAccount.company == 1).first()
-    doc = documents.order(session, "invoice", [acc.number], [], "2026-09-01", "2026-09-30",
+    documents.order(session, "invoice", [acc.number], [], "2026-09-01", "2026-09-30",
                           "pdf", password="secret-1", today=TODAY)
     run_jobs()
     a = app()
