@@ -293,6 +293,21 @@ class DocumentsScreen(AppScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_summary()
 
+    PALETTE = {"new": "New reporting document (wizard)", "act": "New reconciliation act",
+               "summary": "Open the document's summary", "save": "Save the document to a file",
+               "email": "Send the document by email", "reorder": "Order the document again",
+               "delete": "Delete the document", "schedules": "Automatic reports"}
+
+    def palette_commands(self):
+        """Every action of this screen for the command palette."""
+        from textual.app import SystemCommand
+
+        for binding in self.BINDINGS:
+            if binding.action in self.PALETTE:
+                yield SystemCommand(f"Documents: {self.PALETTE[binding.action]}",
+                                    f"key {binding.key}",
+                                    getattr(self, f"action_{binding.action}"))
+
     # -- actions --------------------------------------------------------------------------
     def _wizard(self, mode: str) -> None:
         from screens.document_wizard import DocumentWizard

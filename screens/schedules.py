@@ -104,6 +104,20 @@ class SchedulesScreen(AppScreen):
             f"{n} schedule{'s' if n != 1 else ''} · esc back to documents" if n else
             "No automatic reports: n adds one (delivered by email and/or SMS)."))
 
+    PALETTE = {"new": "New automatic report", "edit": "Edit the automatic report",
+               "toggle": "Pause or resume the automatic report",
+               "delete": "Delete the automatic report"}
+
+    def palette_commands(self):
+        """Every action of this screen for the command palette."""
+        from textual.app import SystemCommand
+
+        for binding in self.BINDINGS:
+            if binding.action in self.PALETTE:
+                yield SystemCommand(f"Automatic reports: {self.PALETTE[binding.action]}",
+                                    f"key {binding.key}",
+                                    getattr(self, f"action_{binding.action}"))
+
     def current(self) -> dict | None:
         table = self.query_one(DataTable)
         if not self.rows or table.row_count == 0:

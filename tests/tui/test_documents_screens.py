@@ -233,3 +233,18 @@ async def test_schedules_screen(seeded):
         await pilot.press("y")
         await settle(pilot)
         assert schedules.list_schedules(demo_session()) == []
+
+
+async def test_palette_lists_the_screen_actions(seeded):
+    a = app()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await open_documents(pilot)
+        titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
+        for action in ("New reconciliation act", "Save the document to a file",
+                       "Send the document by email", "Automatic reports"):
+            assert any(action in t for t in titles), action
+        cmd = next(c for c in pilot.app.get_system_commands(pilot.app.screen)
+                   if c.title == "Documents: New reconciliation act")
+        cmd.callback()
+        await settle(pilot)
+        assert pilot.app.screen.steps[0] == "account"
