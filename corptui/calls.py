@@ -44,8 +44,26 @@ class CallFilter:
         return replace(self, **values, subscriber_ids=ids)
 
 
-def _where(session, flt: CallFilter):
-    cond = Subscriber.company == session.company_id
+TIME_ORDER_MIN_NUMBERS = 5000
+
+
+def _company_holds_most(session) -> bool:
+    """Does the company hold a large share of all numbers? Then a page of its calls is
+    found fastest by walking the time index (and checking the company per row) instead of
+    collecting every call of every number and sorting them (0.2 s -> 1 ms at 100k)."""
+    mine = Subscriber.select().where(Subscriber.company == session.company_id).count()
+    if mine < TIME_ORDER_MIN_NUMBERS:
+        return False
+    return mine * 5 >= Subscriber.select().count()
+
+
+def _where(session, flt: CallFilter, time_order: bool = False):
+    if time_order and flt.subscriber_ids is None and _company_holds_most(session):
+        # "+company_id": the same test, but the planner may not use the company index,
+        # so it walks call_record(started_at) in order and stops at the page's end
+        cond = pw.NodeList((pw.SQL("+"), Subscriber.company), glue="") == session.company_id
+    else:
+        cond = Subscriber.company == session.company_id
     if flt.subscriber_ids is not None:
         cond &= in_ids(CallRecord.subscriber, flt.subscriber_ids or (0,))
     start, end = utc_bounds(flt.date_from, flt.date_to, flt.tz)
@@ -72,7 +90,7 @@ def _rows_query(session, flt: CallFilter):
                            CallRecord.duration_seconds, CallRecord.volume_kb,
                            CallRecord.roaming, CallRecord.cost)
          .join(Subscriber, on=(CallRecord.subscriber == Subscriber.id))
-         .where(_where(session, flt)))
+         .where(_where(session, flt, time_order=True)))
     if flt.descending:
         return q.order_by(CallRecord.started_at.desc(), CallRecord.id.desc())
     return q.order_by(CallRecord.started_at, CallRecord.id)

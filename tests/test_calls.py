@@ -90,3 +90,23 @@ def test_utc_days_differ_from_moscow_days(data):
     stamps = [r["started_at"] for r in calls.query(s, flt)]
     assert utc(2023, 12, 31, 20, 30) not in stamps
     assert utc(2024, 12, 31, 21, 0) in stamps  # 00:00 MSK Jan 1 2025, still 2024 in UTC
+
+
+def test_time_index_plan_gives_the_same_pages(data, monkeypatch):
+    """The plan for a company holding most numbers (walk the time index) returns exactly
+    the pages of the usual plan, both orders, any offset."""
+    from corptui import calls as calls_uc
+
+    from dataclasses import replace
+
+    session = data["session"]
+    flt_all = calls_uc.CallFilter()
+    expected = {d: [r["id"] for r in calls_uc.query(session, replace(flt_all, descending=d),
+                                                     limit=None)] for d in (False, True)}
+    monkeypatch.setattr(calls_uc, "TIME_ORDER_MIN_NUMBERS", 1)
+    assert calls_uc._company_holds_most(session)
+    for d in (False, True):
+        flt = replace(flt_all, descending=d)
+        got = [r["id"] for off in range(0, 10, 2)
+               for r in calls_uc.query(session, flt, offset=off, limit=2)]
+        assert got == expected[d][:10]
