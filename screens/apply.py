@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from corptui import applications
 from corptui.errors import CorptuiError, ValidationError
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain
 
@@ -50,7 +51,7 @@ class ApplyScreen(Screen):
             with Horizontal(id="apply-buttons"):
                 yield Button("Submit", variant="primary", id="submit")
                 yield Button("Back", id="back")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#company_name").focus()

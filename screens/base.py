@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from screens.widgets.keys_footer import KeysFooter
 from screens.actions import app_bindings
 from screens.widgets.safe import safe_text
 
@@ -37,7 +38,7 @@ class AppScreen(Screen):
     def compose(self) -> ComposeResult:
         yield TopBar(self.top_line(), id="topbar")
         yield from self.compose_body()
-        yield Footer()
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

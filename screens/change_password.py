@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from corptui import auth
 from corptui.errors import CorptuiError, ValidationError
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain
 
@@ -43,7 +44,7 @@ class ChangePasswordScreen(Screen):
             with Horizontal(id="password-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Log out" if self.forced else "Cancel", id="cancel")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#current_password").focus()

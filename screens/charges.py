@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from corptui import charges as charges_uc
 from corptui.charges import KINDS, ChargeFilter
 from corptui.errors import CorptuiError, ValidationError
 from corptui.periods import add_months, month_start, parse_date, preset
 from corptui.phones import format_msisdn
+from screens.widgets.keys_footer import KeysFooter
 from screens.base import AppScreen
 from screens.money_dialogs import (
     CHARGE_KIND_LABELS,
@@ -393,7 +394,7 @@ class ChargeLinesScreen(DrillScreen):
             yield VirtualTable(NUMBER_COLUMNS, self._fetch, render_line, checkboxes=False,
                                id="lines-table", empty_text="No charges in this month.")
             yield Static("", id="drill-line")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def table(self) -> VirtualTable:
@@ -508,7 +509,7 @@ class TopSpendersScreen(DrillScreen):
             yield VirtualTable(TOP_COLUMNS, self._fetch, self._render_top, checkboxes=False,
                                id="top-table", empty_text="No charges in this month.")
             yield Static("", id="drill-line")
-        yield Footer()
+        yield KeysFooter()
 
     def _render_top(self, row: dict, key: str) -> str:
         if key == "rank":

@@ -8,10 +8,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from corptui import auth
 from corptui.errors import CorptuiError, ValidationError
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.safe import plain
 
 HOTLINE = ("Hotline for legal entities: 8-800-550-05-55 (free in Russia), short 0555 "
@@ -56,7 +57,7 @@ class LoginScreen(Screen):
                 yield Button("Log in", variant="primary", id="login")
                 yield Button("Apply for access", id="apply")
         yield Static(self._info(), id="login-info")
-        yield Footer()
+        yield KeysFooter()
 
     def _info(self) -> Content:
         lines = [HOTLINE]
