@@ -25,6 +25,10 @@ NUMBERS_KEYS = [
     ("p", "select numbers by a pasted list or a file"),
     ("v / V", "save the current view / open a saved view"),
     ("x", "clear the filter"),
+    ("s", "tariffs and options for the selection (check, then apply)"),
+    ("w / l", "call forwarding / spending limits for the selection"),
+    ("c", "a change request to the operator for the selection"),
+    ("u", "undo the last bulk change"),
 ]
 
 USERS_KEYS = [

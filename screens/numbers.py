@@ -34,8 +34,13 @@ COLUMNS = [
 SORTABLE = ["msisdn", "full_name", "position", "tariff", "status", "account"]
 
 
+LIMIT_TEXT = {"over": "over lim", "near": "near lim"}
+
+
 def render_cell(row: dict, key: str) -> str:
     value = row.get(key)
+    if key == "status" and value != "blocked" and row.get("limit"):
+        return LIMIT_TEXT.get(row["limit"], value or "")
     if key == "msisdn":
         return format_msisdn(value)
     if key == "tags":
@@ -79,6 +84,12 @@ class NumbersScreen(AppScreen):
         Binding("p", "select_by_list", "Paste list", show=False, id="numbers.select_by_list"),
         Binding("v", "save_view", "Save view", show=False, id="numbers.save_view"),
         Binding("V", "open_views", "Views", show=False, id="numbers.open_views"),
+        Binding("s", "services", "Services", id="numbers.services"),
+        Binding("w", "forwarding", "Forwarding", show=False, id="numbers.forwarding"),
+        Binding("l", "limits", "Limits", show=False, id="numbers.limits"),
+        Binding("c", "change_request", "Change request", show=False,
+                id="numbers.change_request"),
+        Binding("u", "undo", "Undo", show=False, id="numbers.undo"),
     ]
     DEFAULT_CSS = """
     #search-row { height: 1; }
@@ -95,6 +106,7 @@ class NumbersScreen(AppScreen):
         self._search_started = 0.0
         self.index: numbers_uc.SearchIndex | None = None
         self.view: numbers_uc.SearchView | None = None  # base ids: sorted, filtered
+        self.limit_flags: dict[int, str] = {}  # id -> "near" | "over" (spending limit)
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="search-row"):
@@ -110,7 +122,10 @@ class NumbersScreen(AppScreen):
         return self.query_one(VirtualTable)
 
     def _fetch(self, ids: list[int]) -> dict[int, dict]:
-        return numbers_uc.rows_by_ids(self.app.session, ids)
+        rows = numbers_uc.rows_by_ids(self.app.session, ids)
+        for sid, row in rows.items():
+            row["limit"] = self.limit_flags.get(sid)
+        return rows
 
     def on_mount(self) -> None:
         session = self.app.session
@@ -154,6 +169,10 @@ class NumbersScreen(AppScreen):
             ids = numbers_uc.matching_ids(self.app.session, flt)
             index = (numbers_uc.SearchIndex(self.app.session)
                      if data_changed or self.index is None else None)
+            if index is not None:
+                from corptui.limits import limit_states
+
+                index.limit_flags = limit_states(self.app.session)
         except CorptuiError as exc:
             self.app.call_from_thread(self.app.show_error, exc)
             return
@@ -166,6 +185,9 @@ class NumbersScreen(AppScreen):
         if index is not None:
             self.index = index
             self.total = len(index)
+            if getattr(index, "limit_flags", None) is not None:
+                self.limit_flags = index.limit_flags
+                self.table.invalidate()
         self.view = self.index.view(ids)
         self.table.sort_key = flt.sort
         self.table.sort_descending = flt.descending
@@ -247,7 +269,7 @@ class NumbersScreen(AppScreen):
         if hidden:
             line += f" ({hidden:,} selected hidden by the filter)"
         if selected:
-            line += " · t tags"
+            line += " · t tags · s services · w fwd · l limits"
         else:
             line += " · space select · a all"
         return line
@@ -305,7 +327,8 @@ class NumbersScreen(AppScreen):
             if binding.action in {"search", "select_all", "select_none", "invert", "filter",
                                   "sort_next", "sort_reverse", "assign_tags", "manage_tags",
                                   "import_employees", "clear_filter", "select_by_list",
-                                  "save_view", "open_views"}:
+                                  "save_view", "open_views", "services", "forwarding",
+                                  "limits", "change_request", "undo"}:
                 yield SystemCommand(f"Numbers: {binding.description}",
                                     f"key {binding.key}",
                                     lambda a=binding.action: self.run_action(a))
@@ -362,6 +385,57 @@ class NumbersScreen(AppScreen):
             search.value = self.flt.search
         self.reload()
         self.app.notify(safe_text(f"View: {view['name']}"), markup=False)
+
+    # -- bulk actions of other issues: services, forwarding, limits, change requests ----
+    def _target_ids(self) -> set[int]:
+        ids = self.selected_ids()
+        if not ids and self.table.cursor_id is not None:
+            ids = {self.table.cursor_id}
+        if not ids:
+            self.app.notify("Select numbers first (space, a).", severity="warning")
+        return ids
+
+    def _open_for_selection(self, factory) -> None:
+        ids = self._target_ids()
+        if not ids:
+            return
+
+        def done(changed) -> None:
+            if changed:
+                self.table.invalidate()
+                self.reload(keep_cursor=True, data_changed=True)
+
+        self.app.push_screen(factory(ids), done)
+
+    def action_services(self) -> None:
+        from screens.services_wizard import ServicesWizard
+
+        self._open_for_selection(ServicesWizard)
+
+    def action_forwarding(self) -> None:
+        from screens.forwarding import ForwardingDialog
+
+        self._open_for_selection(ForwardingDialog)
+
+    def action_limits(self) -> None:
+        from screens.limits import LimitsDialog
+
+        self._open_for_selection(LimitsDialog)
+
+    def action_change_request(self) -> None:
+        from screens.change_applications import ChangeApplicationDialog
+
+        self._open_for_selection(ChangeApplicationDialog)
+
+    def action_undo(self) -> None:
+        from screens.undo import UndoDialog
+
+        def done(changed) -> None:
+            if changed:
+                self.table.invalidate()
+                self.reload(keep_cursor=True, data_changed=True)
+
+        self.app.push_screen(UndoDialog(), done)
 
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
         from screens.card import EmployeeCard

@@ -229,3 +229,49 @@ async def test_viewer_card_is_read_only(seeded):
         card = app.screen
         assert card.query_one("#full_name").disabled
         assert "Read only" in str(card.query_one("#card-message").render())
+
+
+async def test_bulk_action_keys_open_their_dialogs(owner):
+    from screens.change_applications import ChangeApplicationDialog
+    from screens.forwarding import ForwardingDialog
+    from screens.limits import LimitsDialog
+    from screens.services_wizard import ServicesWizard
+    from screens.undo import UndoDialog
+
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("space", "space")
+        for key, dialog in (("s", ServicesWizard), ("w", ForwardingDialog), ("l", LimitsDialog),
+                            ("c", ChangeApplicationDialog), ("u", UndoDialog)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, dialog), key
+            await pilot.press("escape")
+            await pilot.pause()
+            if isinstance(app.screen, dialog):  # a dialog with a focused input: esc twice
+                await pilot.press("escape")
+                await pilot.pause()
+
+
+async def test_numbers_over_their_limit_are_marked(owner):
+    from decimal import Decimal
+
+    from corptui.limits import limit_states
+
+    first = Subscriber.select().where((Subscriber.company == owner.company_id)
+                                      & (Subscriber.status == "active")).order_by(
+        Subscriber.msisdn).first()
+    Subscriber.update(spending_limit=Decimal("0.01")).where(Subscriber.id == first.id).execute()
+    flags = limit_states(owner)
+    assert flags.get(first.id) == "over"
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        table = app.screen.query_one(VirtualTable)
+        for sid, state in flags.items():
+            row = table.row(sid)
+            if row and row["status"] != "blocked":
+                from screens.numbers import render_cell
+
+                assert render_cell(row, "status") == f"{state} lim"
