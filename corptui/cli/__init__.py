@@ -116,4 +116,5 @@ from corptui.cli import (  # noqa: E402,F401
     change_requests_commands,
     disputes_commands,
     undo_commands,
+    insights_commands,
 )
