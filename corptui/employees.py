@@ -14,6 +14,7 @@ from storage.db import atomic
 from storage.fields import utcnow
 from storage.models import Subscriber
 from storage.search import search_key
+from corptui.database import retrying
 
 NAME_MAX = 200
 POSITION_MAX = 200
@@ -59,6 +60,7 @@ def clean_position(value, field: str = "position") -> str:
     return text
 
 
+@retrying
 def get_employee(session, subscriber_id: int) -> dict:
     """The card's editable part with its version (pass it back to update_employee)."""
     permissions.require(session, "read")
@@ -77,6 +79,7 @@ def _load(session, subscriber_id: int) -> Subscriber:
     return sub
 
 
+@retrying
 def update_employee(session, subscriber_id: int, full_name, position, expected_version: int) -> dict:
     """Save name and position if the card is still at ``expected_version``; returns the
     saved card (with the new version). Raises ValidationError (field full_name or

@@ -30,6 +30,7 @@ from storage.db import atomic
 from storage.fields import utcnow
 from storage.models import Subscriber
 from storage.search import search_key
+from corptui.database import retrying
 
 MAX_BYTES = 50 * 1024 * 1024
 NAME_MAX = 200
@@ -468,6 +469,7 @@ def preview(session, source, progress: Progress = None) -> ImportPreview:
 CHUNK = 5000
 
 
+@retrying
 def apply(session, source, skip_errors: bool = False, progress: Progress = None) -> ImportResult:
     """Apply the import of ``source`` (an ImportPreview, a path or bytes) in one
     transaction. The file is read again: a file that vanished, or changed since the

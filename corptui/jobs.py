@@ -45,6 +45,7 @@ from corptui.errors import NotFound
 from storage.db import atomic, database, is_postgres
 from storage.fields import utcnow
 from storage.models import Job
+from corptui.database import retrying
 
 JOB_STATES = ("queued", "running", "done", "failed")
 LEASE_SECONDS = 300  # a running job whose lock is older than this is claimed again
@@ -176,6 +177,7 @@ def _due_query(now: dt.datetime):
             .order_by(Job.priority.desc(), Job.run_after, Job.id))
 
 
+@retrying
 def claim(worker_id: str, kinds: list[str] | None = None) -> Job | None:
     """Take the next due job (or a running one whose lease expired) for ``worker_id``.
 

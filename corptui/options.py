@@ -31,6 +31,7 @@ from storage.models import (
     Option, OptionRule, PersonalAccount, Subscriber, SubscriberOption, Tariff,
     TariffChange,
 )
+from corptui.database import retrying
 
 LIVE = ("active", "planned")
 
@@ -339,6 +340,7 @@ def _lock_option(option: Option) -> None:
         Option.select(Option.id).where(Option.id == option.id).for_update().execute()
 
 
+@retrying
 def connect(session, option, ids, date_from=None, date_until=None) -> dict:
     """Connect ``option`` to the numbers that pass the check (re-checked inside the
     transaction). A future ``date_from`` plans it (state "planned", the worker activates
@@ -372,6 +374,7 @@ def connect(session, option, ids, date_from=None, date_until=None) -> dict:
             "skipped": skipped, "operation": operation, "ids": good}
 
 
+@retrying
 def disconnect(session, option, ids, date_from=None) -> dict:
     """Disconnect ``option`` from the numbers that have it (now, or at the start of
     ``date_from``: a planned end the worker carries out). Numbers that do not have it,
@@ -448,6 +451,7 @@ def _check_tariff(company_id: int, tariff: Tariff, ids: list[int]) -> dict[int, 
     return out
 
 
+@retrying
 def change_tariff(session, ids, tariff_code, date_from=None) -> dict:
     """Move the numbers that pass to another tariff: now, or planned from ``date_from``
     (the worker switches them when due). A tariff "by application" is refused: that
@@ -622,6 +626,7 @@ def check_plan(session, plan: Plan, ids, progress=None, chunk: int = 2000) -> di
     return out
 
 
+@retrying
 def apply_plan(session, plan: Plan, ids) -> dict:
     """Apply the plan to the numbers that pass every change, re-checked inside ONE
     transaction (a number that vanished or changed meanwhile is skipped with its reason).

@@ -18,6 +18,7 @@ from corptui.phones import format_msisdn, normalize
 from storage.bulk import in_values
 from storage.db import atomic
 from storage.models import Subscriber, SubscriberTag, Tag
+from corptui.database import retrying
 
 PALETTE = ("red", "green", "blue", "yellow", "magenta", "cyan", "white")
 DEFAULT_COLOR = "blue"
@@ -250,6 +251,7 @@ def preview_assign(session, ids, add=(), remove=()) -> dict:
     return summary
 
 
+@retrying
 def assign(session, ids, add=(), remove=()) -> dict:
     """Add and remove tags on all the numbers ``ids`` in one transaction; the same
     summary as ``preview_assign``. Unknown tags or numbers change nothing."""

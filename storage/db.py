@@ -30,6 +30,7 @@ class DatabaseURL:
     password: str = ""
     name: str = ""
     schema: str = ""  # postgresql: search_path (used to isolate test runs)
+    statement_timeout: int = 0  # postgresql: ms, 0 = none (?statement_timeout=MS)
 
     def display(self) -> str:
         if self.engine == "sqlite":
@@ -56,6 +57,15 @@ def parse_url(url: str) -> DatabaseURL:
         if not name:
             raise StorageError(f"no database name in URL {url!r}")
         query = parse_qs(parsed.query)
+        raw_timeout = (query.get("statement_timeout") or ["0"])[0]
+        try:
+            timeout = int(raw_timeout)
+            if timeout < 0:
+                raise ValueError
+        except ValueError:
+            raise StorageError(
+                f"statement_timeout in the database URL must be milliseconds (a whole number "
+                f">= 0), not {raw_timeout!r}") from None
         return DatabaseURL(
             "postgresql",
             host=parsed.hostname or "127.0.0.1",
@@ -64,6 +74,7 @@ def parse_url(url: str) -> DatabaseURL:
             password=unquote(parsed.password or ""),
             name=name,
             schema=(query.get("schema") or [""])[0],
+            statement_timeout=timeout,
         )
     raise StorageError(
         f"unsupported database URL {url!r}: use sqlite:///path or postgresql://user@host:port/db"
@@ -109,10 +120,135 @@ def make_database(url: str | DatabaseURL, *, create: bool = True) -> pw.Database
         kwargs["user"] = info.user
     if info.password:
         kwargs["password"] = info.password
+    options = []
     if info.schema:
-        kwargs["options"] = f"-c search_path={info.schema}"
+        options.append(f"-c search_path={info.schema}")
+    if info.statement_timeout:
+        # the same as SET statement_timeout on every (re)connection
+        options.append(f"-c statement_timeout={info.statement_timeout}")
+    if options:
+        kwargs["options"] = " ".join(options)
     kwargs["connect_timeout"] = 5
-    return pw.PostgresqlDatabase(info.name, **kwargs)
+    db = ReconnectingPostgresDatabase(info.name, **kwargs)
+    db.statement_timeout_ms = info.statement_timeout
+    db.url_display = info.display()
+    return db
+
+
+# -- connection faults -------------------------------------------------------------------
+
+_DISCONNECT_TEXT = (
+    "server closed the connection", "terminating connection", "connection already closed",
+    "no connection to the server", "could not receive data", "could not send data",
+    "ssl connection has been closed", "connection not open", "the connection is closed",
+    "could not connect", "connection refused", "server conn crashed",
+)
+_LOCKED_TEXT = ("database is locked", "database table is locked", "database is busy")
+
+
+def _pgcode(exc: BaseException) -> str:
+    seen = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        code = getattr(e, "pgcode", None)
+        if code:
+            return code
+        todo.extend([e.__cause__, e.__context__])
+        todo.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
+    return ""
+
+
+def error_kind(exc: BaseException) -> str | None:
+    """Classify a driver error: "disconnect" (the server went away: reconnect), "locked"
+    (SQLite writer lock held too long), "conflict" (PostgreSQL deadlock or serialization
+    failure: the transaction was rolled back), "timeout" (statement_timeout), "uncertain"
+    (the connection died during COMMIT) or None (anything else)."""
+    if isinstance(exc, CommitUncertain):
+        return "uncertain"
+    code = _pgcode(exc)
+    if code in ("40P01", "40001"):
+        return "conflict"
+    if code == "57014":
+        return "timeout"
+    if code.startswith("08") or code in ("57P01", "57P02", "57P03"):
+        return "disconnect"
+    text = str(exc).lower()
+    if isinstance(exc, (pw.OperationalError, pw.InterfaceError)):
+        if any(t in text for t in _LOCKED_TEXT):
+            return "locked"
+        if any(t in text for t in _DISCONNECT_TEXT):
+            return "disconnect"
+        if "statement timeout" in text:
+            return "timeout"
+    return None
+
+
+class CommitUncertain(pw.OperationalError):
+    """The connection died while COMMIT was on its way: the change may or may not be saved."""
+
+
+try:  # pragma: no branch
+    from playhouse.shortcuts import ReconnectMixin
+except ImportError:  # pragma: no cover
+    ReconnectMixin = object
+
+
+class ReconnectingPostgresDatabase(ReconnectMixin, pw.PostgresqlDatabase):
+    """PostgreSQL that reconnects by itself for a statement outside a transaction when the
+    server dropped the connection (restart, pg_terminate_backend, network). Inside a
+    transaction the error goes up: the use case is retried as a whole by
+    ``corptui.database.retrying`` (only when the transaction never committed)."""
+
+    reconnect_errors = (
+        (pw.OperationalError, "server closed the connection"),
+        (pw.OperationalError, "terminating connection"),
+        (pw.OperationalError, "connection already closed"),
+        (pw.OperationalError, "no connection to the server"),
+        (pw.OperationalError, "could not receive data"),
+        (pw.OperationalError, "ssl connection has been closed"),
+        (pw.InterfaceError, "connection already closed"),
+        (pw.InterfaceError, "cursor already closed"),
+    )
+    statement_timeout_ms = 0
+    url_display = "the database"
+
+    def commit(self):
+        try:
+            return super().commit()
+        except Exception as exc:
+            if error_kind(exc) == "disconnect":
+                raise CommitUncertain(
+                    f"the connection to {self.url_display} was lost while saving: {exc}"
+                ) from exc
+            raise
+
+    def rollback(self):
+        try:
+            return super().rollback()
+        except Exception as exc:
+            # a dead connection's transaction is rolled back by the server itself
+            if error_kind(exc) == "disconnect":
+                return None
+            raise
+
+
+def reset_connection() -> None:
+    """Drop this thread's (dead) connection so that the next statement opens a new one."""
+    db = database.obj
+    if db is None:
+        return
+    state = db._state
+    conn = state.conn
+    try:
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
+    finally:
+        state.reset()
 
 
 def connect(url: str, *, create: bool = True) -> pw.Database:

@@ -37,6 +37,12 @@ class CorptuiGroup(click.Group):
         except Exception as exc:  # last resort: never a traceback for the user
             if os.environ.get("CORPTUI_DEBUG"):
                 raise
+            from corptui.database import failure_message
+
+            message = failure_message(exc)  # lost connection, statement timeout, busy...
+            if message:
+                click.echo(f"Error: {message}", err=True)
+                sys.exit(1)
             click.echo(f"Error: internal error: {type(exc).__name__}: {exc}", err=True)
             sys.exit(1)
         if isinstance(rv, int) and rv:
@@ -49,8 +55,9 @@ class CliContext:
         self.db_url = db_url
 
     def open(self, *, create: bool = True, check_schema: bool = True):
-        from corptui.database import open_database
+        from corptui.database import open_database, set_notice
 
+        set_notice(lambda text: click.echo(f"note: {text}", err=True))
         return open_database(self.db_url, create=create, check_schema=check_schema)
 
     def session(self, company: str | None, source: str):

@@ -85,3 +85,53 @@ def seed(obj, n_numbers: int, n_calls: int | None, months: int, seed: int, fresh
         f"seeded {summary['numbers']} numbers, {summary['calls']} call records, "
         f"{summary['companies']} companies in {summary['seconds']:.1f} s"
     )
+
+
+@db_group.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@pass_ctx
+def backup_cmd(obj, file: str) -> None:
+    """Back the database up into FILE while others keep working.
+
+    SQLite: a copy of the database file made with SQLite's online backup API (a consistent
+    snapshot). PostgreSQL: a corptui dump (gzip JSON lines of every table, read in one
+    REPEATABLE READ transaction), restorable into PostgreSQL or SQLite."""
+    from storage import backup
+
+    obj.open(create=False)
+    result = _run(lambda: backup.backup(file))
+    total = sum(result["counts"].values())
+    click.echo(f"backed up {total} rows in {len(result['counts'])} tables to {file} "
+               f"({'SQLite file' if result['format'] == 'sqlite' else 'corptui dump'})")
+
+
+@db_group.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True,
+              help="Overwrite a database that already holds data (everything in it is lost).")
+@pass_ctx
+def restore_cmd(obj, file: str, replace: bool) -> None:
+    """Restore a backup made by `corptui db backup` into the database (empty unless
+    --replace). Row counts are checked against the backup."""
+    from storage import backup
+
+    obj.open(check_schema=False)
+    result = _run(lambda: backup.restore(file, replace=replace))
+    total = sum(result["counts"].values())
+    click.echo(f"restored {total} rows in {len(result['counts'])} tables from {file}")
+
+
+@db_group.command("migrate-to")
+@click.argument("url")
+@pass_ctx
+def migrate_to(obj, url: str) -> None:
+    """Copy this (SQLite) install into the empty database at URL (e.g. PostgreSQL) and
+    check the row counts of every table. The source is not changed."""
+    from storage import backup
+
+    obj.open(create=False)
+    result = _run(lambda: backup.copy_to(url))
+    for table, n in result["target"].items():
+        if n:
+            click.echo(f"{table}: {n}")
+    click.echo(f"copied {sum(result['target'].values())} rows; counts match")
