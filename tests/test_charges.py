@@ -119,3 +119,23 @@ def test_export_filter(data):
     assert exc.value.field == "date_from"
     with pytest.raises(ValidationError):
         charges.by_month(s, None, "2024-07-01", "2024-06-01")
+
+
+def test_company_months_are_cached_until_a_new_charge_arrives(data):
+    import datetime as dt
+    from decimal import Decimal
+
+    from corptui import charges as charges_uc
+    from storage.models import Charge
+
+    s = data["session"]
+    may = dt.date(2024, 5, 1)
+    before = charges_uc.by_month(s, None, may, may)[0]["total"]
+    assert charges_uc.by_month(s, None, may, may)[0]["total"] == before  # from the cache
+    acc1 = data["accounts"][0]
+    Charge.create(company=data["company"], account=acc1, subscriber=data["subs"][0],
+                  kind="one_off", period=may, amount=Decimal("10.00"))
+    assert charges_uc.by_month(s, None, may, may)[0]["total"] == before + Decimal("10.00")
+    # scoped to numbers: never cached, always exact
+    sid = data["subs"][0].id
+    assert charges_uc.by_month(s, [sid], may, may)[0]["one_off"] == Decimal("10.00")
