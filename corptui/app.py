@@ -16,6 +16,7 @@ from textual.binding import Binding
 
 from corptui import __version__
 from corptui.errors import CorptuiError
+from corptui.i18n import _
 from corptui.session import Session
 
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
@@ -47,10 +48,14 @@ class CorptuiApp(App):
         self.last_activity = time.monotonic()
 
     def apply_settings(self, values: dict | None = None) -> None:
-        """Theme (and, at the next login, idle timeout) from the settings."""
+        """Theme, language (and, at the next login, idle timeout) from the settings."""
+        from corptui import i18n
         from corptui import settings as settings_uc
 
         values = values or settings_uc.ui()
+        # the settings' language, else CORPTUI_LANG / LC_ALL / LANG; screens translate
+        # their marked (N_) labels when they draw, so this may come after their import
+        i18n.set_language(values.get("language") or None)
         if values.get("theme") in self.available_themes:
             self.theme = values["theme"]
 
@@ -217,10 +222,10 @@ class CorptuiApp(App):
         for a in APP_ACTIONS:
             if a.section:
                 if a.section in have:
-                    yield SystemCommand(a.label, a.description,
+                    yield SystemCommand(_(a.label), _(a.description),
                                         lambda s=a.section: self.open_section(s))
             else:
-                yield SystemCommand(a.label, a.description,
+                yield SystemCommand(_(a.label), _(a.description),
                                     getattr(self, f"action_{a.id}"))
 
     # -- errors -------------------------------------------------------------------

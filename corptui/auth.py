@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 import datetime as dt
 import os
 
@@ -27,8 +29,8 @@ from storage.models import User
 LOCK_AFTER = 5
 DEFAULT_LOCK_MINUTES = 15
 DEFAULT_IDLE_MINUTES = 15
-WRONG_CREDENTIALS = "wrong phone number or password"
-BLOCKED = "this login is blocked: ask your company's owner to unblock it"
+WRONG_CREDENTIALS = N_("wrong phone number or password")
+BLOCKED = N_("this login is blocked: ask your company's owner to unblock it")
 
 
 class LoginLocked(AuthError):
@@ -36,8 +38,8 @@ class LoginLocked(AuthError):
 
     def __init__(self, locked_until: dt.datetime, prefix: str = ""):
         self.locked_until = locked_until
-        text = (f"too many failed attempts: the login is locked until "
-                f"{local_time_text(locked_until)} ({iso_utc(locked_until)})")
+        text = _("too many failed attempts: the login is locked until {local} ({utc})").format(
+            local=local_time_text(locked_until), utc=iso_utc(locked_until))
         super().__init__(f"{prefix}; {text}" if prefix else text)
 
 
@@ -48,10 +50,10 @@ def _env_minutes(name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationError(f"{name} must be a whole number of minutes, not {raw[:20]!r}",
+        raise ValidationError(_("{name} must be a whole number of minutes, not {raw!r}").format(name=name, raw=raw[:20]),
                               name) from None
     if value < 1 or value > 7 * 24 * 60:
-        raise ValidationError(f"{name} must be between 1 and 10080 minutes", name)
+        raise ValidationError(_("{name} must be between 1 and 10080 minutes").format(name=name), name)
     return value
 
 
@@ -108,16 +110,16 @@ def login(phone: str, password: str, now: dt.datetime | None = None,
     (LoginLocked while locked) / ValidationError (an empty or malformed field)."""
     errors = {}
     if not (phone or "").strip():
-        errors["phone"] = "enter your phone number"
+        errors["phone"] = _("enter your phone number")
     if not password:
-        errors["password"] = "enter your password"
+        errors["password"] = _("enter your password")
     if errors:
         first = next(iter(errors))
         raise ValidationError(errors[first], first, errors)
     login_digits = normalize(phone, "phone")
     if len(password) > 200:
         dummy_verify(password[:200])
-        raise AuthError(WRONG_CREDENTIALS)
+        raise AuthError(_(WRONG_CREDENTIALS))
     now = now or utcnow()
     minutes = lock_for_minutes if lock_for_minutes is not None else lock_minutes()
 
@@ -127,7 +129,7 @@ def login(phone: str, password: str, now: dt.datetime | None = None,
         with atomic():
             audit.record(_audit_session(None, login_digits), "user.login_failed", "user",
                          "", None, {"reason": "credentials"})
-        raise AuthError(WRONG_CREDENTIALS)
+        raise AuthError(_(WRONG_CREDENTIALS))
     if _locked(user, now):
         # no verification while locked: guessing cannot go on during the lock
         with atomic():
@@ -144,7 +146,7 @@ def login(phone: str, password: str, now: dt.datetime | None = None,
         elif user.blocked:
             audit.record(_audit_session(user, login_digits), "user.login_failed", "user",
                          user.id, None, {"reason": "blocked"})
-            error = AuthError(BLOCKED)
+            error = AuthError(_(BLOCKED))
         elif _locked(user, now):  # locked by a concurrent attempt meanwhile
             error = LoginLocked(user.locked_until)
         else:
@@ -176,8 +178,8 @@ def _fail(user: User, now: dt.datetime, minutes: int, login_digits: str) -> Auth
                  {"reason": "credentials", "failed_attempts": failed,
                   "locked_until": locked_until})
     if locked_until is not None:
-        return LoginLocked(locked_until, WRONG_CREDENTIALS)
-    return AuthError(WRONG_CREDENTIALS)
+        return LoginLocked(locked_until, _(WRONG_CREDENTIALS))
+    return AuthError(_(WRONG_CREDENTIALS))
 
 
 def change_password(session: Session, current: str, new: str, confirm: str) -> Session:
@@ -186,26 +188,26 @@ def change_password(session: Session, current: str, new: str, confirm: str) -> S
     must_change_password cleared."""
     permissions.require(session, "account.password")
     if session.user_id is None:
-        raise ValidationError("only a logged-in user can change a password", "current_password")
+        raise ValidationError(_("only a logged-in user can change a password"), "current_password")
     user = User.get_or_none((User.id == session.user_id) & (User.company == session.company_id))
     if user is None:
-        raise AuthError("the session's user no longer exists: log in again")
+        raise AuthError(_("the session's user no longer exists: log in again"))
     errors: dict[str, str] = {}
     if not current:
-        errors["current_password"] = "enter the current password"
+        errors["current_password"] = _("enter the current password")
     elif not verify_password(user.password_hash, current):
-        errors["current_password"] = "the current password is wrong"
+        errors["current_password"] = _("the current password is wrong")
     if not new:
-        errors["new_password"] = "enter a new password"
+        errors["new_password"] = _("enter a new password")
     else:
         try:
             validate_new_password(new, user.phone, current if current else None)
         except ValidationError as exc:
             errors["new_password"] = exc.message
     if not confirm:
-        errors["confirm"] = "repeat the new password"
+        errors["confirm"] = _("repeat the new password")
     elif new and confirm != new:
-        errors["confirm"] = "the confirmation does not match the new password"
+        errors["confirm"] = _("the confirmation does not match the new password")
     if errors:
         first = next(iter(errors))
         raise ValidationError(errors[first], first, errors)

@@ -6,6 +6,8 @@ both values."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import unicodedata
 
 from corptui import audit, permissions
@@ -41,22 +43,22 @@ def clean_full_name(value, field: str = "full_name") -> str:
     """Strip, collapse runs of spaces; 1..200 characters, no control characters."""
     text = str(value or "")
     if _has_control(text.strip()):
-        raise ValidationError("the full name may not contain control characters", field)
+        raise ValidationError(_("the full name may not contain control characters"), field)
     text = " ".join(text.split())
     if not text:
-        raise ValidationError("the full name is empty", field)
+        raise ValidationError(_("the full name is empty"), field)
     if len(text) > NAME_MAX:
-        raise ValidationError(f"the full name is at most {NAME_MAX} characters", field)
+        raise ValidationError(_("the full name is at most {NAME_MAX} characters").format(NAME_MAX=NAME_MAX), field)
     return text
 
 
 def clean_position(value, field: str = "position") -> str:
     text = str(value or "")
     if _has_control(text.strip()):
-        raise ValidationError("the position may not contain control characters", field)
+        raise ValidationError(_("the position may not contain control characters"), field)
     text = " ".join(text.split())
     if len(text) > POSITION_MAX:
-        raise ValidationError(f"the position is at most {POSITION_MAX} characters", field)
+        raise ValidationError(_("the position is at most {POSITION_MAX} characters").format(POSITION_MAX=POSITION_MAX), field)
     return text
 
 
@@ -75,7 +77,7 @@ def _load(session, subscriber_id: int) -> Subscriber:
            .where((Subscriber.company == session.company_id)
                   & (Subscriber.id == int(subscriber_id))).first())
     if sub is None:
-        raise NotFound(f"no number {subscriber_id} in this company")
+        raise NotFound(_("no number {subscriber_id} in this company").format(subscriber_id=subscriber_id))
     return sub
 
 
@@ -118,6 +120,6 @@ def update_employee(session, subscriber_id: int, full_name, position, expected_v
             .execute()
         )
         if updated != 1:  # pragma: no cover - the IMMEDIATE transaction excludes this
-            raise Conflict("this card was changed by someone else; open it again")
+            raise Conflict(_("this card was changed by someone else; open it again"))
         audit.record(session, "employee.update", "subscriber", sub.msisdn, theirs, yours)
     return {"id": sub.id, "msisdn": sub.msisdn, **yours, "version": sub.version + 1}

@@ -1,8 +1,20 @@
 """Two languages, English and Russian: gettext for strings, babel for numbers, money
-and dates. The language comes from the settings, else LC_ALL / LC_MESSAGES / LANG.
+and dates. The language comes from the settings ([ui] language), else CORPTUI_LANG /
+LC_ALL / LC_MESSAGES / LANG; the app sets it in ``CorptuiApp.on_mount``.
 
 Use ``from corptui.i18n import _`` for user-facing strings; ``money()``, ``date_text()``
-and ``number()`` format per locale."""
+and ``number()`` format per locale.
+
+Strings made at import time (Binding descriptions, Column titles, a screen's TITLE, the
+actions registry, module-level tables of labels) are only *marked* with ``N_()`` (which
+returns the English text unchanged, so Textual and the keymap see the same Binding) and
+translated where they are drawn: KeysFooter, the help screen, the command palette, the
+top bar and VirtualTable's header call ``_()`` at render time. So the language can be
+set (or changed in settings) after the screens' modules are imported, and the English
+screens are byte-for-byte what they were. ``_("")`` is "" (not the catalog header).
+
+Catalogs: corptui/locale/<lang>/LC_MESSAGES/corptui.po (+ the compiled .mo, committed);
+``python -m corptui.i18n_tools extract|update|compile|check`` keeps them with babel."""
 
 from __future__ import annotations
 
@@ -49,7 +61,14 @@ def language() -> str:
 
 
 def _(message: str) -> str:
+    if not message:
+        return message
     return _translation.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, where it is shown."""
+    return message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -13,6 +13,8 @@ all under one operation id. With errors and no ``skip_errors`` nothing is applie
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import csv
 import hashlib
 import io
@@ -162,7 +164,7 @@ class ImportResult:
 
 def _size_error(size: int, name: str) -> ValidationError:
     return ValidationError(
-        f"{name} is too big ({size / 1024 / 1024:.1f} MB): the limit is 50 MB", "file"
+        _("{name} is too big ({v2:.1f} MB): the limit is 50 MB").format(name=name, v2=size / 1024 / 1024), "file"
     )
 
 
@@ -178,19 +180,19 @@ def read_source(source) -> tuple[bytes, str, str | None]:
     try:
         size = os.path.getsize(path)
         if os.path.isdir(path):
-            raise ValidationError(f"{path} is a folder, not a file", "file")
+            raise ValidationError(_("{path} is a folder, not a file").format(path=path), "file")
         if size > MAX_BYTES:
             raise _size_error(size, name)
         with open(path, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise ValidationError(f"no such file: {path} (was it moved or deleted?)", "file") from None
+        raise ValidationError(_("no such file: {path} (was it moved or deleted?)").format(path=path), "file") from None
     except PermissionError:
-        raise ValidationError(f"cannot read {path}: permission denied", "file") from None
+        raise ValidationError(_("cannot read {path}: permission denied").format(path=path), "file") from None
     except IsADirectoryError:
-        raise ValidationError(f"{path} is a folder, not a file", "file") from None
+        raise ValidationError(_("{path} is a folder, not a file").format(path=path), "file") from None
     except OSError as exc:
-        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}", "file") from None
+        raise ValidationError(_("cannot read {path}: {v3}").format(path=path, v3=exc.strerror or exc), "file") from None
     if len(data) > MAX_BYTES:
         raise _size_error(len(data), name)
     return data, name, path
@@ -220,7 +222,7 @@ def _cyrillic_score(text: str) -> int:
 
 def _refuse_binary(name: str) -> ValidationError:
     return ValidationError(
-        f"{name} is not a text file (binary data): save it as CSV or plain text", "file"
+        _("{name} is not a text file (binary data): save it as CSV or plain text").format(name=name), "file"
     )
 
 
@@ -263,13 +265,13 @@ def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
     guess = from_bytes(data[:1_000_000]).best()
     if guess is None or not guess.encoding:
         raise ValidationError(
-            f"cannot tell the encoding of {name}: save it as UTF-8 or Windows-1251", "file"
+            _("cannot tell the encoding of {name}: save it as UTF-8 or Windows-1251").format(name=name), "file"
         )
     try:
         return data.decode(guess.encoding), guess.encoding
     except (UnicodeDecodeError, LookupError):
         raise ValidationError(
-            f"cannot tell the encoding of {name}: save it as UTF-8 or Windows-1251", "file"
+            _("cannot tell the encoding of {name}: save it as UTF-8 or Windows-1251").format(name=name), "file"
         ) from None
 
 
@@ -384,7 +386,7 @@ def _resolve(items: list[ImportLine], company: int) -> None:
             if hit is None:
                 item.status, item.message = UNKNOWN_NUMBER, "no such number in this company"
                 continue
-            _, sid, comp, old_name, old_pos = hit
+            _unused, sid, comp, old_name, old_pos = hit
             if comp != company:
                 item.status, item.message = OTHER_COMPANY, "the number belongs to another company"
                 continue
@@ -485,7 +487,7 @@ def apply(session, source, skip_errors: bool = False, progress: Progress = None)
     else:
         data, name, path = read_source(source)
     if expected_digest is not None and hashlib.sha256(data).hexdigest() != expected_digest:
-        raise Conflict(f"{name} changed since the preview: preview it again")
+        raise Conflict(_("{name} changed since the preview: preview it again").format(name=name))
     with atomic():
         prev = _build(session, data, name, path)
         errors = prev.errors

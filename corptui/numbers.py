@@ -7,6 +7,8 @@ in the MSISDN, name search matches the normalised search column (Cyrillic case f
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 from dataclasses import dataclass, field
 
 import peewee as pw
@@ -211,7 +213,7 @@ def get_subscriber(session, msisdn_or_id) -> Subscriber:
         q = q.where(Subscriber.msisdn == msisdn_or_id)
     sub = q.first()
     if sub is None:
-        raise NotFound(f"no number {msisdn_or_id} in this company")
+        raise NotFound(_("no number {msisdn_or_id} in this company").format(msisdn_or_id=msisdn_or_id))
     return sub
 
 
@@ -280,8 +282,8 @@ def _narrows(old, new) -> bool:
     if old is None or new is None or old[0] != new[0]:
         return False
     if new[0] == "digits":
-        _, od, oalt = old
-        _, nd, nalt = new
+        _unused, od, oalt = old
+        _unused, nd, nalt = new
         if oalt is None:
             return nalt is None and od in nd
         return nalt is not None and nd.startswith(od)
@@ -308,7 +310,7 @@ class SearchView:
         else:
             positions = None
         if rule[0] == "digits":
-            _, d, alt = rule
+            _unused, d, alt = rule
             col = self.msisdn
             if positions is None:
                 if alt:
@@ -369,11 +371,11 @@ def select_by_list(session, text: str) -> ListSelection:
 
     permissions.require(session, "read")
     if text is None or not text.strip():
-        raise ValidationError("the list is empty: paste numbers or choose a file", "numbers")
+        raise ValidationError(_("the list is empty: paste numbers or choose a file"), "numbers")
     if len(text) > MAX_LIST_BYTES:
-        raise ValidationError("the list is over 20 MB", "numbers")
+        raise ValidationError(_("the list is over 20 MB"), "numbers")
     if "\x00" in text:
-        raise ValidationError("the list is binary data, not text", "numbers")
+        raise ValidationError(_("the list is binary data, not text"), "numbers")
     q = Subscriber.select(Subscriber.msisdn, Subscriber.id).where(
         Subscriber.company == session.company_id)
     by_msisdn = dict(database.execute(q).fetchall())

@@ -5,6 +5,8 @@ in about a microsecond; anything else goes through the phonenumbers library."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import re
 
 from corptui.errors import ValidationError
@@ -17,9 +19,9 @@ def normalize(text: str, field: str = "phone") -> str:
     """Return E.164 digits without '+', or raise ValidationError naming the field."""
     raw = (text or "").strip()
     if not raw:
-        raise ValidationError("phone number is empty", field)
+        raise ValidationError(_("phone number is empty"), field)
     if len(raw) > 40 or not _ALLOWED.match(raw):
-        raise ValidationError(f"not a phone number: {shorten(raw)}", field)
+        raise ValidationError(_("not a phone number: {text}").format(text=shorten(raw)), field)
     digits = _NON_DIGITS.sub("", raw)
     if len(digits) == 11 and digits[0] in "78" and digits[1] == "9" and not raw.startswith("+8"):
         return "7" + digits[1:]
@@ -37,9 +39,9 @@ def _slow(raw: str, digits: str, field: str) -> str:
     try:
         parsed = phonenumbers.parse(candidate, "RU")
     except phonenumbers.NumberParseException:
-        raise ValidationError(f"not a phone number: {shorten(raw)}", field) from None
+        raise ValidationError(_("not a phone number: {text}").format(text=shorten(raw)), field) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValidationError(f"not a valid phone number: {shorten(raw)}", field)
+        raise ValidationError(_("not a valid phone number: {text}").format(text=shorten(raw)), field)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)[1:]
 
 

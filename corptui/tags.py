@@ -7,6 +7,8 @@ and writes ONE audit entry carrying the operation id and the changed numbers."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import unicodedata
 from collections.abc import Iterable
 
@@ -34,11 +36,11 @@ def has_control(text: str) -> bool:
 def clean_name(name) -> str:
     text = " ".join(str(name or "").split()) if not has_control(str(name or "")) else None
     if text is None:
-        raise ValidationError("a tag name may not contain control characters", "name")
+        raise ValidationError(_("a tag name may not contain control characters"), "name")
     if not text:
-        raise ValidationError("a tag name is empty", "name")
+        raise ValidationError(_("a tag name is empty"), "name")
     if len(text) > NAME_MAX:
-        raise ValidationError(f"a tag name is at most {NAME_MAX} characters", "name")
+        raise ValidationError(_("a tag name is at most {NAME_MAX} characters").format(NAME_MAX=NAME_MAX), "name")
     return text
 
 
@@ -46,7 +48,7 @@ def clean_color(color) -> str:
     value = (color or DEFAULT_COLOR).strip().lower()
     if value not in PALETTE:
         raise ValidationError(
-            f"unknown color {value[:20]!r}: choose one of {', '.join(PALETTE)}", "color"
+            _("unknown color {value!r}: choose one of {join}").format(value=value[:20], join=', '.join(PALETTE)), "color"
         )
     return value
 
@@ -57,7 +59,7 @@ def _check_free(session, name: str, except_id: int | None = None) -> None:
         Tag.company == session.company_id
     ).tuples():
         if tag_id != except_id and other.casefold() == folded:
-            raise Conflict(f"a tag named {other} exists")
+            raise Conflict(_("a tag named {other} exists").format(other=other))
 
 
 def _tag_dict(tag: Tag, numbers: int | None = None) -> dict:
@@ -98,7 +100,7 @@ def get_tag(session, tag) -> Tag:
             folded = name.casefold()
             found = next((t for t in q if t.name.casefold() == folded), None)
     if found is None:
-        raise NotFound(f"no tag {tag!s} in this company (see `corptui tags list`)")
+        raise NotFound(_("no tag {tag!s} in this company (see `corptui tags list`)").format(tag=tag))
     return found
 
 
@@ -120,7 +122,7 @@ def create_tag(session, name, color=None) -> dict:
             with atomic():
                 tag = Tag.create(company=session.company_id, name=name, color=color)
         except pw.IntegrityError:
-            raise Conflict(f"a tag named {name} exists") from None
+            raise Conflict(_("a tag named {name} exists").format(name=name)) from None
         audit.record(session, "tags.create", "tag", tag.id, None, {"name": name, "color": color})
     return _tag_dict(tag, 0)
 
@@ -138,7 +140,7 @@ def rename_tag(session, tag_id, new_name) -> dict:
             with atomic():
                 Tag.update(name=name).where(Tag.id == tag.id).execute()
         except pw.IntegrityError:
-            raise Conflict(f"a tag named {name} exists") from None
+            raise Conflict(_("a tag named {name} exists").format(name=name)) from None
         tag.name = name
         audit.record(session, "tags.rename", "tag", tag.id, {"name": before}, {"name": name})
     return _tag_dict(tag)
@@ -184,7 +186,7 @@ def ids_for_numbers(session, numbers) -> dict[str, int]:
     if missing:
         shown = ", ".join(format_msisdn(m) for m in missing[:5])
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        raise NotFound(f"not numbers of this company: {shown}{more}; nothing changed")
+        raise NotFound(_("not numbers of this company: {shown}{more}; nothing changed").format(shown=shown, more=more))
     return found
 
 
@@ -206,7 +208,7 @@ def _plan(session, ids, add, remove):
     both = {t.id for t in add_tags} & {t.id for t in remove_tags}
     if both:
         names = ", ".join(sorted(t.name for t in add_tags if t.id in both))
-        raise ValidationError(f"a tag cannot be both added and removed: {names}", "tags")
+        raise ValidationError(_("a tag cannot be both added and removed: {names}").format(names=names), "tags")
     if not ids:
         return ids, add_tags, remove_tags, set()
     found = {
@@ -216,7 +218,7 @@ def _plan(session, ids, add, remove):
     }
     if len(found) != len(ids):
         missing = len(ids) - len(found)
-        raise NotFound(f"{missing} of the selected numbers are not in this company")
+        raise NotFound(_("{missing} of the selected numbers are not in this company").format(missing=missing))
     tag_ids = [t.id for t in add_tags + remove_tags]
     present: set[tuple[int, int]] = set()
     if tag_ids:
@@ -247,7 +249,7 @@ def _summary(ids, add_tags, remove_tags, present):
 def preview_assign(session, ids, add=(), remove=()) -> dict:
     """What ``assign`` would do: {"adds", "removes", "numbers_changed"}. Changes nothing."""
     permissions.require(session, "tags.assign")
-    summary, _, _ = _summary(*_plan(session, ids, add, remove))
+    summary, _unused, _unused = _summary(*_plan(session, ids, add, remove))
     return summary
 
 
@@ -300,7 +302,7 @@ def set_number_tags(session, subscriber_id: int, names) -> list[str]:
                .where((Subscriber.company == session.company_id)
                       & (Subscriber.id == int(subscriber_id))).first())
         if sub is None:
-            raise NotFound(f"no number {subscriber_id} in this company")
+            raise NotFound(_("no number {subscriber_id} in this company").format(subscriber_id=subscriber_id))
         wanted = {t.id: t for t in _resolve(session, names)}
         current = dict(
             SubscriberTag.select(Tag.id, Tag.name).join(Tag)

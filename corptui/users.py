@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 from corptui import audit, permissions
 from corptui.errors import Conflict, NotFound, ValidationError
 from corptui.passwords import generate_temporary, hash_password
@@ -13,14 +15,14 @@ from storage.models import ROLES, User
 
 def validate_new_password(password: str, phone: str = "", current: str | None = None) -> None:
     if len(password) < 8:
-        raise ValidationError("the password needs at least 8 characters", "new_password")
+        raise ValidationError(_("the password needs at least 8 characters"), "new_password")
     if len(password) > 200:
-        raise ValidationError("the password is longer than 200 characters", "new_password")
+        raise ValidationError(_("the password is longer than 200 characters"), "new_password")
     digits = "".join(ch for ch in password if ch.isdigit())
     if phone and (password == phone or digits == phone or (len(digits) >= 10 and digits in phone)):
-        raise ValidationError("the password must not be the phone number", "new_password")
+        raise ValidationError(_("the password must not be the phone number"), "new_password")
     if current is not None and password == current:
-        raise ValidationError("the new password must differ from the current one", "new_password")
+        raise ValidationError(_("the new password must differ from the current one"), "new_password")
 
 
 def add_user(session, phone: str, role: str, password: str | None = None,
@@ -58,7 +60,7 @@ def add_user(session, phone: str, role: str, password: str | None = None,
         must_change = False
     with atomic():
         if User.select().where(User.phone == login).exists():
-            raise Conflict(f"a user with login {login} exists already")
+            raise Conflict(_("a user with login {login} exists already").format(login=login))
         user = User.create(
             company=session.company_id, phone=login, role=role, full_name=full_name,
             email=email, password_hash=hash_password(password),
@@ -95,7 +97,7 @@ def _user_of_company(session, user) -> User:
         q = q.where(User.phone == label)
     found = q.first()
     if found is None:
-        raise NotFound(f"no user {label} in this company")
+        raise NotFound(_("no user {label} in this company").format(label=label))
     return found
 
 
@@ -124,7 +126,7 @@ def set_blocked(session, user, blocked: bool) -> dict:
     with atomic():
         target = _user_of_company(session, user)
         if blocked and session.user_id is not None and target.id == session.user_id:
-            raise ValidationError("you cannot block your own login", "user")
+            raise ValidationError(_("you cannot block your own login"), "user")
         before = {"blocked": target.blocked}
         if target.blocked != bool(blocked):
             User.update(blocked=bool(blocked)).where(User.id == target.id).execute()
@@ -139,11 +141,11 @@ def change_role(session, user, role: str) -> dict:
     (so a company never loses its last owner by accident)."""
     permissions.require(session, "users.manage")
     if role not in ROLES:
-        raise ValidationError(f"unknown role {role!r}: one of {', '.join(ROLES)}", "role")
+        raise ValidationError(_("unknown role {role!r}: one of {join}").format(role=role, join=', '.join(ROLES)), "role")
     with atomic():
         target = _user_of_company(session, user)
         if session.user_id is not None and target.id == session.user_id:
-            raise ValidationError("you cannot change your own role", "role")
+            raise ValidationError(_("you cannot change your own role"), "role")
         before = {"role": target.role}
         if target.role != role:
             User.update(role=role).where(User.id == target.id).execute()

@@ -4,6 +4,8 @@ and to change a role. All user text is shown as plain Content, never as markup."
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -37,7 +39,7 @@ def role_options() -> list[tuple[str, str]]:
 class ConfirmDialog(ModalScreen[bool]):
     """Yes (y, enter on Yes) or no (n, escape)."""
 
-    BINDINGS = [Binding("escape,n", "no", "No"), Binding("y", "yes", "Yes")]
+    BINDINGS = [Binding("escape,n", "no", N_("No")), Binding("y", "yes", N_("Yes"))]
     DEFAULT_CSS = DIALOG_CSS.format(cls="ConfirmDialog")
 
     def __init__(self, title: str, text: str, yes: str = "Yes"):
@@ -52,7 +54,7 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(plain(self.text, multiline=True), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(plain(self.yes), variant="primary", id="yes")
-                yield Button("No", id="no")
+                yield Button(_("No"), id="no")
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()
@@ -70,7 +72,7 @@ class ConfirmDialog(ModalScreen[bool]):
 class MessageDialog(ModalScreen[None]):
     """A text to read (scrolls when long) and an OK button."""
 
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
+    BINDINGS = [Binding("escape,enter", "close", N_("Close"))]
     DEFAULT_CSS = DIALOG_CSS.format(cls="MessageDialog") + """
     MessageDialog VerticalScroll { height: auto; max-height: 16; }
     """
@@ -87,7 +89,7 @@ class MessageDialog(ModalScreen[None]):
                 yield Static(plain(self.text, multiline=True), classes="dialog-text",
                              id="message-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("OK", variant="primary", id="ok")
+                yield Button(_("OK"), variant="primary", id="ok")
 
     def on_mount(self) -> None:
         self.query_one("#ok", Button).focus()
@@ -102,7 +104,7 @@ class MessageDialog(ModalScreen[None]):
 class AddUserDialog(ModalScreen):
     """Phone, role, name, email. On success dismisses with (user, temporary password)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Add")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "save", N_("Add"))]
     DEFAULT_CSS = DIALOG_CSS.format(cls="AddUserDialog") + """
     AddUserDialog #role-row { height: auto; }
     AddUserDialog #role-row Label { width: 18; padding-top: 1; }
@@ -112,18 +114,18 @@ class AddUserDialog(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Add a user", classes="dialog-title")
-            yield Field("Phone (login)", "phone", placeholder="+7 926 123-45-67", max_length=40)
+            yield Static(_("Add a user"), classes="dialog-title")
+            yield Field(_("Phone (login)"), "phone", placeholder="+7 926 123-45-67", max_length=40)
             with Horizontal(id="role-row"):
-                yield Label("Role")
+                yield Label(_("Role"))
                 yield Select(role_options(), allow_blank=False, value="viewer", id="role")
             yield Static("", id="error-role")
-            yield Field("Name", "full_name", max_length=300)
-            yield Field("Email", "email", max_length=300)
+            yield Field(_("Name"), "full_name", max_length=300)
+            yield Field(_("Email"), "email", max_length=300)
             yield Static("", classes="dialog-message", id="add-message")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Add", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Add"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#phone").focus()
@@ -167,7 +169,7 @@ class AddUserDialog(ModalScreen):
 class RoleDialog(ModalScreen):
     """Choose another role; dismisses with the role or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
     DEFAULT_CSS = DIALOG_CSS.format(cls="RoleDialog") + """
     RoleDialog #role { width: 1fr; }
     """
@@ -179,11 +181,11 @@ class RoleDialog(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(plain(f"Role of {self.who}"), classes="dialog-title")
+            yield Static(plain(_("Role of {who}").format(who=self.who)), classes="dialog-title")
             yield Select(role_options(), allow_blank=False, value=self.role, id="role")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":

@@ -4,6 +4,8 @@ selected count at the bottom); p opens their payments, c their charges, l their 
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -17,12 +19,12 @@ from screens.widgets.virtual_table import Column, VirtualTable
 
 MONEY_WIDTH = 12
 COLUMNS = [
-    Column("number", "Account", 12),
-    Column("name", "Name", 10, flex=1),
+    Column("number", N_("Account"), 12),
+    Column("name", N_("Name"), 10, flex=1),
     Column("balance", "Balance".rjust(MONEY_WIDTH), MONEY_WIDTH),
-    Column("numbers", "Nos.", 4),
+    Column("numbers", N_("Nos."), 4),
     Column("month_charges", "Month chrg".rjust(MONEY_WIDTH), MONEY_WIDTH),
-    Column("last_payment_at", "Last paid", 10),
+    Column("last_payment_at", N_("Last paid"), 10),
     Column("last_payment_amount", "Last amount".rjust(MONEY_WIDTH), MONEY_WIDTH,
            min_table_width=100),
 ]
@@ -41,15 +43,15 @@ def render_cell(row: dict, key: str) -> str:
 
 class AccountsScreen(AppScreen):
     SECTION = "accounts"
-    TITLE = "Accounts"
+    TITLE = N_("Accounts")
     BINDINGS = [
-        Binding("p", "payments", "Payments"),
-        Binding("c", "charges", "Charges"),
-        Binding("l", "calls", "Calls"),
-        Binding("d", "documents", "Documents", show=False),
-        Binding("a", "select_all", "All", show=False),
-        Binding("A", "select_none", "None", show=False),
-        Binding("r", "reload", "Refresh", show=False),
+        Binding("p", "payments", N_("Payments")),
+        Binding("c", "charges", N_("Charges")),
+        Binding("l", "calls", N_("Calls")),
+        Binding("d", "documents", N_("Documents"), show=False),
+        Binding("a", "select_all", N_("All"), show=False),
+        Binding("A", "select_none", N_("None"), show=False),
+        Binding("r", "reload", N_("Refresh"), show=False),
     ]
     DEFAULT_CSS = """
     #accounts-hint { height: 1; padding: 0 1; color: $text-muted; }
@@ -64,7 +66,7 @@ class AccountsScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="accounts-hint")
         yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=True,
-                           id="accounts-table", empty_text="The company has no accounts.")
+                           id="accounts-table", empty_text=_("The company has no accounts."))
         yield Static("", id="detail-line")
         yield Static("", id="selection-line")
 
@@ -79,7 +81,7 @@ class AccountsScreen(AppScreen):
         self.watch(self.table, "cursor", self._cursor_moved, init=False)
         month = today_of(self.app).strftime("%Y-%m")
         self.query_one("#accounts-hint", Static).update(plain(
-            f"Charges of {month} · space select · p payments · c charges · l calls"))
+            _("Charges of {month} · space select · p payments · c charges · l calls").format(month=month)))
         self.table.selected = set(kept(self.app, "accounts.selected", set()))
         self.action_reload()
         self.table.focus()
@@ -164,8 +166,8 @@ class AccountsScreen(AppScreen):
         self.app.open_section("calls")
 
     def action_documents(self) -> None:
-        self.app.notify("Account documents come with the documents section (not in this "
-                        "build yet).", severity="warning", markup=False)
+        self.app.notify(_("Account documents come with the documents section (not in this "
+                        "build yet)."), severity="warning", markup=False)
 
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
         self.action_payments()

@@ -4,6 +4,8 @@ entry. Keys avoid ctrl+w/t/n, which browsers take under textual-serve."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -36,28 +38,28 @@ SECTIONS = {
 }
 
 APP_ACTIONS = [
-    Action("help", "f1", "Help", "Keys, hotline numbers and what each screen does"),
-    Action("numbers", "f2", "Numbers", "The company's numbers and employees", "numbers"),
-    Action("accounts", "f3", "Accounts", "Personal accounts and balances", "accounts"),
-    Action("payments", "f4", "Payments", "Payments with filters and totals", "payments"),
-    Action("charges", "f5", "Charges", "Charges by month and by number", "charges"),
-    Action("calls", "f6", "Calls", "Call detail records", "calls"),
-    Action("users", "f7", "Users", "Users of the account and their roles", "users"),
-    Action("audit", "f8", "Audit", "Who changed what, and when", "audit"),
-    Action("documents", "f12", "Documents",
-           "Order documents (reconciliation act, invoices, details) and their history",
+    Action("help", "f1", N_("Help"), N_("Keys, hotline numbers and what each screen does")),
+    Action("numbers", "f2", N_("Numbers"), N_("The company's numbers and employees"), "numbers"),
+    Action("accounts", "f3", N_("Accounts"), N_("Personal accounts and balances"), "accounts"),
+    Action("payments", "f4", N_("Payments"), N_("Payments with filters and totals"), "payments"),
+    Action("charges", "f5", N_("Charges"), N_("Charges by month and by number"), "charges"),
+    Action("calls", "f6", N_("Calls"), N_("Call detail records"), "calls"),
+    Action("users", "f7", N_("Users"), N_("Users of the account and their roles"), "users"),
+    Action("audit", "f8", N_("Audit"), N_("Who changed what, and when"), "audit"),
+    Action("documents", "f12", N_("Documents"),
+           N_("Order documents (reconciliation act, invoices, details) and their history"),
            "documents"),
-    Action("schedules", "shift+f12", "Automatic reports",
-           "Reports sent by email and/or SMS every day, week or month", "schedules"),
-    Action("outbox", "f11", "Outbox", "Email and SMS notifications and background jobs",
+    Action("schedules", "shift+f12", N_("Automatic reports"),
+           N_("Reports sent by email and/or SMS every day, week or month"), "schedules"),
+    Action("outbox", "f11", N_("Outbox"), N_("Email and SMS notifications and background jobs"),
            "outbox"),
-    Action("disputes", "shift+f5", "Disputes",
-           "Disputed charges: open, in review, accepted with a credit, rejected", "disputes"),
-    Action("settings", "", "Settings", "Theme, idle timeout, language; email and SMS delivery",
+    Action("disputes", "shift+f5", N_("Disputes"),
+           N_("Disputed charges: open, in review, accepted with a credit, rejected"), "disputes"),
+    Action("settings", "", N_("Settings"), N_("Theme, idle timeout, language; email and SMS delivery"),
            "settings"),
-    Action("goto", "ctrl+g", "Go to", "Every section in one list"),
-    Action("change_password", "f9", "Password", "Change your password"),
-    Action("logout", "f10", "Log out", "End the session and return to the login screen"),
+    Action("goto", "ctrl+g", N_("Go to"), N_("Every section in one list")),
+    Action("change_password", "f9", N_("Password"), N_("Change your password")),
+    Action("logout", "f10", N_("Log out"), N_("End the session and return to the login screen")),
 ]
 
 
@@ -88,5 +90,5 @@ def app_bindings() -> list[Binding]:
 
 def help_rows() -> list[tuple[str, str, str]]:
     have = available_sections()
-    return [(a.key.upper(), a.label, a.description) for a in APP_ACTIONS
+    return [(a.key.upper(), _(a.label), _(a.description)) for a in APP_ACTIONS
             if not a.section or a.section in have]

@@ -3,6 +3,8 @@ the numbers to link, contact phone and email. A reference number is shown on suc
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -28,7 +30,7 @@ FIELDS = [
 
 
 class ApplyScreen(Screen):
-    BINDINGS = [Binding("escape", "back", "Back"), Binding("ctrl+s", "submit", "Submit")]
+    BINDINGS = [Binding("escape", "back", N_("Back")), Binding("ctrl+s", "submit", N_("Submit"))]
     DEFAULT_CSS = """
     #apply-form { width: 100%; height: 1fr; padding: 0 1; }
     #apply-intro { height: auto; }
@@ -39,9 +41,9 @@ class ApplyScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="apply-form"):
-            yield Static("Apply for access to the corporate account. The operator checks the "
+            yield Static(_("Apply for access to the corporate account. The operator checks the "
                          "application and sends the login and a temporary password by SMS and "
-                         "email. Numbers: one per line or a pasted list.", id="apply-intro",
+                         "email. Numbers: one per line or a pasted list."), id="apply-intro",
                          markup=False)
             for label, name, multi in FIELDS:
                 yield Field(label, name, multiline=multi,
@@ -49,8 +51,8 @@ class ApplyScreen(Screen):
                             placeholder="10 or 12 digits" if name == "inn" else "")
             yield Static("", id="apply-message")
             with Horizontal(id="apply-buttons"):
-                yield Button("Submit", variant="primary", id="submit")
-                yield Button("Back", id="back")
+                yield Button(_("Submit"), variant="primary", id="submit")
+                yield Button(_("Back"), id="back")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -72,7 +74,7 @@ class ApplyScreen(Screen):
             result = applications.submit(**values)
         except ValidationError as exc:
             show_errors(self, exc.errors or {exc.field: exc.message})
-            message.update(plain(f"Please correct {len(exc.errors) or 1} field(s) marked with x."))
+            message.update(plain(_("Please correct {v1} field(s) marked with x.").format(v1=len(exc.errors) or 1)))
             return
         except CorptuiError as exc:
             message.update(plain(exc.message))

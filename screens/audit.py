@@ -4,6 +4,8 @@ its before and after values as plain JSON text."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 import datetime as dt
 import json
 
@@ -22,11 +24,11 @@ from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
-    Column("at", "At", 16),
-    Column("actor", "Actor", 16),
-    Column("action", "Action", 14, flex=1),
-    Column("object", "Object", 10),
-    Column("summary", "Before -> after", 17, flex=3),
+    Column("at", N_("At"), 16),
+    Column("actor", N_("Actor"), 16),
+    Column("action", N_("Action"), 14, flex=1),
+    Column("object", N_("Object"), 10),
+    Column("summary", N_("Before -> after"), 17, flex=3),
 ]
 
 DATE_FIELDS = ("date_from", "date_to")
@@ -98,10 +100,10 @@ def detail_text(row: dict) -> str:
 
 class AuditScreen(AppScreen):
     SECTION = "audit"
-    TITLE = "Audit log"
+    TITLE = N_("Audit log")
     BINDINGS = [
-        Binding("slash", "focus_filters", "Filter"),
-        Binding("x", "clear_filters", "Clear filter"),
+        Binding("slash", "focus_filters", N_("Filter")),
+        Binding("x", "clear_filters", N_("Clear filter")),
     ]
     DEFAULT_CSS = """
     AuditScreen .filter-row { height: 1; margin: 0 0 0 1; }
@@ -120,23 +122,23 @@ class AuditScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="filter-row"):
-            yield Label("User")
-            yield Select(self._user_options(), prompt="all users", id="user-filter",
+            yield Label(_("User"))
+            yield Select(self._user_options(), prompt=_("all users"), id="user-filter",
                          compact=True)
-            yield Label("Object")
-            yield Select(self._type_options(), prompt="all objects", id="object-filter",
+            yield Label(_("Object"))
+            yield Select(self._type_options(), prompt=_("all objects"), id="object-filter",
                          compact=True)
         with Horizontal(classes="filter-row"):
-            yield Label("From")
-            yield Input(placeholder="YYYY-MM-DD", id="date_from", max_length=20, compact=True)
-            yield Label("To")
-            yield Input(placeholder="YYYY-MM-DD", id="date_to", max_length=20, compact=True)
-            yield Button("Apply", id="apply-filter", compact=True)
+            yield Label(_("From"))
+            yield Input(placeholder=_("YYYY-MM-DD"), id="date_from", max_length=20, compact=True)
+            yield Label(_("To"))
+            yield Input(placeholder=_("YYYY-MM-DD"), id="date_to", max_length=20, compact=True)
+            yield Button(_("Apply"), id="apply-filter", compact=True)
         errors = Static("", id="date-errors")
         errors.display = False
         yield errors
         yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=False,
-                           id="audit-table", empty_text="No entries match the filter.")
+                           id="audit-table", empty_text=_("No entries match the filter."))
         yield Static("", id="audit-status")
 
     def _user_options(self):
@@ -250,4 +252,4 @@ class AuditScreen(AppScreen):
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
         row = self.rows.get(event.row_id)
         if row is not None:
-            self.app.push_screen(MessageDialog("Audit entry", detail_text(row)))
+            self.app.push_screen(MessageDialog(_("Audit entry"), detail_text(row)))

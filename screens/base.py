@@ -3,6 +3,8 @@ the footer with the keys. Section keys (F1-F10) come from screens.actions."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -25,7 +27,7 @@ class AppScreen(Screen):
 
     SECTION = ""
     TITLE = ""
-    BINDINGS = app_bindings() + [Binding("question_mark", "app.help", "Help", show=False)]
+    BINDINGS = app_bindings() + [Binding("question_mark", "app.help", N_("Help"), show=False)]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +50,7 @@ class AppScreen(Screen):
         company = safe_text(info.get("company", ""))
         who = safe_text(info.get("user", ""))
         role = safe_text(info.get("role", ""))
-        title = self.TITLE or self.SECTION.title()
+        title = _(self.TITLE) or self.SECTION.title()
         return Content(f"{title} · {company} · {who} ({role})")
 
     def refresh_top(self) -> None:

@@ -7,6 +7,8 @@ window), so a year of a busy number or a month of the company opens at once."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -38,13 +40,13 @@ from screens.widgets.virtual_table import Column, VirtualTable
 
 COST_WIDTH = 9
 COLUMNS = [
-    Column("started_at", "Date and time", 16),
-    Column("number", "Number", 16, min_table_width=100),
-    Column("direction", "Dir", 3),
-    Column("kind", "Kind", 5),
-    Column("counterpart", "Counterpart", 12, flex=1),
-    Column("usage", "   Usage", 8),
-    Column("roaming", "Roam", 4),
+    Column("started_at", N_("Date and time"), 16),
+    Column("number", N_("Number"), 16, min_table_width=100),
+    Column("direction", N_("Dir"), 3),
+    Column("kind", N_("Kind"), 5),
+    Column("counterpart", N_("Counterpart"), 12, flex=1),
+    Column("usage", N_("   Usage"), 8),
+    Column("roaming", N_("Roam"), 4),
     Column("cost", "Cost".rjust(COST_WIDTH), COST_WIDTH),
 ]
 EMPTY_STATE = {"numbers": "", "account": "", "picked": (), "period": "last_month",
@@ -126,17 +128,17 @@ def build_filter(session, state: dict, today) -> CallFilter:
 
 class CallsScreen(AppScreen):
     SECTION = "calls"
-    TITLE = "Calls"
+    TITLE = N_("Calls")
     BINDINGS = [
-        Binding("f", "filter", "Filter"),
-        Binding("n", "choose_numbers", "Numbers"),
-        Binding("e", "export", "Export"),
-        Binding("o", "reverse", "Order"),
-        Binding("x", "clear_filter", "Clear", show=False),
-        Binding("1", "period('this_month')", "This month", show=False),
-        Binding("2", "period('last_month')", "Last month", show=False),
-        Binding("3", "period('quarter')", "Quarter", show=False),
-        Binding("4", "period('year')", "Year", show=False),
+        Binding("f", "filter", N_("Filter")),
+        Binding("n", "choose_numbers", N_("Numbers")),
+        Binding("e", "export", N_("Export")),
+        Binding("o", "reverse", N_("Order")),
+        Binding("x", "clear_filter", N_("Clear"), show=False),
+        Binding("1", "period('this_month')", N_("This month"), show=False),
+        Binding("2", "period('last_month')", N_("Last month"), show=False),
+        Binding("3", "period('quarter')", N_("Quarter"), show=False),
+        Binding("4", "period('year')", N_("Year"), show=False),
     ]
     DEFAULT_CSS = """
     #filter-line { height: 1; padding: 0 1; color: $text-muted; }
@@ -154,7 +156,7 @@ class CallsScreen(AppScreen):
         yield Static("", id="filter-line")
         yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=False,
                            id="calls-table",
-                           empty_text="No calls match the filters (f filter, x clears).")
+                           empty_text=_("No calls match the filters (f filter, x clears)."))
         yield Static("", id="detail-line")
         yield Static("", id="totals-line")
 
@@ -302,7 +304,7 @@ class CallsScreen(AppScreen):
             self.flt, self.state = result
             self.reload()
 
-        self.app.push_screen(FilterDialog("Filter call details", fields, choices, apply,
+        self.app.push_screen(FilterDialog(_("Filter call details"), fields, choices, apply,
                                           today_of(self.app)), done)
 
     def action_period(self, name: str) -> None:
@@ -328,7 +330,7 @@ class CallsScreen(AppScreen):
     def action_export(self) -> None:
         if not allowed(self.app, "payments.export"):
             self.app.notify(f"The {self.app.session.role} role may view call details but "
-                            "not export them.", title="Not allowed", severity="warning",
+                            "not export them.", title=_("Not allowed"), severity="warning",
                             markup=False)
             return
         flt = self.flt
@@ -340,5 +342,5 @@ class CallsScreen(AppScreen):
                                    force=force, sep=sep)
 
         hint = f"{self.totals['count']:,} records · {self.filter_text()}"
-        self.app.push_screen(ExportDialog("call details", "calls", hint, run),
+        self.app.push_screen(ExportDialog(_("call details"), "calls", hint, run),
                              lambda result: export_done(self.app, result))

@@ -3,6 +3,8 @@ number has: account, tariff, status, limit, options, forwarding, SIM, latest cha
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -31,11 +33,11 @@ def _money(value) -> str:
 class EmployeeCard(ModalScreen):
     """Dismisses with True when something was saved."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+s", "save", "Save"),
+    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "save", N_("Save")),
                 # services (issue 6); the ctrl+ keys also work in a text field
-                Binding("w,ctrl+f", "forwarding", "Forwarding"),
-                Binding("r,ctrl+r", "replace_sim", "Replace SIM"),
-                Binding("l,ctrl+l", "limits", "Limits")]
+                Binding("w,ctrl+f", "forwarding", N_("Forwarding")),
+                Binding("r,ctrl+r", "replace_sim", N_("Replace SIM")),
+                Binding("l,ctrl+l", "limits", N_("Limits"))]
     DEFAULT_CSS = """
     EmployeeCard { align: center middle; }
     #card { width: 100%; height: 100%; border: round $primary; background: $surface; padding: 0 1; }
@@ -65,8 +67,8 @@ class EmployeeCard(ModalScreen):
             yield Static(plain(f"{format_msisdn(d['msisdn'])} · {d['full_name'] or '(no name)'}"),
                          id="card-title")
             with VerticalScroll(id="card-body"):
-                yield Field("Full name", "full_name", value=d["full_name"], max_length=200)
-                yield Field("Position", "position", value=d["position"], max_length=200)
+                yield Field(_("Full name"), "full_name", value=d["full_name"], max_length=200)
+                yield Field(_("Position"), "position", value=d["position"], max_length=200)
                 all_tags = tags_uc.list_tags(session)
                 yield CheckList([(t["name"], f"{t['name']} ({t['color']})") for t in all_tags],
                                 d["tags"], "Tags (space marks)", id="card-tags",
@@ -76,9 +78,9 @@ class EmployeeCard(ModalScreen):
                                  f"Read only: the {session.role} role cannot edit cards."),
                          id="card-message")
             with Horizontal(id="card-buttons"):
-                yield Button("Save", variant="primary", id="save",
+                yield Button(_("Save"), variant="primary", id="save",
                              disabled=not (self.can_edit or self.can_tag))
-                yield Button("Close", id="close")
+                yield Button(_("Close"), id="close")
 
     def _info(self) -> Content:
         d = self.data
@@ -192,7 +194,7 @@ class EmployeeCard(ModalScreen):
             self._message("Nothing to save.")
 
     # -- the options of the number: screens/card_options.py (issue 6) --------------------
-    BINDINGS = BINDINGS + [Binding("o,ctrl+o", "options", "Options")]  # ctrl+o: from a field
+    BINDINGS = BINDINGS + [Binding("o,ctrl+o", "options", N_("Options"))]  # ctrl+o: from a field
 
     def action_options(self) -> None:
         from screens.card_options import CardOptionsDialog

@@ -6,6 +6,8 @@ change is shown in the heading. Dismisses with True when something changed."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -33,7 +35,7 @@ def _day(value) -> str:
 class ConnectedTable(VirtualTable):
     """The first column is the cross: a click on it asks to disconnect that row."""
 
-    BINDINGS = [Binding("delete,backspace", "remove", "Disconnect")]
+    BINDINGS = [Binding("delete,backspace", "remove", N_("Disconnect"))]
 
     def on_click(self, event) -> None:
         # runs before VirtualTable.on_click (which moves the cursor)
@@ -47,7 +49,7 @@ class ConnectedTable(VirtualTable):
 
 
 class CardOptionsDialog(ModalScreen):
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("a", "focus_add", "Add option")]
+    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("a", "focus_add", N_("Add option"))]
     DEFAULT_CSS = """
     CardOptionsDialog { align: center middle; }
     #opt-box { width: 100%; height: 100%; border: round $primary; background: $surface; padding: 0 1; }
@@ -71,25 +73,25 @@ class CardOptionsDialog(ModalScreen):
         self.can_change = permissions.allowed(self.app.session.role, "services.change")
         with Vertical(id="opt-box"):
             yield Static("", id="opt-title")
-            yield Static(Content("Connected (x or delete disconnects):"), classes="opt-label")
+            yield Static(Content(_("Connected (x or delete disconnects):")), classes="opt-label")
             yield ConnectedTable(
-                [Column("x", "", 3), Column("name", "Option", 16, flex=1),
-                 Column("price", "RUB/month", 9), Column("from", "From", 10),
-                 Column("until", "Until", 10), Column("state", "State", 7,
+                [Column("x", "", 3), Column("name", N_("Option"), 16, flex=1),
+                 Column("price", N_("RUB/month"), 9), Column("from", N_("From"), 10),
+                 Column("until", N_("Until"), 10), Column("state", N_("State"), 7,
                                                       min_table_width=70)],
                 self._connected_rows, checkboxes=False, id="opt-connected",
-                empty_text="No options connected")
-            yield Static(Content("Add option (enter connects from now):"), classes="opt-label")
+                empty_text=_("No options connected"))
+            yield Static(Content(_("Add option (enter connects from now):")), classes="opt-label")
             yield VirtualTable(
-                [Column("name", "Option", 16, flex=1), Column("price", "RUB/month", 9),
-                 Column("fee", "Connection", 10, min_table_width=60)],
+                [Column("name", N_("Option"), 16, flex=1), Column("price", N_("RUB/month"), 9),
+                 Column("fee", N_("Connection"), 10, min_table_width=60)],
                 self._available_rows, checkboxes=False, id="opt-available",
-                empty_text="No other option is possible for this number")
+                empty_text=_("No other option is possible for this number"))
             yield Static(Content("" if self.can_change else
                                  f"Read only: the {self.app.session.role} role cannot change "
                                  "options."), id="opt-message")
             with Horizontal(id="opt-buttons"):
-                yield Button("Close", id="close")
+                yield Button(_("Close"), id="close")
 
     def on_mount(self) -> None:
         self.reload()
@@ -149,7 +151,7 @@ class CardOptionsDialog(ModalScreen):
             if yes:
                 self._disconnect(option["code"], option["name"])
 
-        self.app.push_screen(ConfirmDialog(f"Disconnect {option['name']} from this number?",
+        self.app.push_screen(ConfirmDialog(_("Disconnect {name} from this number?").format(name=option['name']),
                                            yes="Disconnect"), answer)
 
     def _disconnect(self, code: str, name: str) -> None:
@@ -188,7 +190,7 @@ class CardOptionsDialog(ModalScreen):
                 self._connect(option["code"], option["name"])
 
         self.app.push_screen(ConfirmDialog(
-            f"Connect {option['name']} for {_price(option['price'])} RUB a month{fee}?",
+            _("Connect {name} for {price} RUB a month{fee}?").format(name=option['name'], price=_price(option['price']), fee=fee),
             yes="Connect"), answer)
 
     def _connect(self, code: str, name: str) -> None:

@@ -3,6 +3,8 @@ services, comment, contact) and the company's history of applications."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,7 +23,7 @@ from screens.widgets.virtual_table import Column, VirtualTable
 class ChangeApplicationDialog(ModalScreen):
     """Dismisses with the new application's reference, or None."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+s", "send", "Send")]
+    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "send", N_("Send"))]
     DEFAULT_CSS = """
     ChangeApplicationDialog { align: center middle; }
     #ca-box { width: 78; height: auto; max-height: 100%; border: round $primary;
@@ -42,21 +44,21 @@ class ChangeApplicationDialog(ModalScreen):
         self.can_send = permissions.allowed(session.role, ca.ACTION)
         numbers = ca.numbers_text(session, self.ids) if self.ids else ""
         with Vertical(id="ca-box"):
-            yield Static(Content("Change application: a change only the operator can make"))
-            yield Field("Numbers", "numbers", value=numbers, multiline=True)
-            yield Field("Desired tariff", "desired", placeholder="tariff or services wanted",
+            yield Static(Content(_("Change application: a change only the operator can make")))
+            yield Field(_("Numbers"), "numbers", value=numbers, multiline=True)
+            yield Field(_("Desired tariff"), "desired", placeholder=_("tariff or services wanted"),
                         max_length=ca.MAX_DESIRED)
-            yield Field("Comment", "comment", placeholder="optional",
+            yield Field(_("Comment"), "comment", placeholder="optional",
                         max_length=ca.MAX_COMMENT)
-            yield Field("Contact", "contact", placeholder="phone or email",
+            yield Field(_("Contact"), "contact", placeholder=_("phone or email"),
                         max_length=ca.MAX_CONTACT)
             yield Static("" if self.can_send else
                          Content(f"Read only: the {session.role} role cannot send "
                                  "applications."), id="ca-message")
             with Horizontal(id="ca-buttons"):
-                yield Button("Send", variant="primary", id="send", disabled=not self.can_send)
-                yield Button("History", id="history")
-                yield Button("Close", id="close")
+                yield Button(_("Send"), variant="primary", id="send", disabled=not self.can_send)
+                yield Button(_("History"), id="history")
+                yield Button(_("Close"), id="close")
 
     def on_mount(self) -> None:
         if self.can_send:
@@ -104,11 +106,11 @@ class ChangeApplicationDialog(ModalScreen):
 
 
 HISTORY_COLUMNS = [
-    Column("reference", "Number", 13),
-    Column("created_at", "Date", 10),
-    Column("status", "Status", 11),
-    Column("numbers", "Nos.", 5),
-    Column("desired", "Desired", 12, flex=1),
+    Column("reference", N_("Number"), 13),
+    Column("created_at", N_("Date"), 10),
+    Column("status", N_("Status"), 11),
+    Column("numbers", N_("Nos."), 5),
+    Column("desired", N_("Desired"), 12, flex=1),
 ]
 
 
@@ -125,7 +127,7 @@ def _render(row: dict, key: str) -> str:
 class ChangeApplicationHistory(ModalScreen):
     """The company's change applications, newest first; enter shows one."""
 
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", N_("Close"))]
     DEFAULT_CSS = """
     ChangeApplicationHistory { align: center middle; }
     #cah-box { width: 100%; height: 100%; border: round $primary; background: $surface;
@@ -135,9 +137,9 @@ class ChangeApplicationHistory(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cah-box"):
-            yield Static(Content("Change applications (enter shows one, esc closes)"))
+            yield Static(Content(_("Change applications (enter shows one, esc closes)")))
             yield VirtualTable(HISTORY_COLUMNS, self._fetch, _render, checkboxes=False,
-                               empty_text="No applications yet", id="cah-table")
+                               empty_text=_("No applications yet"), id="cah-table")
             yield Static("", id="cah-detail")
 
     def _fetch(self, ids: list[int]) -> dict[int, dict]:

@@ -3,6 +3,8 @@ after a login with a temporary password: nothing else opens until it is changed.
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,7 +19,7 @@ from screens.widgets.safe import plain
 
 
 class ChangePasswordScreen(Screen):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
     DEFAULT_CSS = """
     ChangePasswordScreen { align: center top; }
     #password-box { width: 70; height: auto; border: round $primary; padding: 0 1; margin-top: 1; }
@@ -37,12 +39,12 @@ class ChangePasswordScreen(Screen):
                      if self.forced else "Change your password.")
             yield Static(intro + " At least 8 characters, not your phone number, "
                          "not the current password.", id="password-intro", markup=False)
-            yield Field("Current password", "current_password", password=True, max_length=256)
-            yield Field("New password", "new_password", password=True, max_length=256)
-            yield Field("Repeat new", "confirm", password=True, max_length=256)
+            yield Field(_("Current password"), "current_password", password=True, max_length=256)
+            yield Field(_("New password"), "new_password", password=True, max_length=256)
+            yield Field(_("Repeat new"), "confirm", password=True, max_length=256)
             yield Static("", id="password-message")
             with Horizontal(id="password-buttons"):
-                yield Button("Save", variant="primary", id="save")
+                yield Button(_("Save"), variant="primary", id="save")
                 yield Button("Log out" if self.forced else "Cancel", id="cancel")
         yield KeysFooter()
 
@@ -80,7 +82,7 @@ class ChangePasswordScreen(Screen):
         except CorptuiError as exc:
             self.query_one("#password-message", Static).update(plain(exc.message))
             return
-        self.app.notify("The password is changed.", title="Password")
+        self.app.notify(_("The password is changed."), title=_("Password"))
         if self.forced:
             self.app.password_changed(session)
         else:

@@ -5,6 +5,8 @@ exports the charge lines of what is shown."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 import datetime as dt
 from decimal import Decimal
 
@@ -43,9 +45,9 @@ from screens.widgets.virtual_table import Column, VirtualTable
 
 MONEY_WIDTH = 14
 MONTH_COLUMNS = [
-    Column("period", "Month", 7),
+    Column("period", N_("Month"), 7),
     Column("total", "Charged".rjust(MONEY_WIDTH), MONEY_WIDTH),
-    Column("chart", "Spending by month", 20, flex=1),
+    Column("chart", N_("Spending by month"), 20, flex=1),
 ]
 EMPTY_STATE = {"numbers": "", "account": "", "picked": (), "date_from": "", "date_to": "",
                "kind": ""}
@@ -68,15 +70,15 @@ def default_months(today: dt.date) -> tuple[dt.date, dt.date]:
 
 class ChargesScreen(AppScreen):
     SECTION = "charges"
-    TITLE = "Charges"
+    TITLE = N_("Charges")
     BINDINGS = [
-        Binding("f", "filter", "Filter"),
-        Binding("n", "choose_numbers", "Numbers"),
-        Binding("e", "export", "Export"),
-        Binding("t", "top", "Top spenders"),
-        Binding("x", "clear_filter", "Clear", show=False),
-        Binding("4", "period('year')", "Year", show=False),
-        Binding("3", "period('quarter')", "Quarter", show=False),
+        Binding("f", "filter", N_("Filter")),
+        Binding("n", "choose_numbers", N_("Numbers")),
+        Binding("e", "export", N_("Export")),
+        Binding("t", "top", N_("Top spenders")),
+        Binding("x", "clear_filter", N_("Clear"), show=False),
+        Binding("4", "period('year')", N_("Year"), show=False),
+        Binding("3", "period('quarter')", N_("Quarter"), show=False),
     ]
     DEFAULT_CSS = """
     #filter-line { height: 1; padding: 0 1; color: $text-muted; }
@@ -95,7 +97,7 @@ class ChargesScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="filter-line")
         yield VirtualTable(MONTH_COLUMNS, self._fetch, self._render_month, checkboxes=False,
-                           id="months-table", empty_text="No months in the period.")
+                           id="months-table", empty_text=_("No months in the period."))
         yield Static("", id="kinds")
         yield Static("", id="totals-line")
 
@@ -273,7 +275,7 @@ class ChargesScreen(AppScreen):
             if result:
                 self.reload()
 
-        self.app.push_screen(FilterDialog("Filter charges", fields, choices, apply,
+        self.app.push_screen(FilterDialog(_("Filter charges"), fields, choices, apply,
                                           today_of(self.app)), done)
 
     def action_period(self, name: str) -> None:
@@ -309,7 +311,7 @@ class ChargesScreen(AppScreen):
     def action_export(self) -> None:
         if not allowed(self.app, "payments.export"):
             self.app.notify(f"The {self.app.session.role} role may view charges but not "
-                            "export them.", title="Not allowed", severity="warning",
+                            "export them.", title=_("Not allowed"), severity="warning",
                             markup=False)
             return
         flt = self.charge_filter()
@@ -325,7 +327,7 @@ class ChargesScreen(AppScreen):
         except CorptuiError as exc:
             self.app.show_error(exc)
             return
-        self.app.push_screen(ExportDialog("charge lines", "charges",
+        self.app.push_screen(ExportDialog(_("charge lines"), "charges",
                                           f"{count:,} charge lines · {self.filter_text()}", run),
                              lambda result: export_done(self.app, result))
 
@@ -333,7 +335,7 @@ class ChargesScreen(AppScreen):
 class DrillScreen(Screen):
     """A full-screen list over a money screen (escape goes back)."""
 
-    BINDINGS = [Binding("escape", "back", "Back"), Binding("q", "back", "Back", show=False)]
+    BINDINGS = [Binding("escape", "back", N_("Back")), Binding("q", "back", N_("Back"), show=False)]
     DEFAULT_CSS = """
     DrillScreen #drill-title { height: 1; background: $primary; padding: 0 1; text-style: bold; }
     DrillScreen #drill-line { height: 1; background: $boost; padding: 0 1; text-style: bold; }
@@ -344,16 +346,16 @@ class DrillScreen(Screen):
 
 
 LINE_COLUMNS = [
-    Column("number", "Number", 16),
-    Column("employee", "Employee", 12, flex=1),
-    Column("kind", "Kind", 16),
-    Column("description", "Description", 16, flex=1, min_table_width=100),
+    Column("number", N_("Number"), 16),
+    Column("employee", N_("Employee"), 12, flex=1),
+    Column("kind", N_("Kind"), 16),
+    Column("description", N_("Description"), 16, flex=1, min_table_width=100),
     Column("amount", "Amount".rjust(MONEY_WIDTH), MONEY_WIDTH),
 ]
 NUMBER_COLUMNS = [
-    Column("number", "Number", 16),
-    Column("employee", "Employee", 12, flex=1),
-    Column("lines", "Lines", 5),
+    Column("number", N_("Number"), 16),
+    Column("employee", N_("Employee"), 12, flex=1),
+    Column("lines", N_("Lines"), 5),
     Column("amount", "Charged".rjust(MONEY_WIDTH), MONEY_WIDTH),
 ]
 
@@ -375,8 +377,8 @@ class ChargeLinesScreen(DrillScreen):
     """The drill-down of one month: charged per number (largest first), or every line
     (v toggles); k cycles the kind; Enter on a number shows its lines."""
 
-    BINDINGS = [Binding("k", "next_kind", "Kind"), Binding("v", "toggle_view", "Lines/numbers"),
-                Binding("d", "dispute", "Dispute")]
+    BINDINGS = [Binding("k", "next_kind", N_("Kind")), Binding("v", "toggle_view", N_("Lines/numbers")),
+                Binding("d", "dispute", N_("Dispute"))]
 
     def __init__(self, period: dt.date, scope, kind: str | None, scope_text: str):
         super().__init__()
@@ -392,7 +394,7 @@ class ChargeLinesScreen(DrillScreen):
         with Vertical():
             yield Static("", id="drill-title")
             yield VirtualTable(NUMBER_COLUMNS, self._fetch, render_line, checkboxes=False,
-                               id="lines-table", empty_text="No charges in this month.")
+                               id="lines-table", empty_text=_("No charges in this month."))
             yield Static("", id="drill-line")
         yield KeysFooter()
 
@@ -408,7 +410,7 @@ class ChargeLinesScreen(DrillScreen):
         self.table.focus()
 
     def load(self) -> None:
-        self.query_one("#drill-line", Static).update(plain("Loading the lines of the month…"))
+        self.query_one("#drill-line", Static).update(plain(_("Loading the lines of the month…")))
         self._load(self.kind)
 
     @work(thread=True, exclusive=True, group="charge-lines")
@@ -454,7 +456,7 @@ class ChargeLinesScreen(DrillScreen):
         what = (f"{len(self.rows):,} numbers" if self.view == "numbers"
                 else f"{len(self.rows):,} lines")
         self.query_one("#drill-line", Static).update(plain(
-            f"{what} · total {money_text(total)} ₽ · k kind · v lines/numbers · esc back"))
+            _("{what} · total {money_text} ₽ · k kind · v lines/numbers · esc back").format(what=what, money_text=money_text(total))))
 
     def action_next_kind(self) -> None:
         order = [None, *KINDS]
@@ -468,8 +470,8 @@ class ChargeLinesScreen(DrillScreen):
     def action_dispute(self) -> None:
         """Dispute the charge line under the cursor (lines view)."""
         if self.view != "lines":
-            self.app.notify("Enter (or v) shows the lines; d on a line disputes it.",
-                            title="Dispute")
+            self.app.notify(_("Enter (or v) shows the lines; d on a line disputes it."),
+                            title=_("Dispute"))
             return
         i = self.table.cursor_id
         if i is None or not 0 <= i < len(self.rows):
@@ -486,8 +488,8 @@ class ChargeLinesScreen(DrillScreen):
 
 TOP_COLUMNS = [
     Column("rank", "#", 3),
-    Column("number", "Number", 16),
-    Column("employee", "Employee", 12, flex=1),
+    Column("number", N_("Number"), 16),
+    Column("employee", N_("Employee"), 12, flex=1),
     Column("amount", "Charged".rjust(MONEY_WIDTH), MONEY_WIDTH),
 ]
 
@@ -504,10 +506,10 @@ class TopSpendersScreen(DrillScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(plain(f"Top spenders of the company · {month_text(self.period)}"),
+            yield Static(plain(_("Top spenders of the company · {month_text}").format(month_text=month_text(self.period))),
                          id="drill-title")
             yield VirtualTable(TOP_COLUMNS, self._fetch, self._render_top, checkboxes=False,
-                               id="top-table", empty_text="No charges in this month.")
+                               id="top-table", empty_text=_("No charges in this month."))
             yield Static("", id="drill-line")
         yield KeysFooter()
 
@@ -533,7 +535,7 @@ class TopSpendersScreen(DrillScreen):
         table.set_ids(list(range(len(self.rows))))
         table.focus()
         self.query_one("#drill-line", Static).update(plain(
-            f"{len(self.rows)} numbers · Enter: calls of the number · esc back"))
+            _("{n_rows} numbers · Enter: calls of the number · esc back").format(n_rows=len(self.rows))))
 
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
         from screens.calls import EMPTY_STATE

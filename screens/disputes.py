@@ -4,6 +4,8 @@ credit, reject with a reason). Reasons and names are user text: shown literally.
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,7 +48,7 @@ class _FormDialog(ModalScreen):
     .form-buttons { height: 3; align: center middle; }
     .form-buttons Button { margin: 0 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def show_error(self, exc: CorptuiError) -> None:
         field = getattr(exc, "field", "") or ""
@@ -105,18 +107,18 @@ class DisputeDialog(_FormDialog):
         with Vertical(classes="form-box"):
             yield Static(plain(head, multiline=True), id="dispute-head")
             with Horizontal():
-                yield Label("Reason")
+                yield Label(_("Reason"))
                 yield Input(id="reason", max_length=disputes_uc.REASON_MAX,
-                            placeholder="why the charge is wrong")
+                            placeholder=_("why the charge is wrong"))
             yield Static("", id="reason-error", classes="field-error")
             with Horizontal():
-                yield Label("Attachment")
-                yield Input(id="attachment", placeholder="optional: path of a file (10 MB)")
+                yield Label(_("Attachment"))
+                yield Input(id="attachment", placeholder=_("optional: path of a file (10 MB)"))
             yield Static("", id="attachment-error", classes="field-error")
             yield Static("", id="general-error", classes="field-error")
             with Horizontal(classes="form-buttons"):
-                yield Button("Open dispute", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Open dispute"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
 
     def action_save(self) -> None:
         reason = self.query_one("#reason", Input).value
@@ -127,7 +129,7 @@ class DisputeDialog(_FormDialog):
         except CorptuiError as exc:
             self.show_error(exc)
             return
-        self.app.notify(f"Dispute {result['id']} opened", title="Disputes")
+        self.app.notify(_("Dispute {id} opened").format(id=result['id']), title=_("Disputes"))
         self.dismiss(result)
 
 
@@ -148,17 +150,17 @@ class DecideDialog(_FormDialog):
             yield Static(plain(head, multiline=True), id="decide-head")
             with Horizontal():
                 if self.accept:
-                    yield Label("Credit")
+                    yield Label(_("Credit"))
                     yield Input(str(d["amount"]), id="credit", placeholder="rubles")
                 else:
-                    yield Label("Reason")
-                    yield Input(id="reason", placeholder="why it is rejected")
+                    yield Label(_("Reason"))
+                    yield Input(id="reason", placeholder=_("why it is rejected"))
             yield Static("", id="credit-error" if self.accept else "reason-error",
                          classes="field-error")
             yield Static("", id="general-error", classes="field-error")
             with Horizontal(classes="form-buttons"):
                 yield Button(verb, variant="primary" if self.accept else "error", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Cancel"), id="cancel")
 
     def action_save(self) -> None:
         session = self.app.session.with_source("tui disputes")
@@ -177,12 +179,12 @@ class DecideDialog(_FormDialog):
 
 class DisputesScreen(AppScreen):
     SECTION = "disputes"
-    TITLE = "Disputes"
+    TITLE = N_("Disputes")
     BINDINGS = [
-        Binding("i", "review", "In review"),
-        Binding("a", "accept", "Accept"),
-        Binding("x", "reject", "Reject"),
-        Binding("r", "reload", "Refresh"),
+        Binding("i", "review", N_("In review")),
+        Binding("a", "accept", N_("Accept")),
+        Binding("x", "reject", N_("Reject")),
+        Binding("r", "reload", N_("Refresh")),
     ]
     DEFAULT_CSS = """
     DisputesScreen #disputes-table { height: 1fr; }

@@ -8,6 +8,8 @@ with the message under the field; Finish orders the document and dismisses with 
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -44,7 +46,7 @@ STEP_TITLES = {"accounts": "Personal accounts", "account": "Personal account",
 class DocumentWizard(ModalScreen):
     """``mode`` "report" (reporting documents) or "act" (reconciliation act)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "finish", "Finish",
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "finish", N_("Finish"),
                                                                show=False)]
     DEFAULT_CSS = """
     DocumentWizard { align: center middle; }
@@ -79,31 +81,31 @@ class DocumentWizard(ModalScreen):
             yield Static("", id="wizard-title")
             if self.mode == "report":
                 with Vertical(id="step-accounts", classes="step"):
-                    yield Static(Content("Choose the accounts (space ticks; tab to Next):"),
+                    yield Static(Content(_("Choose the accounts (space ticks; tab to Next):")),
                                  classes="hint")
                     yield CheckList([(a["number"], safe_text(f"{a['number']}  {a['name']}"))
-                                     for a in self.accounts], title="Account", id="accounts")
+                                     for a in self.accounts], title=_("Account"), id="accounts")
                     yield Static("", id="error-accounts", classes="step-error")
             else:
                 with Vertical(id="step-account", classes="step"):
-                    yield Static(Content("Choose the personal account:"), classes="hint")
+                    yield Static(Content(_("Choose the personal account:")), classes="hint")
                     with RadioSet(id="account"):
                         for i, a in enumerate(self.accounts):
                             yield RadioButton(self._acc_label(a), value=i == 0)
                     yield Static("", id="error-accounts", classes="step-error")
                 with Vertical(id="step-numbers", classes="step"):
                     with RadioSet(id="numbers-mode"):
-                        yield RadioButton("All numbers of the account", value=True, id="all")
-                        yield RadioButton("Only these numbers", id="some")
-                    yield Field("Numbers", "numbers", placeholder="+7 912 000-11-22, ...")
-                    yield Static(Content("Numbers separated by commas."),
+                        yield RadioButton(_("All numbers of the account"), value=True, id="all")
+                        yield RadioButton(_("Only these numbers"), id="some")
+                    yield Field(_("Numbers"), "numbers", placeholder="+7 912 000-11-22, ...")
+                    yield Static(Content(_("Numbers separated by commas.")),
                                  classes="hint")
             with Vertical(id="step-period", classes="step"):
-                yield Field("From", "date_from", value=lo.isoformat(), placeholder="YYYY-MM-DD")
-                yield Field("To", "date_to", value=hi.isoformat(), placeholder="YYYY-MM-DD")
+                yield Field(_("From"), "date_from", value=lo.isoformat(), placeholder=_("YYYY-MM-DD"))
+                yield Field(_("To"), "date_to", value=hi.isoformat(), placeholder=_("YYYY-MM-DD"))
                 if self.mode == "report":
-                    yield Field("Copies", "copies", value="1")
-                yield Static(Content("Dates as YYYY-MM-DD or DD.MM.YYYY; up to today."),
+                    yield Field(_("Copies"), "copies", value="1")
+                yield Static(Content(_("Dates as YYYY-MM-DD or DD.MM.YYYY; up to today.")),
                              classes="hint")
             if self.mode == "report":
                 with Vertical(id="step-kind", classes="step"):
@@ -119,22 +121,22 @@ class DocumentWizard(ModalScreen):
                 with Vertical(id="step-review", classes="step"):
                     yield Static("", id="review-text")
             with Vertical(id="step-notify", classes="step"):
-                yield Static(Content("When the document is ready (both optional):"),
+                yield Static(Content(_("When the document is ready (both optional):")),
                              classes="hint")
-                yield Field("Email", "email", placeholder="name@example.ru")
-                yield Field("SMS", "sms", placeholder="+7 912 000-11-22")
-                yield Field("Password", "password", password=True,
-                            placeholder="optional: protect the file")
+                yield Field(_("Email"), "email", placeholder=_("name@example.ru"))
+                yield Field(_("SMS"), "sms", placeholder="+7 912 000-11-22")
+                yield Field(_("Password"), "password", password=True,
+                            placeholder=_("optional: protect the file"))
                 if self.mode == "act":
-                    yield Static(Content("Format of the act:"), classes="hint")
+                    yield Static(Content(_("Format of the act:")), classes="hint")
                     with RadioSet(id="format"):
-                        yield RadioButton("PDF", value=True)
-                        yield RadioButton("XLSX")
+                        yield RadioButton(_("PDF"), value=True)
+                        yield RadioButton(_("XLSX"))
                     yield Static("", id="error-kind", classes="step-error")
             with Horizontal(id="wizard-buttons"):
-                yield Button("Back", id="back")
-                yield Button("Next", variant="primary", id="next")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Back"), id="back")
+                yield Button(_("Next"), variant="primary", id="next")
+                yield Button(_("Cancel"), id="cancel")
 
     @staticmethod
     def _acc_label(a: dict) -> Content:
@@ -165,7 +167,7 @@ class DocumentWizard(ModalScreen):
             self.query_one(f"#step-{step}").display = step == name
         title = "Reporting documents" if self.mode == "report" else "Reconciliation act"
         self.query_one("#wizard-title", Static).update(
-            Content(f"{title} · step {index + 1} of {len(self.steps)}: {STEP_TITLES[name]}"))
+            Content(_("{title} · step {v2} of {n_steps}: {STEP_TITLES}").format(title=title, v2=index + 1, n_steps=len(self.steps), STEP_TITLES=STEP_TITLES[name])))
         self.query_one("#back", Button).disabled = index == 0
         self.query_one("#next", Button).label = "Finish" if index == len(self.steps) - 1 else "Next"
         if name == "review":

@@ -5,6 +5,8 @@ a automatic reports. A protected document asks for its password on save and send
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -68,7 +70,7 @@ def summary_text(row: dict) -> str:
 
 
 class SummaryDialog(ModalScreen):
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
+    BINDINGS = [Binding("escape,enter", "close", N_("Close"))]
     DEFAULT_CSS = """
     SummaryDialog { align: center middle; }
     #summary-box { width: 76; height: auto; max-height: 20; border: round $primary; background: $surface; padding: 0 1; }
@@ -81,7 +83,7 @@ class SummaryDialog(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="summary-box"):
             yield Static(plain(summary_text(self.row), multiline=True))
-            yield Static(Content("enter / esc close"), classes="hint")
+            yield Static(Content(_("enter / esc close")), classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -91,7 +93,7 @@ class FormDialog(ModalScreen):
     """A small form (fields + OK/Cancel) whose ``submit(values)`` does the work; its
     ValidationError goes under the field; a Conflict asks ``conflict_question``."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
     DEFAULT_CSS = """
     FormDialog { align: center middle; }
     #form-box { width: 72; height: auto; border: round $primary; background: $surface; padding: 0 1; }
@@ -115,8 +117,8 @@ class FormDialog(ModalScreen):
                 yield from self.fields
             yield Static("", id="form-message")
             with Horizontal(id="form-buttons"):
-                yield Button("OK", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("OK"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#form-message").display = False
@@ -144,7 +146,7 @@ class FormDialog(ModalScreen):
             return
         except Conflict as exc:
             msg = self.query_one("#form-message", Static)
-            msg.update(plain(f"{exc.message}. Press OK again to overwrite it."))
+            msg.update(plain(_("{message}. Press OK again to overwrite it.").format(message=exc.message)))
             msg.display = True
             self.force = True
             return
@@ -158,7 +160,7 @@ class FormDialog(ModalScreen):
 
 
 class ConfirmDialog(ModalScreen):
-    BINDINGS = [Binding("escape,n", "no", "Cancel"), Binding("y", "yes", "Yes")]
+    BINDINGS = [Binding("escape,n", "no", N_("Cancel")), Binding("y", "yes", N_("Yes"))]
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
     #confirm-box { width: 64; height: auto; border: round $error; background: $surface; padding: 0 1; }
@@ -177,7 +179,7 @@ class ConfirmDialog(ModalScreen):
             yield Static(plain(self.text, multiline=True), id="confirm-text")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.yes, variant="error", id="yes")
-                yield Button("Cancel (n)", id="no")
+                yield Button(_("Cancel (n)"), id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -194,16 +196,16 @@ class ConfirmDialog(ModalScreen):
 
 class DocumentsScreen(AppScreen):
     SECTION = "documents"
-    TITLE = "Documents"
+    TITLE = N_("Documents")
     BINDINGS = AppScreen.BINDINGS + [
-        Binding("n", "new", "New"),
-        Binding("c", "act", "Act"),
-        Binding("s", "save", "Save"),
-        Binding("e", "email", "Email"),
-        Binding("r", "reorder", "Reorder"),
-        Binding("d", "delete", "Delete"),
-        Binding("a", "schedules", "Auto", show=False),
-        Binding("enter", "summary", "Open", show=False),
+        Binding("n", "new", N_("New")),
+        Binding("c", "act", N_("Act")),
+        Binding("s", "save", N_("Save")),
+        Binding("e", "email", N_("Email")),
+        Binding("r", "reorder", N_("Reorder")),
+        Binding("d", "delete", N_("Delete")),
+        Binding("a", "schedules", N_("Auto"), show=False),
+        Binding("enter", "summary", N_("Open"), show=False),
     ]
     DEFAULT_CSS = """
     #docs-table { height: 1fr; }
@@ -304,8 +306,8 @@ class DocumentsScreen(AppScreen):
 
         for binding in self.BINDINGS:
             if binding.action in self.PALETTE:
-                yield SystemCommand(f"Documents: {self.PALETTE[binding.action]}",
-                                    f"key {binding.key}",
+                yield SystemCommand(_("Documents: {PALETTE}").format(PALETTE=self.PALETTE[binding.action]),
+                                    _("key {key}").format(key=binding.key),
                                     getattr(self, f"action_{binding.action}"))
 
     # -- actions --------------------------------------------------------------------------
@@ -337,10 +339,10 @@ class DocumentsScreen(AppScreen):
             return
         session = self.session.with_source("tui documents")
         suffix = "zip" if row["protected"] else row["format"]
-        fields = [Field("Save to", "path",
+        fields = [Field(_("Save to"), "path",
                         value=f"{row['type']}-{row['id']}.{suffix}")]
         if row["protected"]:
-            fields.append(Field("Password", "password", password=True))
+            fields.append(Field(_("Password"), "password", password=True))
 
         def submit(values, force):
             return documents_uc.save_to(session, row["id"], values["path"], force=force,
@@ -350,7 +352,7 @@ class DocumentsScreen(AppScreen):
             if path:
                 self.set_status(f"Saved to {path}")
 
-        self.app.push_screen(FormDialog(f"Save document {row['id']} to a file", fields,
+        self.app.push_screen(FormDialog(_("Save document {id} to a file").format(id=row['id']), fields,
                                         submit), done)
 
     def action_email(self) -> None:
@@ -358,9 +360,9 @@ class DocumentsScreen(AppScreen):
         if row is None:
             return
         session = self.session.with_source("tui documents")
-        fields = [Field("Email", "email", placeholder="name@example.ru")]
+        fields = [Field(_("Email"), "email", placeholder=_("name@example.ru"))]
         if row["protected"]:
-            fields.append(Field("Password", "password", password=True))
+            fields.append(Field(_("Password"), "password", password=True))
 
         def submit(values, _force):
             documents_uc.send(session, row["id"], values["email"],
@@ -371,7 +373,7 @@ class DocumentsScreen(AppScreen):
             if email:
                 self.set_status(f"Document {row['id']} queued for {email}")
 
-        self.app.push_screen(FormDialog(f"Send document {row['id']} by email", fields,
+        self.app.push_screen(FormDialog(_("Send document {id} by email").format(id=row['id']), fields,
                                         submit), done)
 
     def action_reorder(self) -> None:

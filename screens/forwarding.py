@@ -4,6 +4,8 @@ that rule on every number at once, with a preview of what changes."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,8 +25,8 @@ from screens.widgets.safe import plain, safe_text
 class ForwardingDialog(ModalScreen):
     """Dismisses with True when something changed."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+s", "save", "Save"),
-                Binding("delete", "delete", "Delete rule")]  # in the rule list
+    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "save", N_("Save")),
+                Binding("delete", "delete", N_("Delete rule"))]  # in the rule list
     DEFAULT_CSS = """
     ForwardingDialog { align: center middle; }
     #fwd-box { width: 76; height: auto; max-height: 100%; border: round $primary;
@@ -63,21 +65,21 @@ class ForwardingDialog(ModalScreen):
                 yield Static(Content(f"Call forwarding for {len(self.ids):,} selected numbers: "
                                      "sets the rule on each"))
             with Horizontal(classes="fwd-row"):
-                yield Label("Condition")
+                yield Label(_("Condition"))
                 yield Select([(Text(forwarding.CONDITION_LABELS[c]), c)
                               for c in forwarding.FORWARDING_CONDITIONS],
                              value="unconditional", allow_blank=False, id="fwd-condition")
             error = Static("", id="error-condition")
             error.display = False
             yield error
-            yield Field("Forward to", "target", placeholder="+7 495 123-45-67", max_length=40)
-            yield Field("Delay, s", "delay", placeholder="no answer only: 5-30 (20)",
+            yield Field(_("Forward to"), "target", placeholder="+7 495 123-45-67", max_length=40)
+            yield Field(_("Delay, s"), "delay", placeholder=_("no answer only: 5-30 (20)"),
                         max_length=4)
             yield Static("", id="fwd-message")
             with Horizontal(id="fwd-buttons"):
-                yield Button("Save", variant="primary", id="save", disabled=not self.can_edit)
-                yield Button("Delete", variant="error", id="delete", disabled=not self.can_edit)
-                yield Button("Close", id="close")
+                yield Button(_("Save"), variant="primary", id="save", disabled=not self.can_edit)
+                yield Button(_("Delete"), variant="error", id="delete", disabled=not self.can_edit)
+                yield Button(_("Close"), id="close")
 
     def on_mount(self) -> None:
         if self.single:
@@ -97,7 +99,7 @@ class ForwardingDialog(ModalScreen):
         lst = self.query_one("#fwd-rules", OptionList)
         lst.clear_options()
         if not self.rules:
-            lst.add_option(Option(Content("No forwarding rules."), id="none", disabled=True))
+            lst.add_option(Option(Content(_("No forwarding rules.")), id="none", disabled=True))
         for r in self.rules:
             lst.add_option(Option(plain(forwarding.describe(r)), id=r["condition"]))
 
@@ -183,7 +185,7 @@ class ForwardingDialog(ModalScreen):
         if self.single:
             self._load_rules()
         self._message(done)
-        self.app.notify(safe_text(done), title="Forwarding", markup=False)
+        self.app.notify(safe_text(done), title=_("Forwarding"), markup=False)
 
     def action_delete(self) -> None:
         if not self.can_edit:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,40 +15,40 @@ from corptui import config
 from screens.actions import APP_ACTIONS, help_rows
 
 NUMBERS_KEYS = [
-    ("/", "search by phone (any part, any format) or name"),
-    ("space", "toggle the checkbox of the row"),
-    ("a / A / i", "select all shown / clear the selection / invert the shown"),
-    ("f", "filter by tag, tariff, status, account"),
-    ("o / O", "sort by the next column / reverse the order"),
-    ("t", "assign tags to the selected numbers"),
-    ("enter", "open the employee card"),
-    ("g", "manage tags"),
-    ("ctrl+o", "import employees from a file"),
-    ("p", "select numbers by a pasted list or a file"),
-    ("v / V", "save the current view / open a saved view"),
-    ("x", "clear the filter"),
-    ("s", "tariffs and options for the selection (check, then apply)"),
-    ("w / l", "call forwarding / spending limits for the selection"),
-    ("c", "a change request to the operator for the selection"),
-    ("u", "undo the last bulk change"),
+    ("/", N_("search by phone (any part, any format) or name")),
+    ("space", N_("toggle the checkbox of the row")),
+    ("a / A / i", N_("select all shown / clear the selection / invert the shown")),
+    ("f", N_("filter by tag, tariff, status, account")),
+    ("o / O", N_("sort by the next column / reverse the order")),
+    ("t", N_("assign tags to the selected numbers")),
+    ("enter", N_("open the employee card")),
+    ("g", N_("manage tags")),
+    ("ctrl+o", N_("import employees from a file")),
+    ("p", N_("select numbers by a pasted list or a file")),
+    ("v / V", N_("save the current view / open a saved view")),
+    ("x", N_("clear the filter")),
+    ("s", N_("tariffs and options for the selection (check, then apply)")),
+    ("w / l", N_("call forwarding / spending limits for the selection")),
+    ("c", N_("a change request to the operator for the selection")),
+    ("u", N_("undo the last bulk change")),
 ]
 
 USERS_KEYS = [
-    ("n", "add a user (the temporary password is shown once)"),
-    ("r", "reset the password of the user under the cursor"),
-    ("b", "block or unblock the login"),
-    ("e", "change the role"),
+    ("n", N_("add a user (the temporary password is shown once)")),
+    ("r", N_("reset the password of the user under the cursor")),
+    ("b", N_("block or unblock the login")),
+    ("e", N_("change the role")),
 ]
 
 AUDIT_KEYS = [
-    ("/", "filter by user, object, period (YYYY-MM-DD, enter applies)"),
-    ("x", "clear the filter"),
-    ("enter", "the entry with its before and after values"),
+    ("/", N_("filter by user, object, period (YYYY-MM-DD, enter applies)")),
+    ("x", N_("clear the filter")),
+    ("enter", N_("the entry with its before and after values")),
 ]
 
 
 class HelpScreen(ModalScreen):
-    BINDINGS = [Binding("escape,f1,q,question_mark", "close", "Close")]
+    BINDINGS = [Binding("escape,f1,q,question_mark", "close", N_("Close"))]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     #help { width: 76; height: 22; border: round $primary; padding: 0 1; background: $surface; }
@@ -84,27 +86,28 @@ class HelpScreen(ModalScreen):
         lines = []
         keys = self.screen_keys()
         if keys:
-            lines += ["This screen"]
-            lines += [f"  {k:<10} {desc}" for k, desc in keys]
+            lines += [_("This screen")]
+            lines += [f"  {k:<10} {_(desc)}" for k, desc in keys]
             lines += [""]
-        lines += ["Keys everywhere"]
+        lines += [_("Keys everywhere")]
         lines += [f"  {k:<10} {label:<10} {desc}" for k, label, desc in help_rows()]
-        lines += ["  ctrl+p     Commands   every action by name", "  ctrl+q     Quit", ""]
-        lines += ["Numbers screen"]
-        lines += [f"  {k:<10} {desc}" for k, desc in NUMBERS_KEYS]
-        lines += ["", "Users screen (the owner changes, others read)"]
-        lines += [f"  {k:<10} {desc}" for k, desc in USERS_KEYS]
-        lines += ["", "Audit screen"]
-        lines += [f"  {k:<10} {desc}" for k, desc in AUDIT_KEYS]
+        lines += [f"  ctrl+p     {_('Commands'):<10} {_('every action by name')}",
+                  f"  ctrl+q     {_('Quit')}", ""]
+        lines += [_("Numbers screen")]
+        lines += [f"  {k:<10} {_(desc)}" for k, desc in NUMBERS_KEYS]
+        lines += ["", _("Users screen (the owner changes, others read)")]
+        lines += [f"  {k:<10} {_(desc)}" for k, desc in USERS_KEYS]
+        lines += ["", _("Audit screen")]
+        lines += [f"  {k:<10} {_(desc)}" for k, desc in AUDIT_KEYS]
         settings, error = config.load_or_defaults()
-        lines += ["", "Operator hotline"]
+        lines += ["", _("Operator hotline")]
         lines += [f"  {num:<16} {who}" for num, who in config.hotlines(settings)]
         social = config.social_links(settings)
         if social:
-            lines += ["", "Operator online (social networks)"]
+            lines += ["", _("Operator online (social networks)")]
             lines += [f"  {name:<16} {url}" for name, url in social]
         if error:
-            lines += ["", f"config.toml not read: {error}"]
+            lines += ["", _("config.toml not read: {error}").format(error=error)]
         with VerticalScroll(id="help"):
             yield Static(Content("\n".join(lines)))
 

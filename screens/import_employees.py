@@ -6,6 +6,8 @@ Dismisses with True when an import was applied, False otherwise."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 import os
 
 from rich.text import Text
@@ -25,9 +27,9 @@ from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 
 PREVIEW_COLUMNS = [
-    Column("line", "Line", 5),
-    Column("text", "Number / text", 22, flex=2),
-    Column("result", "Result", 24, flex=3),
+    Column("line", N_("Line"), 5),
+    Column("text", N_("Number / text"), 22, flex=2),
+    Column("result", N_("Result"), 24, flex=3),
 ]
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -113,7 +115,7 @@ def complete_path(value: str) -> str | None:
 class PathInput(Input):
     """Tab or right arrow (at the end) accepts the completion; tab without one moves on."""
 
-    BINDINGS = [Binding("tab", "accept_completion", "Complete", show=False)]
+    BINDINGS = [Binding("tab", "accept_completion", N_("Complete"), show=False)]
 
     def action_accept_completion(self) -> None:
         suggestion = self._suggestion
@@ -142,9 +144,9 @@ class MarkCheckbox(Checkbox):
 
 class ImportScreen(ModalScreen):
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("e", "toggle_errors", "Errors only", show=False),
-        Binding("s", "toggle_skip", "Skip errors", show=False),
+        Binding("escape", "back", N_("Back")),
+        Binding("e", "toggle_errors", N_("Errors only"), show=False),
+        Binding("s", "toggle_skip", N_("Skip errors"), show=False),
     ]
     DEFAULT_CSS = """
     ImportScreen { align: center middle; }
@@ -186,16 +188,16 @@ class ImportScreen(ModalScreen):
             yield Static("", id="import-title")
             with Vertical(id="step-file", classes="step"):
                 with Horizontal():
-                    yield Label("File:", id="path-label")
-                    yield PathInput(placeholder="path to a .csv or .txt file",
+                    yield Label(_("File:"), id="path-label")
+                    yield PathInput(placeholder=_("path to a .csv or .txt file"),
                                     suggester=PathSuggester(), id="path")
                 yield Static("", id="file-error")
-                yield Static(Content("Tab or -> completes the path; or pick a file below. "
-                                     "Lines: phone, full name[, position]."), id="file-hint")
+                yield Static(Content(_("Tab or -> completes the path; or pick a file below. "
+                                     "Lines: phone, full name[, position].")), id="file-hint")
                 yield FileTree(self.start_dir, id="file-tree")
                 with Horizontal(classes="buttons"):
-                    yield Button("Preview", variant="primary", id="do-preview")
-                    yield Button("Cancel", id="cancel")
+                    yield Button(_("Preview"), variant="primary", id="do-preview")
+                    yield Button(_("Cancel"), id="cancel")
             with Vertical(id="step-preview", classes="step"):
                 yield Static("", id="preview-file")
                 yield Static("", id="preview-totals")
@@ -203,19 +205,19 @@ class ImportScreen(ModalScreen):
                     yield MarkCheckbox("Errors only (e)", id="errors-only")
                     yield MarkCheckbox("Skip error lines (s)", id="skip-errors")
                 yield VirtualTable(PREVIEW_COLUMNS, self._fetch, checkboxes=False,
-                                   empty_text="No lines to show.", id="preview-table")
+                                   empty_text=_("No lines to show."), id="preview-table")
                 yield Static("", id="preview-detail")
                 yield Static("", id="apply-note")
                 yield Static("", id="apply-error")
                 yield ProgressBar(id="apply-progress", show_eta=False)
                 with Horizontal(classes="buttons"):
-                    yield Button("Apply", variant="primary", id="apply")
-                    yield Button("Back", id="back")
-                    yield Button("Cancel", id="cancel-preview")
+                    yield Button(_("Apply"), variant="primary", id="apply")
+                    yield Button(_("Back"), id="back")
+                    yield Button(_("Cancel"), id="cancel-preview")
             with Vertical(id="step-result", classes="step"):
                 yield Static("", id="result-text")
                 with Horizontal(classes="buttons"):
-                    yield Button("Close", variant="primary", id="close")
+                    yield Button(_("Close"), variant="primary", id="close")
 
     def on_mount(self) -> None:
         self.watch(self.query_one("#preview-table", VirtualTable), "cursor",
@@ -274,7 +276,7 @@ class ImportScreen(ModalScreen):
         path = os.path.expanduser(value)
         self.busy = True
         self.set_file_error("")
-        self.query_one("#file-hint", Static).update(Content(f"Reading {safe_text(value)} ..."))
+        self.query_one("#file-hint", Static).update(Content(_("Reading {safe_text} ...").format(safe_text=safe_text(value))))
         self._preview_worker(path)
 
     @work(thread=True, exclusive=True, group="import-preview")
@@ -296,7 +298,7 @@ class ImportScreen(ModalScreen):
     def _preview_failed(self, message: str) -> None:
         self.busy = False
         self.query_one("#file-hint", Static).update(
-            Content("Tab or -> completes the path; or pick a file below."))
+            Content(_("Tab or -> completes the path; or pick a file below.")))
         self.set_file_error(message)
         self.query_one("#path", Input).focus()
 
@@ -305,9 +307,9 @@ class ImportScreen(ModalScreen):
         self.busy = False
         self.preview = preview
         self.query_one("#file-hint", Static).update(
-            Content("Tab or -> completes the path; or pick a file below."))
+            Content(_("Tab or -> completes the path; or pick a file below.")))
         self.query_one("#preview-file", Static).update(
-            plain(f"File: {preview.file_name}"))
+            plain(_("File: {file_name}").format(file_name=preview.file_name)))
         self.query_one("#preview-totals", Static).update(plain(totals_text(preview)))
         self.query_one("#apply-error", Static).update("")
         self.query_one("#apply-error").display = False
@@ -336,7 +338,7 @@ class ImportScreen(ModalScreen):
             detail.update("")
             return
         ln = self.shown[index]
-        detail.update(plain(f"Line {ln.line}: {ln.text}\n{result_text(ln, full=True)}",
+        detail.update(plain(_("Line {line}: {text}\n{result_text}").format(line=ln.line, text=ln.text, result_text=result_text(ln, full=True)),
                             multiline=True))
 
     def _fetch(self, ids: list[int]) -> dict[int, dict]:
@@ -357,8 +359,8 @@ class ImportScreen(ModalScreen):
         note = self.query_one("#apply-note", Static)
         blocked = (self.preview is not None and self.preview.error_count
                    and not self.query_one("#skip-errors", Checkbox).value)
-        note.update(Content("Apply is off: the file has errors. Fix the file, or skip the "
-                            "error lines (s).") if blocked else "")
+        note.update(Content(_("Apply is off: the file has errors. Fix the file, or skip the "
+                            "error lines (s).")) if blocked else "")
         note.display = bool(blocked)
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
@@ -415,7 +417,7 @@ class ImportScreen(ModalScreen):
         self.busy = False
         self.query_one("#apply-progress").display = False
         error = self.query_one("#apply-error", Static)
-        error.update(plain(f"x {message} Nothing was changed."))
+        error.update(plain(_("x {message} Nothing was changed.").format(message=message)))
         error.display = True
         self.update_apply()
 

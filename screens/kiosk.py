@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -21,7 +23,7 @@ Legal entities hotline: 8-800-550-05-55 (free), short 0555"""
 
 
 class WelcomeScreen(Screen):
-    BINDINGS = [Binding("enter", "try_it", "Try it")]
+    BINDINGS = [Binding("enter", "try_it", N_("Try it"))]
     DEFAULT_CSS = """
     WelcomeScreen { align: center middle; }
     #welcome { width: 76; height: auto; border: double $primary; padding: 1 2; }
@@ -32,7 +34,7 @@ class WelcomeScreen(Screen):
         with Vertical(id="welcome"):
             yield Static(Content(WELCOME))
             with Center():
-                yield Button("Try it (enter)", variant="primary", id="try")
+                yield Button(_("Try it (enter)"), variant="primary", id="try")
 
     def on_mount(self) -> None:
         self.query_one("#try").focus()
@@ -47,7 +49,7 @@ class WelcomeScreen(Screen):
 class PinDialog(ModalScreen):
     """Staff PIN to leave the kiosk; dismisses True when it is right."""
 
-    BINDINGS = [Binding("escape", "cancel", "Back")]
+    BINDINGS = [Binding("escape", "cancel", N_("Back"))]
     DEFAULT_CSS = """
     PinDialog { align: center middle; }
     PinDialog > Vertical { width: 50; height: auto; border: round $warning; padding: 0 1;
@@ -57,7 +59,7 @@ class PinDialog(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Staff only: enter the PIN to quit the kiosk.", markup=False)
+            yield Static(_("Staff only: enter the PIN to quit the kiosk."), markup=False)
             yield Input(password=True, id="pin", max_length=32)
             yield Static("", id="pin-message")
 
@@ -71,7 +73,7 @@ class PinDialog(ModalScreen):
             self.dismiss(True)
         else:
             event.input.value = ""
-            self.query_one("#pin-message", Static).update(Content("x Wrong PIN."))
+            self.query_one("#pin-message", Static).update(Content(_("x Wrong PIN.")))
 
     def action_cancel(self) -> None:
         self.dismiss(False)

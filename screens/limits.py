@@ -4,6 +4,8 @@ empty / "keep" stay as they are on each number), with a preview of what changes.
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,7 +30,7 @@ def _amount_text(value) -> str:
 class LimitsDialog(ModalScreen):
     """Dismisses with True when something changed."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+s", "save", "Save")]
+    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "save", N_("Save"))]
     DEFAULT_CSS = """
     LimitsDialog { align: center middle; }
     #limits-box { width: 72; height: auto; max-height: 100%; border: round $primary;
@@ -76,22 +78,22 @@ class LimitsDialog(ModalScreen):
             ban_choices.insert(0, (Text("keep as is"), KEEP))
         with Vertical(id="limits-box"):
             yield Static(plain(title))
-            yield Field("Limit/month, RUB", "amount", value=amount, placeholder=amount_hint,
+            yield Field(_("Limit/month, RUB"), "amount", value=amount, placeholder=amount_hint,
                         max_length=20)
-            yield Field("Notify at, %", "notify_percent", value=percent,
+            yield Field(_("Notify at, %"), "notify_percent", value=percent,
                         placeholder=percent_hint, max_length=5)
             with Horizontal(classes="limits-row"):
-                yield Label("Mobile data")
+                yield Label(_("Mobile data"))
                 yield Select(ban_choices, value=data, allow_blank=False, id="data-ban")
             with Horizontal(classes="limits-row"):
-                yield Label("Roaming")
+                yield Label(_("Roaming"))
                 yield Select(ban_choices, value=roaming, allow_blank=False, id="roaming-ban")
             yield Static("" if self.can_edit else
-                         Content(f"Read only: the {session.role} role cannot change limits."),
+                         Content(_("Read only: the {role} role cannot change limits.").format(role=session.role)),
                          id="limits-message")
             with Horizontal(id="limits-buttons"):
-                yield Button("Save", variant="primary", id="save", disabled=not self.can_edit)
-                yield Button("Close", id="close")
+                yield Button(_("Save"), variant="primary", id="save", disabled=not self.can_edit)
+                yield Button(_("Close"), id="close")
 
     def on_mount(self) -> None:
         if self.can_edit:
@@ -167,7 +169,7 @@ class LimitsDialog(ModalScreen):
                 if not self.single else
                 ("Saved." if result["changed"] else "Nothing changed."))
         self._message(text)
-        self.app.notify(safe_text(text), title="Limits", markup=False)
+        self.app.notify(safe_text(text), title=_("Limits"), markup=False)
 
     def action_close(self) -> None:
         self.dismiss(self.changed)

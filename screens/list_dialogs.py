@@ -3,6 +3,8 @@ saved view."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -32,7 +34,7 @@ class SelectByListDialog(ModalScreen):
     """Paste numbers or read them from a file; returns the ids found (and whether to
     replace the selection), or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "select", "Select")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "select", N_("Select"))]
     DEFAULT_CSS = DIALOG_CSS.format(name="SelectByListDialog") + """
     SelectByListDialog TextArea { height: 7; }
     SelectByListDialog #list-file { width: 1fr; }
@@ -47,21 +49,21 @@ class SelectByListDialog(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Paste numbers (any format; newlines, commas, semicolons or spaces)"
-                         " or give a file. ctrl+s selects.", markup=False)
+            yield Static(_("Paste numbers (any format; newlines, commas, semicolons or spaces)"
+                         " or give a file. ctrl+s selects."), markup=False)
             yield TextArea(id="list-text")
             with Horizontal():
-                yield Label("File")
-                yield Input(placeholder="path of a text/CSV file (optional)", id="list-file")
+                yield Label(_("File"))
+                yield Input(placeholder=_("path of a text/CSV file (optional)"), id="list-file")
             yield Static("", classes="message", id="list-message")
-            yield VirtualTable([Column("line", "Line", 5), Column("text", "Text", 20, flex=1),
-                                Column("reason", "Problem", 20, flex=1)],
+            yield VirtualTable([Column("line", N_("Line"), 5), Column("text", N_("Text"), 20, flex=1),
+                                Column("reason", N_("Problem"), 20, flex=1)],
                                self._problem_rows, checkboxes=False, id="list-problems",
-                               empty_text="Problems with the list are shown here.")
+                               empty_text=_("Problems with the list are shown here."))
             with Horizontal(classes="buttons"):
-                yield Button("Add to selection", variant="primary", id="add")
-                yield Button("Replace selection", id="replace")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Add to selection"), variant="primary", id="add")
+                yield Button(_("Replace selection"), id="replace")
+                yield Button(_("Cancel"), id="cancel")
 
     def _problem_rows(self, ids):
         rows = {}
@@ -88,20 +90,20 @@ class SelectByListDialog(ModalScreen):
             p = Path(path).expanduser()
             try:
                 if p.stat().st_size > numbers_uc.MAX_LIST_BYTES:
-                    raise ValidationError("the file is over 20 MB", "file")
+                    raise ValidationError(_("the file is over 20 MB"), "file")
                 data = p.read_bytes()
             except FileNotFoundError:
-                raise ValidationError(f"no such file: {path}", "file") from None
+                raise ValidationError(_("no such file: {path}").format(path=path), "file") from None
             except IsADirectoryError:
-                raise ValidationError(f"{path} is a folder, not a file", "file") from None
+                raise ValidationError(_("{path} is a folder, not a file").format(path=path), "file") from None
             except PermissionError:
-                raise ValidationError(f"cannot read {path}: permission denied", "file") from None
+                raise ValidationError(_("cannot read {path}: permission denied").format(path=path), "file") from None
             if b"\x00" in data:
-                raise ValidationError(f"{path} is not a text file", "file")
+                raise ValidationError(_("{path} is not a text file").format(path=path), "file")
             try:
                 from corptui.importer import decode
 
-                file_text, _ = decode(data, path)
+                file_text, _unused = decode(data, path)
             except ImportError:  # pragma: no cover
                 file_text = data.decode("utf-8", "replace")
             text = (text + "\n" + file_text) if text.strip() else file_text
@@ -143,7 +145,7 @@ class SelectByListDialog(ModalScreen):
 
 
 class SaveViewDialog(ModalScreen):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
     DEFAULT_CSS = DIALOG_CSS.format(name="SaveViewDialog").replace("height: 22", "height: 11")
 
     def __init__(self, spec: dict):
@@ -153,12 +155,12 @@ class SaveViewDialog(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Save the current search, filter and sort as a view.", markup=False)
-            yield Input(placeholder="view name", id="view-name", max_length=80)
+            yield Static(_("Save the current search, filter and sort as a view."), markup=False)
+            yield Input(placeholder=_("view name"), id="view-name", max_length=80)
             yield Static("", classes="message", id="view-message")
             with Horizontal(classes="buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_input_submitted(self, event) -> None:
         self.save()
@@ -194,17 +196,17 @@ class SaveViewDialog(ModalScreen):
 class ViewsDialog(ModalScreen):
     """The user's saved views: enter applies, d deletes."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("d", "delete", "Delete")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("d", "delete", N_("Delete"))]
     DEFAULT_CSS = DIALOG_CSS.format(name="ViewsDialog")
 
     def compose(self) -> ComposeResult:
         self.views = views_uc.list_views(self.app.session)
         with Vertical():
-            yield Static("Saved views: enter applies, d deletes, esc closes", markup=False)
-            yield VirtualTable([Column("name", "Name", 14, flex=1),
-                                Column("what", "Filter and sort", 20, flex=2)],
+            yield Static(_("Saved views: enter applies, d deletes, esc closes"), markup=False)
+            yield VirtualTable([Column("name", N_("Name"), 14, flex=1),
+                                Column("what", N_("Filter and sort"), 20, flex=2)],
                                self._rows, checkboxes=False, id="views-table",
-                               empty_text="No saved views yet: v saves the current one.")
+                               empty_text=_("No saved views yet: v saves the current one."))
             yield Static("", classes="message", id="views-message")
 
     @staticmethod

@@ -3,6 +3,8 @@ operator's hotline numbers for legal entities (from the seed article)."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,15 +17,15 @@ from corptui.errors import CorptuiError, ValidationError
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.safe import plain
 
-HOTLINE = ("Hotline for legal entities: 8-800-550-05-55 (free in Russia), short 0555 "
+HOTLINE = N_("Hotline for legal entities: 8-800-550-05-55 (free in Russia), short 0555 "
            "from a company SIM · individuals: 8-800-550-05-00, short 0500")
 
 
 class LoginScreen(Screen):
-    TITLE = "Log in"
+    TITLE = N_("Log in")
     BINDINGS = [
-        Binding("f2", "apply", "Apply for access"),
-        Binding("f1", "app.help", "Help"),
+        Binding("f2", "apply", N_("Apply for access")),
+        Binding("f1", "app.help", N_("Help")),
     ]
     DEFAULT_CSS = """
     LoginScreen { align: center top; }
@@ -44,25 +46,25 @@ class LoginScreen(Screen):
         self.initial_message = message
 
     def compose(self) -> ComposeResult:
-        yield Static("corptui · corporate mobile account", id="app-title")
+        yield Static(_("corptui · corporate mobile account"), id="app-title")
         with Vertical(id="login-box"):
             with Horizontal(classes="row"):
-                yield Label("Phone number")
+                yield Label(_("Phone number"))
                 yield Input(placeholder="+7 926 123-45-67", id="phone", max_length=40)
             with Horizontal(classes="row"):
-                yield Label("Password")
+                yield Label(_("Password"))
                 yield Input(password=True, id="password", max_length=256)
             yield Static(plain(self.initial_message), id="login-message")
             with Horizontal(id="login-buttons"):
-                yield Button("Log in", variant="primary", id="login")
-                yield Button("Apply for access", id="apply")
+                yield Button(_("Log in"), variant="primary", id="login")
+                yield Button(_("Apply for access"), id="apply")
         yield Static(self._info(), id="login-info")
         yield KeysFooter()
 
     def _info(self) -> Content:
-        lines = [HOTLINE]
+        lines = [_(HOTLINE)]
         if self.demo_logins:
-            lines.append("Demo logins:")
+            lines.append(_("Demo logins:"))
             for login in self.demo_logins[:4]:
                 lines.append(f"  {login['phone']}  {login['password']}  ({login['role']})")
         return plain("\n".join(lines), multiline=True)

@@ -7,6 +7,8 @@ a bad amount or date is shown under its field and the dialog stays open."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 import datetime as dt
 from collections.abc import Callable
 
@@ -100,8 +102,8 @@ COMPACT_CSS = """
 class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question (y / n / escape)."""
 
-    BINDINGS = [Binding("y", "yes", "Yes"), Binding("n", "no", "No"),
-                Binding("escape", "no", "Cancel")]
+    BINDINGS = [Binding("y", "yes", N_("Yes")), Binding("n", "no", N_("No")),
+                Binding("escape", "no", N_("Cancel"))]
     DEFAULT_CSS = COMPACT_CSS + "ConfirmDialog { align: center middle; }"
 
     def __init__(self, question: str, yes: str = "Yes"):
@@ -113,8 +115,8 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id="dialog"):
             yield Static(plain(self.question, multiline=True), id="question")
             with Horizontal(id="buttons"):
-                yield Button(f"{self.yes_label} (y)", id="yes", compact=True, variant="warning")
-                yield Button("No (n)", id="no", compact=True)
+                yield Button(_("{yes_label} (y)").format(yes_label=self.yes_label), id="yes", compact=True, variant="warning")
+                yield Button(_("No (n)"), id="no", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -136,8 +138,8 @@ class FilterDialog(ModalScreen):
     ``period`` select fills ``date_from``/``date_to`` from a preset. ``apply(values)``
     returns the new filter or raises ValidationError (shown under the fields)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "apply", "Apply"),
-                Binding("ctrl+r", "clear", "Clear")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "apply", N_("Apply")),
+                Binding("ctrl+r", "clear", N_("Clear"))]
     DEFAULT_CSS = COMPACT_CSS + "FilterDialog { align: center middle; }"
 
     def __init__(self, title: str, fields: list[tuple[str, str, str, str]],
@@ -167,9 +169,9 @@ class FilterDialog(ModalScreen):
                 # errors of choice fields (types, kinds, direction) have no Field
                 yield Static("", id="choice-error")
             with Horizontal(id="buttons"):
-                yield Button("Apply ^s", id="apply", variant="primary", compact=True)
-                yield Button("Clear ^r", id="clear", compact=True)
-                yield Button("Cancel esc", id="cancel", compact=True)
+                yield Button(_("Apply ^s"), id="apply", variant="primary", compact=True)
+                yield Button(_("Clear ^r"), id="clear", compact=True)
+                yield Button(_("Cancel esc"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#choice-error", Static).display = False
@@ -178,7 +180,7 @@ class FilterDialog(ModalScreen):
 
     def values(self) -> dict:
         out = {name: self.query_one(f"#{name}", Input).value for name, *_ in self.fields}
-        for name, *_ in self.choices:
+        for name, *_unused in self.choices:
             value = self.query_one(f"#choice-{name}", Select).value
             out[name] = "" if value is Select.NULL else value
         return out
@@ -215,12 +217,12 @@ class FilterDialog(ModalScreen):
         the labels the user sees instead of the field names."""
         if message.startswith(f"{field}: "):
             message = message[len(field) + 2 :]
-        for name, label, *_ in self.fields:
+        for name, label, *_unused in self.fields:
             message = message.replace(name, label.lower())
         return message
 
     def action_clear(self) -> None:
-        for name, *_ in self.fields:
+        for name, *_unused in self.fields:
             self.query_one(f"#{name}", Input).value = ""
         for name, _label, options, _value in self.choices:
             self.query_one(f"#choice-{name}", Select).value = options[0][1]
@@ -246,7 +248,7 @@ class ExportDialog(ModalScreen):
     ExportResult; it runs in a worker thread. An existing file asks before overwriting;
     a bad or unwritable path is shown under the path field. Dismisses with the result."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "export", "Export")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "export", N_("Export"))]
     DEFAULT_CSS = COMPACT_CSS + "ExportDialog { align: center middle; }"
 
     def __init__(self, what: str, basename: str, rows_hint: str,
@@ -260,23 +262,23 @@ class ExportDialog(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(plain(f"Export {self.what}"), id="dialog-title")
+            yield Static(plain(_("Export {what}").format(what=self.what)), id="dialog-title")
             yield Static(plain(self.rows_hint), id="rows-hint")
             with Horizontal(classes="choice-row"):
-                yield Label("Format")
+                yield Label(_("Format"))
                 yield Select([(f.upper(), f) for f in EXPORT_FORMATS], value="csv",
                              allow_blank=False, compact=True, id="format")
-            yield Field("Save to", "output", value=f"{self.basename}.csv",
-                        placeholder="file path", max_length=4000)
+            yield Field(_("Save to"), "output", value=f"{self.basename}.csv",
+                        placeholder=_("file path"), max_length=4000)
             with Horizontal(classes="choice-row"):
-                yield Label("CSV separator")
+                yield Label(_("CSV separator"))
                 yield Select([("comma ,", ","),
                               ("semicolon ; with decimal commas (Excel, Russian)", ";")],
                              value=",", allow_blank=False, compact=True, id="sep")
             yield Static("", id="dialog-status")
             with Horizontal(id="buttons"):
-                yield Button("Export ^s", id="export", variant="primary", compact=True)
-                yield Button("Cancel esc", id="cancel", compact=True)
+                yield Button(_("Export ^s"), id="export", variant="primary", compact=True)
+                yield Button(_("Cancel esc"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#dialog-status", Static).display = False
@@ -340,7 +342,7 @@ class ExportDialog(ModalScreen):
             return
         except OSError as exc:
             self.app.call_from_thread(self._failed, CorptuiError(
-                f"cannot write {path}: {exc.strerror or exc}"))
+                _("cannot write {path}: {v3}").format(path=path, v3=exc.strerror or exc)))
             return
         finally:
             close_thread_connection()
@@ -376,8 +378,8 @@ def export_done(app, result) -> None:
     """The message after an export dialog closed (nothing if it was cancelled)."""
     if result is None:
         return
-    app.notify(f"Exported {result.rows:,} rows to {safe_text(result.path)}",
-               title="Export", markup=False)
+    app.notify(_("Exported {rows:,} rows to {safe_text}").format(rows=result.rows, safe_text=safe_text(result.path)),
+               title=_("Export"), markup=False)
 
 
 # -- scope: numbers and accounts typed by the user --------------------------------------
@@ -459,9 +461,9 @@ class NumberPicker(ModalScreen):
     what the money screens then show. space toggles, a all shown, A none, ctrl+s / Enter
     done, escape cancel. The selected count is at the bottom."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "done", "Done"),
-                Binding("a", "all", "All", show=False), Binding("A", "none", "None", show=False),
-                Binding("slash", "search", "Search", show=False)]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "done", N_("Done")),
+                Binding("a", "all", N_("All"), show=False), Binding("A", "none", N_("None"), show=False),
+                Binding("slash", "search", N_("Search"), show=False)]
     DEFAULT_CSS = """
     NumberPicker { align: center middle; }
     NumberPicker #picker { width: 78; height: 22; border: round $primary; background: $surface; }
@@ -477,14 +479,14 @@ class NumberPicker(ModalScreen):
     def compose(self) -> ComposeResult:
         from screens.widgets.virtual_table import Column, VirtualTable
 
-        columns = [Column("msisdn", "Number", 16), Column("full_name", "Employee", 12, flex=1),
-                   Column("account", "Account", 12)]
+        columns = [Column("msisdn", N_("Number"), 16), Column("full_name", N_("Employee"), 12, flex=1),
+                   Column("account", N_("Account"), 12)]
         with Vertical(id="picker"):
-            yield Static("Choose numbers (space, a all, A none; Enter done)", id="picker-title")
-            yield Input(placeholder="search: phone or name (/)", id="picker-search",
+            yield Static(_("Choose numbers (space, a all, A none; Enter done)"), id="picker-title")
+            yield Input(placeholder=_("search: phone or name (/)"), id="picker-search",
                         max_length=100)
             yield VirtualTable(columns, self._fetch, self._render_number, checkboxes=True,
-                               id="picker-table", empty_text="No numbers match the search.")
+                               id="picker-table", empty_text=_("No numbers match the search."))
             yield Static("", id="picker-line")
 
     @property
@@ -533,7 +535,7 @@ class NumberPicker(ModalScreen):
     def on_virtual_table_selection_changed(self, event) -> None:
         t = self.table
         self.query_one("#picker-line", Static).update(plain(
-            f"Selected {len(t.selected):,} · shown {len(t.ids):,} · ctrl+s done · esc cancel"))
+            _("Selected {n_selected:,} · shown {n_ids:,} · ctrl+s done · esc cancel").format(n_selected=len(t.selected), n_ids=len(t.ids))))
 
     def on_virtual_table_opened(self, event) -> None:
         self.action_done()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,7 +22,7 @@ from screens.widgets.safe import plain, safe_text
 class FilterDialog(ModalScreen):
     """Tag, tariff, status, account. Returns a dict, or None on cancel."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "apply", "Apply")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "apply", N_("Apply"))]
     DEFAULT_CSS = """
     FilterDialog { align: center middle; }
     #filter-box { width: 64; height: auto; border: round $primary; background: $surface; padding: 0 1; }
@@ -40,7 +42,7 @@ class FilterDialog(ModalScreen):
         c = self.choices
         cur = self.current
         with Vertical(id="filter-box"):
-            yield Static("Filter the numbers (esc cancels)", markup=False)
+            yield Static(_("Filter the numbers (esc cancels)"), markup=False)
             rows = [
                 ("Tag", "tag", [(Text(t), t) for t in c["tags"]],
                  cur.tags[0] if cur.tags else None),
@@ -58,9 +60,9 @@ class FilterDialog(ModalScreen):
                     yield Select(options, id=f"filter-{key}", prompt="any",
                                  value=value if value in values else Select.NULL)
             with Horizontal(id="filter-buttons"):
-                yield Button("Apply", variant="primary", id="apply")
-                yield Button("Clear", id="clear")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Apply"), variant="primary", id="apply")
+                yield Button(_("Clear"), id="clear")
+                yield Button(_("Cancel"), id="cancel")
 
     def _value(self, key: str):
         value = self.query_one(f"#filter-{key}", Select).value
@@ -87,7 +89,7 @@ class AssignTagsDialog(ModalScreen):
     """Add and remove tags on all selected numbers in one change, with a preview of how
     many numbers change. Returns True when something was applied."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "apply", "Apply")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "apply", N_("Apply"))]
     DEFAULT_CSS = """
     AssignTagsDialog { align: center middle; }
     #assign-box { width: 76; height: 22; border: round $primary; background: $surface; padding: 0 1; }
@@ -113,8 +115,8 @@ class AssignTagsDialog(ModalScreen):
                 yield CheckList(items, (), "Remove", id="remove")
             yield Static("", id="assign-preview")
             with Horizontal(id="assign-buttons"):
-                yield Button("Apply", variant="primary", id="apply")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Apply"), variant="primary", id="apply")
+                yield Button(_("Cancel"), id="cancel")
 
     def _lists(self) -> tuple[list[str], list[str]]:
         add = self.query_one("#add", CheckList).values
@@ -134,7 +136,7 @@ class AssignTagsDialog(ModalScreen):
                                  + ", ".join(sorted(both))))
             return None
         if not add and not remove:
-            preview.update(Content("Mark tags to add or remove."))
+            preview.update(Content(_("Mark tags to add or remove.")))
             return None
         try:
             summary = tags_uc.preview_assign(self.app.session, self.ids, add, remove)
@@ -162,7 +164,7 @@ class AssignTagsDialog(ModalScreen):
             self.app.show_error(exc)
             return
         self.app.notify(safe_text(f"Tags changed on {summary['numbers_changed']:,} number(s)."),
-                        title="Tags", markup=False)
+                        title=_("Tags"), markup=False)
         self.dismiss(True)
 
     def action_cancel(self) -> None:

@@ -4,6 +4,8 @@ bulk actions for the selection."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_, number
+
 import time
 
 from textual import work
@@ -23,32 +25,33 @@ from screens.widgets.safe import safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
-    Column("msisdn", "Number", 16),
-    Column("full_name", "Employee", 16, flex=4),
-    Column("position", "Position", 12, flex=2, min_table_width=110),
-    Column("tags", "Tags", 10, flex=2),
-    Column("tariff", "Tariff", 10, flex=1),
-    Column("status", "Status", 9),
-    Column("account", "Account", 12, min_table_width=130),
+    Column("msisdn", N_("Number"), 16),
+    Column("full_name", N_("Employee"), 16, flex=4),
+    Column("position", N_("Position"), 12, flex=2, min_table_width=110),
+    Column("tags", N_("Tags"), 10, flex=2),
+    Column("tariff", N_("Tariff"), 10, flex=1),
+    Column("status", N_("Status"), 9),
+    Column("account", N_("Account"), 12, min_table_width=130),
 ]
 SORTABLE = ["msisdn", "full_name", "position", "tariff", "status", "account"]
 
 
-LIMIT_TEXT = {"over": "over lim", "near": "near lim"}
+LIMIT_TEXT = {"over": N_("over lim"), "near": N_("near lim")}
+STATUS_TEXT = {"active": N_("active"), "blocked": N_("! blocked")}
 
 
 def render_cell(row: dict, key: str) -> str:
     value = row.get(key)
     if key == "status" and value != "blocked" and row.get("limit"):
-        return LIMIT_TEXT.get(row["limit"], value or "")
+        return _(LIMIT_TEXT.get(row["limit"], value or ""))
     if key == "msisdn":
         return format_msisdn(value)
     if key == "tags":
         return ", ".join(value or [])
     if key == "status":
-        return "! blocked" if value == "blocked" else (value or "")
+        return _(STATUS_TEXT.get(value, value or ""))
     if key == "full_name" and not value:
-        return "(no name)"
+        return _("(no name)")
     return value or ""
 
 
@@ -68,28 +71,28 @@ class SearchInput(Input):
 
 class NumbersScreen(AppScreen):
     SECTION = "numbers"
-    TITLE = "Numbers"
+    TITLE = N_("Numbers")
     BINDINGS = [
-        Binding("slash", "search", "Search", id="numbers.search"),
-        Binding("a", "select_all", "All", show=False, id="numbers.select_all"),
-        Binding("A", "select_none", "None", show=False, id="numbers.select_none"),
-        Binding("i", "invert", "Invert", show=False, id="numbers.invert"),
-        Binding("f", "filter", "Filter", id="numbers.filter"),
-        Binding("o", "sort_next", "Sort", id="numbers.sort_next"),
-        Binding("O", "sort_reverse", "Reverse", show=False, id="numbers.sort_reverse"),
-        Binding("t", "assign_tags", "Tags", id="numbers.assign_tags"),
-        Binding("g", "manage_tags", "Tag list", show=False, id="numbers.manage_tags"),
-        Binding("ctrl+o", "import_employees", "Import", id="numbers.import_employees"),
-        Binding("x", "clear_filter", "Clear filter", show=False, id="numbers.clear_filter"),
-        Binding("p", "select_by_list", "Paste list", show=False, id="numbers.select_by_list"),
-        Binding("v", "save_view", "Save view", show=False, id="numbers.save_view"),
-        Binding("V", "open_views", "Views", show=False, id="numbers.open_views"),
-        Binding("s", "services", "Services", id="numbers.services"),
-        Binding("w", "forwarding", "Forwarding", show=False, id="numbers.forwarding"),
-        Binding("l", "limits", "Limits", show=False, id="numbers.limits"),
-        Binding("c", "change_request", "Change request", show=False,
+        Binding("slash", "search", N_("Search"), id="numbers.search"),
+        Binding("a", "select_all", N_("All"), show=False, id="numbers.select_all"),
+        Binding("A", "select_none", N_("None"), show=False, id="numbers.select_none"),
+        Binding("i", "invert", N_("Invert"), show=False, id="numbers.invert"),
+        Binding("f", "filter", N_("Filter"), id="numbers.filter"),
+        Binding("o", "sort_next", N_("Sort"), id="numbers.sort_next"),
+        Binding("O", "sort_reverse", N_("Reverse"), show=False, id="numbers.sort_reverse"),
+        Binding("t", "assign_tags", N_("Tags"), id="numbers.assign_tags"),
+        Binding("g", "manage_tags", N_("Tag list"), show=False, id="numbers.manage_tags"),
+        Binding("ctrl+o", "import_employees", N_("Import"), id="numbers.import_employees"),
+        Binding("x", "clear_filter", N_("Clear filter"), show=False, id="numbers.clear_filter"),
+        Binding("p", "select_by_list", N_("Paste list"), show=False, id="numbers.select_by_list"),
+        Binding("v", "save_view", N_("Save view"), show=False, id="numbers.save_view"),
+        Binding("V", "open_views", N_("Views"), show=False, id="numbers.open_views"),
+        Binding("s", "services", N_("Services"), id="numbers.services"),
+        Binding("w", "forwarding", N_("Forwarding"), show=False, id="numbers.forwarding"),
+        Binding("l", "limits", N_("Limits"), show=False, id="numbers.limits"),
+        Binding("c", "change_request", N_("Change request"), show=False,
                 id="numbers.change_request"),
-        Binding("u", "undo", "Undo", show=False, id="numbers.undo"),
+        Binding("u", "undo", N_("Undo"), show=False, id="numbers.undo"),
     ]
     DEFAULT_CSS = """
     #search-row { height: 1; }
@@ -110,11 +113,11 @@ class NumbersScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="search-row"):
-            yield Static("Search:", id="search-label")
-            yield SearchInput(placeholder="phone or name (/)", id="search", max_length=100)
+            yield Static(_("Search:"), id="search-label")
+            yield SearchInput(placeholder=_("phone or name (/)"), id="search", max_length=100)
             yield Static("", id="filter-summary")
         yield VirtualTable(COLUMNS, self._fetch, render_cell, id="numbers-table",
-                           empty_text="No numbers match the search and filters.")
+                           empty_text=_("No numbers match the search and filters."))
         yield Static("", id="selection-line")
 
     @property
@@ -198,14 +201,14 @@ class NumbersScreen(AppScreen):
     def _update_filter_summary(self) -> None:
         parts = []
         if self.flt.tags:
-            parts.append("tag " + ", ".join(self.flt.tags))
+            parts.append(_("tag {tags}").format(tags=", ".join(self.flt.tags)))
         if self.flt.tariff:
-            parts.append(f"tariff {self.flt.tariff}")
+            parts.append(_("tariff {tariff}").format(tariff=self.flt.tariff))
         if self.flt.status:
-            parts.append(f"status {self.flt.status}")
+            parts.append(_("status {status}").format(status=self.flt.status))
         if self.flt.account:
-            parts.append(f"account {self.flt.account}")
-        text = ("Filter: " + "; ".join(parts) + " (x clears)") if parts else ""
+            parts.append(_("account {account}").format(account=self.flt.account))
+        text = _("Filter: {parts} (x clears)").format(parts="; ".join(parts)) if parts else ""
         self.query_one("#filter-summary", Static).update(Content(safe_text(text)))
 
     def action_filter(self) -> None:
@@ -264,14 +267,15 @@ class NumbersScreen(AppScreen):
         table = self.table
         selected = len(table.selected)
         shown = len(table.ids)
-        line = f"Selected {selected:,} · shown {shown:,} · total {self.total:,}"
+        line = _("Selected {selected} · shown {shown} · total {total}").format(
+            selected=number(selected), shown=number(shown), total=number(self.total))
         hidden = selected - table.selected_shown if selected else 0
         if hidden:
-            line += f" ({hidden:,} selected hidden by the filter)"
+            line += " " + _("({hidden} selected hidden by the filter)").format(hidden=number(hidden))
         if selected:
-            line += " · t tags · s services · w fwd · l limits"
+            line += " · " + _("t tags · s services · w fwd · l limits")
         else:
-            line += " · space select · a all"
+            line += " · " + _("space select · a all")
         return line
 
     def update_selection_line(self) -> None:
@@ -288,7 +292,7 @@ class NumbersScreen(AppScreen):
         if not ids and self.table.cursor_id is not None:
             ids = {self.table.cursor_id}
         if not ids:
-            self.app.notify("Select numbers first (space, a).", severity="warning")
+            self.app.notify(_("Select numbers first (space, a)."), severity="warning")
             return
 
         def done(changed) -> None:
@@ -301,7 +305,7 @@ class NumbersScreen(AppScreen):
     def action_manage_tags(self) -> None:
         from screens.tags import TagsScreen
 
-        def done(_=None) -> None:
+        def done(_unused=None) -> None:
             self.table.invalidate()
             self.reload(keep_cursor=True, data_changed=True)
 
@@ -329,15 +333,15 @@ class NumbersScreen(AppScreen):
                                   "import_employees", "clear_filter", "select_by_list",
                                   "save_view", "open_views", "services", "forwarding",
                                   "limits", "change_request", "undo"}:
-                yield SystemCommand(f"Numbers: {binding.description}",
-                                    f"key {binding.key}",
+                yield SystemCommand(_("Numbers: {description}").format(description=_(binding.description)),
+                                    _("key {key}").format(key=binding.key),
                                     lambda a=binding.action: self.run_action(a))
         try:
             views = list_views(self.app.session)
         except CorptuiError:
             views = []
         for view in views:
-            yield SystemCommand(safe_text(f"View: {view['name']}"), "apply the saved view",
+            yield SystemCommand(safe_text(_("View: {name}").format(name=view["name"])), _("apply the saved view"),
                                 lambda v=view: self.apply_view(v))
 
     def action_select_by_list(self) -> None:
@@ -353,7 +357,7 @@ class NumbersScreen(AppScreen):
                 table.selected |= set(result["ids"])
             table.refresh()
             self.update_selection_line()
-            self.app.notify(safe_text("Selected by list: " + result["summary"]), markup=False)
+            self.app.notify(safe_text(_("Selected by list: {summary}").format(summary=result["summary"])), markup=False)
 
         self.app.push_screen(SelectByListDialog(), done)
 
@@ -363,7 +367,7 @@ class NumbersScreen(AppScreen):
 
         def done(saved) -> None:
             if saved:
-                self.app.notify(safe_text(f"View saved: {saved['name']}"), markup=False)
+                self.app.notify(safe_text(_("View saved: {name}").format(name=saved["name"])), markup=False)
 
         self.app.push_screen(SaveViewDialog(spec_of(self.flt)), done)
 
@@ -384,7 +388,7 @@ class NumbersScreen(AppScreen):
         with search.prevent(Input.Changed):
             search.value = self.flt.search
         self.reload()
-        self.app.notify(safe_text(f"View: {view['name']}"), markup=False)
+        self.app.notify(safe_text(_("View: {name}").format(name=view["name"])), markup=False)
 
     # -- bulk actions of other issues: services, forwarding, limits, change requests ----
     def _target_ids(self) -> set[int]:
@@ -392,7 +396,7 @@ class NumbersScreen(AppScreen):
         if not ids and self.table.cursor_id is not None:
             ids = {self.table.cursor_id}
         if not ids:
-            self.app.notify("Select numbers first (space, a).", severity="warning")
+            self.app.notify(_("Select numbers first (space, a)."), severity="warning")
         return ids
 
     def _open_for_selection(self, factory) -> None:

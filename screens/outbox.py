@@ -4,6 +4,8 @@ background jobs with their live progress (polled every second)."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -19,11 +21,11 @@ from screens.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
     Column("id", "#", 4),
-    Column("channel", "Via", 5),
-    Column("recipient", "Recipient", 22),
-    Column("state", "State", 7),
-    Column("attempts", "Tries", 5),
-    Column("last_error", "Last error", 20, flex=1),
+    Column("channel", N_("Via"), 5),
+    Column("recipient", N_("Recipient"), 22),
+    Column("state", N_("State"), 7),
+    Column("attempts", N_("Tries"), 5),
+    Column("last_error", N_("Last error"), 20, flex=1),
 ]
 
 STATE_TEXT = {"queued": "queued", "sending": "sending", "sent": "sent", "kept": "kept",
@@ -95,10 +97,10 @@ def job_lines(rows: list[dict]) -> str:
 
 class OutboxScreen(AppScreen):
     SECTION = "outbox"
-    TITLE = "Outbox"
+    TITLE = N_("Outbox")
     BINDINGS = [
-        Binding("r", "retry", "Send again"),
-        Binding("u", "reload", "Reload"),
+        Binding("r", "retry", N_("Send again")),
+        Binding("u", "reload", N_("Reload")),
     ]
     DEFAULT_CSS = """
     OutboxScreen #outbox-table { height: 1fr; }
@@ -113,7 +115,7 @@ class OutboxScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=False,
-                           id="outbox-table", empty_text="The outbox is empty.")
+                           id="outbox-table", empty_text=_("The outbox is empty."))
         yield Static("", id="jobs-pane")
         yield Static("", id="outbox-status")
 
@@ -151,7 +153,7 @@ class OutboxScreen(AppScreen):
             counts[r["state"]] = counts.get(r["state"], 0) + 1
         summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "empty"
         self.query_one("#outbox-status", Static).update(plain(
-            f"{len(rows)} notifications: {summary} · enter details · r send again"))
+            _("{n_rows} notifications: {summary} · enter details · r send again").format(n_rows=len(rows), summary=summary)))
 
     def refresh_jobs(self) -> None:
         try:
@@ -173,11 +175,11 @@ class OutboxScreen(AppScreen):
         except CorptuiError as exc:
             self.app.show_error(exc)
             return
-        self.notify(f"Notification {row['id']} queued again.")
+        self.notify(_("Notification {id} queued again.").format(id=row['id']))
         self.reload(keep_cursor=True)
         self.refresh_jobs()
 
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
         row = self.rows.get(event.row_id)
         if row is not None:
-            self.app.push_screen(MessageDialog(f"Notification {row['id']}", detail_text(row)))
+            self.app.push_screen(MessageDialog(_("Notification {id}").format(id=row['id']), detail_text(row)))

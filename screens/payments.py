@@ -8,6 +8,8 @@ in the session (screens.money_dialogs.keep) while it lasts."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -40,13 +42,13 @@ from screens.widgets.virtual_table import Column, VirtualTable
 
 AMOUNT_WIDTH = 12
 COLUMNS = [
-    Column("date", "Date", 10),
-    Column("account", "Account", 12),
-    Column("number", "Number", 16),
-    Column("employee", "Employee", 10, flex=1),
+    Column("date", N_("Date"), 10),
+    Column("account", N_("Account"), 12),
+    Column("number", N_("Number"), 16),
+    Column("employee", N_("Employee"), 10, flex=1),
     Column("amount", "Amount".rjust(AMOUNT_WIDTH), AMOUNT_WIDTH),
-    Column("type", "Type", 10),
-    Column("document_no", "Document", 12, min_table_width=100),
+    Column("type", N_("Type"), 10),
+    Column("document_no", N_("Document"), 12, min_table_width=100),
 ]
 SORTABLE = list(payments_uc.SORT_COLUMNS)
 SHORT_TYPES = {"bank_transfer": "transfer", "card": "card", "cash": "cash",
@@ -94,19 +96,19 @@ def build_filter(session, state: dict) -> PaymentFilter:
 
 class PaymentsScreen(AppScreen):
     SECTION = "payments"
-    TITLE = "Payments"
+    TITLE = N_("Payments")
     BINDINGS = [
-        Binding("f", "filter", "Filter"),
-        Binding("n", "choose_numbers", "Numbers"),
-        Binding("e", "export", "Export"),
-        Binding("o", "sort_next", "Sort"),
-        Binding("O", "sort_reverse", "Reverse", show=False),
-        Binding("x", "clear_filter", "Clear", show=False),
-        Binding("0", "period('')", "Any dates", show=False),
-        Binding("1", "period('this_month')", "This month", show=False),
-        Binding("2", "period('last_month')", "Last month", show=False),
-        Binding("3", "period('quarter')", "Quarter", show=False),
-        Binding("4", "period('year')", "Year", show=False),
+        Binding("f", "filter", N_("Filter")),
+        Binding("n", "choose_numbers", N_("Numbers")),
+        Binding("e", "export", N_("Export")),
+        Binding("o", "sort_next", N_("Sort")),
+        Binding("O", "sort_reverse", N_("Reverse"), show=False),
+        Binding("x", "clear_filter", N_("Clear"), show=False),
+        Binding("0", "period('')", N_("Any dates"), show=False),
+        Binding("1", "period('this_month')", N_("This month"), show=False),
+        Binding("2", "period('last_month')", N_("Last month"), show=False),
+        Binding("3", "period('quarter')", N_("Quarter"), show=False),
+        Binding("4", "period('year')", N_("Year"), show=False),
     ]
     DEFAULT_CSS = """
     #filter-line { height: 1; padding: 0 1; color: $text-muted; }
@@ -124,7 +126,7 @@ class PaymentsScreen(AppScreen):
         yield Static("", id="filter-line")
         yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=False,
                            id="payments-table",
-                           empty_text="No payments match the filters (x clears them).")
+                           empty_text=_("No payments match the filters (x clears them)."))
         yield Static("", id="detail-line")
         yield Static("", id="totals-line")
 
@@ -252,7 +254,7 @@ class PaymentsScreen(AppScreen):
             self.flt, self.state = result
             self.reload()
 
-        self.app.push_screen(FilterDialog("Filter payments", fields, choices, apply,
+        self.app.push_screen(FilterDialog(_("Filter payments"), fields, choices, apply,
                                           today_of(self.app)), done)
 
     def set_state(self, **changes) -> None:
@@ -304,7 +306,7 @@ class PaymentsScreen(AppScreen):
     def action_export(self) -> None:
         if not allowed(self.app, "payments.export"):
             self.app.notify(f"The {self.app.session.role} role may view payments but not "
-                            "export them.", title="Not allowed", severity="warning",
+                            "export them.", title=_("Not allowed"), severity="warning",
                             markup=False)
             return
         flt = self.flt

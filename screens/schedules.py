@@ -3,6 +3,8 @@ n new, e edit, p pause / resume, x delete (confirm), esc/F12 back to documents."
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,19 +25,19 @@ SHORT_NAME = {v: k for k, v in documents_uc.TYPE_NAMES.items()}
 def _fields(row: dict | None = None) -> list[Field]:
     row = row or {}
     return [
-        Field("Type", "type", value=SHORT_NAME.get(row.get("type", ""), "invoice"),
+        Field(_("Type"), "type", value=SHORT_NAME.get(row.get("type", ""), "invoice"),
               placeholder=TYPE_HINT),
-        Field("Accounts", "accounts", value=", ".join(row.get("accounts", []))),
-        Field("Numbers", "numbers", value=", ".join(row.get("numbers", [])),
-              placeholder="empty: all numbers of the accounts"),
-        Field("Format", "format", value=row.get("format", "pdf"), placeholder="pdf, xlsx, csv"),
-        Field("Period", "period", value=row.get("period", "monthly"),
-              placeholder="daily, weekly, monthly"),
-        Field("Day", "day", value=str(row.get("day", 1)),
-              placeholder="weekly 1-7 (Mon-Sun), monthly 1-28"),
-        Field("Time", "at_time", value=row.get("at_time", "09:00"), placeholder="HH:MM"),
-        Field("Email", "email", value=row.get("email", "")),
-        Field("SMS", "phone", value=row.get("phone", "")),
+        Field(_("Accounts"), "accounts", value=", ".join(row.get("accounts", []))),
+        Field(_("Numbers"), "numbers", value=", ".join(row.get("numbers", [])),
+              placeholder=_("empty: all numbers of the accounts")),
+        Field(_("Format"), "format", value=row.get("format", "pdf"), placeholder=_("pdf, xlsx, csv")),
+        Field(_("Period"), "period", value=row.get("period", "monthly"),
+              placeholder=_("daily, weekly, monthly")),
+        Field(_("Day"), "day", value=str(row.get("day", 1)),
+              placeholder=_("weekly 1-7 (Mon-Sun), monthly 1-28")),
+        Field(_("Time"), "at_time", value=row.get("at_time", "09:00"), placeholder=_("HH:MM")),
+        Field(_("Email"), "email", value=row.get("email", "")),
+        Field(_("SMS"), "phone", value=row.get("phone", "")),
     ]
 
 
@@ -49,13 +51,13 @@ def _numbers(text: str) -> list[str]:
 
 class SchedulesScreen(AppScreen):
     SECTION = "schedules"
-    TITLE = "Automatic reports"
+    TITLE = N_("Automatic reports")
     BINDINGS = AppScreen.BINDINGS + [
-        Binding("n", "new", "New"),
-        Binding("e", "edit", "Edit"),
-        Binding("p", "toggle", "Pause/resume"),
-        Binding("x", "delete", "Delete"),
-        Binding("escape", "back", "Documents", show=False),
+        Binding("n", "new", N_("New")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("p", "toggle", N_("Pause/resume")),
+        Binding("x", "delete", N_("Delete")),
+        Binding("escape", "back", N_("Documents"), show=False),
     ]
     DEFAULT_CSS = """
     #sched-table { height: 1fr; }
@@ -114,8 +116,8 @@ class SchedulesScreen(AppScreen):
 
         for binding in self.BINDINGS:
             if binding.action in self.PALETTE:
-                yield SystemCommand(f"Automatic reports: {self.PALETTE[binding.action]}",
-                                    f"key {binding.key}",
+                yield SystemCommand(_("Automatic reports: {PALETTE}").format(PALETTE=self.PALETTE[binding.action]),
+                                    _("key {key}").format(key=binding.key),
                                     getattr(self, f"action_{binding.action}"))
 
     def current(self) -> dict | None:
@@ -180,7 +182,7 @@ class SchedulesScreen(AppScreen):
                     self.app.show_error(exc)
                 self.reload()
 
-        self.app.push_screen(ConfirmDialog(f"Delete automatic report {row['id']}?"), done)
+        self.app.push_screen(ConfirmDialog(_("Delete automatic report {id}?").format(id=row['id'])), done)
 
     def action_back(self) -> None:
         self.app.open_section("documents")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,7 +16,7 @@ from screens.actions import APP_ACTIONS, available_sections
 
 
 class SectionMenu(ModalScreen):
-    BINDINGS = [Binding("escape", "cancel", "Close")]
+    BINDINGS = [Binding("escape", "cancel", N_("Close"))]
     DEFAULT_CSS = """
     SectionMenu { align: center middle; }
     SectionMenu > Vertical { width: 78; height: auto; max-height: 22; border: round $primary;
@@ -28,10 +30,10 @@ class SectionMenu(ModalScreen):
         for a in APP_ACTIONS:
             if a.section and a.section in have:
                 key = a.key.upper() if a.key else ""
-                options.append(Option(Content(f"{a.label:<14} {key:<6} {a.description}"),
+                options.append(Option(Content(f"{_(a.label):<14} {key:<6} {_(a.description)}"),
                                       id=a.section))
         with Vertical():
-            yield Static("Go to (enter opens, esc closes)", markup=False)
+            yield Static(_("Go to (enter opens, esc closes)"), markup=False)
             yield OptionList(*options, id="sections")
 
     def on_mount(self) -> None:

@@ -11,6 +11,8 @@ Open it with ``ServicesWizard(ids)``; it dismisses with True when something was 
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -99,8 +101,8 @@ class ServicesWizard(ModalScreen):
     """Tariffs and options for a set of numbers, in three steps."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back/cancel"),
-        Binding("ctrl+s", "next", "Next"),
+        Binding("escape", "back", N_("Back/cancel")),
+        Binding("ctrl+s", "next", N_("Next")),
     ]
     DEFAULT_CSS = """
     ServicesWizard { align: center middle; }
@@ -149,12 +151,12 @@ class ServicesWizard(ModalScreen):
                 yield Static(Content(f"Tariffs and options · {n:,} number(s) · step 1 of 3: "
                                      "choose"), classes="wizard-title")
                 with Horizontal(id="tariff-row"):
-                    yield Label("Tariff")
+                    yield Label(_("Tariff"))
                     yield Select(
                         [(Text(f"{t['name']} · {_price(t['price'])} RUB/month"
                                + (" · by application" if t["by_application"] else "")),
                           t["code"]) for t in tariffs],
-                        prompt="(keep the tariff)", id="tariff")
+                        prompt=_("(keep the tariff)"), id="tariff")
                 yield Static("", id="error-tariff", classes="wizard-error")
                 with Horizontal(id="option-lists"):
                     items = [(o["code"], f"{o['name']} · {_price(o['price'])}")
@@ -163,36 +165,36 @@ class ServicesWizard(ModalScreen):
                     yield CheckList(items, (), "Disconnect", id="disconnect")
                 yield Static("", id="error-changes", classes="wizard-error")
                 with Horizontal(id="period"):
-                    yield Field("From", "date_from", placeholder="now, or DD.MM.YYYY",
+                    yield Field(_("From"), "date_from", placeholder=_("now, or DD.MM.YYYY"),
                                 max_length=20)
-                    yield Field("Until", "date_until", placeholder="optional", max_length=20)
+                    yield Field(_("Until"), "date_until", placeholder="optional", max_length=20)
                 yield Static(Content("" if self.can_change else
                                      f"Read only: the {session.role} role can check but "
                                      "not apply."), classes="wizard-error", id="readonly")
                 with Horizontal(classes="wizard-buttons"):
-                    yield Button("Check", variant="primary", id="check")
-                    yield Button("Cancel", id="cancel")
+                    yield Button(_("Check"), variant="primary", id="check")
+                    yield Button(_("Cancel"), id="cancel")
             with Vertical(id="step2", classes="wizard-step"):
                 yield Static("", id="step2-title", classes="wizard-title")
                 yield ProgressBar(id="check-progress", show_eta=False)
                 yield CheckTable(
-                    [Column("mark", "", 1), Column("msisdn", "Number", 16),
-                     Column("name", "Employee", 12, flex=1, min_table_width=70),
-                     Column("result", "Check", 20, flex=2)],
+                    [Column("mark", "", 1), Column("msisdn", N_("Number"), 16),
+                     Column("name", N_("Employee"), 12, flex=1, min_table_width=70),
+                     Column("result", N_("Check"), 20, flex=2)],
                     self._table_rows, self._table_cell, checkboxes=False, id="check-table",
-                    empty_text="Checking...", reason_of=self.reason_text)
+                    empty_text=_("Checking..."), reason_of=self.reason_text)
                 yield Static("", id="reason")
                 yield Static("", id="count")
                 with Horizontal(classes="wizard-buttons"):
-                    yield Button("Apply", variant="primary", id="apply", disabled=True)
-                    yield Button("Back", id="back")
-                    yield Button("Cancel", id="cancel2")
+                    yield Button(_("Apply"), variant="primary", id="apply", disabled=True)
+                    yield Button(_("Back"), id="back")
+                    yield Button(_("Cancel"), id="cancel2")
             with Vertical(id="step3", classes="wizard-step"):
-                yield Static(Content("Tariffs and options · step 3 of 3: done"),
+                yield Static(Content(_("Tariffs and options · step 3 of 3: done")),
                              classes="wizard-title")
                 yield Static("", id="summary")
                 with Horizontal(classes="wizard-buttons"):
-                    yield Button("Close", variant="primary", id="close")
+                    yield Button(_("Close"), variant="primary", id="close")
 
     def on_mount(self) -> None:
         self._show_step(1)
@@ -245,9 +247,9 @@ class ServicesWizard(ModalScreen):
         table.set_ids([])
         table.invalidate()
         self.query_one("#step2-title", Static).update(plain(
-            f"Step 2 of 3: check of {len(self.ids):,} number(s) · {self._plan_words(plan)}"))
+            _("Step 2 of 3: check of {n_ids:,} number(s) · {plan_words}").format(n_ids=len(self.ids), plan_words=self._plan_words(plan))))
         self.query_one("#reason", Static).update("")
-        self.query_one("#count", Static).update(Content("Checking..."))
+        self.query_one("#count", Static).update(Content(_("Checking...")))
         self.query_one("#apply", Button).disabled = True
         bar = self.query_one("#check-progress", ProgressBar)
         bar.update(total=max(1, len(self.ids)), progress=0)
@@ -300,7 +302,7 @@ class ServicesWizard(ModalScreen):
     def _check_failed(self, message: str) -> None:
         self.checking = False
         self.query_one("#check-progress").display = False
-        self.query_one("#count", Static).update(plain(f"x The check failed: {message}"))
+        self.query_one("#count", Static).update(plain(_("x The check failed: {message}").format(message=message)))
 
     def _show_results(self, results: dict[int, dict], names: dict[int, str]) -> None:
         self.checking = False
@@ -375,7 +377,7 @@ class ServicesWizard(ModalScreen):
             return
         if not self.can_change:
             self.query_one("#count", Static).update(Content(
-                f"x The {self.app.session.role} role may not change services."))
+                _("x The {role} role may not change services.").format(role=self.app.session.role)))
             return
         passing = [i for i, r in self.results.items() if r["ok"]]
         if not passing:
@@ -383,7 +385,7 @@ class ServicesWizard(ModalScreen):
         self.checking = True
         self.query_one("#apply", Button).disabled = True
         self.query_one("#count", Static).update(Content(
-            f"Applying to {len(passing):,} number(s)..."))
+            _("Applying to {n_passing:,} number(s)...").format(n_passing=len(passing))))
         self._apply_worker(self.plan, passing)
 
     @work(thread=True, exclusive=True, group="services-apply")
@@ -405,7 +407,7 @@ class ServicesWizard(ModalScreen):
     def _apply_failed(self, message: str) -> None:
         self.checking = False
         self.query_one("#apply", Button).disabled = False
-        self.query_one("#count", Static).update(plain(f"x {message} Nothing was changed."))
+        self.query_one("#count", Static).update(plain(_("x {message} Nothing was changed.").format(message=message)))
 
     def _show_summary(self, outcome: dict) -> None:
         self.checking = False

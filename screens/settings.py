@@ -3,6 +3,8 @@ server and SMS gateway (owner only). Saved to config.toml in the user config fol
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -23,7 +25,7 @@ LANGUAGE_LABELS = {"": "from LANG / LC_ALL", "en": "English", "ru": "Русск�
 
 class SettingsScreen(AppScreen):
     SECTION = "settings"
-    TITLE = "Settings"
+    TITLE = N_("Settings")
     DEFAULT_CSS = """
     #settings { padding: 0 1; }
     #settings Horizontal { height: auto; }
@@ -38,32 +40,32 @@ class SettingsScreen(AppScreen):
         current = settings_uc.ui()
         owner = permissions.allowed(self.app.session.role, "settings.manage")
         with VerticalScroll(id="settings"):
-            yield Static("This workstation", classes="settings-title", markup=False)
+            yield Static(_("This workstation"), classes="settings-title", markup=False)
             with Horizontal():
-                yield Label("Theme")
+                yield Label(_("Theme"))
                 yield Select([(Text(THEME_LABELS[t]), t) for t in settings_uc.THEMES],
                              value=current["theme"], allow_blank=False, id="theme")
-            yield Field("Idle minutes", "idle_minutes", value=str(current["idle_minutes"]),
+            yield Field(_("Idle minutes"), "idle_minutes", value=str(current["idle_minutes"]),
                         max_length=4)
             with Horizontal():
-                yield Label("Language")
+                yield Label(_("Language"))
                 yield Select([(Text(LANGUAGE_LABELS[k]), k) for k in ("", "en", "ru")],
                              value=current["language"] or "", allow_blank=False, id="language")
             yield Static("", classes="settings-message", id="ui-message")
             with Horizontal(classes="settings-buttons"):
-                yield Button("Save", variant="primary", id="save-ui")
+                yield Button(_("Save"), variant="primary", id="save-ui")
             yield Static("Email and SMS delivery" + ("" if owner else " (owner only)"),
                          classes="settings-title", markup=False)
             gw = settings_uc.gateways()
-            yield Field("SMTP URL", "smtp_url", value=gw["smtp_url"], password=True,
-                        placeholder="smtp://user:pass@host:587?starttls=1", max_length=300)
-            yield Field("Sender", "mail_from", value=gw["mail_from"], max_length=200)
-            yield Field("SMS gateway", "sms_url", value=gw["sms_url"],
-                        placeholder="https://sms.example.com/send (empty: outbox)",
+            yield Field(_("SMTP URL"), "smtp_url", value=gw["smtp_url"], password=True,
+                        placeholder=_("smtp://user:pass@host:587?starttls=1"), max_length=300)
+            yield Field(_("Sender"), "mail_from", value=gw["mail_from"], max_length=200)
+            yield Field(_("SMS gateway"), "sms_url", value=gw["sms_url"],
+                        placeholder=_("https://sms.example.com/send (empty: outbox)"),
                         max_length=300)
             yield Static("", classes="settings-message", id="gw-message")
             with Horizontal(classes="settings-buttons"):
-                yield Button("Save delivery", id="save-gw", disabled=not owner)
+                yield Button(_("Save delivery"), id="save-gw", disabled=not owner)
 
     def on_mount(self) -> None:
         if not permissions.allowed(self.app.session.role, "settings.manage"):
@@ -99,7 +101,7 @@ class SettingsScreen(AppScreen):
             return
         show_errors(self, {})
         self.app.apply_settings(saved)
-        message.update(Content("Saved. The idle timeout and language apply from the next login."))
+        message.update(Content(_("Saved. The idle timeout and language apply from the next login.")))
 
     def save_gateways(self) -> None:
         values = self._fields()
@@ -114,4 +116,4 @@ class SettingsScreen(AppScreen):
             message.update(plain("x " + exc.message))
             return
         show_errors(self, {})
-        message.update(Content("Saved."))
+        message.update(Content(_("Saved.")))

@@ -3,6 +3,8 @@ stock list, and importing stock from a file (one "ICCID;PUK1" a line)."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 import os
 
 from rich.text import Text
@@ -25,7 +27,7 @@ from screens.widgets.virtual_table import Column, VirtualTable
 class ReplaceSimDialog(ModalScreen):
     """Dismisses with True when the SIM was replaced."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+s", "replace", "Replace")]
+    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "replace", N_("Replace"))]
     DEFAULT_CSS = """
     ReplaceSimDialog { align: center middle; }
     #sim-box { width: 72; height: auto; border: round $primary; background: $surface;
@@ -48,18 +50,18 @@ class ReplaceSimDialog(ModalScreen):
         d = card(session, self.subscriber_id)
         current = ", ".join(s["iccid"] for s in d["sims"] if s["state"] == "active") or "none"
         with Vertical(id="sim-box"):
-            yield Static(plain(f"Replace the SIM of {format_msisdn(d['msisdn'])}"))
+            yield Static(plain(_("Replace the SIM of {format_msisdn}").format(format_msisdn=format_msisdn(d['msisdn']))))
             yield Static(plain(f"Current SIM: {current} · in stock: "
                                f"{sims.stock_count(session):,}"), id="sim-current")
-            yield Field("New SIM ICCID", "iccid", placeholder="19-20 digits", max_length=30)
-            yield Field("PUK1", "puk", password=True, placeholder="8 digits", max_length=8)
+            yield Field(_("New SIM ICCID"), "iccid", placeholder=_("19-20 digits"), max_length=30)
+            yield Field(_("PUK1"), "puk", password=True, placeholder=_("8 digits"), max_length=8)
             yield Static("" if self.can_edit else
-                         Content(f"Read only: the {session.role} role cannot replace SIMs."),
+                         Content(_("Read only: the {role} role cannot replace SIMs.").format(role=session.role)),
                          id="sim-message")
             with Horizontal(id="sim-buttons"):
-                yield Button("Replace", variant="primary", id="replace",
+                yield Button(_("Replace"), variant="primary", id="replace",
                              disabled=not self.can_edit)
-                yield Button("Close", id="close")
+                yield Button(_("Close"), id="close")
 
     def on_mount(self) -> None:
         if self.can_edit:
@@ -107,10 +109,10 @@ class ReplaceSimDialog(ModalScreen):
 STATE_CHOICES = [("in stock", "in_stock"), ("locked", "locked"), ("active", "active"),
                  ("retired", "retired"), ("all", "all")]
 STOCK_COLUMNS = [
-    Column("iccid", "ICCID", 20),
-    Column("state", "State", 9),
-    Column("puk_failures", "Wrong PUKs", 10),
-    Column("msisdn", "Number", 16, flex=1),
+    Column("iccid", N_("ICCID"), 20),
+    Column("state", N_("State"), 9),
+    Column("puk_failures", N_("Wrong PUKs"), 10),
+    Column("msisdn", N_("Number"), 16, flex=1),
 ]
 
 
@@ -127,7 +129,7 @@ def _render(row: dict, key: str) -> str:
 class SimStockScreen(ModalScreen):
     """The company's SIM cards by state; `i` imports stock from a file."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("i", "import", "Import stock")]
+    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("i", "import", N_("Import stock"))]
     DEFAULT_CSS = """
     SimStockScreen { align: center middle; }
     #stock-box { width: 100%; height: 100%; border: round $primary; background: $surface;
@@ -147,17 +149,17 @@ class SimStockScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         self.can_import = permissions.allowed(self.app.session.role, sims.ACTION)
         with Vertical(id="stock-box"):
-            yield Static(Content("SIM stock (i imports a file, esc closes)"), id="stock-title")
+            yield Static(Content(_("SIM stock (i imports a file, esc closes)")), id="stock-title")
             with Horizontal(id="stock-top"):
-                yield Label("State")
+                yield Label(_("State"))
                 yield Select([(Text(label), value) for label, value in STATE_CHOICES],
                              value="in_stock", allow_blank=False, id="stock-state")
                 yield Static("", id="stock-count")
             yield VirtualTable(STOCK_COLUMNS, self._fetch, _render, checkboxes=False,
-                               empty_text="No SIM cards here", id="stock-table")
+                               empty_text=_("No SIM cards here"), id="stock-table")
             with Horizontal(id="stock-buttons"):
-                yield Button("Import stock", id="import", disabled=not self.can_import)
-                yield Button("Close", id="close")
+                yield Button(_("Import stock"), id="import", disabled=not self.can_import)
+                yield Button(_("Close"), id="close")
 
     def _fetch(self, ids: list[int]) -> dict[int, dict]:
         return {i: self.rows[i] for i in ids if 0 <= i < len(self.rows)}
@@ -176,7 +178,7 @@ class SimStockScreen(ModalScreen):
         table = self.query_one("#stock-table", VirtualTable)
         table.invalidate()
         table.set_ids(list(range(len(self.rows))))
-        self.query_one("#stock-count", Static).update(Content(f"{len(self.rows):,} SIM(s)"))
+        self.query_one("#stock-count", Static).update(Content(_("{n_rows:,} SIM(s)").format(n_rows=len(self.rows))))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.is_mounted:
@@ -190,7 +192,7 @@ class SimStockScreen(ModalScreen):
 
     def action_import(self) -> None:
         if not self.can_import:
-            self.app.notify("Your role cannot import SIM stock.", title="SIM stock",
+            self.app.notify(_("Your role cannot import SIM stock."), title=_("SIM stock"),
                             severity="warning", markup=False)
             return
 
@@ -207,7 +209,7 @@ class SimStockScreen(ModalScreen):
 class ImportStockDialog(ModalScreen):
     """A file path, Check (every bad line listed), Import. Dismisses with the count."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+s", "import", "Import")]
+    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "import", N_("Import"))]
     DEFAULT_CSS = """
     ImportStockDialog { align: center middle; }
     #import-box { width: 76; height: auto; max-height: 100%; border: round $primary;
@@ -224,13 +226,13 @@ class ImportStockDialog(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box"):
-            yield Static(Content("Import SIM stock: a text file with one ICCID;PUK1 a line"))
-            yield Field("File", "path", placeholder="/path/to/stock.csv", max_length=500)
+            yield Static(Content(_("Import SIM stock: a text file with one ICCID;PUK1 a line")))
+            yield Field(_("File"), "path", placeholder="/path/to/stock.csv", max_length=500)
             yield Static("", id="import-result")
             with Horizontal(id="import-buttons"):
-                yield Button("Check", id="check")
-                yield Button("Import", variant="primary", id="import")
-                yield Button("Close", id="close")
+                yield Button(_("Check"), id="check")
+                yield Button(_("Import"), variant="primary", id="import")
+                yield Button(_("Close"), id="close")
 
     def on_mount(self) -> None:
         self.query_one("#path").focus()

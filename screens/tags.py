@@ -4,6 +4,8 @@ tag), esc closes. Names are user text: shown literally. The colour is also a wor
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from collections.abc import Callable
 
 from rich.text import Text
@@ -35,7 +37,7 @@ class TagNameDialog(ModalScreen):
     its ValidationError / Conflict is shown under the name. Dismisses with its result,
     or None on cancel."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
     DEFAULT_CSS = """
     TagNameDialog { align: center middle; }
     #tag-name-box { width: 60; height: auto; border: round $primary; background: $surface; padding: 0 1; }
@@ -59,19 +61,19 @@ class TagNameDialog(ModalScreen):
         with Vertical(id="tag-name-box"):
             yield Static(plain(self.title_text))
             with Horizontal():
-                yield Label("Name")
+                yield Label(_("Name"))
                 yield Input(self.value0, id="tag-name", max_length=tags_uc.NAME_MAX + 20,
-                            placeholder="tag name")
+                            placeholder=_("tag name"))
             yield Static("", id="name-error")
             if self.with_color:
                 with Horizontal():
-                    yield Label("Colour")
+                    yield Label(_("Colour"))
                     yield Select([(color_text(c), c) for c in tags_uc.PALETTE],
                                  value=tags_uc.DEFAULT_COLOR, allow_blank=False,
                                  id="tag-color")
             with Horizontal(id="tag-name-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#name-error").display = False
@@ -112,7 +114,7 @@ class TagNameDialog(ModalScreen):
 class ColorDialog(ModalScreen):
     """Choose a colour of the palette; dismisses with it, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
     DEFAULT_CSS = """
     ColorDialog { align: center middle; }
     #color-box { width: 50; height: auto; border: round $primary; background: $surface; padding: 0 1; }
@@ -126,7 +128,7 @@ class ColorDialog(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="color-box"):
-            yield Static(plain(f"Colour of {self.tag_name} (enter picks, esc cancels)"))
+            yield Static(plain(_("Colour of {tag_name} (enter picks, esc cancels)").format(tag_name=self.tag_name)))
             options = []
             for c in tags_uc.PALETTE:
                 label = color_text(c)
@@ -151,7 +153,7 @@ class ColorDialog(ModalScreen):
 class ConfirmDeleteDialog(ModalScreen):
     """Delete a tag? States how many numbers carry it. Dismisses True / False."""
 
-    BINDINGS = [Binding("escape,n", "cancel", "Cancel"), Binding("y", "confirm", "Delete")]
+    BINDINGS = [Binding("escape,n", "cancel", N_("Cancel")), Binding("y", "confirm", N_("Delete"))]
     DEFAULT_CSS = """
     ConfirmDeleteDialog { align: center middle; }
     #confirm-box { width: 60; height: auto; border: round $error; background: $surface; padding: 0 1; }
@@ -175,8 +177,8 @@ class ConfirmDeleteDialog(ModalScreen):
             yield Static(plain(f"Delete the tag {self.tag_name}?\n{where}\n"
                                "This cannot be undone.", multiline=True), id="confirm-text")
             with Horizontal(id="confirm-buttons"):
-                yield Button("Delete (y)", variant="error", id="confirm")
-                yield Button("Cancel (n)", id="cancel")
+                yield Button(_("Delete (y)"), variant="error", id="confirm")
+                yield Button(_("Cancel (n)"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
@@ -195,11 +197,11 @@ class TagsScreen(ModalScreen):
     """The company's tags. Dismisses (with None) on esc."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("n", "new", "New"),
-        Binding("r", "rename", "Rename"),
-        Binding("c", "recolor", "Recolor"),
-        Binding("d", "delete", "Delete"),
+        Binding("escape", "close", N_("Close")),
+        Binding("n", "new", N_("New")),
+        Binding("r", "rename", N_("Rename")),
+        Binding("c", "recolor", N_("Recolor")),
+        Binding("d", "delete", N_("Delete")),
     ]
     DEFAULT_CSS = """
     TagsScreen { align: center middle; }
@@ -216,10 +218,10 @@ class TagsScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tags-box"):
-            yield Static(Content("Tags"), id="tags-title")
+            yield Static(Content(_("Tags")), id="tags-title")
             yield DataTable(id="tags-table", cursor_type="row", zebra_stripes=False)
             yield Static("", id="tags-status")
-            yield Static(Content("n new · r rename · c recolor · d delete · esc close"),
+            yield Static(Content(_("n new · r rename · c recolor · d delete · esc close")),
                          id="tags-keys")
 
     def on_mount(self) -> None:
@@ -275,7 +277,7 @@ class TagsScreen(ModalScreen):
                 self.reload(select_id=tag["id"])
                 self.set_status(f"Created {tag['name']}.")
 
-        self.app.push_screen(TagNameDialog("New tag", save, with_color=True), done)
+        self.app.push_screen(TagNameDialog(_("New tag"), save, with_color=True), done)
 
     def action_rename(self) -> None:
         tag = self.current()
@@ -291,7 +293,7 @@ class TagsScreen(ModalScreen):
                 self.reload(select_id=tag["id"])
                 self.set_status(f"Renamed {tag['name']} to {result['name']}.")
 
-        self.app.push_screen(TagNameDialog(f"Rename the tag {tag['name']}", save,
+        self.app.push_screen(TagNameDialog(_("Rename the tag {name}").format(name=tag['name']), save,
                                            value=tag["name"]), done)
 
     def action_recolor(self) -> None:

@@ -4,6 +4,8 @@ undoes it on Undo (or u). Dismisses True if undone, False otherwise."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 import datetime as dt
 
 from textual.app import ComposeResult
@@ -53,7 +55,7 @@ class UndoDialog(ModalScreen[bool]):
     """The preview of undoing the last bulk change (of this user, or anyone's for an
     owner); ``operation`` picks another one."""
 
-    BINDINGS = [Binding("escape,n", "cancel", "Cancel"), Binding("u,y", "undo", "Undo")]
+    BINDINGS = [Binding("escape,n", "cancel", N_("Cancel")), Binding("u,y", "undo", N_("Undo"))]
     DEFAULT_CSS = """
     UndoDialog { align: center middle; }
     #undo-box { width: 76; max-width: 100%; height: auto; max-height: 22;
@@ -86,14 +88,14 @@ class UndoDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         self._load()
         with Vertical(id="undo-box"):
-            yield Static("Undo the last bulk change", id="undo-title")
+            yield Static(_("Undo the last bulk change"), id="undo-title")
             with VerticalScroll(id="undo-scroll"):
                 text = preview_text(self.preview) if self.preview else self.message
                 yield Static(plain(text, multiline=True), id="undo-text")
             yield Static("", id="undo-error")
             with Horizontal(id="undo-buttons"):
                 if self.preview:
-                    yield Button("Undo (u)", variant="warning", id="undo")
+                    yield Button(_("Undo (u)"), variant="warning", id="undo")
                 yield Button("Cancel (esc)" if self.preview else "Close (esc)", id="cancel")
 
     def on_mount(self) -> None:
@@ -119,7 +121,7 @@ class UndoDialog(ModalScreen[bool]):
         restored = _plural(result["restored"], "number")
         kept = len(result["changed_since"])
         note = f"; {_plural(kept, 'number')} changed since kept" if kept else ""
-        self.app.notify(f"Undone: {restored} restored{note}", title="Undo")
+        self.app.notify(_("Undone: {restored} restored{note}").format(restored=restored, note=note), title=_("Undo"))
         self.dismiss(True)
 
     def action_cancel(self) -> None:

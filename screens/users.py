@@ -5,6 +5,8 @@ screen, with the same message."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 import datetime as dt
 
 from textual.app import ComposeResult
@@ -22,11 +24,11 @@ from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
-    Column("phone", "Login", 16),
-    Column("full_name", "Name", 12, flex=2),
-    Column("role", "Role", 10),
-    Column("state", "State", 20, flex=1),
-    Column("last_login_at", "Last login", 16),
+    Column("phone", N_("Login"), 16),
+    Column("full_name", N_("Name"), 12, flex=2),
+    Column("role", N_("Role"), 10),
+    Column("state", N_("State"), 20, flex=1),
+    Column("last_login_at", N_("Last login"), 16),
 ]
 
 OWNER_HINT = "n add · r reset password · b block/unblock · e role · enter details"
@@ -67,12 +69,12 @@ def render_cell(row: dict, key: str) -> str:
 
 class UsersScreen(AppScreen):
     SECTION = "users"
-    TITLE = "Users"
+    TITLE = N_("Users")
     BINDINGS = [
-        Binding("n", "add_user", "Add"),
-        Binding("r", "reset_password", "Reset password"),
-        Binding("b", "toggle_block", "Block/unblock"),
-        Binding("e", "change_role", "Role"),
+        Binding("n", "add_user", N_("Add")),
+        Binding("r", "reset_password", N_("Reset password")),
+        Binding("b", "toggle_block", N_("Block/unblock")),
+        Binding("e", "change_role", N_("Role")),
     ]
     DEFAULT_CSS = """
     #users-status { height: 1; background: $boost; padding: 0 1; }
@@ -84,7 +86,7 @@ class UsersScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=False,
-                           id="users-table", empty_text="No users.")
+                           id="users-table", empty_text=_("No users."))
         yield Static("", id="users-status")
 
     @property
@@ -163,7 +165,7 @@ class UsersScreen(AppScreen):
 
     def show_temporary(self, phone: str, temporary: str) -> None:
         self.app.push_screen(MessageDialog(
-            "Temporary password",
+            _("Temporary password"),
             f"Login: {format_msisdn(phone)}\nTemporary password: {temporary}\n\n"
             "It is shown only this once: give it to the user. It must be changed at the "
             "first login.", dialog_id="temporary-password"))
@@ -186,7 +188,7 @@ class UsersScreen(AppScreen):
             self.show_temporary(row["phone"], temporary)
 
         self.app.push_screen(ConfirmDialog(
-            "Reset password",
+            _("Reset password"),
             f"Give {self.who(row)} a new temporary password? The current password stops "
             "working and a lockout is lifted.", yes="Reset"), done)
 
@@ -211,7 +213,7 @@ class UsersScreen(AppScreen):
         verb = "Block" if block else "Unblock"
         text = (f"{verb} the login {self.who(row)}? "
                 + ("It will not be able to log in." if block else "It can log in again."))
-        self.app.push_screen(ConfirmDialog(f"{verb} login", text, yes=verb), done)
+        self.app.push_screen(ConfirmDialog(_("{verb} login").format(verb=verb), text, yes=verb), done)
 
     def action_change_role(self) -> None:
         row = self.current()
@@ -242,4 +244,4 @@ class UsersScreen(AppScreen):
             f"State: {state_text(row)}",
             f"Last login: {render_cell(row, 'last_login_at')}",
         ])
-        self.app.push_screen(MessageDialog("User", text))
+        self.app.push_screen(MessageDialog(_("User"), text))

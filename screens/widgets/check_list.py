@@ -3,6 +3,8 @@ virtual table: space toggles, arrows move."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 from screens.widgets.virtual_table import Column, VirtualTable
 
 
@@ -16,7 +18,7 @@ class CheckList(VirtualTable):
         super().__init__([Column("label", title, 10, flex=1)],
                          lambda ids: {i: self._rows[i] for i in ids if i in self._rows},
                          lambda row, key: row.get(key, ""), checkboxes=True, id=id,
-                         empty_text="(none yet)")
+                         empty_text=_("(none yet)"))
         wanted = set(selected)
         self.selected = {i for i, v in enumerate(self._values) if v in wanted}
         self.disabled = disabled

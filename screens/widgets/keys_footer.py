@@ -9,6 +9,8 @@ from textual import events
 from textual.content import Content
 from textual.widget import Widget
 
+from corptui.i18n import _
+
 
 class KeysFooter(Widget):
     DEFAULT_CSS = """
@@ -39,14 +41,15 @@ class KeysFooter(Widget):
                 continue
             seen.add(binding.action)
             shown = self.app.get_key_display(binding)
-            label = binding.description or binding.action
+            label = _(binding.description) or binding.action
             text = f"{shown} {label}"
             parts.append(Content.assemble((shown, "bold"), " ", label))
             items.append((pos, pos + cell_len(text), key))
             pos += cell_len(text) + 2
         if self.app.ENABLE_COMMAND_PALETTE:
-            text = "^p Commands"
-            parts.append(Content.assemble(("^p", "bold"), " Commands"))
+            commands = _("Commands")
+            text = f"^p {commands}"
+            parts.append(Content.assemble(("^p", "bold"), " " + commands))
             items.append((pos, pos + cell_len(text), "ctrl+p"))
         self._items = items
         self._content = Content(" ") + Content("  ").join(parts)

@@ -9,6 +9,8 @@ shows ``[x]``."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -45,14 +47,14 @@ class VirtualTable(ScrollView, can_focus=True):
     """Keys: arrows, PageUp/PageDown, Home/End, space toggles the row's checkbox."""
 
     BINDINGS = [
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("space", "toggle", "Toggle", show=False),
-        Binding("enter", "open", "Open", show=False),
+        Binding("up", "cursor_up", N_("Up"), show=False),
+        Binding("down", "cursor_down", N_("Down"), show=False),
+        Binding("pageup", "page_up", N_("Page up"), show=False),
+        Binding("pagedown", "page_down", N_("Page down"), show=False),
+        Binding("home", "first", N_("First"), show=False),
+        Binding("end", "last", N_("Last"), show=False),
+        Binding("space", "toggle", N_("Toggle"), show=False),
+        Binding("enter", "open", N_("Open"), show=False),
     ]
     COMPONENT_CLASSES = {"virtual-table--header", "virtual-table--cursor",
                          "virtual-table--selected"}
@@ -90,7 +92,7 @@ class VirtualTable(ScrollView, can_focus=True):
             self.key = key
 
     def __init__(self, columns: Sequence[Column], fetch: Fetch, render: Render | None = None,
-                 *, checkboxes: bool = True, empty_text: str = "Nothing to show",
+                 *, checkboxes: bool = True, empty_text: str = N_("Nothing to show"),
                  name=None, id=None, classes=None):
         super().__init__(name=name, id=id, classes=classes)
         self.columns = list(columns)
@@ -291,7 +293,7 @@ class VirtualTable(ScrollView, can_focus=True):
             style = self.get_component_rich_style("virtual-table--header")
             titles = []
             for col, w in layout:
-                title = col.title
+                title = _(col.title)
                 if col.key == self.sort_key:
                     title += " v" if self.sort_descending else " ^"
                 titles.append((title, w))
@@ -301,7 +303,7 @@ class VirtualTable(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y - 1
         if not self.ids:
             if y == 2:
-                return Strip([Segment(set_cell_size("  " + self.empty_text, width), base)], width)
+                return Strip([Segment(set_cell_size("  " + _(self.empty_text), width), base)], width)
             return Strip.blank(width, base)
         if index >= len(self.ids):
             return Strip.blank(width, base)

@@ -1,0 +1,105 @@
+"""The app in Russian: chosen by CORPTUI_LANG / LANG or by the settings' language; the
+login screen and the numbers console show Russian labels, keys and counts."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Button, Label, Static
+
+from conftest import demo_session, make_app
+from corptui import i18n
+
+
+@pytest.fixture(autouse=True)
+def back_to_english():
+    yield
+    i18n.set_language("en")
+
+
+async def _settle(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _texts(screen, kind) -> list[str]:
+    return [str(w.render()) for w in screen.query(kind)]
+
+
+def _footer(screen) -> str:
+    from screens.widgets.keys_footer import KeysFooter
+
+    return str(screen.query_one(KeysFooter).render())
+
+
+async def test_login_screen_in_russian_from_the_environment(seeded, monkeypatch):
+    monkeypatch.setenv("CORPTUI_LANG", "ru")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "LoginScreen"
+        labels = _texts(screen, Label)
+        assert "Номер телефона" in labels and "Пароль" in labels
+        assert {str(b.label) for b in screen.query(Button)} == {"Вход", "Заявка на доступ"}
+        assert "Горячая линия для юрлиц" in str(screen.query_one("#login-info", Static).render())
+        footer = _footer(screen)
+        assert "Заявка на доступ" in footer and "Справка" in footer and "Команды" in footer
+        # a wrong password: the use case's message is in Russian too
+        await pilot.click("#phone")
+        await pilot.press(*"+79001000001")
+        await pilot.press("enter", *"wrong-password", "enter")
+        await pilot.pause()
+        message = str(screen.query_one("#login-message", Static).render())
+        assert message and not any("a" <= ch.lower() <= "z" for ch in message), message
+
+
+async def test_english_stays_english(seeded, monkeypatch):
+    monkeypatch.setenv("CORPTUI_LANG", "en")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Phone number" in _texts(app.screen, Label)
+        assert "Apply for access" in _footer(app.screen)
+
+
+async def test_numbers_console_in_russian_from_the_settings(seeded, monkeypatch):
+    from corptui import settings
+
+    monkeypatch.delenv("CORPTUI_LANG", raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    session = demo_session()
+    settings.save_ui(session, "textual-dark", 15, "ru")
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "NumbersScreen"
+        assert i18n.language() == "ru"
+        assert str(screen.query_one("#search-label", Static).render()) == "Поиск:"
+        assert str(screen.query_one("#topbar").render()).startswith("Номера · ")
+        footer = _footer(screen)
+        for label in ("Поиск", "Фильтр", "Теги"):
+            assert label in footer, footer
+        await pilot.press("space", "space")
+        await pilot.pause()
+        line = str(screen.query_one("#selection-line", Static).render())
+        assert line.startswith("Выбрано 2 · показано ") and "всего" in line, line
+        table = screen.query_one("#numbers-table")
+        header = "".join(seg.text for seg in table.render_line(0))
+        assert "Номер" in header and "Сотрудник" in header, header
+        # help lists the screen's keys in Russian
+        await pilot.press("f1")
+        await pilot.pause()
+        help_text = str(app.screen.query_one(Static).render())
+        assert "Этот экран" in help_text and "Клавиши на всех экранах" in help_text
+
+
+def test_numbers_console_russian_snapshot(snap_compare, seeded, monkeypatch):
+    monkeypatch.setenv("CORPTUI_LANG", "ru")
+
+    async def run_before(pilot):
+        await _settle(pilot)
+        await pilot.press("space", "space", "down")
+
+    assert snap_compare(make_app(demo_session()), terminal_size=(80, 24), run_before=run_before)
