@@ -97,8 +97,9 @@ def charged_months(session, account_id: int | None = None) -> tuple[dt.date, dt.
     cond = Charge.company == session.company_id
     if account_id is not None:
         cond &= Charge.account == account_id
-    lo, hi = (Charge.select(pw.fn.MIN(Charge.period), pw.fn.MAX(Charge.period))
-              .where(cond).tuples().first() or (None, None))
+    # two queries: MIN and MAX alone each read one entry of the (company, period) index
+    lo = Charge.select(pw.fn.MIN(Charge.period)).where(cond).scalar()
+    hi = Charge.select(pw.fn.MAX(Charge.period)).where(cond).scalar()
     if hi is None:
         return None
     return _as_date(lo), _as_date(hi)
@@ -173,13 +174,13 @@ def _check_top(top) -> int:
 
 # -- unused lines and unused paid options -----------------------------------------------
 
-def reference_time(session, as_of=None) -> dt.datetime:
+def reference_time(session, as_of=None, months=False) -> dt.datetime:
     """The end of the window "no usage for N days": the day after ``as_of`` (UTC), or the
     end of the latest charged month, not after now."""
     if as_of is not None and not (isinstance(as_of, str) and not as_of.strip()):
         day = parse_date(as_of, "as_of")
         return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC)
-    months = charged_months(session)
+    months = charged_months(session) if months is False else months
     now = utcnow()
     if months is None:
         return now
@@ -194,9 +195,9 @@ def unused_lines(session, days=DEFAULT_DAYS, as_of=None, account=None) -> dict:
     permissions.require(session, "read")
     days = _check_days(days)
     acc = _account(session, account)
-    until = reference_time(session, as_of)
-    since = until - dt.timedelta(days=days)
     months = charged_months(session, acc.id if acc else None)
+    until = reference_time(session, as_of, charged_months(session) if acc else months)
+    since = until - dt.timedelta(days=days)
     result = {"since": since, "until": until, "days": days,
               "account": acc.number if acc else "", "month": None, "lines": [],
               "total": ZERO}
@@ -351,21 +352,29 @@ def changes(session, month_a=None, month_b=None, account=None, top=DEFAULT_TOP) 
         row["account"] = acc_numbers.get(row["account_id"], "")
     accounts.sort(key=lambda r: (-r["delta"], r["account"]))
 
-    # per number: the top increases ((company, period, subscriber, amount) covering index)
-    diff = (pw.fn.SUM(pw.Case(None, [(Charge.period == b, Charge.amount)],
-                              pw.Value(0, converter=False) - Charge.amount)).coerce(False))
-    top_rows = list(Charge.select(Charge.subscriber, sa, sb, diff.alias("d"))
-                    .where(both & Charge.subscriber.is_null(False))
-                    .group_by(Charge.subscriber)
-                    .having(diff > 0)
-                    .order_by(diff.desc(), Charge.subscriber).limit(top).tuples())
+    # per number: the top increases. Each month's sums stream in subscriber order off the
+    # (company, period, subscriber, amount) covering index; the two are joined.
+    def month_sums(month, extra=None):
+        cond = base & (Charge.period == month) & Charge.subscriber.is_null(False)
+        if extra is not None:
+            cond &= extra
+        return (Charge.select(Charge.subscriber.alias("sid"),
+                              pw.fn.SUM(Charge.amount).coerce(False).alias("t"))
+                .where(cond).group_by(Charge.subscriber))
+
+    def increases(extra=None):
+        mb = month_sums(b, extra).alias("mb")
+        ma = month_sums(a, extra).alias("ma")
+        ta = pw.fn.COALESCE(ma.c.t, 0)
+        d = mb.c.t - ta
+        return list(pw.Select([mb], [mb.c.sid, ta, mb.c.t, d])
+                    .join(ma, pw.JOIN.LEFT_OUTER, on=(ma.c.sid == mb.c.sid))
+                    .where(d > 0).order_by(d.desc(), mb.c.sid).limit(top)
+                    .bind(Charge._meta.database).tuples())
+
+    top_rows = increases()
     # roaming spikes: the numbers whose roaming grew, the most first
-    rdiff = diff
-    spike_rows = list(Charge.select(Charge.subscriber, sa, sb, rdiff.alias("d"))
-                      .where(both & (Charge.kind == "roaming")
-                             & Charge.subscriber.is_null(False))
-                      .group_by(Charge.subscriber).having(rdiff > 0)
-                      .order_by(rdiff.desc(), Charge.subscriber).limit(top).tuples())
+    spike_rows = increases(Charge.kind == "roaming")
 
     # numbers new and gone: charged in one month and not the other
     def charged_in(month):
@@ -381,28 +390,27 @@ def changes(session, month_a=None, month_b=None, account=None, top=DEFAULT_TOP) 
     gone_ids = [sid for (sid,) in Subscriber.select(Subscriber.id)
                 .where(scope & charged_in(a) & ~charged_in(b)).tuples()]
 
-    # paid options new and gone: option fee lines in one month and not the other
-    def option_lines(this, other):
-        C2 = Charge.alias()
-        same = C2.select(C2.id).where((C2.subscriber == Charge.subscriber)
-                                      & (C2.period == other) & (C2.kind == RECURRING)
-                                      & (C2.option == Charge.option))
-        return list(Charge.select(Charge.subscriber, Charge.option, Charge.amount)
-                    .where(base & (Charge.period == this) & (Charge.kind == RECURRING)
-                           & Charge.option.is_null(False) & Charge.subscriber.is_null(False)
-                           & ~pw.fn.EXISTS(same)).tuples())
+    # paid options new and gone, and tariff fee changes, seen in the bill: the recurring
+    # lines of both months grouped by (number, option); the tariff line has no option
+    in_a = pw.fn.SUM(pw.Case(None, [(Charge.period == a, 1)], 0))
+    in_b = pw.fn.SUM(pw.Case(None, [(Charge.period == b, 1)], 0))
+    fee_a = pw.fn.MAX(pw.Case(None, [(Charge.period == a, Charge.amount)], None))
+    fee_b = pw.fn.MAX(pw.Case(None, [(Charge.period == b, Charge.amount)], None))
+    new_opt, gone_opt, fee_changes = [], [], []
+    for sid, oid, na, nb, fa, fb in (
+            Charge.select(Charge.subscriber, Charge.option, in_a, in_b, fee_a, fee_b)
+            .where(both & (Charge.kind == RECURRING) & Charge.subscriber.is_null(False))
+            .group_by(Charge.subscriber, Charge.option)
+            .having((in_a == 0) | (in_b == 0) | (fee_a != fee_b)).tuples().iterator()):
+        fa, fb = money_sum(fa) if fa is not None else None, money_sum(fb) if fb is not None else None
+        if oid is None:
+            if na and nb:
+                fee_changes.append((sid, fa, fb))
+        elif not na:
+            new_opt.append((sid, oid, fb))
+        elif not nb:
+            gone_opt.append((sid, oid, fa))
 
-    new_opt = option_lines(b, a)
-    gone_opt = option_lines(a, b)
-
-    # tariff fee changes seen in the bill (the tariff line of each month)
-    C2 = Charge.alias()
-    fee_changes = list(
-        Charge.select(Charge.subscriber, Charge.amount, C2.amount)
-        .join(C2, on=((C2.subscriber == Charge.subscriber) & (C2.period == b)
-                      & (C2.kind == RECURRING) & C2.option.is_null(True)))
-        .where(base & (Charge.period == a) & (Charge.kind == RECURRING)
-               & Charge.option.is_null(True) & (Charge.amount != C2.amount)).tuples())
     # tariff changes made through corptui (or the worker) during month_b
     start_b = dt.datetime.combine(b, dt.time(), dt.UTC)
     end_b = dt.datetime.combine(add_months(b, 1), dt.time(), dt.UTC)

@@ -35,6 +35,7 @@ SECTIONS = {
     "outbox": "screens.outbox:OutboxScreen",
     "settings": "screens.settings:SettingsScreen",
     "disputes": "screens.disputes:DisputesScreen",
+    "insights": "screens.insights:InsightsScreen",
 }
 
 APP_ACTIONS = [
@@ -57,6 +58,9 @@ APP_ACTIONS = [
            N_("Disputed charges: open, in review, accepted with a credit, rejected"), "disputes"),
     Action("settings", "", N_("Settings"), N_("Theme, idle timeout, language; email and SMS delivery"),
            "settings"),
+    Action("insights", "", N_("Insights"),
+           N_("Unused lines and options, month-over-month changes, who changed what"),
+           "insights"),
     Action("goto", "ctrl+g", N_("Go to"), N_("Every section in one list")),
     Action("change_password", "f9", N_("Password"), N_("Change your password")),
     Action("logout", "f10", N_("Log out"), N_("End the session and return to the login screen")),

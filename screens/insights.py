@@ -1,0 +1,352 @@
+"""Insights: unused lines (u), paid options never used (p) and what changed between two
+months (c). Enter opens the number's card; b shows who changed the row's option or tariff
+(or the number's items); s selects every number listed in the numbers list (then the
+usual bulk actions apply). d cycles the idle days, [ and ] move the month, a the account.
+
+BlameDialog (also opened with b from the employee card): the number's options, tariff,
+limit, forwarding, tags and recurring charge lines; the chosen one's history from the
+audit log, with the values before and after."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from corptui import insights as uc
+from corptui.errors import CorptuiError
+from corptui.periods import add_months
+from corptui.phones import format_msisdn
+from screens.base import AppScreen
+from screens.widgets.safe import plain, safe_text
+from screens.widgets.virtual_table import Column, VirtualTable
+
+DAYS_CHOICES = (30, 60, 90, 180)
+MONEY_WIDTH = 12
+
+
+def _money(value) -> str:
+    return f"{value:,.2f}".replace(",", " ")
+
+
+def _signed(value) -> str:
+    return ("+" if value > 0 else "") + _money(value)
+
+
+COLUMNS = {
+    "unused": [
+        Column("number", "Number", 16),
+        Column("employee", "Employee", 12, flex=1),
+        Column("tariff", "Tariff", 12, flex=1, min_table_width=90),
+        Column("last", "Last used", 10),
+        Column("money", "RUB/month".rjust(MONEY_WIDTH), MONEY_WIDTH),
+    ],
+    "options": [
+        Column("number", "Number", 16),
+        Column("employee", "Employee", 10, flex=1, min_table_width=90),
+        Column("option", "Option", 14, flex=1),
+        Column("why", "Why unused", 12, flex=1),
+        Column("money", "RUB/month".rjust(MONEY_WIDTH), MONEY_WIDTH),
+    ],
+    "changes": [
+        Column("what", "What", 12),
+        Column("number", "Number", 16),
+        Column("detail", "Detail", 12, flex=1),
+        Column("money", "Change".rjust(MONEY_WIDTH), MONEY_WIDTH),
+    ],
+}
+MODE_TITLES = {"unused": "Unused lines", "options": "Paid options never used",
+               "changes": "Month over month"}
+
+
+def change_rows(r: dict) -> list[dict]:
+    """The month-over-month result as one list of rows (what, number, detail, change)."""
+    rows: list[dict] = []
+
+    def num(row):
+        return format_msisdn(row["number"]) if row.get("number") else ""
+
+    for k in r["kinds"]:
+        rows.append({"what": "Kind", "number": "", "detail": f"{k['kind']}: {_money(k['a'])}"
+                     f" -> {_money(k['b'])}", "money": _signed(k["delta"]), "sid": None})
+    if not r["account"]:
+        for acc in r["accounts"]:
+            rows.append({"what": "Account", "number": "", "detail": f"{acc['account']}: "
+                         f"{_money(acc['a'])} -> {_money(acc['b'])}",
+                         "money": _signed(acc["delta"]), "sid": None})
+    for row in r["roaming_spikes"]:
+        rows.append({"what": "! Roaming", "number": num(row), "detail": row["employee"],
+                     "money": _signed(row["delta"]), "sid": row["subscriber_id"]})
+    for row in r["new_numbers"]:
+        rows.append({"what": "New number", "number": num(row), "detail": row["employee"],
+                     "money": "", "sid": row["subscriber_id"]})
+    for row in r["removed_numbers"]:
+        rows.append({"what": "Removed", "number": num(row), "detail": row["employee"],
+                     "money": "", "sid": row["subscriber_id"]})
+    for row in r["new_options"]:
+        rows.append({"what": "New option", "number": num(row), "detail": row["option_name"],
+                     "money": "+" + _money(row["monthly"]), "sid": row["subscriber_id"],
+                     "item": f"option:{row['option']}"})
+    for row in r["removed_options"]:
+        rows.append({"what": "Option gone", "number": num(row), "detail": row["option_name"],
+                     "money": "-" + _money(row["monthly"]), "sid": row["subscriber_id"]})
+    for row in r["tariff_changes"]:
+        rows.append({"what": "Tariff", "number": num(row),
+                     "detail": f"{row['before']} -> {row['after']}", "money": "",
+                     "sid": row["subscriber_id"], "item": "tariff"})
+    for row in r["top_numbers"]:
+        rows.append({"what": "Increase", "number": num(row), "detail": row["employee"],
+                     "money": _signed(row["delta"]), "sid": row["subscriber_id"]})
+    return rows
+
+
+class InsightsScreen(AppScreen):
+    SECTION = "insights"
+    TITLE = "Insights"
+    BINDINGS = [
+        Binding("u", "mode('unused')", "Unused", id="insights.unused"),
+        Binding("p", "mode('options')", "Options", id="insights.options"),
+        Binding("c", "mode('changes')", "Changes", id="insights.changes"),
+        Binding("s", "select_in_numbers", "Select in numbers", id="insights.select"),
+        Binding("b", "blame", "Who", id="insights.blame"),
+        Binding("d", "next_days", "Days", show=False, id="insights.days"),
+        Binding("left_square_bracket", "month(-1)", "Month -", show=False,
+                id="insights.month_prev"),
+        Binding("right_square_bracket", "month(1)", "Month +", show=False,
+                id="insights.month_next"),
+        Binding("a", "next_account", "Account", show=False, id="insights.account"),
+    ]
+    DEFAULT_CSS = """
+    #insights-summary { height: 2; padding: 0 1; background: $boost; }
+    #insights-table { height: 1fr; }
+    """
+
+    def __init__(self, mode: str = "unused"):
+        super().__init__()
+        self.mode = mode
+        self.days = uc.DEFAULT_DAYS
+        self.month_b = None  # None: the latest billed month
+        self.account: str | None = None
+        self.accounts: list[str] = []
+        self.rows: list[dict] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="insights-summary")
+        yield VirtualTable(COLUMNS[self.mode], self._fetch, self._render_cell, checkboxes=False,
+                           id="insights-table", empty_text="Nothing found.")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#insights-table", VirtualTable)
+
+    def _fetch(self, ids: list[int]) -> dict[int, dict]:
+        return {i: self.rows[i] for i in ids if 0 <= i < len(self.rows)}
+
+    @staticmethod
+    def _render_cell(row: dict, key: str) -> str:
+        value = safe_text(row.get(key, ""))
+        return value.rjust(MONEY_WIDTH) if key == "money" else value
+
+    def on_mount(self) -> None:
+        from corptui import accounts as accounts_uc
+
+        try:
+            self.accounts = [a["number"] for a in accounts_uc.list_accounts(self.session)]
+        except (CorptuiError, AttributeError, KeyError, TypeError):
+            self.accounts = []
+        self.load()
+        self.table.focus()
+
+    def _summary(self, text: str) -> None:
+        self.query_one("#insights-summary", Static).update(plain(text, multiline=True))
+
+    def load(self) -> None:
+        session = self.session
+        try:
+            if self.mode == "unused":
+                r = uc.unused_lines(session, days=self.days, account=self.account)
+                self.rows = [{"number": format_msisdn(x["number"]), "employee": x["employee"],
+                              "tariff": x["tariff"],
+                              "last": f"{x['last_used']:%Y-%m-%d}" if x["last_used"] else "never",
+                              "money": _money(x["monthly"]), "sid": x["subscriber_id"]}
+                             for x in r["lines"]]
+                month = f"{r['month']:%m.%Y}" if r["month"] else "-"
+                text = (f"{len(r['lines'])} lines idle {r['days']} days "
+                        f"({r['since']:%d.%m}-{r['until']:%d.%m.%Y}), "
+                        f"{_money(r['total'])} RUB/month (bill {month})")
+            elif self.mode == "options":
+                r = uc.unused_options(session, account=self.account)
+                self.rows = [{"number": format_msisdn(x["number"]), "employee": x["employee"],
+                              "option": x["option_name"], "why": x["unused"],
+                              "money": _money(x["monthly"]), "sid": x["subscriber_id"],
+                              "item": f"option:{x['option']}"} for x in r["lines"]]
+                text = (f"{len(r['lines'])} paid options never used, "
+                        f"{_money(r['total'])} RUB/month")
+            else:
+                month_a = add_months(self.month_b, -1) if self.month_b else None
+                r = uc.changes(session, month_a, self.month_b, account=self.account)
+                self.month_b = r["month_b"]
+                self.rows = change_rows(r)
+                t = r["total"]
+                text = (f"{r['month_a']:%m.%Y} -> {r['month_b']:%m.%Y}: {_money(t['a'])} -> "
+                        f"{_money(t['b'])} RUB ({_signed(t['delta'])})")
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            if self.mode == "changes" and self.month_b is not None:
+                return
+            self.rows = []
+            text = exc.message
+        scope = f"account {self.account}" if self.account else "all accounts"
+        keys = {"unused": "d days", "options": "", "changes": "[ ] month"}[self.mode]
+        self._summary(f"{MODE_TITLES[self.mode]} · {scope} · {keys + ' · ' if keys else ''}"
+                      f"a account\n{text}")
+        table = self.table
+        table.columns = list(COLUMNS[self.mode])
+        table.invalidate()
+        table.set_ids(list(range(len(self.rows))))
+        table.refresh()
+
+    # -- keys -------------------------------------------------------------------------
+    def action_mode(self, mode: str) -> None:
+        if mode != self.mode:
+            self.mode = mode
+            self.load()
+
+    def action_next_days(self) -> None:
+        if self.mode != "unused":
+            return
+        i = DAYS_CHOICES.index(self.days) if self.days in DAYS_CHOICES else -1
+        self.days = DAYS_CHOICES[(i + 1) % len(DAYS_CHOICES)]
+        self.load()
+
+    def action_month(self, step: int) -> None:
+        if self.mode != "changes" or self.month_b is None:
+            return
+        old = self.month_b
+        self.month_b = add_months(self.month_b, int(step))
+        self.load()
+        if self.month_b != old and not self.rows:
+            self.month_b = old
+
+    def action_next_account(self) -> None:
+        choices = [None, *self.accounts]
+        i = choices.index(self.account) if self.account in choices else 0
+        self.account = choices[(i + 1) % len(choices)]
+        self.month_b = None if self.mode != "changes" else self.month_b
+        self.load()
+
+    def _current(self) -> dict | None:
+        row_id = self.table.cursor_id
+        return self.rows[row_id] if row_id is not None and row_id < len(self.rows) else None
+
+    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
+        row = self.rows[event.row_id] if event.row_id < len(self.rows) else None
+        if not row or not row.get("sid"):
+            return
+        from screens.card import EmployeeCard
+
+        self.app.push_screen(EmployeeCard(row["sid"]))
+
+    def action_blame(self) -> None:
+        row = self._current()
+        if not row or not row.get("sid"):
+            self.app.notify("Choose a row with a number.", markup=False)
+            return
+        self.app.push_screen(BlameDialog(row["sid"], row.get("item")))
+
+    def action_select_in_numbers(self) -> None:
+        ids = sorted({r["sid"] for r in self.rows if r.get("sid")})
+        if not ids:
+            self.app.notify("No numbers to select.", markup=False)
+            return
+        self.app.open_section("numbers")
+        screen = self.app.screen
+
+        def apply() -> None:
+            table = screen.query_one(VirtualTable)
+            table.selected = set(ids)
+            table.refresh()
+            if hasattr(screen, "update_selection_line"):
+                screen.update_selection_line()
+            self.app.notify(f"Selected {len(ids)} numbers from insights.", markup=False)
+
+        screen.call_after_refresh(apply)
+
+
+class BlameDialog(ModalScreen):
+    """Who changed what of one number: its items, and the history of the chosen one."""
+
+    BINDINGS = [Binding("escape", "close", "Close")]
+    DEFAULT_CSS = """
+    BlameDialog { align: center middle; }
+    #blame { width: 100%; height: 100%; border: round $primary; background: $surface;
+             padding: 0 1; }
+    #blame-title { height: 1; text-style: bold; }
+    #blame-items { height: 8; }
+    #blame-history { height: 1fr; }
+    """
+
+    def __init__(self, subscriber_id: int, item: str | None = None):
+        super().__init__()
+        self.subscriber_id = subscriber_id
+        self.item = item
+        self.items: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        session = self.app.session
+        try:
+            self.items = uc.blame_items(session, self.subscriber_id)
+        except CorptuiError as exc:
+            self.items = []
+            self.app.show_error(exc)
+        with Vertical(id="blame"):
+            yield Static("Who changed this? (enter shows the history, esc closes)",
+                         id="blame-title")
+            yield OptionList(*[Option(plain(i["label"]), id=str(n))
+                               for n, i in enumerate(self.items)], id="blame-items")
+            with VerticalScroll(id="blame-history"):
+                yield Static("", id="blame-text")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.focus()
+        start = 0
+        if self.item:
+            for n, i in enumerate(self.items):
+                if i["item"] == self.item:
+                    start = n
+                    break
+        if self.items:
+            options.highlighted = start
+            self.show(self.items[start]["item"])
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show(self.items[int(event.option.id)]["item"])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.show(self.items[int(event.option.id)]["item"])
+
+    def show(self, item: str) -> None:
+        try:
+            r = uc.blame(self.app.session, self.subscriber_id, item)
+        except CorptuiError as exc:
+            self.query_one("#blame-text", Static).update(plain(exc.message))
+            return
+        lines = [f"{r['label']} of {format_msisdn(r['number'])}: {r['current'] or '-'}"]
+        if "charge" in r:
+            c = r["charge"]
+            lines.append(f"Charge line {c['id']}: {c['period']:%m.%Y} {_money(c['amount'])} RUB")
+        for ch in r["changes"]:
+            lines.append(f"{ch['at']:%Y-%m-%d %H:%M} {ch['actor']} via {ch['source']}: "
+                         f"{ch['action']}")
+            lines.append(f"  before: {uc.describe(ch['before'])}")
+            lines.append(f"  after:  {uc.describe(ch['after'])}")
+        if r["origin"]:
+            lines.append(r["origin"])
+        self.query_one("#blame-text", Static).update(plain("\n".join(lines), multiline=True))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
