@@ -12,7 +12,7 @@ import unicodedata
 
 from corptui import audit, permissions
 from corptui.errors import Conflict, NotFound, ValidationError
-from storage.db import atomic
+from storage.db import atomic, is_postgres
 from storage.fields import utcnow
 from storage.models import Subscriber
 from storage.search import search_key
@@ -100,6 +100,10 @@ def update_employee(session, subscriber_id: int, full_name, position, expected_v
         field, message = next(iter(errors.items()))
         raise ValidationError(message, field, errors)
     with atomic():
+        if is_postgres():  # the second of two saves waits, then sees the new version
+            (Subscriber.select(Subscriber.id).where(
+                (Subscriber.company == session.company_id)
+                & (Subscriber.id == int(subscriber_id))).for_update().execute())
         sub = _load(session, subscriber_id)
         theirs = {"full_name": sub.full_name, "position": sub.position}
         yours = {"full_name": name, "position": pos}
