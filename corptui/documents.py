@@ -167,8 +167,18 @@ def _validate(session, type_, accounts, numbers, date_from, date_to, fmt, copies
             errors["sms"] = f"sms: {exc.message}"
     if password is not None and password != "" and len(password) < MIN_PASSWORD:
         errors["password"] = f"password: at least {MIN_PASSWORD} characters"
-    accounts = [a.strip() for a in (accounts or ()) if a and a.strip()]
-    accounts = list(dict.fromkeys(accounts))
+    values["scope"] = validate_scope(session, accounts, numbers, errors)
+    raise_errors(errors)
+    values["fmt"] = fmt
+    return values
+
+
+def validate_scope(session, accounts, numbers, errors: dict[str, str]) -> dict:
+    """The accounts and numbers a document or a schedule covers: cleaned, without repeats,
+    not empty and all of the session's company; problems go into ``errors``."""
+    from corptui.phones import normalize
+
+    accounts = list(dict.fromkeys(a.strip() for a in (accounts or ()) if a and a.strip()))
     try:
         msisdns = list(dict.fromkeys(normalize(n, "numbers") for n in (numbers or ())
                                      if n and str(n).strip()))
@@ -182,10 +192,7 @@ def _validate(session, type_, accounts, numbers, date_from, date_to, fmt, copies
             _check_scope(session, accounts, msisdns)
         except ValidationError as exc:
             errors[exc.field or "accounts"] = exc.message
-    raise_errors(errors)
-    values["scope"] = {"accounts": accounts, "numbers": msisdns}
-    values["fmt"] = fmt
-    return values
+    return {"accounts": accounts, "numbers": msisdns}
 
 
 def validate(session, type: str, accounts=(), numbers=(), date_from=None, date_to=None,

@@ -107,23 +107,9 @@ def _validate(session, type_, accounts, numbers, fmt, period, day, at_time, emai
             errors["phone"] = f"phone: {exc.message}"
     if not (email and email.strip()) and not (phone and phone.strip()):
         errors["email"] = "give an email and/or a phone for the delivery"
-    accounts = list(dict.fromkeys(a.strip() for a in (accounts or ()) if a and a.strip()))
-    try:
-        msisdns = list(dict.fromkeys(normalize(n, "numbers") for n in (numbers or ())
-                                     if n and str(n).strip()))
-    except ValidationError as exc:
-        errors["numbers"] = f"numbers: {exc.message}"
-        msisdns = []
-    if not accounts and not msisdns and "numbers" not in errors:
-        errors["accounts"] = "choose at least one personal account or number"
-    if not errors:
-        try:
-            documents._check_scope(session, accounts, msisdns)
-        except ValidationError as exc:
-            errors[exc.field or "accounts"] = exc.message
+    scope = documents.validate_scope(session, accounts, numbers, errors)
     raise_errors(errors)
-    values.update(format=fmt, period=period, day=day, at_time=at_time,
-                  scope={"accounts": accounts, "numbers": msisdns})
+    values.update(format=fmt, period=period, day=day, at_time=at_time, scope=scope)
     return values
 
 
