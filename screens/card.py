@@ -207,3 +207,11 @@ class EmployeeCard(ModalScreen):
                 self.query_one("#card-info", Static).update(self._info())
 
         self.app.push_screen(CardOptionsDialog(self.subscriber_id, self.data["msisdn"]), done)
+
+    # -- who changed this (issue 12): screens/insights.py ---------------------------------
+    BINDINGS = BINDINGS + [Binding("b,ctrl+b", "blame", "Who changed")]  # ctrl+b: from a field
+
+    def action_blame(self) -> None:
+        from screens.insights import BlameDialog
+
+        self.app.push_screen(BlameDialog(self.subscriber_id))
