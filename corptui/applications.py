@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from corptui import audit
-from corptui.errors import Conflict, NotFound, ValidationError
+from corptui.errors import Conflict, NotFound, ValidationError, check_all
 from corptui.passwords import generate_temporary, hash_password
 from corptui.phones import format_msisdn, normalize, scan_numbers, shorten
 from corptui.session import Session
@@ -143,8 +143,6 @@ def submit(company_name: str, inn: str, last_name: str, first_name: str,
            patronymic: str, numbers: str, contact_phone: str, contact_email: str) -> dict:
     """Save a pending application; every bad field at once in ValidationError.errors.
     Returns {"id", "reference", "numbers"}."""
-    values: dict = {}
-    errors: dict[str, str] = {}
     checks = [
         ("company_name", lambda: clean_text(company_name, "company_name", "the company name")),
         ("inn", lambda: validate_inn(inn, "inn")),
@@ -156,14 +154,7 @@ def submit(company_name: str, inn: str, last_name: str, first_name: str,
         ("contact_phone", lambda: normalize(contact_phone, "contact_phone")),
         ("contact_email", lambda: validate_email(contact_email, "contact_email")),
     ]
-    for field, check in checks:
-        try:
-            values[field] = check()
-        except ValidationError as exc:
-            errors[field] = exc.message
-    if errors:
-        first = next(iter(errors))
-        raise ValidationError(errors[first], first, errors)
+    values = check_all(checks)
     now = utcnow()
     with atomic():
         app = AccessApplication.create(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from corptui import audit, permissions
 from corptui.applications import clean_text, parse_numbers
-from corptui.errors import Conflict, NotFound, ValidationError
+from corptui.errors import Conflict, NotFound, ValidationError, check_all
 from corptui.phones import format_msisdn, normalize
 from storage.bulk import in_values
 from storage.db import atomic
@@ -71,23 +71,14 @@ def _as_dict(app: ChangeApplication) -> dict:
 def create(session, numbers, desired, comment="", contact="") -> dict:
     """Validate every field (ValidationError.errors names each bad one) and save."""
     permissions.require(session, "services.change")
-    errors: dict[str, str] = {}
-    values: dict = {}
-    for name, fn in (
+    values = check_all((
         ("numbers", lambda: _clean_numbers(session, numbers)),
         ("desired", lambda: clean_text(desired, "desired", "the desired tariff or services",
                                        max_len=MAX_DESIRED)),
         ("comment", lambda: clean_text(comment, "comment", "the comment", required=False,
                                        max_len=MAX_COMMENT)),
         ("contact", lambda: _clean_contact(contact)),
-    ):
-        try:
-            values[name] = fn()
-        except ValidationError as exc:
-            errors[name] = exc.message
-    if errors:
-        first = next(iter(errors))
-        raise ValidationError(errors[first], first, errors)
+    ))
     now = utcnow()
     with atomic():
         app = ChangeApplication.create(

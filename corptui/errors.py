@@ -41,3 +41,18 @@ class AuthError(CorptuiError):
 
 class DatabaseUnavailable(CorptuiError):
     title = "Database"
+
+
+def check_all(checks) -> dict:
+    """Run (field, check) pairs; return {field: value}, or raise one ValidationError
+    that names every bad field (the first one as the main message)."""
+    values, errors = {}, {}
+    for field, check in checks:
+        try:
+            values[field] = check()
+        except ValidationError as exc:
+            errors[field] = exc.message
+    if errors:
+        first = next(iter(errors))
+        raise ValidationError(errors[first], first, errors)
+    return values
