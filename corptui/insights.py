@@ -45,7 +45,7 @@ OPTION_USAGE = {
     "sms-500": "sms",
     "who-called": "voice", "call-record": "voice", "virt-pbx": "voice",
 }
-USAGE_WORDS = {"roaming": "no roaming calls or data", "international": "no international calls",
+USAGE_WORDS = {"roaming": "no roaming", "international": "no intl calls",
                "data": "no mobile data", "sms": "no SMS", "voice": "no calls"}
 
 
