@@ -111,6 +111,13 @@ def _schedule(d) -> int:
                                  email="a@b.ru").id
 
 
+def _failed_notification(d) -> int:
+    from storage.models import Notification
+
+    return Notification.create(company=d["company"], channel="email", recipient="a@b.ru",
+                               subject="x", body="y", state="failed").id
+
+
 def _option(d, connected: bool = False) -> str:
     """An option without rules (and a tariff) for the options use cases."""
     from storage.models import Option, SubscriberOption, Tariff
@@ -207,6 +214,15 @@ CASES = [
     ("options.apply_plan", "services.change",
      lambda d, s, t: options.apply_plan(s, options.Plan(connect=(_option(d),)),
                                         [d["subs"][0].id])),
+    # notifications and settings
+    ("notify.retry", "documents.manage",
+     # a refused role is stopped before the row is looked up: no row needed (and none made)
+     lambda d, s, t: __import__("corptui.notify").notify.retry(
+         s, _failed_notification(d) if permissions.allowed(s.role, "documents.manage")
+         else 0)),
+    ("settings.save_gateways", "settings.manage",
+     lambda d, s, t: __import__("corptui.settings").settings.save_gateways(
+         s, "smtp://mail.example:25", "a@b.ru", "")),
 ]
 MUTATIONS = {"documents.order", "documents.reorder", "documents.save_to", "documents.send",
              "documents.delete", "schedules.create", "schedules.edit", "schedules.delete",
@@ -219,7 +235,7 @@ MUTATIONS = {"documents.order", "documents.reorder", "documents.save_to", "docum
              "sims.import_stock", "sims.replace_sim", "limits.set_limits",
              "change_applications.create", "change_applications.cancel",
              "options.connect", "options.disconnect", "options.change_tariff",
-             "options.apply_plan"}
+             "options.apply_plan", "notify.retry", "settings.save_gateways"}
 
 
 def _state() -> str:
