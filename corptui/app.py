@@ -210,12 +210,30 @@ class CorptuiApp(App):
             self.pop_screen()
         self.switch_screen(self.login_screen(message=reason))
 
+    def _screen_binding_commands(self, screen):
+        title = getattr(screen, "TITLE", "") or type(screen).__name__
+        seen: set[str] = set()
+        for _key, active in screen.active_bindings.items():
+            binding = active.binding
+            if (active.node is not screen or not binding.description or not active.enabled
+                    or binding.action in seen):
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(f"{title}: {binding.description}",
+                                f"key {self.get_key_display(binding)}",
+                                lambda a=binding.action, n=screen: self.call_later(
+                                    self.run_action, a, n))
+
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
         if self.session is None:
             return
-        # the current screen's own actions (named as in its footer and help)
-        yield from getattr(screen, "palette_commands", lambda: [])()
+        # the current screen's own actions (named as in its footer and help): a screen may
+        # list them itself (with extras such as saved views); otherwise its key bindings
+        if hasattr(screen, "palette_commands"):
+            yield from screen.palette_commands()
+        else:
+            yield from self._screen_binding_commands(screen)
         from screens.actions import APP_ACTIONS, available_sections
 
         have = available_sections()

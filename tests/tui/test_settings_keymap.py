@@ -113,3 +113,20 @@ async def test_go_to_menu_opens_a_section(seeded):
         await pilot.press("enter")
         await _settle(pilot)
         assert app.screen.SECTION == "settings"
+
+
+async def test_command_palette_lists_the_screens_own_actions(seeded):
+    app = make_app(demo_session())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.open_section("users")
+        await _settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert any(t.startswith("Users: ") for t in titles), titles
+        assert "Numbers" in titles and "Settings" in titles and "Go to" in titles
+        # running one works like its key
+        cmd = next(c for c in app.get_system_commands(app.screen)
+                   if c.title.startswith("Users: ") and "Add" in c.title)
+        cmd.callback()
+        await pilot.pause()
+        assert app.screen is not None and type(app.screen).__name__ != "UsersScreen"
