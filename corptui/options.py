@@ -390,6 +390,19 @@ def disconnect(session, option, ids, date_from=None) -> dict:
         good = [sid for sid in ids if result[sid]["ok"]]
         skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
         operation = audit.new_operation()
+        # the rows as they are before: kept in the audit entries, so that undo can put
+        # them back exactly (state and end date)
+        before_rows: dict[int, list] = {}
+        for i in range(0, len(good), 50_000):
+            chunk = good[i : i + 50_000]
+            for rid, sid, state, until in (
+                    SubscriberOption.select(SubscriberOption.id, SubscriberOption.subscriber,
+                                            SubscriberOption.state,
+                                            SubscriberOption.connected_until)
+                    .where((SubscriberOption.option == opt.id)
+                           & SubscriberOption.state.in_(LIVE)
+                           & in_ids(SubscriberOption.subscriber, chunk)).tuples()):
+                before_rows.setdefault(sid, []).append([rid, state, audit._jsonable(until)])
         for i in range(0, len(good), 50_000):
             chunk = good[i : i + 50_000]
             base = ((SubscriberOption.option == opt.id) & SubscriberOption.state.in_(LIVE)
@@ -405,10 +418,21 @@ def disconnect(session, option, ids, date_from=None) -> dict:
                 SubscriberOption.update(connected_until=when).where(
                     base & (SubscriberOption.state.in_(LIVE))).execute()
         if good:
-            after = {"option": opt.code, "until": when}
-            audit.record_many(session, "options.disconnect", "subscriber",
-                              [(result[sid]["msisdn"], {"option": opt.code}, after)
-                               for sid in good], operation)
+            row_ids = [r[0] for rows in before_rows.values() for r in rows]
+            now_rows = {}
+            for i in range(0, len(row_ids), 50_000):
+                for rid, state, until in (
+                        SubscriberOption.select(SubscriberOption.id, SubscriberOption.state,
+                                                SubscriberOption.connected_until)
+                        .where(in_ids(SubscriberOption.id, row_ids[i : i + 50_000])).tuples()):
+                    now_rows[rid] = [rid, state, audit._jsonable(until)]
+            audit.record_many(
+                session, "options.disconnect", "subscriber",
+                [(result[sid]["msisdn"],
+                  {"option": opt.code, "rows": before_rows.get(sid, [])},
+                  {"option": opt.code, "until": when,
+                   "rows": [now_rows[r[0]] for r in before_rows.get(sid, []) if r[0] in now_rows]})
+                 for sid in good], operation)
     planned = when > now
     return {"disconnected": 0 if planned else len(good), "planned": len(good) if planned else 0,
             "skipped": skipped, "operation": operation, "ids": good}

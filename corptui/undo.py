@@ -503,3 +503,56 @@ register_undo("limits.set", _undo_limits, "limits")
 register_undo("forwarding.set", _undo_forwarding, "forwarding")
 register_undo("forwarding.delete", _undo_forwarding, "forwarding removal")
 register_undo("options.connect", _undo_connect, "option connection")
+
+
+def _undo_disconnect(session, entries) -> UndoPlan:
+    """The option rows a disconnection ended (or gave an end date) get their state and
+    end date back, if they are still as the disconnection left them."""
+    wanted: dict[int, tuple] = {}  # row id -> (msisdn, before row, after row)
+    changed, old_entries = [], []
+    for e in entries:
+        before_rows = (e.before or {}).get("rows")
+        after_rows = {r[0]: r for r in (e.after or {}).get("rows", [])}
+        if before_rows is None:
+            old_entries.append(e)
+            continue
+        for row in before_rows:
+            wanted[row[0]] = (e.object_id, row, after_rows.get(row[0]))
+    for e in old_entries:
+        changed.append({"number": _show(e.object_id),
+                        "what": "disconnected before undo was possible for it"})
+    current = {}
+    ids = list(wanted)
+    for i in range(0, len(ids), 500):
+        for r in SubscriberOption.select().join(Subscriber).where(
+                SubscriberOption.id.in_(ids[i:i + 500])
+                & (Subscriber.company == session.company_id)):
+            current[r.id] = r
+    todo, bad_numbers = [], set()
+    for rid, (msisdn, before, after) in wanted.items():
+        row = current.get(rid)
+        if (row is None or after is None or row.state != after[1]
+                or audit._jsonable(row.connected_until) != after[2]):
+            bad_numbers.add(msisdn)
+        else:
+            todo.append((msisdn, rid, before))
+    for msisdn in sorted(bad_numbers):
+        changed.append({"number": _show(msisdn), "what": "the option changed since"})
+    todo = [t for t in todo if t[0] not in bad_numbers]
+    restorable = len({m for m, _r, _b in todo})
+
+    def apply() -> list[tuple]:
+        out = []
+        for msisdn, rid, before in todo:
+            until = before[2]
+            SubscriberOption.update(
+                state=before[1],
+                connected_until=None if until is None else dt.datetime.fromisoformat(until),
+            ).where(SubscriberOption.id == rid).execute()
+            out.append((msisdn, None, {"row": rid, "state": before[1], "until": until}))
+        return out
+
+    return UndoPlan(restorable, changed, apply)
+
+
+register_undo("options.disconnect", _undo_disconnect, "option disconnection")

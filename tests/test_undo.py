@@ -230,3 +230,29 @@ def test_option_connect_undo_removes_the_connection(data):
     assert undo.undo(anna, res["operation"])["restored"] == 2
     left = [(r.subscriber_id, r.state) for r in SubscriberOption.select()]
     assert left == [(subs[2].id, "disconnected")]
+
+
+def test_option_disconnect_undo_restores_state_and_end_date(data):
+    from storage.models import Option, SubscriberOption
+
+    options = pytest.importorskip("corptui.options")
+    anna = data["users"]["anna"]
+    subs = data["subs"]
+    Option.create(code="roam", name="Roaming pack", monthly_fee=Decimal("100"))
+    ids = [subs[0].id, subs[1].id, subs[2].id]
+    options.connect(anna, "roam", ids)
+    before = {r.subscriber_id: (r.state, r.connected_until) for r in SubscriberOption.select()}
+    res = options.disconnect(anna, "roam", ids)
+    assert all(r.state == "disconnected" for r in SubscriberOption.select())
+    # one of them is connected again by someone else meanwhile: left alone, reported
+    SubscriberOption.update(state="active", connected_until=None).where(
+        SubscriberOption.subscriber == subs[2].id).execute()
+    preview = undo.preview_undo(anna, res["operation"])
+    assert preview["restorable"] == 2
+    assert len(preview["changed_since"]) == 1
+    assert undo.undo(anna, res["operation"])["restored"] == 2
+    after = {r.subscriber_id: (r.state, r.connected_until) for r in SubscriberOption.select()}
+    assert after[subs[0].id] == before[subs[0].id]
+    assert after[subs[1].id] == before[subs[1].id]
+    with pytest.raises(Exception):
+        undo.undo(anna, res["operation"])  # not twice
