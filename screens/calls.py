@@ -7,7 +7,7 @@ window), so a year of a busy number or a month of the company opens at once."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, number
 
 from textual import work
 from textual.app import ComposeResult
@@ -341,6 +341,6 @@ class CallsScreen(AppScreen):
             return calls_uc.export(session, flt, fmt, path, company_name=company,
                                    force=force, sep=sep)
 
-        hint = f"{self.totals['count']:,} records · {self.filter_text()}"
+        hint = _("{count} records · {filter_text}").format(count=number(self.totals['count']), filter_text=self.filter_text())
         self.app.push_screen(ExportDialog(_("call details"), "calls", hint, run),
                              lambda result: export_done(self.app, result))

@@ -141,7 +141,7 @@ class CardOptionsDialog(ModalScreen):
     # -- disconnect ----------------------------------------------------------------------
     def ask_disconnect(self, index: int) -> None:
         if not self.can_change:
-            self._message(f"x The {self.app.session.role} role cannot change options.")
+            self._message(_("x The {role} role cannot change options.").format(role=self.app.session.role))
             return
         if index >= len(self.data["options"]):
             return
@@ -162,10 +162,10 @@ class CardOptionsDialog(ModalScreen):
             return
         if out["ids"]:
             self.changed = True
-            self._message(f"Disconnected: {name}.")
+            self._message(_("Disconnected: {name}.").format(name=name))
         else:
             reasons = "; ".join(out["skipped"].get(self.subscriber_id, []))
-            self._message(f"x Not disconnected: {reasons}")
+            self._message(_("x Not disconnected: {reasons}").format(reasons=reasons))
         self.reload()
 
     # -- connect -------------------------------------------------------------------------
@@ -177,7 +177,7 @@ class CardOptionsDialog(ModalScreen):
             return
         event.stop()
         if not self.can_change:
-            self._message(f"x The {self.app.session.role} role cannot change options.")
+            self._message(_("x The {role} role cannot change options.").format(role=self.app.session.role))
             return
         if event.row_id >= len(self.available):
             return
@@ -201,10 +201,10 @@ class CardOptionsDialog(ModalScreen):
             return
         if out["ids"]:
             self.changed = True
-            self._message(f"Connected: {name}.")
+            self._message(_("Connected: {name}.").format(name=name))
         else:
             reasons = "; ".join(out["skipped"].get(self.subscriber_id, []))
-            self._message(f"x Not connected: {reasons}")
+            self._message(_("x Not connected: {reasons}").format(reasons=reasons))
         self.reload()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

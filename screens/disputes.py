@@ -226,8 +226,8 @@ class DisputesScreen(AppScreen):
     def show_detail(self) -> None:
         d = self.current()
         if d is None:
-            text = ("No disputes. Open one from a charge line (Charges, key d) or "
-                    "`corptui disputes open`.")
+            text = _("No disputes. Open one from a charge line (Charges, key d) or "
+                     "`corptui disputes open`.")
         else:
             period = d["period"].strftime("%m.%Y") if d["period"] else ""
             text = (f"Dispute {d['id']} · charge {d['charge']}: {d['kind']} {period} · "

@@ -4,7 +4,7 @@ that rule on every number at once, with a preview of what changes."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, number
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -58,7 +58,7 @@ class ForwardingDialog(ModalScreen):
                 from corptui.numbers import get_subscriber
 
                 sub = get_subscriber(session, self.ids[0])
-                title = f"Call forwarding of {format_msisdn(sub.msisdn)}"
+                title = _("Call forwarding of {format_msisdn}").format(format_msisdn=format_msisdn(sub.msisdn))
                 yield Static(plain(title))
                 yield OptionList(id="fwd-rules")
             else:
@@ -131,7 +131,7 @@ class ForwardingDialog(ModalScreen):
     def _preview(self) -> None:
         condition, target, delay = self._values()
         if not target.strip():
-            self._message("Enter the number to forward to.")
+            self._message(_("Enter the number to forward to."))
             return
         try:
             p = forwarding.preview_set(self.app.session, self.ids, condition, target, delay)
@@ -168,7 +168,7 @@ class ForwardingDialog(ModalScreen):
                     forwarding.update_rule(session, existing["id"], condition, target, delay)
                 else:
                     forwarding.add_rule(session, self.ids[0], condition, target, delay)
-                done = f"Saved the '{forwarding.CONDITION_LABELS[condition]}' rule."
+                done = _("Saved the '{CONDITION_LABELS}' rule.").format(CONDITION_LABELS=forwarding.CONDITION_LABELS[condition])
             else:
                 result = forwarding.bulk_set(session, self.ids, condition, target, delay)
                 done = (f"Set on {result['numbers']:,} numbers "
@@ -196,13 +196,13 @@ class ForwardingDialog(ModalScreen):
             if self.single:
                 existing = next((r for r in self.rules if r["condition"] == condition), None)
                 if existing is None:
-                    self._message(f"There is no '{label}' rule to delete.")
+                    self._message(_("There is no '{label}' rule to delete.").format(label=label))
                     return
                 forwarding.delete_rule(self.app.session, existing["id"])
-                done = f"Deleted the '{label}' rule."
+                done = _("Deleted the '{label}' rule.").format(label=label)
             else:
                 result = forwarding.bulk_delete(self.app.session, self.ids, condition)
-                done = f"Deleted {result['deleted']:,} '{label}' rule(s)."
+                done = _("Deleted {deleted} '{label}' rule(s).").format(deleted=number(result['deleted']), label=label)
         except CorptuiError as exc:
             self._message("x " + exc.message)
             return

@@ -9,6 +9,8 @@ audit log, with the values before and after."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -38,23 +40,23 @@ def _signed(value) -> str:
 
 COLUMNS = {
     "unused": [
-        Column("number", "Number", 16),
-        Column("employee", "Employee", 12, flex=1),
-        Column("tariff", "Tariff", 12, flex=1, min_table_width=90),
-        Column("last", "Last used", 10),
+        Column("number", N_("Number"), 16),
+        Column("employee", N_("Employee"), 12, flex=1),
+        Column("tariff", N_("Tariff"), 12, flex=1, min_table_width=90),
+        Column("last", N_("Last used"), 10),
         Column("money", "RUB/month".rjust(MONEY_WIDTH), MONEY_WIDTH),
     ],
     "options": [
-        Column("number", "Number", 16),
-        Column("employee", "Employee", 10, flex=1, min_table_width=90),
-        Column("option", "Option", 14, flex=1),
-        Column("why", "Why unused", 12, flex=1),
+        Column("number", N_("Number"), 16),
+        Column("employee", N_("Employee"), 10, flex=1, min_table_width=90),
+        Column("option", N_("Option"), 14, flex=1),
+        Column("why", N_("Why unused"), 12, flex=1),
         Column("money", "RUB/month".rjust(MONEY_WIDTH), MONEY_WIDTH),
     ],
     "changes": [
-        Column("what", "What", 12),
-        Column("number", "Number", 16),
-        Column("detail", "Detail", 12, flex=1),
+        Column("what", N_("What"), 12),
+        Column("number", N_("Number"), 16),
+        Column("detail", N_("Detail"), 12, flex=1),
         Column("money", "Change".rjust(MONEY_WIDTH), MONEY_WIDTH),
     ],
 }
@@ -105,19 +107,19 @@ def change_rows(r: dict) -> list[dict]:
 
 class InsightsScreen(AppScreen):
     SECTION = "insights"
-    TITLE = "Insights"
+    TITLE = N_("Insights")
     BINDINGS = [
-        Binding("u", "mode('unused')", "Unused", id="insights.unused"),
-        Binding("p", "mode('options')", "Options", id="insights.options"),
-        Binding("c", "mode('changes')", "Changes", id="insights.changes"),
-        Binding("s", "select_in_numbers", "Select in numbers", id="insights.select"),
-        Binding("b", "blame", "Who", id="insights.blame"),
-        Binding("d", "next_days", "Days", show=False, id="insights.days"),
-        Binding("left_square_bracket", "month(-1)", "Month -", show=False,
+        Binding("u", "mode('unused')", N_("Unused"), id="insights.unused"),
+        Binding("p", "mode('options')", N_("Options"), id="insights.options"),
+        Binding("c", "mode('changes')", N_("Changes"), id="insights.changes"),
+        Binding("s", "select_in_numbers", N_("Select in numbers"), id="insights.select"),
+        Binding("b", "blame", N_("Who"), id="insights.blame"),
+        Binding("d", "next_days", N_("Days"), show=False, id="insights.days"),
+        Binding("left_square_bracket", "month(-1)", N_("Month -"), show=False,
                 id="insights.month_prev"),
-        Binding("right_square_bracket", "month(1)", "Month +", show=False,
+        Binding("right_square_bracket", "month(1)", N_("Month +"), show=False,
                 id="insights.month_next"),
-        Binding("a", "next_account", "Account", show=False, id="insights.account"),
+        Binding("a", "next_account", N_("Account"), show=False, id="insights.account"),
     ]
     DEFAULT_CSS = """
     #insights-summary { height: 2; padding: 0 1; background: $boost; }
@@ -136,7 +138,7 @@ class InsightsScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="insights-summary")
         yield VirtualTable(COLUMNS[self.mode], self._fetch, self._render_cell, checkboxes=False,
-                           id="insights-table", empty_text="Nothing found.")
+                           id="insights-table", empty_text=_("Nothing found."))
 
     @property
     def table(self) -> VirtualTable:
@@ -253,14 +255,14 @@ class InsightsScreen(AppScreen):
     def action_blame(self) -> None:
         row = self._current()
         if not row or not row.get("sid"):
-            self.app.notify("Choose a row with a number.", markup=False)
+            self.app.notify(_("Choose a row with a number."), markup=False)
             return
         self.app.push_screen(BlameDialog(row["sid"], row.get("item")))
 
     def action_select_in_numbers(self) -> None:
         ids = sorted({r["sid"] for r in self.rows if r.get("sid")})
         if not ids:
-            self.app.notify("No numbers to select.", markup=False)
+            self.app.notify(_("No numbers to select."), markup=False)
             return
         self.app.open_section("numbers")
         screen = self.app.screen
@@ -271,7 +273,7 @@ class InsightsScreen(AppScreen):
             table.refresh()
             if hasattr(screen, "update_selection_line"):
                 screen.update_selection_line()
-            self.app.notify(f"Selected {len(ids)} numbers from insights.", markup=False)
+            self.app.notify(_("Selected {n_ids} numbers from insights.").format(n_ids=len(ids)), markup=False)
 
         screen.call_after_refresh(apply)
 
@@ -279,7 +281,7 @@ class InsightsScreen(AppScreen):
 class BlameDialog(ModalScreen):
     """Who changed what of one number: its items, and the history of the chosen one."""
 
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", N_("Close"))]
     DEFAULT_CSS = """
     BlameDialog { align: center middle; }
     #blame { width: 100%; height: 100%; border: round $primary; background: $surface;
@@ -303,7 +305,7 @@ class BlameDialog(ModalScreen):
             self.items = []
             self.app.show_error(exc)
         with Vertical(id="blame"):
-            yield Static("Who changed this? (enter shows the history, esc closes)",
+            yield Static(_("Who changed this? (enter shows the history, esc closes)"),
                          id="blame-title")
             yield OptionList(*[Option(plain(i["label"]), id=str(n))
                                for n, i in enumerate(self.items)], id="blame-items")

@@ -4,7 +4,7 @@ empty / "keep" stay as they are on each number), with a preview of what changes.
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, number
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -60,7 +60,7 @@ class LimitsDialog(ModalScreen):
 
             sub = get_subscriber(session, self.ids[0])
             cur = limits.get_limits(session, self.ids[0])
-            title = f"Limits of {format_msisdn(sub.msisdn)}"
+            title = _("Limits of {format_msisdn}").format(format_msisdn=format_msisdn(sub.msisdn))
             amount = _amount_text(cur["spending_limit"])
             percent = "" if cur["limit_notify_percent"] is None else str(
                 cur["limit_notify_percent"])
@@ -126,13 +126,13 @@ class LimitsDialog(ModalScreen):
     def _preview(self) -> None:
         changes = self._changes()
         if not changes:
-            self._message("Fill a field or choose banned / allowed.")
+            self._message(_("Fill a field or choose banned / allowed."))
             return
         try:
             p = limits.preview(self.app.session, self.ids, **changes)
         except CorptuiError:
             return
-        self._message(f"Preview: {p['changed']:,} of {p['numbers']:,} numbers change.")
+        self._message(_("Preview: {changed} of {numbers} numbers change.").format(changed=number(p['changed']), numbers=number(p['numbers'])))
 
     def on_input_changed(self, event) -> None:
         if not self.single and self.can_edit and self.is_mounted:
@@ -153,7 +153,7 @@ class LimitsDialog(ModalScreen):
             return
         changes = self._changes()
         if not changes:
-            self._message("Nothing to change: fill a field or choose banned / allowed.")
+            self._message(_("Nothing to change: fill a field or choose banned / allowed."))
             return
         try:
             result = limits.set_limits(self.app.session, self.ids, **changes)

@@ -7,7 +7,7 @@ a bad amount or date is shown under its field and the dialog stays open."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, number
 
 import datetime as dt
 from collections.abc import Callable
@@ -54,7 +54,10 @@ def date_cell(value, with_time: bool = False) -> str:
 
 
 def month_text(value: dt.date) -> str:
-    return value.strftime("%Y-%m") if value else ""
+    """2026-03 (en) / 03.2026 (ru)."""
+    if not value:
+        return ""
+    return value.strftime("%m.%Y" if i18n.language() == "ru" else "%Y-%m")
 
 
 def today_of(app) -> dt.date:
@@ -320,7 +323,7 @@ class ExportDialog(ModalScreen):
             return
         show_errors(self, {})
         self.busy = True
-        self._status(f"Writing {fmt.upper()}…")
+        self._status(_("Writing {upper}…").format(upper=fmt.upper()))
         self._export(fmt, path, force, sep)
 
     def _status(self, text: str) -> None:
@@ -378,7 +381,7 @@ def export_done(app, result) -> None:
     """The message after an export dialog closed (nothing if it was cancelled)."""
     if result is None:
         return
-    app.notify(_("Exported {rows:,} rows to {safe_text}").format(rows=result.rows, safe_text=safe_text(result.path)),
+    app.notify(_("Exported {rows} rows to {safe_text}").format(rows=number(result.rows), safe_text=safe_text(result.path)),
                title=_("Export"), markup=False)
 
 
@@ -535,7 +538,7 @@ class NumberPicker(ModalScreen):
     def on_virtual_table_selection_changed(self, event) -> None:
         t = self.table
         self.query_one("#picker-line", Static).update(plain(
-            _("Selected {n_selected:,} · shown {n_ids:,} · ctrl+s done · esc cancel").format(n_selected=len(t.selected), n_ids=len(t.ids))))
+            _("Selected {n_selected} · shown {n_ids} · ctrl+s done · esc cancel").format(n_selected=number(len(t.selected)), n_ids=number(len(t.ids)))))
 
     def on_virtual_table_opened(self, event) -> None:
         self.action_done()

@@ -8,7 +8,7 @@ in the session (screens.money_dialogs.keep) while it lasts."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, number
 
 from textual import work
 from textual.app import ComposeResult
@@ -317,6 +317,6 @@ class PaymentsScreen(AppScreen):
             return payments_uc.export(session, flt, fmt, path, company_name=company,
                                       force=force, sep=sep)
 
-        hint = f"{self.totals['count']:,} payments · {self.filter_text()}"
+        hint = _("{count} payments · {filter_text}").format(count=number(self.totals['count']), filter_text=self.filter_text())
         self.app.push_screen(ExportDialog("payments", "payments", hint, run),
                              lambda result: export_done(self.app, result))

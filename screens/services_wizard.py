@@ -11,7 +11,7 @@ Open it with ``ServicesWizard(ids)``; it dismisses with True when something was 
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, number
 
 from rich.segment import Segment
 from rich.style import Style
@@ -247,7 +247,7 @@ class ServicesWizard(ModalScreen):
         table.set_ids([])
         table.invalidate()
         self.query_one("#step2-title", Static).update(plain(
-            _("Step 2 of 3: check of {n_ids:,} number(s) · {plan_words}").format(n_ids=len(self.ids), plan_words=self._plan_words(plan))))
+            _("Step 2 of 3: check of {n_ids} number(s) · {plan_words}").format(n_ids=number(len(self.ids)), plan_words=self._plan_words(plan))))
         self.query_one("#reason", Static).update("")
         self.query_one("#count", Static).update(Content(_("Checking...")))
         self.query_one("#apply", Button).disabled = True
@@ -316,7 +316,7 @@ class ServicesWizard(ModalScreen):
         passing = sum(1 for r in results.values() if r["ok"])
         total = len(results)
         failing = total - passing
-        line = f"{passing:,} of {total:,} can get it"
+        line = _("{passing} of {total} can get it").format(passing=number(passing), total=number(total))
         if failing:
             line += f" · {failing:,} marked ! cannot (the reason shows below)"
         self.query_one("#count", Static).update(Content(line))
@@ -385,7 +385,7 @@ class ServicesWizard(ModalScreen):
         self.checking = True
         self.query_one("#apply", Button).disabled = True
         self.query_one("#count", Static).update(Content(
-            _("Applying to {n_passing:,} number(s)...").format(n_passing=len(passing))))
+            _("Applying to {n_passing} number(s)...").format(n_passing=number(len(passing)))))
         self._apply_worker(self.plan, passing)
 
     @work(thread=True, exclusive=True, group="services-apply")

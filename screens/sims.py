@@ -3,7 +3,7 @@ stock list, and importing stock from a file (one "ICCID;PUK1" a line)."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, number
 
 import os
 
@@ -98,7 +98,7 @@ class ReplaceSimDialog(ModalScreen):
         show_errors(self, {})
         self.replaced = True
         old = ", ".join(done["old"]) or "none"
-        self._message(f"Done: SIM {done['new']} is active; {old} retired.")
+        self._message(_("Done: SIM {new} is active; {old} retired.").format(new=done['new'], old=old))
         self.query_one("#replace", Button).disabled = True
         self.query_one("#close", Button).focus()
 
@@ -178,7 +178,7 @@ class SimStockScreen(ModalScreen):
         table = self.query_one("#stock-table", VirtualTable)
         table.invalidate()
         table.set_ids(list(range(len(self.rows))))
-        self.query_one("#stock-count", Static).update(Content(_("{n_rows:,} SIM(s)").format(n_rows=len(self.rows))))
+        self.query_one("#stock-count", Static).update(Content(_("{n_rows} SIM(s)").format(n_rows=number(len(self.rows)))))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.is_mounted:
@@ -301,7 +301,7 @@ class ImportStockDialog(ModalScreen):
 
         try:
             done = sims.import_stock(self.app.session, text)
-            message = f"Imported {done['imported']:,} SIM(s) into the stock."
+            message = _("Imported {imported} SIM(s) into the stock.").format(imported=number(done['imported']))
         except CorptuiError as exc:
             done, message = {"imported": 0}, "x " + exc.message
         except Exception as exc:  # noqa: BLE001 - shown, never a crash

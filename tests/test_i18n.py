@@ -129,3 +129,12 @@ def test_money_cells_of_the_screens_follow_the_locale(lang):
     lang("ru")
     assert money_text(Decimal("1500")).replace("\u00a0", " ") == "1 500,00"
     assert date_cell(dt.date(2026, 1, 31)) == "31.01.2026"
+
+
+def test_month_text_per_locale(lang):
+    from screens.money_dialogs import month_text
+
+    lang("en")
+    assert month_text(dt.date(2026, 3, 1)) == "2026-03"
+    lang("ru")
+    assert month_text(dt.date(2026, 3, 1)) == "03.2026"

@@ -318,7 +318,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if index == self.cursor:
             style = style + self.get_component_rich_style("virtual-table--cursor")
         if row is None:
-            text = "    (gone)"
+            text = _("    (gone)")
         else:
             cells = [(safe_text(self.render_cell(row, col.key)), w) for col, w in layout]
             if self.checkboxes:  # the cursor row also reads without colour: "[ ]>"
