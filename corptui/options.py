@@ -517,11 +517,16 @@ def change_tariff(session, ids, tariff_code, date_from=None) -> dict:
                           TariffChange.created_at]
                 for i in range(0, len(rows), 1000):
                     TariffChange.insert_many(rows[i : i + 1000], fields=fields).execute()
-            tariff_names = dict(Tariff.select(Tariff.id, Tariff.name).tuples())
+            tariffs = {tid: (code, name) for tid, code, name in
+                       Tariff.select(Tariff.id, Tariff.code, Tariff.name).tuples()}
             audit.record_many(
                 session, "tariffs.change", "subscriber",
-                [(numbers[sid][0], {"tariff": tariff_names.get(numbers[sid][1])},
-                  {"tariff": tariff.name, "from": start}) for sid in good], operation)
+                [(numbers[sid][0],
+                  {"tariff": tariffs.get(numbers[sid][1], (None, None))[1],
+                   "code": tariffs.get(numbers[sid][1], (None, None))[0]},
+                  {"tariff": tariff.name, "code": tariff.code, "from": start,
+                   "planned": start > now})
+                 for sid in good], operation)
     planned = start > now
     return {"changed": 0 if planned else len(good), "planned": len(good) if planned else 0,
             "skipped": skipped, "operation": operation, "ids": good}

@@ -556,3 +556,59 @@ def _undo_disconnect(session, entries) -> UndoPlan:
 
 
 register_undo("options.disconnect", _undo_disconnect, "option disconnection")
+
+
+def _undo_tariff(session, entries) -> UndoPlan:
+    """Numbers moved to a tariff go back to their previous one (a planned move is
+    cancelled), if they are still on the tariff the change gave them."""
+    from storage.models import Tariff, TariffChange
+
+    codes = dict(Tariff.select(Tariff.code, Tariff.id).tuples())
+    msisdns = [e.object_id for e in entries]
+    subs = {m: (sid, tid) for m, sid, tid in Subscriber.select(
+        Subscriber.msisdn, Subscriber.id, Subscriber.tariff).where(
+        (Subscriber.company == session.company_id)
+        & bulk.in_values(Subscriber.msisdn, msisdns)).tuples().iterator()}
+    changed, todo = [], []
+    for e in entries:
+        before, after = e.before or {}, e.after or {}
+        if "code" not in after:
+            changed.append({"number": _show(e.object_id),
+                            "what": "changed before undo was possible for tariffs"})
+            continue
+        sub = subs.get(e.object_id)
+        if sub is None:
+            changed.append({"number": _show(e.object_id), "what": "no longer in this company"})
+            continue
+        sid, current = sub
+        if after.get("planned"):
+            pending = TariffChange.select().where(
+                (TariffChange.subscriber == sid) & (TariffChange.state == "planned")
+                & (TariffChange.tariff == codes.get(after["code"]))).first()
+            if pending is None:
+                changed.append({"number": _show(e.object_id),
+                                "what": "the planned tariff change is no longer planned"})
+            else:
+                todo.append((e.object_id, "cancel", pending.id, after))
+        elif current != codes.get(after["code"]):
+            changed.append({"number": _show(e.object_id), "what": "the tariff changed since"})
+        else:
+            todo.append((e.object_id, "back", sid, before))
+
+    def apply() -> list[tuple]:
+        out = []
+        now = utcnow()
+        for msisdn, how, ref, data in todo:
+            if how == "cancel":
+                TariffChange.update(state="cancelled").where(TariffChange.id == ref).execute()
+                out.append((msisdn, None, {"planned_change": "cancelled"}))
+            else:
+                Subscriber.update(tariff=codes.get(data.get("code")), updated_at=now).where(
+                    Subscriber.id == ref).execute()
+                out.append((msisdn, None, {"tariff": data.get("tariff")}))
+        return out
+
+    return UndoPlan(len(todo), changed, apply)
+
+
+register_undo("tariffs.change", _undo_tariff, "tariff change")

@@ -453,3 +453,20 @@ def test_company_limit_across_check_chunks(data):
                            ids(data, "plain", "poor", "d10", "world"), chunk=1)
     assert [r[i]["ok"] for i in ids(data, "plain", "poor", "d10", "world")] == [
         True, True, False, False]
+
+
+def test_tariff_change_can_be_undone(data):
+    from corptui import undo
+
+    s = data["owner"]
+    n = data["n"]
+    out = options.change_tariff(s, ids(data, "poor"), "iot")
+    assert Subscriber.get_by_id(n["poor"].id).tariff_id == data["tariffs"]["iot"].id
+    assert undo.preview_undo(s, out["operation"])["restorable"] == 1
+    assert undo.undo(s, out["operation"])["restored"] == 1
+    assert Subscriber.get_by_id(n["poor"].id).tariff_id == data["tariffs"]["start"].id
+    # a planned change is cancelled by undo
+    day = (utcnow() + dt.timedelta(days=2)).date()
+    out = options.change_tariff(s, ids(data, "plain"), "max", day)
+    assert undo.undo(s, out["operation"])["restored"] == 1
+    assert TariffChange.get(TariffChange.subscriber == n["plain"].id).state == "cancelled"
