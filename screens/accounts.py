@@ -48,7 +48,8 @@ class AccountsScreen(AppScreen):
         Binding("p", "payments", N_("Payments")),
         Binding("c", "charges", N_("Charges")),
         Binding("l", "calls", N_("Calls")),
-        Binding("d", "documents", N_("Documents"), show=False),
+        Binding("d", "documents", N_("Documents")),
+        Binding("t", "act", N_("Reconciliation act"), show=False),
         Binding("a", "select_all", N_("All"), show=False),
         Binding("A", "select_none", N_("None"), show=False),
         Binding("r", "reload", N_("Refresh"), show=False),
@@ -166,8 +167,16 @@ class AccountsScreen(AppScreen):
         self.app.open_section("calls")
 
     def action_documents(self) -> None:
-        self.app.notify(_("Account documents come with the documents section (not in this "
-                        "build yet)."), severity="warning", markup=False)
+        """The reporting-documents wizard for the chosen accounts."""
+        from screens.document_wizard import DocumentWizard
+
+        self.app.push_screen(DocumentWizard("report", [r["number"] for r in self.chosen()]))
+
+    def action_act(self) -> None:
+        """The reconciliation act wizard for the account under the cursor (or chosen)."""
+        from screens.document_wizard import DocumentWizard
+
+        self.app.push_screen(DocumentWizard("act", [r["number"] for r in self.chosen()]))
 
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
         self.action_payments()

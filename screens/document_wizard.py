@@ -63,9 +63,10 @@ class DocumentWizard(ModalScreen):
     #wizard-buttons Button { margin: 0 1; min-width: 10; }
     """
 
-    def __init__(self, mode: str = "report"):
+    def __init__(self, mode: str = "report", accounts=()):
         super().__init__()
         self.mode = mode
+        self.initial_accounts = tuple(accounts)  # account numbers chosen beforehand
         self.steps = REPORT_STEPS if mode == "report" else ACT_STEPS
         self.index = 0
         self.accounts: list[dict] = []
@@ -84,14 +85,17 @@ class DocumentWizard(ModalScreen):
                     yield Static(Content(_("Choose the accounts (space ticks; tab to Next):")),
                                  classes="hint")
                     yield CheckList([(a["number"], safe_text(f"{a['number']}  {a['name']}"))
-                                     for a in self.accounts], title=_("Account"), id="accounts")
+                                     for a in self.accounts], self.initial_accounts,
+                                    title=_("Account"), id="accounts")
                     yield Static("", id="error-accounts", classes="step-error")
             else:
                 with Vertical(id="step-account", classes="step"):
                     yield Static(Content(_("Choose the personal account:")), classes="hint")
                     with RadioSet(id="account"):
+                        first = next((i for i, a in enumerate(self.accounts)
+                                      if a["number"] in self.initial_accounts), 0)
                         for i, a in enumerate(self.accounts):
-                            yield RadioButton(self._acc_label(a), value=i == 0)
+                            yield RadioButton(self._acc_label(a), value=i == first)
                     yield Static("", id="error-accounts", classes="step-error")
                 with Vertical(id="step-numbers", classes="step"):
                     with RadioSet(id="numbers-mode"):

@@ -394,3 +394,29 @@ async def test_open_charges_for_one_number_from_elsewhere(owner):
         want = charges.by_month(owner, (sub.id,), "2026-05-01", "2026-10-01")
         assert [m["total"] for m in screen.months] == [m["total"] for m in reversed(want)]
         assert "1 chosen number ·" in screen.filter_text()
+
+
+async def test_accounts_open_the_document_wizards_for_the_chosen_accounts(seeded):
+    from conftest import demo_session, make_app
+
+    from screens.document_wizard import DocumentWizard
+    from screens.widgets.check_list import CheckList
+
+    app = make_app(demo_session())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.open_section("accounts")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        table = screen.table
+        first = screen.rows[table.ids[0]]["number"]
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentWizard) and app.screen.mode == "report"
+        assert app.screen.query_one("#accounts", CheckList).values == [first]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentWizard) and app.screen.mode == "act"
