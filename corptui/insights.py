@@ -22,6 +22,7 @@ from corptui import permissions
 from corptui.errors import NotFound, ValidationError
 from corptui.periods import add_months, money_sum, month_start, parse_date
 from corptui.phones import format_msisdn, normalize
+from storage.db import is_postgres as is_pg
 from storage.fields import utcnow
 from storage.idsets import in_ids
 from storage.models import (
@@ -328,28 +329,26 @@ def changes(session, month_a=None, month_b=None, account=None, top=DEFAULT_TOP) 
         ma, mb = money_sum(x), money_sum(y)
         return ma, mb, mb - ma
 
-    # per kind (the (company, period, kind, amount) covering index)
+    # per kind and per account in one grouped pass over both months
     sa, sb = split(Charge.period, Charge.amount)
-    kinds = []
-    for kind, x, y in (Charge.select(Charge.kind, sa, sb).where(both)
-                       .group_by(Charge.kind).tuples()):
-        ma, mb, d = money3(x, y)
-        kinds.append({"kind": kind, "a": ma, "b": mb, "delta": d})
+    by_kind: dict[str, list] = {}
+    by_acc: dict[int, list] = {}
+    for acc_id, kind, x, y in (Charge.select(Charge.account, Charge.kind, sa, sb).where(both)
+                               .group_by(Charge.account, Charge.kind).tuples()):
+        ma, mb = money_sum(x), money_sum(y)
+        for table, key in ((by_kind, kind), (by_acc, acc_id)):
+            cell = table.setdefault(key, [ZERO, ZERO])
+            cell[0] += ma
+            cell[1] += mb
+    kinds = [{"kind": k, "a": v[0], "b": v[1], "delta": v[1] - v[0]} for k, v in by_kind.items()]
     kinds.sort(key=lambda r: (not (r["kind"] == "roaming" and r["delta"] > 0),
                               -r["delta"], r["kind"]))
     total_a = sum((r["a"] for r in kinds), ZERO)
     total_b = sum((r["b"] for r in kinds), ZERO)
-
-    # per account
-    accounts = []
-    for acc_id, x, y in (Charge.select(Charge.account, sa, sb).where(both)
-                         .group_by(Charge.account).tuples()):
-        ma, mb, d = money3(x, y)
-        accounts.append({"account_id": acc_id, "a": ma, "b": mb, "delta": d})
     acc_numbers = dict(PersonalAccount.select(PersonalAccount.id, PersonalAccount.number)
                        .where(PersonalAccount.company == session.company_id).tuples())
-    for row in accounts:
-        row["account"] = acc_numbers.get(row["account_id"], "")
+    accounts = [{"account_id": k, "account": acc_numbers.get(k, ""), "a": v[0], "b": v[1],
+                 "delta": v[1] - v[0]} for k, v in by_acc.items()]
     accounts.sort(key=lambda r: (-r["delta"], r["account"]))
 
     # per number: the top increases. Each month's sums stream in subscriber order off the
@@ -374,7 +373,17 @@ def changes(session, month_a=None, month_b=None, account=None, top=DEFAULT_TOP) 
 
     top_rows = increases()
     # roaming spikes: the numbers whose roaming grew, the most first
-    spike_rows = increases(Charge.kind == "roaming")
+    # (roaming lines are few: read them off the (company, period, kind) index and add up)
+    roam: dict[int, list[int]] = {}
+    for sid, period, amount in (Charge.select(Charge.subscriber, Charge.period,
+                                              Charge.amount.cast("INTEGER" if not is_pg()
+                                                                 else "BIGINT"))
+                                .where(both & (Charge.kind == "roaming")
+                                       & Charge.subscriber.is_null(False)).tuples()):
+        cell = roam.setdefault(sid, [0, 0])
+        cell[0 if _as_date(period) == a else 1] += int(amount or 0)
+    spike_rows = sorted(((sid, x, y, y - x) for sid, (x, y) in roam.items() if y > x),
+                        key=lambda r: (-r[3], r[0]))[:top]
 
     # numbers new and gone: charged in one month and not the other
     def charged_in(month):
