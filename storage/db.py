@@ -129,6 +129,8 @@ def make_database(url: str | DatabaseURL, *, create: bool = True) -> pw.Database
     if options:
         kwargs["options"] = " ".join(options)
     kwargs["connect_timeout"] = 5
+    # who is connected, in pg_stat_activity (admins see which process holds what)
+    kwargs["application_name"] = f"corptui {os.getpid()}"
     db = ReconnectingPostgresDatabase(info.name, **kwargs)
     db.statement_timeout_ms = info.statement_timeout
     db.url_display = info.display()

@@ -47,7 +47,8 @@ def make_url(engine: str, tmp_path, name: str = "t") -> str:
     if engine == "sqlite":
         return f"sqlite:///{tmp_path / (name + '.db')}"
     # xdist workers and concurrent pytest runs each get their own schema
-    worker = os.environ.get("PYTEST_XDIST_WORKER") or f"p{os.getpid()}"
+    # (the pid too: two pytest runs at once both have an xdist worker "gw0")
+    worker = f"{os.environ.get('PYTEST_XDIST_WORKER', 'p')}_{os.getpid()}"
     return _pg_url(f"corptui_{worker}_{name}")
 
 

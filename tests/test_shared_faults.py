@@ -220,3 +220,47 @@ def test_sqlite_writer_lock_is_waited_out_then_a_clear_message(db, notices):
         other.close()
     assert "stayed busy" in err.value.message and "nothing was changed" in err.value.message
     assert Subscriber.get_by_id(sid).full_name == "Иванов Иван"
+
+
+def test_a_running_worker_goes_on_after_the_server_dropped_its_connections(pg, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from corptui import jobs
+    from storage.models import Job
+
+    tests = Path(__file__).resolve().parent
+    env = dict(os.environ, CORPTUI_JOB_MODULES="job_kinds")
+    env["PYTHONPATH"] = os.pathsep.join([str(tests), str(tests.parent), env.get("PYTHONPATH", "")])
+    proc = subprocess.Popen([sys.executable, "-m", "corptui", "--db", pg, "worker", "--id",
+                             "survivor", "--poll", "0.1"], env=env, cwd=tests.parent,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def done(ids):
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            database.close()  # see what the worker committed
+            if Job.select().where(Job.id.in_(ids) & (Job.state == "done")).count() == len(ids):
+                return True
+            time.sleep(0.1)
+        return False
+
+    try:
+        first = [jobs.enqueue("test.echo", {"value": i}) for i in range(3)]
+        assert done(first)
+        conn = admin_conn(pg)
+        with conn.cursor() as cur:  # a server restart: every connection of the worker dies
+            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE application_name = %s", (f"corptui {proc.pid}",))
+            assert cur.rowcount >= 1
+        conn.close()
+        more = [jobs.enqueue("test.echo", {"value": i}) for i in range(3, 8)]
+        assert done(more), proc.stderr.read() if proc.poll() is not None else "not done"
+        assert proc.poll() is None  # still running
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert "Traceback" not in err
+    assert {j.attempts for j in Job.select()} == {1}  # each job ran once
