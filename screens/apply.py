@@ -81,6 +81,5 @@ class ApplyScreen(Screen):
             return
         show_errors(self, {})
         message.update(plain(
-            f"Application {result['reference']} is saved ({result['numbers']} numbers). "
-            "Keep the reference: the operator will send the login by SMS and email."))
+            _("Application {reference} is saved ({numbers} numbers). Keep the reference: the operator will send the login by SMS and email.").format(reference=result['reference'], numbers=result['numbers'])))
         self.query_one("#submit", Button).disabled = True

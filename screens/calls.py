@@ -329,8 +329,7 @@ class CallsScreen(AppScreen):
     # -- export -----------------------------------------------------------------------
     def action_export(self) -> None:
         if not allowed(self.app, "payments.export"):
-            self.app.notify(f"The {self.app.session.role} role may view call details but "
-                            "not export them.", title=_("Not allowed"), severity="warning",
+            self.app.notify(_("The {role} role may view call details but not export them.").format(role=self.app.session.role), title=_("Not allowed"), severity="warning",
                             markup=False)
             return
         flt = self.flt

@@ -171,12 +171,7 @@ class EmployeeCard(ModalScreen):
             self.force_version = exc.current_version
             theirs, yours = exc.theirs, exc.yours
             self._message(
-                "x Someone else saved this card meanwhile.\n"
-                f"  Theirs: {safe_text(theirs.get('full_name'))} / "
-                f"{safe_text(theirs.get('position'))}\n"
-                f"  Yours:  {safe_text(yours.get('full_name'))} / "
-                f"{safe_text(yours.get('position'))}\n"
-                "  ctrl+s saves yours over theirs; esc keeps theirs.")
+                _("x Someone else saved this card meanwhile.\n  Theirs: {safe_text} / {safe_text2}\n  Yours:  {safe_text3} / {safe_text4}\n  ctrl+s saves yours over theirs; esc keeps theirs.").format(safe_text=safe_text(theirs.get('full_name')), safe_text2=safe_text(theirs.get('position')), safe_text3=safe_text(yours.get('full_name')), safe_text4=safe_text(yours.get('position'))))
             return
         except ValidationError as exc:
             show_errors(self, exc.errors or {exc.field: exc.message})
@@ -191,7 +186,7 @@ class EmployeeCard(ModalScreen):
             self.query_one("#card-title", Static).update(plain(
                 f"{format_msisdn(self.data['msisdn'])} · {self.data['full_name'] or '(no name)'}"))
         else:
-            self._message("Nothing to save.")
+            self._message(_("Nothing to save."))
 
     # -- the options of the number: screens/card_options.py (issue 6) --------------------
     BINDINGS = BINDINGS + [Binding("o,ctrl+o", "options", N_("Options"))]  # ctrl+o: from a field
@@ -209,7 +204,7 @@ class EmployeeCard(ModalScreen):
         self.app.push_screen(CardOptionsDialog(self.subscriber_id, self.data["msisdn"]), done)
 
     # -- who changed this (issue 12): screens/insights.py ---------------------------------
-    BINDINGS = BINDINGS + [Binding("b,ctrl+b", "blame", "Who changed")]  # ctrl+b: from a field
+    BINDINGS = BINDINGS + [Binding("b,ctrl+b", "blame", N_("Who changed"))]  # ctrl+b: from a field
 
     def action_blame(self) -> None:
         from screens.insights import BlameDialog

@@ -3,7 +3,7 @@ services, comment, contact) and the company's history of applications."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, number
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -53,8 +53,7 @@ class ChangeApplicationDialog(ModalScreen):
             yield Field(_("Contact"), "contact", placeholder=_("phone or email"),
                         max_length=ca.MAX_CONTACT)
             yield Static("" if self.can_send else
-                         Content(f"Read only: the {session.role} role cannot send "
-                                 "applications."), id="ca-message")
+                         Content(_("Read only: the {role} role cannot send applications.").format(role=session.role)), id="ca-message")
             with Horizontal(id="ca-buttons"):
                 yield Button(_("Send"), variant="primary", id="send", disabled=not self.can_send)
                 yield Button(_("History"), id="history")
@@ -93,8 +92,7 @@ class ChangeApplicationDialog(ModalScreen):
             return
         show_errors(self, {})
         self.reference = app["reference"]
-        self._message(f"Sent: application {app['reference']} for "
-                      f"{len(app['numbers']):,} number(s), status submitted.")
+        self._message(_("Sent: application {reference} for {n_numbers} number(s), status submitted.").format(reference=app['reference'], n_numbers=number(len(app['numbers']))))
         self.query_one("#send", Button).disabled = True
         self.query_one("#close", Button).focus()
 

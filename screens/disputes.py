@@ -271,7 +271,6 @@ class DisputesScreen(AppScreen):
         if d is None:
             return
         if d["status"] not in disputes_uc.LIVE:
-            self.app.show_error(ValidationError(f"dispute {d['id']} is already "
-                                                f"{d['status_label']}"))
+            self.app.show_error(ValidationError(_("dispute {id} is already {status_label}").format(id=d['id'], status_label=d['status_label'])))
             return
         self.app.push_screen(DecideDialog(d, accept), self._after)

@@ -405,8 +405,7 @@ class DocumentsScreen(AppScreen):
             self.set_status(f"Document {row['id']} deleted.")
 
         self.app.push_screen(ConfirmDialog(
-            f"Delete {row['type_label']} No. {row['id']} and its file?\n"
-            "This cannot be undone."), done)
+            _("Delete {type_label} No. {id} and its file?\nThis cannot be undone.").format(type_label=row['type_label'], id=row['id'])), done)
 
     def action_schedules(self) -> None:
         self.app.open_section("schedules")

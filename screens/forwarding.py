@@ -62,8 +62,7 @@ class ForwardingDialog(ModalScreen):
                 yield Static(plain(title))
                 yield OptionList(id="fwd-rules")
             else:
-                yield Static(Content(f"Call forwarding for {len(self.ids):,} selected numbers: "
-                                     "sets the rule on each"))
+                yield Static(Content(_("Call forwarding for {n_ids} selected numbers: sets the rule on each").format(n_ids=number(len(self.ids)))))
             with Horizontal(classes="fwd-row"):
                 yield Label(_("Condition"))
                 yield Select([(Text(forwarding.CONDITION_LABELS[c]), c)
@@ -85,8 +84,7 @@ class ForwardingDialog(ModalScreen):
         if self.single:
             self._load_rules()
         if not self.can_edit:
-            self._message(f"Read only: the {self.app.session.role} role cannot change "
-                          "forwarding.")
+            self._message(_("Read only: the {role} role cannot change forwarding.").format(role=self.app.session.role))
             self.query_one("#close", Button).focus()
         else:
             self.query_one("#target").focus()
@@ -137,8 +135,7 @@ class ForwardingDialog(ModalScreen):
             p = forwarding.preview_set(self.app.session, self.ids, condition, target, delay)
         except CorptuiError:
             return
-        self._message(f"Preview: {p['new']:,} new, {p['replaced']:,} replaced, "
-                      f"{p['unchanged']:,} unchanged of {p['numbers']:,} numbers.")
+        self._message(_("Preview: {new} new, {replaced} replaced, {unchanged} unchanged of {numbers} numbers.").format(new=number(p['new']), replaced=number(p['replaced']), unchanged=number(p['unchanged']), numbers=number(p['numbers'])))
 
     def on_input_changed(self, event) -> None:
         if not self.single and self.is_mounted:

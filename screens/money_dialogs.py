@@ -54,10 +54,8 @@ def date_cell(value, with_time: bool = False) -> str:
 
 
 def month_text(value: dt.date) -> str:
-    """2026-03 (en) / 03.2026 (ru)."""
-    if not value:
-        return ""
-    return value.strftime("%m.%Y" if i18n.language() == "ru" else "%Y-%m")
+    """2026-03 in both languages: the month filter fields read it back (YYYY-MM)."""
+    return value.strftime("%Y-%m") if value else ""
 
 
 def today_of(app) -> dt.date:
@@ -369,8 +367,7 @@ class ExportDialog(ModalScreen):
             else:
                 show_errors(self, {"output": "the file exists: choose another name"})
 
-        self.app.push_screen(ConfirmDialog(f"{safe_text(path)} already exists.\n"
-                                           "Overwrite it?", yes="Overwrite"), answer)
+        self.app.push_screen(ConfirmDialog(_("{safe_text} already exists.\nOverwrite it?").format(safe_text=safe_text(path)), yes="Overwrite"), answer)
 
     def _done(self, result) -> None:
         self.busy = False

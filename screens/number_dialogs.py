@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, number
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -107,8 +107,7 @@ class AssignTagsDialog(ModalScreen):
     def compose(self) -> ComposeResult:
         tags = tags_uc.list_tags(self.app.session)
         with Vertical(id="assign-box"):
-            yield Static(Content(f"Tags for {len(self.ids):,} selected number(s): "
-                                 "space marks, tab switches lists"))
+            yield Static(Content(_("Tags for {n_ids} selected number(s): space marks, tab switches lists").format(n_ids=number(len(self.ids)))))
             with Horizontal(id="assign-lists"):
                 items = [(t["name"], f"{t['name']} ({t['numbers']:,})") for t in tags]
                 yield CheckList(items, (), "Add", id="add")
@@ -144,8 +143,7 @@ class AssignTagsDialog(ModalScreen):
             preview.update(plain("x " + exc.message))
             return None
         preview.update(Content(
-            f"Preview: {summary['numbers_changed']:,} number(s) change: "
-            f"+{summary['adds']:,} tag links, -{summary['removes']:,} tag links"))
+            _("Preview: {numbers_changed} number(s) change: +{adds} tag links, -{removes} tag links").format(numbers_changed=number(summary['numbers_changed']), adds=number(summary['adds']), removes=number(summary['removes']))))
         return summary
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -148,8 +148,7 @@ class ServicesWizard(ModalScreen):
         n = len(self.ids)
         with Vertical(id="wizard"):
             with Vertical(id="step1", classes="wizard-step"):
-                yield Static(Content(f"Tariffs and options · {n:,} number(s) · step 1 of 3: "
-                                     "choose"), classes="wizard-title")
+                yield Static(Content(_("Tariffs and options · {n} number(s) · step 1 of 3: choose").format(n=number(n))), classes="wizard-title")
                 with Horizontal(id="tariff-row"):
                     yield Label(_("Tariff"))
                     yield Select(

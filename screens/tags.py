@@ -174,8 +174,7 @@ class ConfirmDeleteDialog(ModalScreen):
         else:
             where = "It is on no numbers."
         with Vertical(id="confirm-box"):
-            yield Static(plain(f"Delete the tag {self.tag_name}?\n{where}\n"
-                               "This cannot be undone.", multiline=True), id="confirm-text")
+            yield Static(plain(_("Delete the tag {tag_name}?\n{where}\nThis cannot be undone.").format(tag_name=self.tag_name, where=where), multiline=True), id="confirm-text")
             with Horizontal(id="confirm-buttons"):
                 yield Button(_("Delete (y)"), variant="error", id="confirm")
                 yield Button(_("Cancel (n)"), id="cancel")

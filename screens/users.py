@@ -166,9 +166,7 @@ class UsersScreen(AppScreen):
     def show_temporary(self, phone: str, temporary: str) -> None:
         self.app.push_screen(MessageDialog(
             _("Temporary password"),
-            f"Login: {format_msisdn(phone)}\nTemporary password: {temporary}\n\n"
-            "It is shown only this once: give it to the user. It must be changed at the "
-            "first login.", dialog_id="temporary-password"))
+            _("Login: {format_msisdn}\nTemporary password: {temporary}\n\nIt is shown only this once: give it to the user. It must be changed at the first login.").format(format_msisdn=format_msisdn(phone), temporary=temporary), dialog_id="temporary-password"))
 
     def action_reset_password(self) -> None:
         row = self.current()
@@ -189,8 +187,7 @@ class UsersScreen(AppScreen):
 
         self.app.push_screen(ConfirmDialog(
             _("Reset password"),
-            f"Give {self.who(row)} a new temporary password? The current password stops "
-            "working and a lockout is lifted.", yes="Reset"), done)
+            _("Give {who} a new temporary password? The current password stops working and a lockout is lifted.").format(who=self.who(row)), yes="Reset"), done)
 
     def action_toggle_block(self) -> None:
         row = self.current()
