@@ -79,6 +79,7 @@ TYPE_NAMES = {
     "charges": "charges_detail",
     "payments": "payments_report",
     "calls": "call_detail",
+    "changes": "changes_report",  # insights (issue 12): what changed, month over month
 }
 TYPE_LABELS = {
     "reconciliation_act": "Reconciliation act",
@@ -88,6 +89,7 @@ TYPE_LABELS = {
     "charges_detail": "Charges detail",
     "payments_report": "Payments report",
     "call_detail": "Call details",
+    "changes_report": "What changed by month",
 }
 FORMATS = {t: ("pdf", "xlsx", "csv") for t in DOCUMENT_TYPES}
 FORMATS["reconciliation_act"] = ("pdf", "xlsx")
@@ -651,6 +653,15 @@ def content(session, doc: Document, scope: Scope, progress=None) -> Content:
                       rows, ("Total", net, "", vat, gross))
         return Content(title, header, [table], [("Without VAT", net), ("VAT", vat),
                                                 ("Total with VAT", gross)])
+    if doc.type == "changes_report":
+        from corptui import insights
+
+        r = insights.changes_report(session, scope.accounts, date_to)
+        header = header[:-2] + [f"Scope: {r['scope']}",
+                                f"Months: {r['month_a']:%Y-%m} -> {r['month_b']:%Y-%m}"]
+        return Content(title, header, [Table(t, cols, rows, total)
+                                       for t, cols, rows, total in r["tables"]],
+                       r["summary"], r["footer"])
     raise ValueError(f"{doc.type} is a tabular document")
 
 

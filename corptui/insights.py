@@ -721,3 +721,65 @@ def describe(value) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(str(v) for v in value) + "]"
     return str(value)
+
+
+# -- the automatic "what changed" report (documents: type changes_report) ---------------
+
+def changes_report(session, accounts=(), date_to=None, top=DEFAULT_TOP) -> dict:
+    """Month over month as report tables: the month of ``date_to`` against the month
+    before, for one account when the scope is exactly one account, else the company.
+    {"month_a", "month_b", "scope", "tables": [(title, columns, rows, total)],
+    "summary": [(label, value)], "footer": [lines]}."""
+    accounts = [a for a in (accounts or ()) if a]
+    all_accounts = set(PersonalAccount.select(PersonalAccount.number)
+                       .where(PersonalAccount.company == session.company_id)
+                       .tuples().iterator())
+    one = accounts[0] if len(accounts) == 1 and {(accounts[0],)} != all_accounts else None
+    month_b = parse_month(date_to, "date_to") if date_to else None
+    r = changes(session, add_months(month_b, -1) if month_b else None, month_b,
+                account=one, top=top)
+
+    def who(row):
+        return format_msisdn(row["number"]) if row.get("number") else ""
+
+    ma, mb = f"{r['month_a']:%Y-%m}", f"{r['month_b']:%Y-%m}"
+    money = [(ma, "money"), (mb, "money"), ("Change", "money")]
+    tables = [
+        ("Spending by kind (roaming first when it grew)", [("Kind", "text"), *money],
+         [(k["kind"], k["a"], k["b"], k["delta"]) for k in r["kinds"]],
+         ("Total", r["total"]["a"], r["total"]["b"], r["total"]["delta"])),
+        ("By account", [("Account", "text"), *money],
+         [(x["account"], x["a"], x["b"], x["delta"]) for x in r["accounts"]], None),
+        ("Roaming spikes", [("Number", "text"), ("Employee", "text"), *money],
+         [(who(x), x["employee"], x["a"], x["b"], x["delta"]) for x in r["roaming_spikes"]],
+         None),
+        ("Top increases per number", [("Number", "text"), ("Employee", "text"), *money],
+         [(who(x), x["employee"], x["a"], x["b"], x["delta"]) for x in r["top_numbers"]],
+         None),
+        ("New numbers", [("Number", "text"), ("Employee", "text"), ("Account", "text")],
+         [(who(x), x["employee"], x["account"]) for x in r["new_numbers"]], None),
+        ("Removed numbers", [("Number", "text"), ("Employee", "text"), ("Account", "text")],
+         [(who(x), x["employee"], x["account"]) for x in r["removed_numbers"]], None),
+        ("New paid options", [("Number", "text"), ("Option", "text"), ("Per month", "money")],
+         [(who(x), x["option_name"], x["monthly"]) for x in r["new_options"]], None),
+        ("Removed paid options", [("Number", "text"), ("Option", "text"),
+                                  ("Per month", "money")],
+         [(who(x), x["option_name"], x["monthly"]) for x in r["removed_options"]], None),
+        ("Tariff changes", [("Number", "text"), ("Before", "text"), ("After", "text"),
+                            ("Seen in", "text")],
+         [(who(x), x["before"], x["after"],
+           f"audit {x['actor']}" if x["seen"] == "audit" else "bill")
+          for x in r["tariff_changes"]], None),
+    ]
+    footer = []
+    if accounts and one is None and {(a,) for a in accounts} != all_accounts:
+        footer.append("The scope names several accounts: the report covers the company.")
+    return {"month_a": r["month_a"], "month_b": r["month_b"],
+            "scope": f"account {one}" if one else "the company",
+            "tables": tables,
+            "summary": [(f"Charged {ma}", r["total"]["a"]), (f"Charged {mb}", r["total"]["b"]),
+                        ("Change", r["total"]["delta"]),
+                        ("New numbers", str(len(r["new_numbers"]))),
+                        ("Removed numbers", str(len(r["removed_numbers"]))),
+                        ("New paid options", str(len(r["new_options"])))],
+            "footer": footer}

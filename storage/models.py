@@ -23,7 +23,7 @@ CALL_KINDS = ("voice", "sms", "data")
 PAYMENT_TYPES = ("bank_transfer", "card", "cash", "promised", "adjustment")
 DOCUMENT_TYPES = (
     "reconciliation_act", "invoice", "act_of_services", "invoice_facture",
-    "charges_detail", "payments_report", "call_detail",
+    "charges_detail", "payments_report", "call_detail", "changes_report",
 )
 DOCUMENT_FORMATS = ("pdf", "xlsx", "csv", "json")
 DOCUMENT_STATES = ("queued", "preparing", "ready", "failed")

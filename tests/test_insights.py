@@ -317,3 +317,55 @@ def test_cli_unused_changes_blame(demo_db):
     bad = _cli("insights", "blame", "--company", demo.MAIN_COMPANY["inn"], other, "tariff")
     assert bad.exit_code == 1 and "not in this company" in bad.output
     open_database(demo_db)
+
+
+def test_what_changed_report_document_and_schedule(demo_db, tmp_path):
+    """The "what changed" report type of the documents: a CSV with the known changes, and a
+    monthly schedule of it is accepted."""
+    import csv
+
+    from corptui import documents, jobs, schedules
+
+    k = _make_changes()
+    s = _session()
+    accs = [a.number for a in PersonalAccount.select().where(PersonalAccount.company == 1)]
+    doc = documents.order(s, "changes", accs, [], "2026-10-01", "2026-10-31", "csv",
+                          today=dt.date(2026, 11, 20))
+    while jobs.run_one("test-worker", kinds=[documents.JOB_KIND]):
+        pass
+    row = documents.get(s, doc.id)
+    assert row["state"] == "ready", row["error"]
+    with open(row["file"], encoding="utf-8-sig") as fh:
+        lines = list(csv.reader(fh))
+    text = "\n".join(",".join(r) for r in lines)
+    assert "Months: 2026-09 -> 2026-10" in text
+    def section(title):
+        i = lines.index([title])
+        out = []
+        for r in lines[i + 2:]:
+            if not r:
+                break
+            out.append([c.lstrip("'") for c in r])  # CSV: no cell starts a formula
+        return out
+    from corptui.phones import format_msisdn
+
+    def shown(sid):
+        return format_msisdn(Subscriber.get_by_id(sid).msisdn)
+
+    assert [r[0] for r in section("New numbers")] == [shown(k["new"])]
+    assert [r[0] for r in section("Removed numbers")] == [shown(k["gone"])]
+    assert section("Roaming spikes")[0][0] == shown(k["s"])
+    assert [r[0] for r in section("New paid options")] == [shown(k["z"])]
+    total = next(r for r in section("Spending by kind (roaming first when it grew)")
+                 if r[0] == "Total")
+    assert Decimal(total[3].replace(" ", "")) == _sums(B) - _sums(A)
+    # a month with no data fails the document with a clear message
+    bad = documents.order(s, "changes", accs, [], "2026-05-01", "2026-05-31", "csv",
+                          today=dt.date(2026, 11, 20))
+    while jobs.run_one("test-worker", kinds=[documents.JOB_KIND]):
+        pass
+    assert "no charges for 2026-05" in documents.get(s, bad.id)["error"]
+    sched = schedules.create(s, "changes", accounts=accs[:1], fmt="pdf", period="monthly",
+                             day=2, email="boss@example.com")
+    got = sched if isinstance(sched, dict) else {"type": sched.type}
+    assert got["type"] == "changes_report"
