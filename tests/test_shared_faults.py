@@ -264,3 +264,35 @@ def test_a_running_worker_goes_on_after_the_server_dropped_its_connections(pg, t
         _, err = proc.communicate(timeout=30)
     assert "Traceback" not in err
     assert {j.attempts for j in Job.select()} == {1}  # each job ran once
+
+
+def test_connection_lost_during_commit_is_not_repeated_and_says_so(pg, monkeypatch):
+    import peewee as pw
+
+    from corptui import audit
+
+    data = build()
+    session, sid = data["session"], data["subs"][2].id
+    card = employees.get_employee(session, sid)
+    runs = []
+    real_record = audit.record
+
+    def counting_record(*args, **kwargs):
+        runs.append(1)
+        return real_record(*args, **kwargs)
+
+    real_commit = pw.PostgresqlDatabase.commit
+
+    def commit_on_a_dead_line(self):
+        monkeypatch.setattr(pw.PostgresqlDatabase, "commit", real_commit)
+        terminate_my_backend(pg)  # the line dies just as COMMIT is sent
+        return real_commit(self)
+
+    monkeypatch.setattr(audit, "record", counting_record)
+    monkeypatch.setattr(pw.PostgresqlDatabase, "commit", commit_on_a_dead_line)
+    with pytest.raises(DatabaseUnavailable) as err:
+        employees.update_employee(session, sid, "Ёлкин Пётр", "Водитель", card["version"])
+    assert "may or may not be saved" in err.value.message
+    assert len(runs) == 1  # not run again: it might have been saved
+    # here the server never got the COMMIT: the card is as it was, and the app goes on
+    assert employees.get_employee(session, sid) == card
