@@ -98,3 +98,46 @@ def test_kill_9_during_a_bulk_tag_change_of_10000_numbers_leaves_nothing(db, tmp
     assert summary["adds"] == 10_000
     shared = Tag.get(Tag.name == "Общий")
     assert SubscriberTag.select().where(SubscriberTag.tag == shared.id).count() == 10_000
+
+
+def test_kill_9_of_the_worker_writing_a_document_then_check_and_resume(db, tmp_path, monkeypatch):
+    import time
+
+    import job_kinds
+
+    from corptui import jobs
+    from storage.models import Job
+
+    target = tmp_path / "docs" / "act.txt"
+    job_id = jobs.enqueue("test.slow_file", {"path": str(target), "chunks": 20, "delay": 0.1})
+    close_database()
+    env = dict(os.environ, CORPTUI_JOB_MODULES="job_kinds", CORPTUI_JOB_LEASE="1")
+    env["PYTHONPATH"] = os.pathsep.join([str(TESTS), str(ROOT), env.get("PYTHONPATH", "")])
+    proc = subprocess.Popen([sys.executable, "-m", "corptui", "--db", db, "worker", "--id",
+                             "doomed", "--poll", "0.1"], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        end = time.monotonic() + 30
+        while time.monotonic() < end:  # half of the document is written
+            open_database(db)
+            progress = Job.get_by_id(job_id).progress
+            close_database()
+            if progress >= 40:
+                break
+            time.sleep(0.05)
+        assert progress >= 40
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    assert not target.exists()  # never a half-written document under its name
+    check_ok(db)
+    time.sleep(1.2)  # the killed worker's lease runs out
+    monkeypatch.setenv("CORPTUI_JOB_LEASE", "1")
+    monkeypatch.setenv("CORPTUI_JOB_MODULES", "job_kinds")
+    result = CliRunner().invoke(main, ["--db", db, "worker", "--once", "--id", "rescuer"])
+    assert result.exit_code == 0, result.output
+    open_database(db)
+    job = Job.get_by_id(job_id)
+    assert (job.state, job.attempts) == ("done", 2)
+    assert target.read_bytes() == job_kinds.CHUNK * 20
+    check_ok(db)
