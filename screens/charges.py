@@ -479,6 +479,19 @@ class ChargeLinesScreen(DrillScreen):
 
         self.app.push_screen(DisputeDialog(self.rows[i]["id"]))
 
+    # who turned this fee on (issue 12): b on a line of a recurring fee
+    BINDINGS = BINDINGS + [Binding("b", "blame", "Who changed")]
+
+    def action_blame(self) -> None:
+        i = self.table.cursor_id
+        if self.view != "lines" or i is None or not 0 <= i < len(self.rows):
+            self.app.notify("Enter (or v) shows the lines; b on a fee line shows who "
+                            "turned it on.", markup=False)
+            return
+        from screens.insights import BlameDialog
+
+        BlameDialog.for_charge(self.app, self.rows[i]["id"])
+
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
         if self.view == "numbers" and 0 <= event.row_id < len(self.rows):
             self.view = "lines"

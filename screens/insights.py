@@ -291,6 +291,18 @@ class BlameDialog(ModalScreen):
     #blame-history { height: 1fr; }
     """
 
+    @classmethod
+    def for_charge(cls, app, charge_id: int) -> None:
+        """Open on a charge line (charges screen): its number, that line chosen; a line
+        that is not a recurring fee gets the reason instead."""
+        item = f"charge:{int(charge_id)}"
+        try:
+            sid = uc.blame(app.session, None, item)["subscriber_id"]
+        except CorptuiError as exc:
+            app.show_error(exc)
+            return
+        app.push_screen(cls(sid, item))
+
     def __init__(self, subscriber_id: int, item: str | None = None):
         super().__init__()
         self.subscriber_id = subscriber_id

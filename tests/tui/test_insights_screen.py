@@ -110,3 +110,46 @@ async def test_card_b_shows_who_changed_it(seeded):
         text = str(dialog.query_one("#blame-text").render())
         assert "options.connect" in text and "services wizard" in text
         assert session.actor in text
+
+
+async def test_charges_b_on_a_fee_line_shows_who_turned_it_on(seeded):
+    import datetime as dt
+
+    from screens.charges import ChargeLinesScreen
+
+    session = demo_session()
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pilot.app.push_screen(ChargeLinesScreen(dt.date(2026, 10, 1), None, "subscription",
+                                                "all numbers"))
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = pilot.app.screen
+        await pilot.press("v")  # the lines
+        await pilot.pause()
+        line = screen.rows[screen.table.cursor_id]
+        await pilot.press("b")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert type(dialog).__name__ == "BlameDialog"
+        expected = insights.blame(session, None, f"charge:{line['id']}")
+        assert dialog.subscriber_id == expected["subscriber_id"]
+        text = str(dialog.query_one("#blame-text").render())
+        assert f"Charge line {line['id']}" in text and "before corptui" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        # a calls line is not a recurring fee: the reason, no dialog
+        screen.rows = [dict(line, id=_calls_line_id())]
+        screen.table.set_ids([0])
+        await pilot.press("b")
+        await pilot.pause()
+        assert type(pilot.app.screen).__name__ == "ChargeLinesScreen"
+        assert any("not a recurring fee" in n.message for n in pilot.app._notifications)
+
+
+def _calls_line_id():
+    from storage.models import Charge
+
+    return Charge.get((Charge.company == 1) & (Charge.kind == "calls")).id
