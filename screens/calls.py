@@ -52,9 +52,9 @@ COLUMNS = [
 EMPTY_STATE = {"numbers": "", "account": "", "picked": (), "period": "last_month",
                "date_from": "", "date_to": "", "direction": "", "kind": "", "roaming": "",
                "amount_min": "", "amount_max": "", "descending": False}
-DIRECTIONS = [("in and out", ""), ("incoming", "in"), ("outgoing", "out")]
-KINDS = [("all kinds", ""), ("voice", "voice"), ("SMS", "sms"), ("data", "data")]
-ROAMING = [("home and roaming", ""), ("roaming only", "yes"), ("home only", "no")]
+DIRECTIONS = [(N_("in and out"), ""), (N_("incoming"), "in"), (N_("outgoing"), "out")]
+KINDS = [(N_("all kinds"), ""), (N_("voice"), "voice"), (N_("SMS"), "sms"), (N_("data"), "data")]
+ROAMING = [(N_("home and roaming"), ""), (N_("roaming only"), "yes"), (N_("home only"), "no")]
 
 
 def duration_text(seconds: int) -> str:
@@ -232,7 +232,7 @@ class CallsScreen(AppScreen):
         for label, choice in ((DIRECTIONS, s.get("direction")), (KINDS, s.get("kind")),
                               (ROAMING, s.get("roaming"))):
             if choice:
-                parts.append({v: t for t, v in label}[choice])
+                parts.append(_({v: t for t, v in label}[choice]))
         if f.amount_min is not None or f.amount_max is not None:
             lo = money_text(f.amount_min) if f.amount_min is not None else "…"
             hi = money_text(f.amount_max) if f.amount_max is not None else "…"
@@ -282,17 +282,17 @@ class CallsScreen(AppScreen):
         if not date_from and not date_to and self.flt.date_from:
             date_from, date_to = self.flt.date_from.isoformat(), self.flt.date_to.isoformat()
         fields = [
-            ("numbers", "Numbers", s["numbers"], "+7 900 100-00-01, ..."),
-            ("account", "Accounts", s["account"], "account numbers, comma-separated"),
-            ("date_from", "Date from", date_from, "YYYY-MM-DD or DD.MM.YYYY"),
-            ("date_to", "Date to", date_to, ""),
-            ("amount_min", "Cost from", s["amount_min"], "0.00"),
-            ("amount_max", "Cost to", s["amount_max"], ""),
+            ("numbers", N_("Numbers"), s["numbers"], "+7 900 100-00-01, ..."),
+            ("account", N_("Accounts"), s["account"], N_("account numbers, comma-separated")),
+            ("date_from", N_("Date from"), date_from, N_("YYYY-MM-DD or DD.MM.YYYY")),
+            ("date_to", N_("Date to"), date_to, ""),
+            ("amount_min", N_("Cost from"), s["amount_min"], "0.00"),
+            ("amount_max", N_("Cost to"), s["amount_max"], ""),
         ]
-        choices = [("period", "Period", PERIOD_CHOICES, ""),
-                   ("direction", "Direction", DIRECTIONS, s.get("direction", "")),
-                   ("kind", "Kind", KINDS, s.get("kind", "")),
-                   ("roaming", "Roaming", ROAMING, s.get("roaming", ""))]
+        choices = [("period", N_("Period"), PERIOD_CHOICES, ""),
+                   ("direction", N_("Direction"), DIRECTIONS, s.get("direction", "")),
+                   ("kind", N_("Kind"), KINDS, s.get("kind", "")),
+                   ("roaming", N_("Roaming"), ROAMING, s.get("roaming", ""))]
 
         def apply(values: dict):
             values = dict(values, period="")  # the dates as typed (a preset filled them)

@@ -216,14 +216,14 @@ class ChargesScreen(AppScreen):
             value = row[kind]
             share = f"{value / total * 100:5.1f}%" if total else "    –"
             mark = ">" if self.state.get("kind") == kind else " "
-            lines.append(f"{mark}{CHARGE_KIND_LABELS[kind]:<18}{money_cell(value, MONEY_WIDTH)}"
+            lines.append(f"{mark}{_(CHARGE_KIND_LABELS[kind]):<18}{money_cell(value, MONEY_WIDTH)}"
                          f"  {share}  {bar(value, total, 20)}")
         return "\n".join(lines)
 
     def totals_text(self) -> str:
         total = sum((self._value(r) for r in self.months), Decimal("0.00"))
         with_data = sum(1 for r in self.months if r["total"])
-        what = CHARGE_KIND_LABELS.get(self.state.get("kind"), "all kinds")
+        what = _(CHARGE_KIND_LABELS.get(self.state.get("kind"), "all kinds"))
         return (f"{what}: {money_text(total)} ₽ over {len(self.months)} months "
                 f"({with_data} charged) · Enter: drill down")
 
@@ -255,17 +255,19 @@ class ChargesScreen(AppScreen):
     def action_filter(self) -> None:
         s = self.state
         fields = [
-            ("numbers", "Numbers", s["numbers"], "+7 900 100-00-01, ..."),
-            ("account", "Accounts", s["account"], "account numbers, comma-separated"),
-            ("date_from", "From month", month_text(parse_date(s["date_from"], "d")) if
+            ("numbers", N_("Numbers"), s["numbers"], "+7 900 100-00-01, ..."),
+            ("account", N_("Accounts"), s["account"], N_("account numbers, comma-separated")),
+            ("date_from", N_("From month"), month_text(parse_date(s["date_from"], "d")) if
              s["date_from"] else "", "YYYY-MM"),
-            ("date_to", "To month", month_text(parse_date(s["date_to"], "d")) if
+            ("date_to", N_("To month"), month_text(parse_date(s["date_to"], "d")) if
              s["date_to"] else "", "YYYY-MM"),
         ]
-        kinds = [("all kinds", "")] + [(CHARGE_KIND_LABELS[k], k) for k in KINDS]
-        periods = [("as typed", ""), ("this month", "this_month"),
-                   ("last month", "last_month"), ("quarter", "quarter"), ("year", "year")]
-        choices = [("period", "Period", periods, ""), ("kind", "Kind", kinds, s.get("kind", ""))]
+        kinds = [(N_("all kinds"), "")] + [(CHARGE_KIND_LABELS[k], k) for k in KINDS]
+        periods = [(N_("as typed"), ""), (N_("this month"), "this_month"),
+                   (N_("last month"), "last_month"), (N_("quarter"), "quarter"),
+                   (N_("year"), "year")]
+        choices = [("period", N_("Period"), periods, ""),
+                   ("kind", N_("Kind"), kinds, s.get("kind", ""))]
 
         def apply(values: dict):
             self._resolve({**self.state, **values})
@@ -364,7 +366,7 @@ def render_line(row: dict, key: str) -> str:
     if key == "number":
         return format_msisdn(value) if value else "(account)"
     if key == "kind":
-        return CHARGE_KIND_LABELS.get(value, value or "")
+        return _(CHARGE_KIND_LABELS.get(value, value or ""))
     if key == "amount":
         return money_cell(value, MONEY_WIDTH)
     if key == "lines":
@@ -449,7 +451,7 @@ class ChargeLinesScreen(DrillScreen):
         self.table.invalidate()
         self.table.set_ids(list(range(len(self.rows))))
         total = sum((ln["amount"] for ln in self.lines), Decimal("0.00"))
-        kind = CHARGE_KIND_LABELS.get(self.kind, "all kinds")
+        kind = _(CHARGE_KIND_LABELS.get(self.kind, "all kinds"))
         self.query_one("#drill-title", Static).update(plain(
             f"{month_text(self.period)} · {kind} · {self.scope_text}"))
         what = (f"{len(self.rows):,} numbers" if self.view == "numbers"

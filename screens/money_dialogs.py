@@ -27,12 +27,16 @@ from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf", "json")
-PERIOD_CHOICES = [("any dates", ""), ("this month", "this_month"),
-                  ("last month", "last_month"), ("quarter", "quarter"), ("year", "year")]
-PAYMENT_TYPE_LABELS = {"bank_transfer": "bank transfer", "card": "card", "cash": "cash",
-                       "promised": "promised payment", "adjustment": "adjustment"}
-CHARGE_KIND_LABELS = {"subscription": "subscription fee", "calls": "calls", "sms": "SMS",
-                      "data": "mobile data", "roaming": "roaming", "one_off": "one-off"}
+# labels marked N_ here and translated where shown (the filter dialog, the cells)
+PERIOD_CHOICES = [(N_("any dates"), ""), (N_("this month"), "this_month"),
+                  (N_("last month"), "last_month"), (N_("quarter"), "quarter"),
+                  (N_("year"), "year")]
+PAYMENT_TYPE_LABELS = {"bank_transfer": N_("bank transfer"), "card": N_("card"),
+                       "cash": N_("cash"), "promised": N_("promised payment"),
+                       "adjustment": N_("adjustment")}
+CHARGE_KIND_LABELS = {"subscription": N_("subscription fee"), "calls": N_("calls"),
+                      "sms": N_("SMS"), "data": N_("mobile data"), "roaming": N_("roaming"),
+                      "one_off": N_("one-off")}
 
 
 # -- cells ----------------------------------------------------------------------------
@@ -159,13 +163,14 @@ class FilterDialog(ModalScreen):
             with VerticalScroll(id="dialog-body"):
                 for name, label, options, value in self.choices:
                     with Horizontal(classes="choice-row"):
-                        yield Label(label)
-                        values = [v for _, v in options]
-                        yield Select([(Content(t), v) for t, v in options], id=f"choice-{name}",
+                        yield Label(_(label))
+                        values = [v for _unused, v in options]
+                        yield Select([(Content(_(t)), v) for t, v in options],
+                                     id=f"choice-{name}",
                                      value=value if value in values else options[0][1],
                                      allow_blank=False, compact=True)
                 for name, label, value, placeholder in self.fields:
-                    yield Field(label, name, value=value, placeholder=placeholder,
+                    yield Field(_(label), name, value=value, placeholder=_(placeholder),
                                 max_length=2000)
                 # errors of choice fields (types, kinds, direction) have no Field
                 yield Static("", id="choice-error")

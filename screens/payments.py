@@ -200,7 +200,7 @@ class PaymentsScreen(AppScreen):
             hi = money_text(self.flt.amount_max) if self.flt.amount_max is not None else "…"
             parts.append(f"amount {lo}–{hi}")
         if self.flt.types:
-            parts.append(PAYMENT_TYPE_LABELS.get(self.flt.types[0], self.flt.types[0]))
+            parts.append(_(PAYMENT_TYPE_LABELS.get(self.flt.types[0], self.flt.types[0])))
         return "Filter: " + " · ".join(parts)
 
     def totals_text(self) -> str:
@@ -222,7 +222,7 @@ class PaymentsScreen(AppScreen):
         row = table.row(table.cursor_id) if table.cursor_id is not None else None
         text = ""
         if row is not None:
-            text = (f"{PAYMENT_TYPE_LABELS.get(row['type'], row['type'])} · "
+            text = (f"{_(PAYMENT_TYPE_LABELS.get(row['type'], row['type']))} · "
                     f"doc {row['document_no'] or '—'} · {row['employee'] or 'no employee'}")
         self.query_one("#detail-line", Static).update(plain(text))
 
@@ -234,16 +234,16 @@ class PaymentsScreen(AppScreen):
     def action_filter(self) -> None:
         s = self.state
         fields = [
-            ("numbers", "Numbers", s["numbers"], "+7 900 100-00-01, ..."),
-            ("account", "Accounts", s["account"], "account numbers, comma-separated"),
-            ("amount_min", "Amount from", s["amount_min"], "0.00"),
-            ("amount_max", "Amount to", s["amount_max"], ""),
-            ("date_from", "Date from", s["date_from"], "YYYY-MM-DD or DD.MM.YYYY"),
-            ("date_to", "Date to", s["date_to"], ""),
+            ("numbers", N_("Numbers"), s["numbers"], "+7 900 100-00-01, ..."),
+            ("account", N_("Accounts"), s["account"], N_("account numbers, comma-separated")),
+            ("amount_min", N_("Amount from"), s["amount_min"], "0.00"),
+            ("amount_max", N_("Amount to"), s["amount_max"], ""),
+            ("date_from", N_("Date from"), s["date_from"], N_("YYYY-MM-DD or DD.MM.YYYY")),
+            ("date_to", N_("Date to"), s["date_to"], ""),
         ]
-        types = [("any type", "")] + [(label, key) for key, label in PAYMENT_TYPE_LABELS.items()]
-        choices = [("period", "Period", PERIOD_CHOICES, s.get("period", "")),
-                   ("type", "Type", types, s.get("type", ""))]
+        types = [(N_("any type"), "")] + [(label, key) for key, label in PAYMENT_TYPE_LABELS.items()]
+        choices = [("period", N_("Period"), PERIOD_CHOICES, s.get("period", "")),
+                   ("type", N_("Type"), types, s.get("type", ""))]
 
         def apply(values: dict):
             return self._apply_state(values)

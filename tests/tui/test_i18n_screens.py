@@ -103,3 +103,23 @@ def test_numbers_console_russian_snapshot(snap_compare, seeded, monkeypatch):
         await pilot.press("space", "space", "down")
 
     assert snap_compare(make_app(demo_session()), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_payments_filter_and_amounts_in_russian(seeded, monkeypatch):
+    monkeypatch.setenv("CORPTUI_LANG", "ru")
+    app = make_app(demo_session())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.open_section("payments")
+        await _settle(pilot)
+        screen = app.screen
+        assert str(screen.query_one("#topbar").render()).startswith("Платежи · ")
+        # amounts in the table use the Russian decimal comma
+        table = screen.query_one("VirtualTable")
+        rows = ["".join(seg.text for seg in table.render_line(y)) for y in range(1, 6)]
+        assert any(",00" in r or any(f",{d}" in r for d in "0123456789") for r in rows), rows
+        assert not any(".00 " in r for r in rows), rows
+        await pilot.press("f")
+        await pilot.pause()
+        labels = _texts(app.screen, Label)
+        assert "Период" in labels and "Тип" in labels, labels
