@@ -165,7 +165,8 @@ class InsightsScreen(AppScreen):
     def _summary(self, text: str) -> None:
         self.query_one("#insights-summary", Static).update(plain(text, multiline=True))
 
-    def load(self) -> None:
+    def load(self) -> bool:
+        """Fill the table for the mode; False (the table kept) when the month has no data."""
         session = self.session
         try:
             if self.mode == "unused":
@@ -176,7 +177,8 @@ class InsightsScreen(AppScreen):
                               "money": _money(x["monthly"]), "sid": x["subscriber_id"]}
                              for x in r["lines"]]
                 month = f"{r['month']:%m.%Y}" if r["month"] else "-"
-                text = (f"{len(r['lines'])} lines idle {r['days']} days "
+                n = len(r["lines"])
+                text = (f"{n} line{'' if n == 1 else 's'} idle {r['days']} days "
                         f"({r['since']:%d.%m}-{r['until']:%d.%m.%Y}), "
                         f"{_money(r['total'])} RUB/month (bill {month})")
             elif self.mode == "options":
@@ -185,7 +187,8 @@ class InsightsScreen(AppScreen):
                               "option": x["option_name"], "why": x["unused"],
                               "money": _money(x["monthly"]), "sid": x["subscriber_id"],
                               "item": f"option:{x['option']}"} for x in r["lines"]]
-                text = (f"{len(r['lines'])} paid options never used, "
+                n = len(r["lines"])
+                text = (f"{n} paid option{'' if n == 1 else 's'} never used, "
                         f"{_money(r['total'])} RUB/month")
             else:
                 month_a = add_months(self.month_b, -1) if self.month_b else None
@@ -197,8 +200,8 @@ class InsightsScreen(AppScreen):
                         f"{_money(t['b'])} RUB ({_signed(t['delta'])})")
         except CorptuiError as exc:
             self.app.show_error(exc)
-            if self.mode == "changes" and self.month_b is not None:
-                return
+            if self.mode == "changes" and self.month_b is not None and self.rows:
+                return False
             self.rows = []
             text = exc.message
         scope = f"account {self.account}" if self.account else "all accounts"
@@ -210,6 +213,7 @@ class InsightsScreen(AppScreen):
         table.invalidate()
         table.set_ids(list(range(len(self.rows))))
         table.refresh()
+        return True
 
     # -- keys -------------------------------------------------------------------------
     def action_mode(self, mode: str) -> None:
@@ -229,9 +233,8 @@ class InsightsScreen(AppScreen):
             return
         old = self.month_b
         self.month_b = add_months(self.month_b, int(step))
-        self.load()
-        if self.month_b != old and not self.rows:
-            self.month_b = old
+        if not self.load():
+            self.month_b = old  # no data that month: stay
 
     def action_next_account(self) -> None:
         choices = [None, *self.accounts]

@@ -153,3 +153,24 @@ def _calls_line_id():
     from storage.models import Charge
 
     return Charge.get((Charge.company == 1) & (Charge.kind == "calls")).id
+
+
+async def test_month_keys_stay_within_the_billed_months(seeded):
+    session = demo_session()
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        last = screen.month_b
+        await pilot.press("right_square_bracket")  # no later month: stays, says why
+        await pilot.pause()
+        assert screen.month_b == last
+        assert any("no charges for" in n.message for n in pilot.app._notifications)
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert (screen.month_b.year, screen.month_b.month) == (
+            (last.year, last.month - 1) if last.month > 1 else (last.year - 1, 12))
+        r = insights.changes(session, None, screen.month_b)
+        assert screen.query_one("#insights-summary").render().plain.count(
+            f"{r['month_a']:%m.%Y} -> {r['month_b']:%m.%Y}") == 1
