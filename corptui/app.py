@@ -16,7 +16,7 @@ from textual.binding import Binding
 
 from corptui import __version__
 from corptui.errors import CorptuiError
-from corptui.i18n import _
+from corptui.i18n import _, N_
 from corptui.session import Session
 
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
@@ -28,8 +28,8 @@ class CorptuiApp(App):
     CSS_PATH = str(SCREENS_DIR / "app.tcss")
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("f1", "help", "Help", show=False),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+        Binding("f1", "help", N_("Help"), show=False),
     ]
 
     def __init__(self, db_url: str | None = None, *, demo_logins=None,
@@ -262,9 +262,9 @@ class KioskApp(CorptuiApp):
     every logout."""
 
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True, show=False),
         Binding("ctrl+c", "quit", "Quit", priority=True, show=False),
-        Binding("f1", "help", "Help", show=False),
+        Binding("f1", "help", N_("Help"), show=False),
     ]
 
     def __init__(self, pristine, working, *, idle_seconds: float, **kwargs):

@@ -91,8 +91,8 @@ class HelpScreen(ModalScreen):
             lines += [""]
         lines += [_("Keys everywhere")]
         lines += [f"  {k:<10} {label:<10} {desc}" for k, label, desc in help_rows()]
-        lines += [f"  ctrl+p     {_('Commands'):<10} {_('every action by name')}",
-                  f"  ctrl+q     {_('Quit')}", ""]
+        commands, by_name, quit_ = _("Commands"), _("every action by name"), _("Quit")
+        lines += [f"  ctrl+p     {commands:<10} {by_name}", f"  ctrl+q     {quit_}", ""]
         lines += [_("Numbers screen")]
         lines += [f"  {k:<10} {_(desc)}" for k, desc in NUMBERS_KEYS]
         lines += ["", _("Users screen (the owner changes, others read)")]

@@ -139,3 +139,15 @@ def test_month_text_stays_iso_in_both_languages(lang):
     for code in ("en", "ru"):
         lang(code)
         assert month_text(dt.date(2026, 3, 1)) == "2026-03"
+
+
+def test_no_literal_translated_inside_an_f_string():
+    """babel does not see _("...") inside an f-string's braces: such a string would be
+    missing from the catalog without the completeness test noticing."""
+    offenders = []
+    for folder in i18n_tools.SOURCE_DIRS:
+        for path in (i18n_tools.ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            for m in re.finditer(r"\{N?_\(['\"]", text):
+                offenders.append(f"{path.name}:{text.count(chr(10), 0, m.start()) + 1}")
+    assert offenders == []
