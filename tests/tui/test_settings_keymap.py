@@ -66,6 +66,7 @@ async def test_settings_screen_changes_theme_and_remembers(seeded):
         await pilot.pause()
         assert app.screen.query_one("#error-idle_minutes").display
         app.screen.query_one("#idle_minutes").value = "20"
+        await pilot.pause(0.6)  # two clicks in quick succession make a double click
         await pilot.click("#save-ui")
         await pilot.pause()
     app2 = make_app(demo_session())
