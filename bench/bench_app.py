@@ -78,6 +78,9 @@ async def painted(app) -> None:
     user sees; data that screens load in the background may still be arriving."""
     loop = asyncio.get_running_loop()
     done = loop.create_future()
+    # ask for a repaint now: otherwise the callback waits for the next change, e.g. the
+    # background load of a screen's data arriving, which is not the switch
+    app.screen.refresh()
     app.screen.call_after_refresh(lambda: done.done() or done.set_result(True))
     await done
 
