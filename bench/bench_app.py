@@ -112,6 +112,8 @@ def screen_switch(args) -> dict:
             await pilot.pause()
             for _round in range(2):
                 for key, section in keys + [("f2", "numbers")]:
+                    if getattr(app.screen, "SECTION", None) == section:
+                        continue  # already there: not a switch
                     start = time.perf_counter()
                     if key:
                         # the key as the terminal sends it (Pilot.press would also wait
