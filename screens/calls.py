@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from corptui.i18n import _, N_, number
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from corptui import calls as calls_uc
 from corptui.calls import CallFilter
-from corptui.errors import CorptuiError, ValidationError
+from corptui.errors import ValidationError
 from corptui.periods import preset
 from corptui.phones import format_msisdn
 from screens.base import AppScreen
@@ -27,7 +26,6 @@ from screens.money_dialogs import (
     allowed,
     date_cell,
     export_done,
-    keep,
     kept,
     money_cell,
     money_text,
@@ -35,6 +33,7 @@ from screens.money_dialogs import (
     scope_summary,
     today_of,
 )
+from screens.widgets.paged import PagedQueryMixin
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -126,8 +125,10 @@ def build_filter(session, state: dict, today) -> CallFilter:
     return flt
 
 
-class CallsScreen(AppScreen):
+class CallsScreen(PagedQueryMixin, AppScreen):
     SECTION = "calls"
+    KEEP_KEY = "calls"
+    use_case = calls_uc
     TITLE = N_("Calls")
     BINDINGS = [
         Binding("f", "filter", N_("Filter")),
@@ -176,47 +177,9 @@ class CallsScreen(AppScreen):
         self.table.focus()
         self.reload()
 
-    # -- data -------------------------------------------------------------------------
-    def _fetch(self, positions: list[int]) -> dict[int, dict]:
-        if not positions:
-            return {}
-        first, last = min(positions), max(positions)
-        try:
-            rows = calls_uc.query(self.app.session, self.flt, offset=first,
-                                  limit=last - first + 1)
-        except CorptuiError as exc:
-            self.app.show_error(exc)
-            return {}
-        return {first + i: row for i, row in enumerate(rows)}
-
-    def reload(self) -> None:
-        keep(self.app, "calls", dict(self.state))
-        self._update_filter_line()
-        self._run_totals(self.flt)
-
-    @work(thread=True, exclusive=True, group="calls-query")
-    def _run_totals(self, flt: CallFilter) -> None:
-        from corptui.database import close_thread_connection
-
-        try:
-            totals = calls_uc.totals(self.app.session, flt)
-        except CorptuiError as exc:
-            self.app.call_from_thread(self.app.show_error, exc)
-            return
-        finally:
-            close_thread_connection()
-        self.app.call_from_thread(self._show, flt, totals)
-
-    def _show(self, flt: CallFilter, totals: dict) -> None:
-        if flt != self.flt:
-            return
-        self.totals = totals
-        self.table.invalidate()
-        self.table.sort_key = "started_at"
-        self.table.sort_descending = flt.descending
-        self.table.set_ids(list(range(totals["count"])))
-        self._update_totals_line()
-        self._cursor_moved()
+    # -- data: paged rows and totals (screens.widgets.paged) -------------------------
+    def sort_key_of(self, flt) -> str:
+        return "started_at"
 
     # -- lines --------------------------------------------------------------------------
     def filter_text(self) -> str:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from corptui.i18n import _, N_, number
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from corptui import payments as payments_uc
-from corptui.errors import CorptuiError, ValidationError
+from corptui.errors import ValidationError
 from corptui.payments import PaymentFilter
 from corptui.periods import preset
 from corptui.phones import format_msisdn
@@ -29,7 +28,6 @@ from screens.money_dialogs import (
     allowed,
     date_cell,
     export_done,
-    keep,
     kept,
     money_cell,
     money_text,
@@ -37,6 +35,7 @@ from screens.money_dialogs import (
     scope_summary,
     today_of,
 )
+from screens.widgets.paged import PagedQueryMixin
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -94,8 +93,10 @@ def build_filter(session, state: dict) -> PaymentFilter:
     return flt
 
 
-class PaymentsScreen(AppScreen):
+class PaymentsScreen(PagedQueryMixin, AppScreen):
     SECTION = "payments"
+    KEEP_KEY = "payments"
+    use_case = payments_uc
     TITLE = N_("Payments")
     BINDINGS = [
         Binding("f", "filter", N_("Filter")),
@@ -146,49 +147,7 @@ class PaymentsScreen(AppScreen):
         self.table.focus()
         self.reload()
 
-    # -- data -------------------------------------------------------------------------
-    def _fetch(self, positions: list[int]) -> dict[int, dict]:
-        if not positions:
-            return {}
-        first, last = min(positions), max(positions)
-        try:
-            rows = payments_uc.query(self.app.session, self.flt, offset=first,
-                                     limit=last - first + 1)
-        except CorptuiError as exc:
-            self.app.show_error(exc)
-            return {}
-        return {first + i: row for i, row in enumerate(rows)}
-
-    def reload(self) -> None:
-        keep(self.app, "payments", dict(self.state))
-        self._update_filter_line()
-        self._run_totals(self.flt)
-
-    @work(thread=True, exclusive=True, group="payments-query")
-    def _run_totals(self, flt: PaymentFilter) -> None:
-        from corptui.database import close_thread_connection
-
-        try:
-            totals = payments_uc.totals(self.app.session, flt)
-        except CorptuiError as exc:
-            self.app.call_from_thread(self.app.show_error, exc)
-            return
-        finally:
-            close_thread_connection()
-        self.app.call_from_thread(self._show, flt, totals)
-
-    def _show(self, flt: PaymentFilter, totals: dict) -> None:
-        if flt != self.flt:
-            return  # superseded
-        self.totals = totals
-        table = self.table
-        table.sort_key = flt.sort
-        table.sort_descending = flt.descending
-        table.invalidate()
-        table.set_ids(list(range(totals["count"])))
-        self._update_totals_line()
-        self._cursor_moved()
-
+    # -- data: paged rows and totals (screens.widgets.paged) -------------------------
     # -- lines --------------------------------------------------------------------------
     def filter_text(self) -> str:
         s = self.state
