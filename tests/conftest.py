@@ -154,3 +154,20 @@ def make_app(session=None, **kwargs):
     from corptui.app import CorptuiApp
 
     return CorptuiApp(session=session, idle_seconds=kwargs.pop("idle_seconds", 3600), **kwargs)
+
+
+@pytest.fixture
+def utc_english(monkeypatch):
+    """Screens with times and numbers drawn the same everywhere: UTC, English."""
+    import time
+
+    from corptui import i18n
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    old = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(old)
+    monkeypatch.delenv("TZ")
+    time.tzset()

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -14,17 +13,8 @@ TODAY = dt.date(2026, 10, 20)
 
 
 @pytest.fixture(autouse=True)
-def _utc_english(monkeypatch):
-    from corptui import i18n
-
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    old = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(old)
-    monkeypatch.delenv("TZ")
-    time.tzset()
+def _utc_english(utc_english):
+    """Every test here: UTC and English (the conftest fixture)."""
 
 
 def _app():
