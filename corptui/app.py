@@ -46,6 +46,9 @@ class CorptuiApp(App):
             idle_seconds = idle_timeout_seconds()
         self.idle_seconds = idle_seconds
         self.last_activity = time.monotonic()
+        # sections kept alive while the user is logged in (their search, filter, selection
+        # and cursor survive a trip to another section); dropped at logout
+        self._kept_sections: dict[str, object] = {}
 
     def apply_settings(self, values: dict | None = None) -> None:
         """Theme, language (and, at the next login, idle timeout) from the settings."""
@@ -130,11 +133,27 @@ class CorptuiApp(App):
 
         from screens.actions import available_sections
 
+        kept = self._kept_sections.get(name)
+        if kept is not None:
+            kept.section_return = True  # it refreshes its data on resume
+            return kept
         target = available_sections().get(name)
         if target is None:
             raise KeyError(name)
         module, cls = target.split(":")
-        return getattr(importlib.import_module(module), cls)()
+        screen = getattr(importlib.import_module(module), cls)()
+        if getattr(screen, "KEEP_ALIVE", False):
+            self.install_screen(screen, name=f"section:{name}")
+            self._kept_sections[name] = screen
+        return screen
+
+    def drop_kept_sections(self) -> None:
+        """Forget the kept section screens (logout): the next user starts afresh."""
+        kept, self._kept_sections = self._kept_sections, {}
+        for screen in kept.values():
+            self.uninstall_screen(screen)
+            if screen.is_attached and screen not in self.screen_stack:
+                screen.remove()
 
     def _begin(self, session: Session) -> None:
         from corptui.companies import session_header
@@ -209,6 +228,7 @@ class CorptuiApp(App):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(self.login_screen(message=reason))
+        self.drop_kept_sections()  # after the switch: the old top is removed with it
 
     def _screen_binding_commands(self, screen):
         title = getattr(screen, "TITLE", "") or type(screen).__name__

@@ -12,6 +12,7 @@ from __future__ import annotations
 from corptui.i18n import _, N_
 
 from textual.app import ComposeResult
+from textual import work
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -153,57 +154,93 @@ class InsightsScreen(AppScreen):
         return value.rjust(MONEY_WIDTH) if key == "money" else value
 
     def on_mount(self) -> None:
-        from corptui import accounts as accounts_uc
-
-        try:
-            self.accounts = [a["number"] for a in accounts_uc.list_accounts(self.session)]
-        except (CorptuiError, AttributeError, KeyError, TypeError):
-            self.accounts = []
+        self._summary(_("Loading…"))
         self.load()
         self.table.focus()
 
     def _summary(self, text: str) -> None:
         self.query_one("#insights-summary", Static).update(plain(text, multiline=True))
 
-    def load(self) -> bool:
-        """Fill the table for the mode; False (the table kept) when the month has no data."""
-        session = self.session
+    def load(self, revert_month=None) -> None:
+        """Fill the table for the mode in a worker thread (the queries over a big company
+        take a second; the screen stays responsive). ``revert_month``: when that month
+        has no data, stay on this one (the table kept)."""
+        self._load(self.mode, self.days, self.month_b, self.account, revert_month,
+                   not self.accounts)
+
+    @work(thread=True, exclusive=True, group="insights-load")
+    def _load(self, mode, days, month_b, account, revert_month, with_accounts) -> None:
+        from corptui.database import close_thread_connection
+
         try:
-            if self.mode == "unused":
-                r = uc.unused_lines(session, days=self.days, account=self.account)
-                self.rows = [{"number": format_msisdn(x["number"]), "employee": x["employee"],
-                              "tariff": x["tariff"],
-                              "last": f"{x['last_used']:%Y-%m-%d}" if x["last_used"] else "never",
-                              "money": _money(x["monthly"]), "sid": x["subscriber_id"]}
-                             for x in r["lines"]]
-                month = f"{r['month']:%m.%Y}" if r["month"] else "-"
-                n = len(r["lines"])
-                text = (f"{n} line{'' if n == 1 else 's'} idle {r['days']} days "
-                        f"({r['since']:%d.%m}-{r['until']:%d.%m.%Y}), "
-                        f"{_money(r['total'])} RUB/month (bill {month})")
-            elif self.mode == "options":
-                r = uc.unused_options(session, account=self.account)
-                self.rows = [{"number": format_msisdn(x["number"]), "employee": x["employee"],
-                              "option": x["option_name"], "why": x["unused"],
-                              "money": _money(x["monthly"]), "sid": x["subscriber_id"],
-                              "item": f"option:{x['option']}"} for x in r["lines"]]
-                n = len(r["lines"])
-                text = (f"{n} paid option{'' if n == 1 else 's'} never used, "
-                        f"{_money(r['total'])} RUB/month")
-            else:
-                month_a = add_months(self.month_b, -1) if self.month_b else None
-                r = uc.changes(session, month_a, self.month_b, account=self.account)
-                self.month_b = r["month_b"]
-                self.rows = change_rows(r)
-                t = r["total"]
-                text = (f"{r['month_a']:%m.%Y} -> {r['month_b']:%m.%Y}: {_money(t['a'])} -> "
-                        f"{_money(t['b'])} RUB ({_signed(t['delta'])})")
-        except CorptuiError as exc:
-            self.app.show_error(exc)
-            if self.mode == "changes" and self.month_b is not None and self.rows:
-                return False
-            self.rows = []
-            text = exc.message
+            accounts = self._accounts() if with_accounts else None
+            try:
+                rows, text, month_b = self._compute(mode, days, month_b, account)
+                error = None
+            except CorptuiError as exc:
+                rows, text, error = [], exc.message, exc
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._show, mode, rows, text, month_b, error,
+                                  revert_month, accounts)
+
+    def _accounts(self) -> list[str]:
+        from corptui import accounts as accounts_uc
+
+        try:
+            return [a["number"] for a in accounts_uc.list_accounts(self.session)]
+        except (CorptuiError, AttributeError, KeyError, TypeError):
+            return []
+
+    def _compute(self, mode, days, month_b, account) -> tuple[list[dict], str, object]:
+        """The rows and the summary line of a mode (no widgets: runs in a thread)."""
+        session = self.session
+        if mode == "unused":
+            r = uc.unused_lines(session, days=days, account=account)
+            rows = [{"number": format_msisdn(x["number"]), "employee": x["employee"],
+                     "tariff": x["tariff"],
+                     "last": f"{x['last_used']:%Y-%m-%d}" if x["last_used"] else "never",
+                     "money": _money(x["monthly"]), "sid": x["subscriber_id"]}
+                    for x in r["lines"]]
+            month = f"{r['month']:%m.%Y}" if r["month"] else "-"
+            n = len(r["lines"])
+            text = (f"{n} line{'' if n == 1 else 's'} idle {r['days']} days "
+                    f"({r['since']:%d.%m}-{r['until']:%d.%m.%Y}), "
+                    f"{_money(r['total'])} RUB/month (bill {month})")
+        elif mode == "options":
+            r = uc.unused_options(session, account=account)
+            rows = [{"number": format_msisdn(x["number"]), "employee": x["employee"],
+                     "option": x["option_name"], "why": x["unused"],
+                     "money": _money(x["monthly"]), "sid": x["subscriber_id"],
+                     "item": f"option:{x['option']}"} for x in r["lines"]]
+            n = len(r["lines"])
+            text = (f"{n} paid option{'' if n == 1 else 's'} never used, "
+                    f"{_money(r['total'])} RUB/month")
+        else:
+            month_a = add_months(month_b, -1) if month_b else None
+            r = uc.changes(session, month_a, month_b, account=account)
+            month_b = r["month_b"]
+            rows = change_rows(r)
+            t = r["total"]
+            text = (f"{r['month_a']:%m.%Y} -> {r['month_b']:%m.%Y}: {_money(t['a'])} -> "
+                    f"{_money(t['b'])} RUB ({_signed(t['delta'])})")
+        return rows, text, month_b
+
+    def _show(self, mode, rows, text, month_b, error, revert_month, accounts) -> None:
+        if not self.is_mounted:
+            return
+        if accounts is not None:
+            self.accounts = accounts
+        if mode != self.mode:
+            return  # the user moved on; that mode's own load follows
+        if error is not None:
+            self.app.show_error(error)
+            if revert_month is not None and self.rows:
+                self.month_b = revert_month  # no data that month: stay
+                return
+        else:
+            self.month_b = month_b
+        self.rows = rows
         scope = f"account {self.account}" if self.account else "all accounts"
         keys = {"unused": "d days", "options": "", "changes": "[ ] month"}[self.mode]
         self._summary(f"{MODE_TITLES[self.mode]} · {scope} · {keys + ' · ' if keys else ''}"
@@ -213,7 +250,6 @@ class InsightsScreen(AppScreen):
         table.invalidate()
         table.set_ids(list(range(len(self.rows))))
         table.refresh()
-        return True
 
     # -- keys -------------------------------------------------------------------------
     def action_mode(self, mode: str) -> None:
@@ -233,8 +269,7 @@ class InsightsScreen(AppScreen):
             return
         old = self.month_b
         self.month_b = add_months(self.month_b, int(step))
-        if not self.load():
-            self.month_b = old  # no data that month: stay
+        self.load(revert_month=old)
 
     def action_next_account(self) -> None:
         choices = [None, *self.accounts]

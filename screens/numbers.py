@@ -71,6 +71,7 @@ class SearchInput(Input):
 
 class NumbersScreen(AppScreen):
     SECTION = "numbers"
+    KEEP_ALIVE = True  # the app keeps it while logged in (search, filter, selection)
     TITLE = N_("Numbers")
     BINDINGS = [
         Binding("slash", "search", N_("Search"), id="numbers.search"),
@@ -129,6 +130,13 @@ class NumbersScreen(AppScreen):
         for sid, row in rows.items():
             row["limit"] = self.limit_flags.get(sid)
         return rows
+
+    def on_screen_resume(self) -> None:
+        """Back from another section (the screen is kept alive): the same search, filter,
+        selection and cursor, with the data read again in the background."""
+        if getattr(self, "section_return", False):
+            self.section_return = False
+            self.reload(True, True)
 
     def on_mount(self) -> None:
         session = self.app.session

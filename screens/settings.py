@@ -7,7 +7,8 @@ from corptui.i18n import _, N_
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.content import Content
 from textual.widgets import Button, Label, Select, Static
 
@@ -29,6 +30,7 @@ class SettingsScreen(AppScreen):
     DEFAULT_CSS = """
     #settings { padding: 0 1; }
     #settings Horizontal { height: auto; }
+    #delivery { height: auto; }
     #settings Horizontal Label { width: 18; padding-top: 1; }
     #settings Select { width: 40; }
     .settings-title { text-style: bold; margin-top: 1; }
@@ -54,23 +56,22 @@ class SettingsScreen(AppScreen):
             yield Static("", classes="settings-message", id="ui-message")
             with Horizontal(classes="settings-buttons"):
                 yield Button(_("Save"), variant="primary", id="save-ui")
-            yield Static("Email and SMS delivery" + ("" if owner else " (owner only)"),
-                         classes="settings-title", markup=False)
-            gw = settings_uc.gateways()
-            yield Field(_("SMTP URL"), "smtp_url", value=gw["smtp_url"], password=True,
-                        placeholder=_("smtp://user:pass@host:587?starttls=1"), max_length=300)
-            yield Field(_("Sender"), "mail_from", value=gw["mail_from"], max_length=200)
-            yield Field(_("SMS gateway"), "sms_url", value=gw["sms_url"],
-                        placeholder=_("https://sms.example.com/send (empty: outbox)"),
-                        max_length=300)
-            yield Static("", classes="settings-message", id="gw-message")
-            with Horizontal(classes="settings-buttons"):
-                yield Button(_("Save delivery"), id="save-gw", disabled=not owner)
+            # below the fold at 80x24: mounted right after the first paint (textual.lazy)
+            with Lazy(Vertical(id="delivery", disabled=not owner)):
+                yield Static("Email and SMS delivery" + ("" if owner else " (owner only)"),
+                             classes="settings-title", markup=False)
+                gw = settings_uc.gateways()
+                yield Field(_("SMTP URL"), "smtp_url", value=gw["smtp_url"], password=True,
+                            placeholder=_("smtp://user:pass@host:587?starttls=1"), max_length=300)
+                yield Field(_("Sender"), "mail_from", value=gw["mail_from"], max_length=200)
+                yield Field(_("SMS gateway"), "sms_url", value=gw["sms_url"],
+                            placeholder=_("https://sms.example.com/send (empty: outbox)"),
+                            max_length=300)
+                yield Static("", classes="settings-message", id="gw-message")
+                with Horizontal(classes="settings-buttons"):
+                    yield Button(_("Save delivery"), id="save-gw", disabled=not owner)
 
     def on_mount(self) -> None:
-        if not permissions.allowed(self.app.session.role, "settings.manage"):
-            for name in ("smtp_url", "mail_from", "sms_url"):
-                self.query_one(f"#{name}").disabled = True
         self.query_one("#theme").focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:

@@ -275,3 +275,46 @@ async def test_numbers_over_their_limit_are_marked(owner):
                 from screens.numbers import render_cell
 
                 assert render_cell(row, "status") == f"{state} lim"
+
+
+async def test_section_trip_keeps_search_selection_and_refreshes_data(owner):
+    """F4 to payments and F2 back: the same console (search, selection, cursor), with a
+    change made meanwhile shown; a logout forgets it all."""
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        screen = app.screen
+        table = screen.query_one(VirtualTable)
+        numbers = [s.msisdn for s in Subscriber.select().where(
+            Subscriber.company == owner.company_id)]
+        digits = next(d for d in (f"{i:02d}" for i in range(100))
+                      if 2 <= sum(d in n for n in numbers) < 20)
+        await pilot.press("slash", *digits, "enter")
+        await _settle(pilot)
+        shown = list(table.ids)
+        assert 2 <= len(shown) < 60, digits
+        await pilot.press("space", "space")
+        picked = set(table.selected)
+        assert len(picked) == 2
+        await pilot.press("f4")
+        await _settle(pilot)
+        assert app.screen.SECTION == "payments"
+        # someone renames a listed number's employee while the admin is away
+        Subscriber.update(full_name="Изменённое Имя", version=Subscriber.version + 1).where(
+            Subscriber.id == shown[0]).execute()
+        await pilot.press("f2")
+        await _settle(pilot)
+        assert app.screen is screen
+        assert screen.query_one("#search").value == digits
+        assert list(table.ids) == shown and table.selected == picked
+        assert "Selected 2" in screen.selection_text()
+        assert "Изменённое Имя" in "".join(s.text for s in table.render_line(1))
+        app.logout()
+        await _settle(pilot)
+        assert not screen.is_attached
+        app.login(owner)
+        await _settle(pilot)
+        fresh = app.screen
+        assert isinstance(fresh, NumbersScreen) and fresh is not screen
+        assert fresh.query_one(VirtualTable).selected == set()
+        assert fresh.query_one("#search").value == ""

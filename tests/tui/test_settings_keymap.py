@@ -81,8 +81,8 @@ async def test_viewer_sees_delivery_settings_disabled(seeded):
         await _settle(pilot)
         app.open_section("settings")
         await _settle(pilot)
-        assert app.screen.query_one("#smtp_url").disabled
-        assert app.screen.query_one("#save-gw").disabled
+        assert app.screen.query_one("#smtp_url").is_disabled
+        assert app.screen.query_one("#save-gw").is_disabled
 
 
 async def test_keymap_file_rebinds_a_key_and_reports_unknown_ids(seeded):
