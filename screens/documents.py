@@ -18,6 +18,7 @@ from textual.widgets import Button, DataTable, Static
 from corptui import documents as documents_uc
 from corptui.errors import Conflict, CorptuiError, ValidationError
 from screens.base import AppScreen
+from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 
@@ -157,41 +158,6 @@ class FormDialog(ModalScreen):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ConfirmDialog(ModalScreen):
-    BINDINGS = [Binding("escape,n", "no", N_("Cancel")), Binding("y", "yes", N_("Yes"))]
-    DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
-    #confirm-box { width: 64; height: auto; border: round $error; background: $surface; padding: 0 1; }
-    #confirm-text { height: auto; padding: 1 0; }
-    #confirm-buttons { height: 3; align: center middle; }
-    #confirm-buttons Button { margin: 0 1; }
-    """
-
-    def __init__(self, text: str, yes: str = "Delete (y)"):
-        super().__init__()
-        self.text = text
-        self.yes = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(plain(self.text, multiline=True), id="confirm-text")
-            with Horizontal(id="confirm-buttons"):
-                yield Button(self.yes, variant="error", id="yes")
-                yield Button(_("Cancel (n)"), id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
 
 
 class DocumentsScreen(AppScreen):
@@ -405,7 +371,8 @@ class DocumentsScreen(AppScreen):
             self.set_status(f"Document {row['id']} deleted.")
 
         self.app.push_screen(ConfirmDialog(
-            _("Delete {type_label} No. {id} and its file?\nThis cannot be undone.").format(type_label=row['type_label'], id=row['id'])), done)
+            _("Delete {type_label} No. {id} and its file?\nThis cannot be undone.").format(type_label=row['type_label'], id=row['id']),
+            yes=_("Delete"), no=_("Cancel"), danger=True), done)
 
     def action_schedules(self) -> None:
         self.app.open_section("schedules")

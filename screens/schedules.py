@@ -14,7 +14,8 @@ from corptui import documents as documents_uc
 from corptui import schedules as schedules_uc
 from corptui.errors import CorptuiError
 from screens.base import AppScreen
-from screens.documents import ConfirmDialog, FormDialog
+from screens.documents import FormDialog
+from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field
 from screens.widgets.safe import plain, safe_text
 
@@ -182,7 +183,8 @@ class SchedulesScreen(AppScreen):
                     self.app.show_error(exc)
                 self.reload()
 
-        self.app.push_screen(ConfirmDialog(_("Delete automatic report {id}?").format(id=row['id'])), done)
+        self.app.push_screen(ConfirmDialog(_("Delete automatic report {id}?").format(id=row['id']),
+                                           yes=_("Delete"), no=_("Cancel"), danger=True), done)
 
     def action_back(self) -> None:
         self.app.open_section("documents")

@@ -18,7 +18,8 @@ from corptui import users as users_uc
 from corptui.auth import local_time_text
 from corptui.errors import CorptuiError
 from corptui.phones import format_msisdn
-from screens.access_dialogs import AddUserDialog, ConfirmDialog, MessageDialog, RoleDialog
+from screens.access_dialogs import AddUserDialog, RoleDialog
+from screens.widgets.dialogs import ConfirmDialog, MessageDialog
 from screens.base import AppScreen
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
@@ -186,8 +187,8 @@ class UsersScreen(AppScreen):
             self.show_temporary(row["phone"], temporary)
 
         self.app.push_screen(ConfirmDialog(
-            _("Reset password"),
-            _("Give {who} a new temporary password? The current password stops working and a lockout is lifted.").format(who=self.who(row)), yes="Reset"), done)
+            _("Give {who} a new temporary password? The current password stops working and a lockout is lifted.").format(who=self.who(row)),
+            title=_("Reset password"), yes=_("Reset"), focus_yes=True), done)
 
     def action_toggle_block(self) -> None:
         row = self.current()
@@ -210,7 +211,8 @@ class UsersScreen(AppScreen):
         verb = "Block" if block else "Unblock"
         text = (f"{verb} the login {self.who(row)}? "
                 + ("It will not be able to log in." if block else "It can log in again."))
-        self.app.push_screen(ConfirmDialog(_("{verb} login").format(verb=verb), text, yes=verb), done)
+        self.app.push_screen(ConfirmDialog(text, title=_("{verb} login").format(verb=verb), yes=verb,
+                                           focus_yes=True), done)
 
     def action_change_role(self) -> None:
         row = self.current()
