@@ -107,3 +107,40 @@ class MessageDialog(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class NumbersDialog(ModalScreen[bool]):
+    """A dialog that changes one number or a selection of numbers (``ids``, given as
+    subscriber ids). It dismisses with True when something changed (escape / Close).
+    For a selection, subclasses show what would change in ``_preview`` while the
+    fields change; ``MESSAGE_ID`` names the Static that ``_message`` writes to."""
+
+    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "save", N_("Save"))]
+    MESSAGE_ID = "message"
+
+    def __init__(self, ids):
+        super().__init__()
+        self.ids = sorted({int(i) for i in ids})
+        self.changed = False
+        self.can_edit = False  # set by compose from the role
+
+    @property
+    def single(self) -> bool:
+        return len(self.ids) == 1
+
+    def _message(self, text: str) -> None:
+        self.query_one(f"#{self.MESSAGE_ID}", Static).update(plain(text, multiline=True))
+
+    def _preview(self) -> None:
+        """A selection's preview of the change (nothing by default)."""
+
+    def on_input_changed(self, event) -> None:
+        if not self.single and self.can_edit and self.is_mounted:
+            self._preview()
+
+    def on_select_changed(self, event) -> None:
+        if not self.single and self.can_edit and self.is_mounted:
+            self._preview()
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)
