@@ -15,7 +15,8 @@ from textual.widgets import Button, Label, Select, Static
 from corptui import permissions
 from corptui import users as users_uc
 from corptui.errors import CorptuiError, ValidationError
-from screens.widgets.dialogs import DIALOG_CSS, ConfirmDialog, MessageDialog  # noqa: F401 (shared)
+from screens.widgets.dialogs import (  # noqa: F401 (ConfirmDialog, MessageDialog: shared)
+    DIALOG_CSS, ConfirmDialog, MessageDialog, SaveCancelDialog)
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain
 
@@ -25,7 +26,7 @@ def role_options() -> list[tuple[str, str]]:
     return [(permissions.ROLE_LABELS[role], role) for role in ROLES]
 
 
-class AddUserDialog(ModalScreen):
+class AddUserDialog(SaveCancelDialog):
     """Phone, role, name, email. On success dismisses with (user, temporary password)."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "save", N_("Add"))]
@@ -54,18 +55,6 @@ class AddUserDialog(ModalScreen):
     def on_mount(self) -> None:
         self.query_one("#phone").focus()
         self.query_one("#error-role", Static).display = False
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def on_input_submitted(self, event) -> None:
-        self.action_save()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def action_save(self) -> None:
         values = {f.field_name: f.value for f in self.query(Field)}

@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Static
 
 from corptui import documents as documents_uc
 from corptui.errors import Conflict, CorptuiError, ValidationError
-from screens.base import AppScreen
+from screens.base import RowsScreen
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
@@ -160,10 +160,10 @@ class FormDialog(ModalScreen):
         self.dismiss(None)
 
 
-class DocumentsScreen(AppScreen):
+class DocumentsScreen(RowsScreen):
     SECTION = "documents"
     TITLE = N_("Documents")
-    BINDINGS = AppScreen.BINDINGS + [
+    BINDINGS = RowsScreen.BINDINGS + [
         Binding("n", "new", N_("New")),
         Binding("c", "act", N_("Act")),
         Binding("s", "save", N_("Save")),
@@ -177,14 +177,8 @@ class DocumentsScreen(AppScreen):
     #docs-table { height: 1fr; }
     #docs-status { height: 1; padding: 0 1; }
     """
-
-    def __init__(self):
-        super().__init__()
-        self.rows: list[dict] = []
-
-    def compose_body(self) -> ComposeResult:
-        yield DataTable(id="docs-table", cursor_type="row", zebra_stripes=False)
-        yield Static("", id="docs-status")
+    TABLE_ID = "docs-table"
+    STATUS_ID = "docs-status"
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -200,21 +194,14 @@ class DocumentsScreen(AppScreen):
 
     # -- data -----------------------------------------------------------------------------
     def reload(self, select_id: int | None = None) -> None:
-        table = self.query_one(DataTable)
         cur = self.current()
         keep = select_id if select_id is not None else (cur["id"] if cur else None)
         try:
-            self.rows = documents_uc.list_documents(self.session)
+            rows = documents_uc.list_documents(self.session)
         except CorptuiError as exc:
             self.app.show_error(exc)
-            self.rows = []
-        table.clear()
-        for r in self.rows:
-            table.add_row(*self.cells(r), key=str(r["id"]))
-        if keep is not None:
-            for i, r in enumerate(self.rows):
-                if r["id"] == keep:
-                    table.move_cursor(row=i)
+            rows = []
+        self.show_rows(rows, keep)
         n = len(self.rows)
         self.set_status(f"{n} document{'s' if n != 1 else ''} · n new · c reconciliation act · "
                         "enter open · a automatic reports" if n else
@@ -247,16 +234,6 @@ class DocumentsScreen(AppScreen):
                 if r["state"] == "ready":
                     self.reload()
                     return
-
-    def set_status(self, text: str) -> None:
-        self.query_one("#docs-status", Static).update(plain(text))
-
-    def current(self) -> dict | None:
-        table = self.query_one(DataTable)
-        if not self.rows or table.row_count == 0:
-            return None
-        i = table.cursor_row
-        return self.rows[i] if 0 <= i < len(self.rows) else None
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_summary()

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from corptui import tags as tags_uc
 from corptui.errors import Conflict, CorptuiError, ValidationError
-from screens.widgets.dialogs import ConfirmDialog
+from screens.widgets.dialogs import ConfirmDialog, SaveCancelDialog
 from screens.widgets.safe import plain, safe_text
 
 SWATCH = "■"
@@ -33,12 +33,11 @@ def color_text(color: str) -> Text:
     return text
 
 
-class TagNameDialog(ModalScreen):
+class TagNameDialog(SaveCancelDialog):
     """Name (and, for a new tag, colour) of a tag. ``save(name, color)`` does the change;
     its ValidationError / Conflict is shown under the name. Dismisses with its result,
     or None on cancel."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
     DEFAULT_CSS = """
     TagNameDialog { align: center middle; }
     #tag-name-box { width: 60; height: auto; border: round $primary; background: $surface; padding: 0 1; }
@@ -85,15 +84,6 @@ class TagNameDialog(ModalScreen):
         error.update(plain(("x " + message[:1].upper() + message[1:]) if message else ""))
         error.display = bool(message)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
     def action_save(self) -> None:
         name = self.query_one("#tag-name", Input).value
         color = self.query_one("#tag-color", Select).value if self.with_color else None
@@ -107,9 +97,6 @@ class TagNameDialog(ModalScreen):
             self.set_error(exc.message)
             return
         self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ColorDialog(ModalScreen):

@@ -20,7 +20,7 @@ from corptui.errors import CorptuiError
 from corptui.phones import format_msisdn
 from screens.access_dialogs import AddUserDialog, RoleDialog
 from screens.widgets.dialogs import ConfirmDialog, MessageDialog
-from screens.base import AppScreen
+from screens.base import KeyedRowsScreen
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -68,7 +68,7 @@ def render_cell(row: dict, key: str) -> str:
     return str(row.get(key) or "")
 
 
-class UsersScreen(AppScreen):
+class UsersScreen(KeyedRowsScreen):
     SECTION = "users"
     TITLE = N_("Users")
     BINDINGS = [
@@ -81,18 +81,10 @@ class UsersScreen(AppScreen):
     #users-status { height: 1; background: $boost; padding: 0 1; }
     """
 
-    def __init__(self):
-        super().__init__()
-        self.rows: dict[int, dict] = {}
-
     def compose_body(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=False,
                            id="users-table", empty_text=_("No users."))
         yield Static("", id="users-status")
-
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one(VirtualTable)
 
     @property
     def can_manage(self) -> bool:
@@ -102,9 +94,6 @@ class UsersScreen(AppScreen):
     def acting(self):
         """The session for changes: the audit log names this screen as the source."""
         return self.session.with_source("tui users")
-
-    def _fetch(self, ids: list[int]) -> dict[int, dict]:
-        return {i: self.rows[i] for i in ids if i in self.rows}
 
     def on_mount(self) -> None:
         self.reload()

@@ -144,3 +144,25 @@ class NumbersDialog(ModalScreen[bool]):
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
+
+
+class SaveCancelDialog(ModalScreen):
+    """A form: enter in an input or the button ``save`` calls ``action_save``; any other
+    button or escape cancels (dismisses with None)."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+
+    def on_input_submitted(self, event) -> None:
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
