@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle as _settle
 
 TODAY = dt.date(2026, 10, 20)
 
@@ -21,12 +21,6 @@ def _app():
     app = make_app(demo_session())
     app.today = TODAY
     return app
-
-
-async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 MAIN_SCREENS = ["numbers", "accounts", "payments", "charges", "calls", "documents", "users",
