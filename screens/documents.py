@@ -99,6 +99,9 @@ class FormDialog(ModalScreen):
     FormDialog { align: center middle; }
     #form-box { width: 72; height: auto; border: round $primary; background: $surface; padding: 0 1; }
     #form-fields { height: auto; max-height: 16; }
+    #form-box Field Label { padding-top: 0; }
+    #form-box Field Input { border: none; height: 1; padding: 0 1; }
+    #form-box Field .field-error { padding-left: 19; }
     #form-message { height: auto; color: $warning; }
     #form-buttons { height: 3; align: center middle; }
     #form-buttons Button { margin: 0 1; }
