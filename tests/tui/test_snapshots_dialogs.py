@@ -72,34 +72,16 @@ def test_add_user_with_errors(snap_compare, seeded):
     assert snap_compare(_app(), terminal_size=SIZE, run_before=run_before)
 
 
-def test_role_dialog(snap_compare, seeded):
-    async def run_before(pilot):
-        await _section(pilot, "users")
-        await _cursor_to(pilot, "79001000004")
-        await pilot.press("e")
-        await pilot.pause()
-
-    assert snap_compare(_app(), terminal_size=SIZE, run_before=run_before)
-
-
-def test_block_confirm(snap_compare, seeded):
-    async def run_before(pilot):
-        await _section(pilot, "users")
-        await _cursor_to(pilot, "79001000004")
-        await pilot.press("b")
-        await pilot.pause()
-
-    assert snap_compare(_app(), terminal_size=SIZE, run_before=run_before)
-
-
-def test_user_details_message(snap_compare, seeded):
+@pytest.mark.parametrize("key", ["e", "b", "enter"], ids=["role", "block", "details"])
+def test_user_dialog(snap_compare, seeded, key):
+    """e: the role dialog; b: the block confirmation; enter: the user's details."""
     User.update(last_login_at=dt.datetime(2026, 10, 19, 8, 15, tzinfo=dt.UTC)).where(
         User.phone == "79001000004").execute()
 
     async def run_before(pilot):
         await _section(pilot, "users")
         await _cursor_to(pilot, "79001000004")
-        await pilot.press("enter")
+        await pilot.press(key)
         await pilot.pause()
 
     assert snap_compare(_app(), terminal_size=SIZE, run_before=run_before)
