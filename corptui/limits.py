@@ -46,10 +46,10 @@ def clean_amount(value) -> Decimal | None:
         raise ValidationError("not an amount", "amount")
     if amount < 0:
         raise ValidationError("the limit cannot be negative", "amount")
+    if amount > AMOUNT_MAX:  # before quantize: 1E100 has too many digits to quantize
+        raise ValidationError(f"the limit is at most {AMOUNT_MAX} rubles", "amount")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError("the limit has at most 2 decimals (kopecks)", "amount")
-    if amount > AMOUNT_MAX:
-        raise ValidationError(f"the limit is at most {AMOUNT_MAX} rubles", "amount")
     return amount.quantize(Decimal("0.01"))
 
 

@@ -101,42 +101,43 @@ def list_tariffs(session) -> list[dict]:
     ]
 
 
-def get_option(option) -> Option:
-    if isinstance(option, Option):
-        return option
-    found = Option.select().where(Option.code == str(option).strip()).first()
+def _by_code(model, value, what: str, hint: str = ""):
+    """A model row given itself or its code; NotFound names the code."""
+    if isinstance(value, model):
+        return value
+    found = model.select().where(model.code == str(value).strip()).first()
     if found is None:
-        raise NotFound(f"no option {str(option)[:40]} (see `corptui options list`)")
+        raise NotFound(f"no {what} {str(value)[:40]}{hint}")
     return found
+
+
+def get_option(option) -> Option:
+    return _by_code(Option, option, "option", " (see `corptui options list`)")
 
 
 def get_tariff(tariff) -> Tariff:
-    if isinstance(tariff, Tariff):
-        return tariff
-    found = Tariff.select().where(Tariff.code == str(tariff).strip()).first()
-    if found is None:
-        raise NotFound(f"no tariff {str(tariff)[:40]}")
-    return found
+    return _by_code(Tariff, tariff, "tariff")
 
 
 # -- dates --------------------------------------------------------------------------------
 
-def start_of(value, field: str = "date_from") -> dt.datetime | None:
-    """A date (text or date) -> its local midnight in UTC; a datetime as it is (UTC)."""
+def _moment(value, field: str, end: bool) -> dt.datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    return utc_bounds(parse_date(value, field), None)[0]
+    day = parse_date(value, field)
+    return utc_bounds(None, day)[1] if end else utc_bounds(day, None)[0]
+
+
+def start_of(value, field: str = "date_from") -> dt.datetime | None:
+    """A date (text or date) -> its local midnight in UTC; a datetime as it is (UTC)."""
+    return _moment(value, field, end=False)
 
 
 def end_of(value, field: str = "date_until") -> dt.datetime | None:
     """The end of a day (the next local midnight in UTC); a datetime as it is."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    return utc_bounds(None, parse_date(value, field))[1]
+    return _moment(value, field, end=True)
 
 
 def _period(date_from, date_until, now) -> tuple[dt.datetime, dt.datetime | None]:

@@ -1,6 +1,6 @@
-"""Small modal dialogs of the users and audit screens: a yes/no confirmation, a message
-(a one-time temporary password, an audit entry's details) and the forms to add a user
-and to change a role. All user text is shown as plain Content, never as markup."""
+"""Small modal dialogs of the users screen: the forms to add a user and to change a role
+(the yes/no confirmation and the message dialog are the shared ones of
+screens.widgets.dialogs). All user text is shown as plain Content, never as markup."""
 
 from __future__ import annotations
 
@@ -8,100 +8,25 @@ from corptui.i18n import _, N_
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
 from corptui import permissions
 from corptui import users as users_uc
 from corptui.errors import CorptuiError, ValidationError
+from screens.widgets.dialogs import (  # noqa: F401 (ConfirmDialog, MessageDialog: shared)
+    DIALOG_CSS, ConfirmDialog, MessageDialog, SaveCancelDialog)
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain
 
 ROLES = tuple(permissions.ROLE_LABELS)
 
-DIALOG_CSS = """
-{cls} {{ align: center middle; }}
-{cls} > Vertical {{ width: 72; height: auto; max-height: 22; border: round $primary;
-    padding: 0 1; background: $surface; overflow-y: auto; }}
-{cls} .dialog-title {{ text-style: bold; height: auto; margin-bottom: 1; }}
-{cls} .dialog-text {{ height: auto; }}
-{cls} .dialog-message {{ height: auto; color: $error; text-style: bold; }}
-{cls} .dialog-buttons {{ height: 3; align: center middle; }}
-{cls} .dialog-buttons Button {{ margin: 0 1; }}
-"""
-
-
 def role_options() -> list[tuple[str, str]]:
     return [(permissions.ROLE_LABELS[role], role) for role in ROLES]
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """Yes (y, enter on Yes) or no (n, escape)."""
-
-    BINDINGS = [Binding("escape,n", "no", N_("No")), Binding("y", "yes", N_("Yes"))]
-    DEFAULT_CSS = DIALOG_CSS.format(cls="ConfirmDialog")
-
-    def __init__(self, title: str, text: str, yes: str = "Yes"):
-        super().__init__()
-        self.title_text = title
-        self.text = text
-        self.yes = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(plain(self.title_text), classes="dialog-title")
-            yield Static(plain(self.text, multiline=True), classes="dialog-text")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(plain(self.yes), variant="primary", id="yes")
-                yield Button(_("No"), id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
-
-
-class MessageDialog(ModalScreen[None]):
-    """A text to read (scrolls when long) and an OK button."""
-
-    BINDINGS = [Binding("escape,enter", "close", N_("Close"))]
-    DEFAULT_CSS = DIALOG_CSS.format(cls="MessageDialog") + """
-    MessageDialog VerticalScroll { height: auto; max-height: 16; }
-    """
-
-    def __init__(self, title: str, text: str, *, dialog_id: str | None = None):
-        super().__init__(id=dialog_id)
-        self.title_text = title
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(plain(self.title_text), classes="dialog-title")
-            with VerticalScroll():
-                yield Static(plain(self.text, multiline=True), classes="dialog-text",
-                             id="message-text")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("OK"), variant="primary", id="ok")
-
-    def on_mount(self) -> None:
-        self.query_one("#ok", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(None)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-class AddUserDialog(ModalScreen):
+class AddUserDialog(SaveCancelDialog):
     """Phone, role, name, email. On success dismisses with (user, temporary password)."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "save", N_("Add"))]
@@ -130,18 +55,6 @@ class AddUserDialog(ModalScreen):
     def on_mount(self) -> None:
         self.query_one("#phone").focus()
         self.query_one("#error-role", Static).display = False
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def on_input_submitted(self, event) -> None:
-        self.action_save()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def action_save(self) -> None:
         values = {f.field_name: f.value for f in self.query(Field)}

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from corptui import accounts as accounts_uc
 from corptui.errors import CorptuiError
-from screens.base import AppScreen
+from screens.base import KeyedRowsScreen
 from screens.money_dialogs import date_cell, keep, kept, money_cell, money_text, today_of
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
@@ -41,7 +41,7 @@ def render_cell(row: dict, key: str) -> str:
     return value or ""
 
 
-class AccountsScreen(AppScreen):
+class AccountsScreen(KeyedRowsScreen):
     SECTION = "accounts"
     TITLE = N_("Accounts")
     BINDINGS = [
@@ -60,23 +60,12 @@ class AccountsScreen(AppScreen):
     #selection-line { height: 1; background: $boost; padding: 0 1; text-style: bold; }
     """
 
-    def __init__(self):
-        super().__init__()
-        self.rows: dict[int, dict] = {}
-
     def compose_body(self) -> ComposeResult:
         yield Static("", id="accounts-hint")
         yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=True,
                            id="accounts-table", empty_text=_("The company has no accounts."))
         yield Static("", id="detail-line")
         yield Static("", id="selection-line")
-
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one(VirtualTable)
-
-    def _fetch(self, ids: list[int]) -> dict[int, dict]:
-        return {i: self.rows[i] for i in ids if i in self.rows}
 
     def on_mount(self) -> None:
         self.watch(self.table, "cursor", self._cursor_moved, init=False)

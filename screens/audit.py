@@ -19,7 +19,7 @@ from corptui import users as users_uc
 from corptui.errors import CorptuiError, ValidationError
 from corptui.phones import format_msisdn
 from screens.access_dialogs import MessageDialog
-from screens.base import AppScreen
+from screens.base import KeyedRowsScreen
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -98,7 +98,7 @@ def detail_text(row: dict) -> str:
     return "\n".join(lines)
 
 
-class AuditScreen(AppScreen):
+class AuditScreen(KeyedRowsScreen):
     SECTION = "audit"
     TITLE = N_("Audit log")
     BINDINGS = [
@@ -115,10 +115,6 @@ class AuditScreen(AppScreen):
     AuditScreen #date-errors { height: auto; color: $error; text-style: bold; padding: 0 1; }
     AuditScreen #audit-status { height: 1; background: $boost; padding: 0 1; }
     """
-
-    def __init__(self):
-        super().__init__()
-        self.rows: dict[int, dict] = {}
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="filter-row"):
@@ -160,13 +156,6 @@ class AuditScreen(AppScreen):
         except CorptuiError:
             return []
         return [(plain(t), t) for t in types]
-
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one(VirtualTable)
-
-    def _fetch(self, ids: list[int]) -> dict[int, dict]:
-        return {i: self.rows[i] for i in ids if i in self.rows}
 
     def on_mount(self) -> None:
         self.reload()

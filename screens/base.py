@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from screens.widgets.keys_footer import KeysFooter
 from screens.actions import app_bindings
-from screens.widgets.safe import safe_text
+from screens.widgets.safe import plain, safe_text
+from screens.widgets.virtual_table import VirtualTable
 
 
 class TopBar(Static):
@@ -55,6 +56,64 @@ class AppScreen(Screen):
 
     def refresh_top(self) -> None:
         self.query_one("#topbar", TopBar).update(self.top_line())
+
+
+class RowsScreen(AppScreen):
+    """A section that lists ``self.rows`` (dicts with an "id") in one DataTable, a row
+    per dict, with a status line under it. Subclasses set ``TABLE_ID`` and ``STATUS_ID``,
+    add the columns and implement ``cells(row)``."""
+
+    TABLE_ID = "rows-table"
+    STATUS_ID = "rows-status"
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[dict] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=False)
+        yield Static("", id=self.STATUS_ID)
+
+    def cells(self, row: dict) -> list:
+        raise NotImplementedError
+
+    def show_rows(self, rows: list[dict], keep_id: int | None = None) -> None:
+        """Put ``rows`` in the table; the cursor goes to the row of ``keep_id``."""
+        table = self.query_one(DataTable)
+        self.rows = rows
+        table.clear()
+        for r in self.rows:
+            table.add_row(*self.cells(r), key=str(r["id"]))
+        if keep_id is not None:
+            for i, r in enumerate(self.rows):
+                if r["id"] == keep_id:
+                    table.move_cursor(row=i)
+
+    def set_status(self, text: str) -> None:
+        self.query_one(f"#{self.STATUS_ID}", Static).update(plain(text))
+
+    def current(self) -> dict | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        i = table.cursor_row
+        return self.rows[i] if 0 <= i < len(self.rows) else None
+
+
+class KeyedRowsScreen(AppScreen):
+    """A section whose one VirtualTable shows ``self.rows`` ({id: row dict}); the table
+    asks ``_fetch`` for the rows it draws."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[int, dict] = {}
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    def _fetch(self, ids: list[int]) -> dict[int, dict]:
+        return {i: self.rows[i] for i in ids if i in self.rows}
 
 
 def section_bindings():

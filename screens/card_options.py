@@ -19,7 +19,7 @@ from corptui import options as options_uc
 from corptui import permissions
 from corptui.errors import CorptuiError
 from corptui.phones import format_msisdn
-from screens.money_dialogs import ConfirmDialog
+from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -152,7 +152,7 @@ class CardOptionsDialog(ModalScreen):
                 self._disconnect(option["code"], option["name"])
 
         self.app.push_screen(ConfirmDialog(_("Disconnect {name} from this number?").format(name=option['name']),
-                                           yes="Disconnect"), answer)
+                                           yes=_("Disconnect")), answer)
 
     def _disconnect(self, code: str, name: str) -> None:
         try:
@@ -191,7 +191,7 @@ class CardOptionsDialog(ModalScreen):
 
         self.app.push_screen(ConfirmDialog(
             _("Connect {name} for {price} RUB a month{fee}?").format(name=option['name'], price=_price(option['price']), fee=fee),
-            yes="Connect"), answer)
+            yes=_("Connect")), answer)
 
     def _connect(self, code: str, name: str) -> None:
         try:

@@ -10,12 +10,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from corptui import disputes as disputes_uc
 from corptui.errors import CorptuiError, ValidationError
 from screens.base import AppScreen
+from screens.widgets.dialogs import SaveCancelDialog
 from screens.widgets.safe import plain, safe_text
 
 COLUMNS = [("id", "#", 3), ("number", "Number", 16), ("amount", "Amount", 10),
@@ -36,7 +36,7 @@ def _cell(row: dict, key: str) -> Text:
     return Text(text, justify=justify)
 
 
-class _FormDialog(ModalScreen):
+class _FormDialog(SaveCancelDialog):
     DEFAULT_CSS = """
     _FormDialog { align: center middle; }
     .form-box { width: 70; max-width: 100%; height: auto; border: round $primary;
@@ -48,7 +48,6 @@ class _FormDialog(ModalScreen):
     .form-buttons { height: 3; align: center middle; }
     .form-buttons Button { margin: 0 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def show_error(self, exc: CorptuiError) -> None:
         field = getattr(exc, "field", "") or ""
@@ -70,21 +69,6 @@ class _FormDialog(ModalScreen):
             widget.display = False
         first = self.query(Input).first()
         first.focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def action_save(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class DisputeDialog(_FormDialog):

@@ -17,7 +17,8 @@ from textual.widgets import Button, DataTable, Static
 
 from corptui import documents as documents_uc
 from corptui.errors import Conflict, CorptuiError, ValidationError
-from screens.base import AppScreen
+from screens.base import RowsScreen
+from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 
@@ -98,6 +99,9 @@ class FormDialog(ModalScreen):
     FormDialog { align: center middle; }
     #form-box { width: 72; height: auto; border: round $primary; background: $surface; padding: 0 1; }
     #form-fields { height: auto; max-height: 16; }
+    #form-box Field Label { padding-top: 0; }
+    #form-box Field Input { border: none; height: 1; padding: 0 1; }
+    #form-box Field .field-error { padding-left: 19; }
     #form-message { height: auto; color: $warning; }
     #form-buttons { height: 3; align: center middle; }
     #form-buttons Button { margin: 0 1; }
@@ -159,45 +163,10 @@ class FormDialog(ModalScreen):
         self.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen):
-    BINDINGS = [Binding("escape,n", "no", N_("Cancel")), Binding("y", "yes", N_("Yes"))]
-    DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
-    #confirm-box { width: 64; height: auto; border: round $error; background: $surface; padding: 0 1; }
-    #confirm-text { height: auto; padding: 1 0; }
-    #confirm-buttons { height: 3; align: center middle; }
-    #confirm-buttons Button { margin: 0 1; }
-    """
-
-    def __init__(self, text: str, yes: str = "Delete (y)"):
-        super().__init__()
-        self.text = text
-        self.yes = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(plain(self.text, multiline=True), id="confirm-text")
-            with Horizontal(id="confirm-buttons"):
-                yield Button(self.yes, variant="error", id="yes")
-                yield Button(_("Cancel (n)"), id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
-
-
-class DocumentsScreen(AppScreen):
+class DocumentsScreen(RowsScreen):
     SECTION = "documents"
     TITLE = N_("Documents")
-    BINDINGS = AppScreen.BINDINGS + [
+    BINDINGS = RowsScreen.BINDINGS + [
         Binding("n", "new", N_("New")),
         Binding("c", "act", N_("Act")),
         Binding("s", "save", N_("Save")),
@@ -211,14 +180,8 @@ class DocumentsScreen(AppScreen):
     #docs-table { height: 1fr; }
     #docs-status { height: 1; padding: 0 1; }
     """
-
-    def __init__(self):
-        super().__init__()
-        self.rows: list[dict] = []
-
-    def compose_body(self) -> ComposeResult:
-        yield DataTable(id="docs-table", cursor_type="row", zebra_stripes=False)
-        yield Static("", id="docs-status")
+    TABLE_ID = "docs-table"
+    STATUS_ID = "docs-status"
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -234,21 +197,14 @@ class DocumentsScreen(AppScreen):
 
     # -- data -----------------------------------------------------------------------------
     def reload(self, select_id: int | None = None) -> None:
-        table = self.query_one(DataTable)
         cur = self.current()
         keep = select_id if select_id is not None else (cur["id"] if cur else None)
         try:
-            self.rows = documents_uc.list_documents(self.session)
+            rows = documents_uc.list_documents(self.session)
         except CorptuiError as exc:
             self.app.show_error(exc)
-            self.rows = []
-        table.clear()
-        for r in self.rows:
-            table.add_row(*self.cells(r), key=str(r["id"]))
-        if keep is not None:
-            for i, r in enumerate(self.rows):
-                if r["id"] == keep:
-                    table.move_cursor(row=i)
+            rows = []
+        self.show_rows(rows, keep)
         n = len(self.rows)
         self.set_status(f"{n} document{'s' if n != 1 else ''} · n new · c reconciliation act · "
                         "enter open · a automatic reports" if n else
@@ -281,16 +237,6 @@ class DocumentsScreen(AppScreen):
                 if r["state"] == "ready":
                     self.reload()
                     return
-
-    def set_status(self, text: str) -> None:
-        self.query_one("#docs-status", Static).update(plain(text))
-
-    def current(self) -> dict | None:
-        table = self.query_one(DataTable)
-        if not self.rows or table.row_count == 0:
-            return None
-        i = table.cursor_row
-        return self.rows[i] if 0 <= i < len(self.rows) else None
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_summary()
@@ -405,7 +351,8 @@ class DocumentsScreen(AppScreen):
             self.set_status(f"Document {row['id']} deleted.")
 
         self.app.push_screen(ConfirmDialog(
-            _("Delete {type_label} No. {id} and its file?\nThis cannot be undone.").format(type_label=row['type_label'], id=row['id'])), done)
+            _("Delete {type_label} No. {id} and its file?\nThis cannot be undone.").format(type_label=row['type_label'], id=row['id']),
+            yes=_("Delete"), no=_("Cancel"), danger=True), done)
 
     def action_schedules(self) -> None:
         self.app.open_section("schedules")

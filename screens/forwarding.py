@@ -11,22 +11,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from corptui import forwarding, permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.phones import format_msisdn
+from screens.widgets.dialogs import NumbersDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 
 
-class ForwardingDialog(ModalScreen):
+class ForwardingDialog(NumbersDialog):
     """Dismisses with True when something changed."""
 
-    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "save", N_("Save")),
-                Binding("delete", "delete", N_("Delete rule"))]  # in the rule list
+    BINDINGS = NumbersDialog.BINDINGS + [
+        Binding("delete", "delete", N_("Delete rule"))]  # in the rule list
+    MESSAGE_ID = "fwd-message"
     DEFAULT_CSS = """
     ForwardingDialog { align: center middle; }
     #fwd-box { width: 76; height: auto; max-height: 100%; border: round $primary;
@@ -40,15 +41,6 @@ class ForwardingDialog(ModalScreen):
     #fwd-buttons { height: 3; align: center middle; }
     #fwd-buttons Button { margin: 0 1; min-width: 10; }
     """
-
-    def __init__(self, ids):
-        super().__init__()
-        self.ids = sorted({int(i) for i in ids})
-        self.changed = False
-
-    @property
-    def single(self) -> bool:
-        return len(self.ids) == 1
 
     def compose(self) -> ComposeResult:
         session = self.app.session
@@ -116,9 +108,6 @@ class ForwardingDialog(ModalScreen):
         return (self.query_one("#fwd-condition", Select).value,
                 self.query_one("#target").value, self.query_one("#delay").value)
 
-    def _message(self, text: str) -> None:
-        self.query_one("#fwd-message", Static).update(plain(text, multiline=True))
-
     def _show_errors(self, errors: dict[str, str]) -> None:
         show_errors(self, errors)
         cond = self.query_one("#error-condition", Static)
@@ -136,14 +125,6 @@ class ForwardingDialog(ModalScreen):
         except CorptuiError:
             return
         self._message(_("Preview: {new} new, {replaced} replaced, {unchanged} unchanged of {numbers} numbers.").format(new=number(p['new']), replaced=number(p['replaced']), unchanged=number(p['unchanged']), numbers=number(p['numbers'])))
-
-    def on_input_changed(self, event) -> None:
-        if not self.single and self.is_mounted:
-            self._preview()
-
-    def on_select_changed(self, event) -> None:
-        if not self.single and self.is_mounted:
-            self._preview()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -208,6 +189,3 @@ class ForwardingDialog(ModalScreen):
         if self.single:
             self._load_rules()
         self._message(done)
-
-    def action_close(self) -> None:
-        self.dismiss(self.changed)

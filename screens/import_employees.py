@@ -22,7 +22,7 @@ from textual.widgets import (Button, Checkbox, DirectoryTree, Input, Label, Prog
                              Static)
 
 from corptui import importer
-from corptui.errors import CorptuiError
+from screens.widgets.background import run_in_worker
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -281,19 +281,8 @@ class ImportScreen(ModalScreen):
 
     @work(thread=True, exclusive=True, group="import-preview")
     def _preview_worker(self, path: str) -> None:
-        from corptui.database import close_thread_connection
-
-        try:
-            preview = importer.preview(self.app.session, path)
-        except CorptuiError as exc:
-            self.app.call_from_thread(self._preview_failed, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - shown, never a crash
-            self.app.call_from_thread(self._preview_failed, f"{type(exc).__name__}: {exc}")
-            return
-        finally:
-            close_thread_connection()
-        self.app.call_from_thread(self._show_preview, preview)
+        run_in_worker(self.app, lambda: importer.preview(self.app.session, path),
+                      self._show_preview, self._preview_failed)
 
     def _preview_failed(self, message: str) -> None:
         self.busy = False
@@ -392,23 +381,12 @@ class ImportScreen(ModalScreen):
 
     @work(thread=True, exclusive=True, group="import-apply")
     def _apply_worker(self, preview, skip: bool) -> None:
-        from corptui.database import close_thread_connection
-
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done, total)
 
-        try:
-            result = importer.apply(self.app.session, preview, skip_errors=skip,
-                                    progress=progress)
-        except CorptuiError as exc:
-            self.app.call_from_thread(self._apply_failed, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - shown, never a crash
-            self.app.call_from_thread(self._apply_failed, f"{type(exc).__name__}: {exc}")
-            return
-        finally:
-            close_thread_connection()
-        self.app.call_from_thread(self._show_result, result)
+        run_in_worker(self.app, lambda: importer.apply(self.app.session, preview,
+                                                       skip_errors=skip, progress=progress),
+                      self._show_result, self._apply_failed)
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#apply-progress", ProgressBar).update(total=max(1, total), progress=done)

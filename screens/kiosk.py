@@ -14,7 +14,8 @@ from textual.widgets import Button, Input, Static
 WELCOME = """corptui: your company's mobile numbers, in one keyboard-driven console
 
   * the numbers of a demo company: employees, tags, tariffs
-  * search as you type, select with space, assign tags, open an employee card
+  * search as you type, select with space, assign tags,
+    open an employee card
   * payments, charges and call details for every number
 
 Everything here is a demo: it resets itself when you leave.

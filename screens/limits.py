@@ -4,19 +4,18 @@ empty / "keep" stay as they are on each number), with a preview of what changes.
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number
+from corptui.i18n import _, number
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
 from corptui import limits, permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.phones import format_msisdn
+from screens.widgets.dialogs import NumbersDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 
@@ -27,10 +26,10 @@ def _amount_text(value) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-class LimitsDialog(ModalScreen):
+class LimitsDialog(NumbersDialog):
     """Dismisses with True when something changed."""
 
-    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "save", N_("Save"))]
+    MESSAGE_ID = "limits-message"
     DEFAULT_CSS = """
     LimitsDialog { align: center middle; }
     #limits-box { width: 72; height: auto; max-height: 100%; border: round $primary;
@@ -42,15 +41,6 @@ class LimitsDialog(ModalScreen):
     #limits-buttons { height: 3; align: center middle; }
     #limits-buttons Button { margin: 0 1; }
     """
-
-    def __init__(self, ids):
-        super().__init__()
-        self.ids = sorted({int(i) for i in ids})
-        self.changed = False
-
-    @property
-    def single(self) -> bool:
-        return len(self.ids) == 1
 
     def compose(self) -> ComposeResult:
         session = self.app.session
@@ -115,9 +105,6 @@ class LimitsDialog(ModalScreen):
                 out[key] = value == ON
         return out
 
-    def _message(self, text: str) -> None:
-        self.query_one("#limits-message", Static).update(plain(text, multiline=True))
-
     def _field_errors(self, exc: ValidationError) -> None:
         show_errors(self, exc.errors or {exc.field: exc.message})
         self._message("" if set(exc.errors or {exc.field}) <= {"amount", "notify_percent"}
@@ -133,14 +120,6 @@ class LimitsDialog(ModalScreen):
         except CorptuiError:
             return
         self._message(_("Preview: {changed} of {numbers} numbers change.").format(changed=number(p['changed']), numbers=number(p['numbers'])))
-
-    def on_input_changed(self, event) -> None:
-        if not self.single and self.can_edit and self.is_mounted:
-            self._preview()
-
-    def on_select_changed(self, event) -> None:
-        if not self.single and self.can_edit and self.is_mounted:
-            self._preview()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -170,6 +149,3 @@ class LimitsDialog(ModalScreen):
                 ("Saved." if result["changed"] else "Nothing changed."))
         self._message(text)
         self.app.notify(safe_text(text), title=_("Limits"), markup=False)
-
-    def action_close(self) -> None:
-        self.dismiss(self.changed)

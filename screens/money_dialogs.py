@@ -1,6 +1,6 @@
 """What the money screens (accounts, payments, charges, calls) share: money and date
 cells, the filters kept for the session, the filter dialog, the export dialog (format,
-path, overwrite confirmation) and a yes/no dialog.
+path, overwrite confirmation).
 
 Dialogs validate through a callback given by the screen (which calls the use cases), so
 a bad amount or date is shown under its field and the dialog stays open."""
@@ -23,6 +23,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from corptui import i18n
 from corptui.errors import Conflict, CorptuiError, ValidationError
 from corptui.periods import preset
+from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 
@@ -102,39 +103,6 @@ COMPACT_CSS = """
     #dialog-status { height: auto; color: $text-muted; }
     #choice-error { height: auto; color: $error; text-style: bold; }
 """
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question (y / n / escape)."""
-
-    BINDINGS = [Binding("y", "yes", N_("Yes")), Binding("n", "no", N_("No")),
-                Binding("escape", "no", N_("Cancel"))]
-    DEFAULT_CSS = COMPACT_CSS + "ConfirmDialog { align: center middle; }"
-
-    def __init__(self, question: str, yes: str = "Yes"):
-        super().__init__()
-        self.question = question
-        self.yes_label = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(plain(self.question, multiline=True), id="question")
-            with Horizontal(id="buttons"):
-                yield Button(_("{yes_label} (y)").format(yes_label=self.yes_label), id="yes", compact=True, variant="warning")
-                yield Button(_("No (n)"), id="no", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
 
 
 class FilterDialog(ModalScreen):
@@ -372,7 +340,8 @@ class ExportDialog(ModalScreen):
             else:
                 show_errors(self, {"output": "the file exists: choose another name"})
 
-        self.app.push_screen(ConfirmDialog(_("{safe_text} already exists.\nOverwrite it?").format(safe_text=safe_text(path)), yes="Overwrite"), answer)
+        self.app.push_screen(ConfirmDialog(_("{safe_text} already exists.\nOverwrite it?").format(safe_text=safe_text(path)),
+                                           yes=_("Overwrite"), danger=True), answer)
 
     def _done(self, result) -> None:
         self.busy = False

@@ -15,7 +15,7 @@ from corptui import notify
 from corptui.errors import CorptuiError
 from corptui.phones import format_msisdn
 from screens.access_dialogs import MessageDialog
-from screens.base import AppScreen
+from screens.base import KeyedRowsScreen
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -95,7 +95,7 @@ def job_lines(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-class OutboxScreen(AppScreen):
+class OutboxScreen(KeyedRowsScreen):
     SECTION = "outbox"
     TITLE = N_("Outbox")
     BINDINGS = [
@@ -109,22 +109,11 @@ class OutboxScreen(AppScreen):
     """
     POLL_SECONDS = 1.0
 
-    def __init__(self):
-        super().__init__()
-        self.rows: dict[int, dict] = {}
-
     def compose_body(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=False,
                            id="outbox-table", empty_text=_("The outbox is empty."))
         yield Static("", id="jobs-pane")
         yield Static("", id="outbox-status")
-
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one(VirtualTable)
-
-    def _fetch(self, ids: list[int]) -> dict[int, dict]:
-        return {i: self.rows[i] for i in ids if i in self.rows}
 
     def on_mount(self) -> None:
         self.reload()

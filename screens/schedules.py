@@ -6,17 +6,17 @@ from __future__ import annotations
 from corptui.i18n import _, N_
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from corptui import documents as documents_uc
 from corptui import schedules as schedules_uc
 from corptui.errors import CorptuiError
-from screens.base import AppScreen
-from screens.documents import ConfirmDialog, FormDialog
+from screens.base import RowsScreen
+from screens.documents import FormDialog
+from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field
-from screens.widgets.safe import plain, safe_text
+from screens.widgets.safe import safe_text
 
 TYPE_HINT = "reconciliation, invoice, act, invoice-facture, charges, payments, calls"
 SHORT_NAME = {v: k for k, v in documents_uc.TYPE_NAMES.items()}
@@ -49,10 +49,10 @@ def _numbers(text: str) -> list[str]:
     return [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
 
 
-class SchedulesScreen(AppScreen):
+class SchedulesScreen(RowsScreen):
     SECTION = "schedules"
     TITLE = N_("Automatic reports")
-    BINDINGS = AppScreen.BINDINGS + [
+    BINDINGS = RowsScreen.BINDINGS + [
         Binding("n", "new", N_("New")),
         Binding("e", "edit", N_("Edit")),
         Binding("p", "toggle", N_("Pause/resume")),
@@ -63,14 +63,8 @@ class SchedulesScreen(AppScreen):
     #sched-table { height: 1fr; }
     #sched-status { height: 1; padding: 0 1; }
     """
-
-    def __init__(self):
-        super().__init__()
-        self.rows: list[dict] = []
-
-    def compose_body(self) -> ComposeResult:
-        yield DataTable(id="sched-table", cursor_type="row", zebra_stripes=False)
-        yield Static("", id="sched-status")
+    TABLE_ID = "sched-table"
+    STATUS_ID = "sched-status"
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -83,28 +77,23 @@ class SchedulesScreen(AppScreen):
         table.focus()
 
     def reload(self, select_id: int | None = None) -> None:
-        table = self.query_one(DataTable)
         try:
-            self.rows = schedules_uc.list_schedules(self.session)
+            rows = schedules_uc.list_schedules(self.session)
         except CorptuiError as exc:
             self.app.show_error(exc)
-            self.rows = []
-        table.clear()
-        for r in self.rows:
-            label = documents_uc.TYPE_LABELS.get(r["type"], r["type"])
-            to = ", ".join(x for x in (r["email"], r["phone"]) if x)
-            table.add_row(Text(str(r["id"]), justify="right"), Text(safe_text(label)),
-                          Text(safe_text(f"{r['when']} {r['format']}")),
-                          Text(safe_text(to)), Text("active" if r["active"] else "paused"),
-                          key=str(r["id"]))
-        if select_id is not None:
-            for i, r in enumerate(self.rows):
-                if r["id"] == select_id:
-                    table.move_cursor(row=i)
+            rows = []
+        self.show_rows(rows, select_id)
         n = len(self.rows)
-        self.query_one("#sched-status", Static).update(plain(
+        self.set_status(
             f"{n} schedule{'s' if n != 1 else ''} · esc back to documents" if n else
-            "No automatic reports: n adds one (delivered by email and/or SMS)."))
+            "No automatic reports: n adds one (delivered by email and/or SMS).")
+
+    def cells(self, r: dict) -> list:
+        label = documents_uc.TYPE_LABELS.get(r["type"], r["type"])
+        to = ", ".join(x for x in (r["email"], r["phone"]) if x)
+        return [Text(str(r["id"]), justify="right"), Text(safe_text(label)),
+                Text(safe_text(f"{r['when']} {r['format']}")),
+                Text(safe_text(to)), Text("active" if r["active"] else "paused")]
 
     PALETTE = {"new": "New automatic report", "edit": "Edit the automatic report",
                "toggle": "Pause or resume the automatic report",
@@ -119,13 +108,6 @@ class SchedulesScreen(AppScreen):
                 yield SystemCommand(_("Automatic reports: {PALETTE}").format(PALETTE=self.PALETTE[binding.action]),
                                     _("key {key}").format(key=binding.key),
                                     getattr(self, f"action_{binding.action}"))
-
-    def current(self) -> dict | None:
-        table = self.query_one(DataTable)
-        if not self.rows or table.row_count == 0:
-            return None
-        i = table.cursor_row
-        return self.rows[i] if 0 <= i < len(self.rows) else None
 
     def _form(self, title: str, row: dict | None, save) -> None:
         def submit(values, _force):
@@ -182,7 +164,8 @@ class SchedulesScreen(AppScreen):
                     self.app.show_error(exc)
                 self.reload()
 
-        self.app.push_screen(ConfirmDialog(_("Delete automatic report {id}?").format(id=row['id'])), done)
+        self.app.push_screen(ConfirmDialog(_("Delete automatic report {id}?").format(id=row['id']),
+                                           yes=_("Delete"), no=_("Cancel"), danger=True), done)
 
     def action_back(self) -> None:
         self.app.open_section("documents")

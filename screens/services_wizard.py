@@ -31,6 +31,7 @@ from corptui import options as options_uc
 from corptui import permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.phones import format_msisdn
+from screens.widgets.background import run_in_worker
 from screens.widgets.check_list import CheckList
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
@@ -271,28 +272,20 @@ class ServicesWizard(ModalScreen):
     # -- step 2 -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="services-check")
     def _check_worker(self, plan: options_uc.Plan, ids: list[int]) -> None:
-        from corptui.database import close_thread_connection
-
         steps = max(1, len(plan.connect) + len(plan.disconnect) + (1 if plan.tariff else 0))
 
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done // steps, total // steps)
 
-        try:
+        def check():
             results = options_uc.check_plan(self.app.session, plan, ids, progress=progress)
             names = {}
             if len(ids) <= 20_000:
                 names = {i: r["full_name"] for i, r in
                          numbers_uc.rows_by_ids(self.app.session, ids).items()}
-        except CorptuiError as exc:
-            self.app.call_from_thread(self._check_failed, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - shown, never a crash
-            self.app.call_from_thread(self._check_failed, f"{type(exc).__name__}: {exc}")
-            return
-        finally:
-            close_thread_connection()
-        self.app.call_from_thread(self._show_results, results, names)
+            return results, names
+
+        run_in_worker(self.app, check, lambda out: self._show_results(*out), self._check_failed)
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#check-progress", ProgressBar).update(total=max(1, total),
@@ -389,19 +382,8 @@ class ServicesWizard(ModalScreen):
 
     @work(thread=True, exclusive=True, group="services-apply")
     def _apply_worker(self, plan: options_uc.Plan, ids: list[int]) -> None:
-        from corptui.database import close_thread_connection
-
-        try:
-            outcome = options_uc.apply_plan(self.app.session, plan, ids)
-        except CorptuiError as exc:
-            self.app.call_from_thread(self._apply_failed, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - shown, never a crash
-            self.app.call_from_thread(self._apply_failed, f"{type(exc).__name__}: {exc}")
-            return
-        finally:
-            close_thread_connection()
-        self.app.call_from_thread(self._show_summary, outcome)
+        run_in_worker(self.app, lambda: options_uc.apply_plan(self.app.session, plan, ids),
+                      self._show_summary, self._apply_failed)
 
     def _apply_failed(self, message: str) -> None:
         self.checking = False

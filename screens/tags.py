@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from corptui import tags as tags_uc
 from corptui.errors import Conflict, CorptuiError, ValidationError
+from screens.widgets.dialogs import ConfirmDialog, SaveCancelDialog
 from screens.widgets.safe import plain, safe_text
 
 SWATCH = "■"
@@ -32,12 +33,11 @@ def color_text(color: str) -> Text:
     return text
 
 
-class TagNameDialog(ModalScreen):
+class TagNameDialog(SaveCancelDialog):
     """Name (and, for a new tag, colour) of a tag. ``save(name, color)`` does the change;
     its ValidationError / Conflict is shown under the name. Dismisses with its result,
     or None on cancel."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
     DEFAULT_CSS = """
     TagNameDialog { align: center middle; }
     #tag-name-box { width: 60; height: auto; border: round $primary; background: $surface; padding: 0 1; }
@@ -84,15 +84,6 @@ class TagNameDialog(ModalScreen):
         error.update(plain(("x " + message[:1].upper() + message[1:]) if message else ""))
         error.display = bool(message)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
     def action_save(self) -> None:
         name = self.query_one("#tag-name", Input).value
         color = self.query_one("#tag-color", Select).value if self.with_color else None
@@ -106,9 +97,6 @@ class TagNameDialog(ModalScreen):
             self.set_error(exc.message)
             return
         self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ColorDialog(ModalScreen):
@@ -150,46 +138,19 @@ class ColorDialog(ModalScreen):
         self.dismiss(None)
 
 
-class ConfirmDeleteDialog(ModalScreen):
+class ConfirmDeleteDialog(ConfirmDialog):
     """Delete a tag? States how many numbers carry it. Dismisses True / False."""
 
-    BINDINGS = [Binding("escape,n", "cancel", N_("Cancel")), Binding("y", "confirm", N_("Delete"))]
-    DEFAULT_CSS = """
-    ConfirmDeleteDialog { align: center middle; }
-    #confirm-box { width: 60; height: auto; border: round $error; background: $surface; padding: 0 1; }
-    #confirm-text { height: auto; padding: 1 0; }
-    #confirm-buttons { height: 3; align: center middle; }
-    #confirm-buttons Button { margin: 0 1; }
-    """
-
     def __init__(self, tag_name: str, count: int):
-        super().__init__()
-        self.tag_name = tag_name
-        self.count = count
-
-    def compose(self) -> ComposeResult:
-        if self.count:
-            where = (f"It is on {self.count:,} number{'s' if self.count != 1 else ''}: "
+        if count:
+            where = (f"It is on {count:,} number{'s' if count != 1 else ''}: "
                      "they lose the tag.")
         else:
             where = "It is on no numbers."
-        with Vertical(id="confirm-box"):
-            yield Static(plain(_("Delete the tag {tag_name}?\n{where}\nThis cannot be undone.").format(tag_name=self.tag_name, where=where), multiline=True), id="confirm-text")
-            with Horizontal(id="confirm-buttons"):
-                yield Button(_("Delete (y)"), variant="error", id="confirm")
-                yield Button(_("Cancel (n)"), id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm")
-
-    def action_confirm(self) -> None:
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+        super().__init__(_("Delete the tag {tag_name}?\n{where}\nThis cannot be undone.").format(tag_name=tag_name, where=where),
+                         yes=_("Delete"), no=_("Cancel"), danger=True)
+        self.tag_name = tag_name
+        self.count = count
 
 
 class TagsScreen(ModalScreen):

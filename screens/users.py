@@ -18,8 +18,9 @@ from corptui import users as users_uc
 from corptui.auth import local_time_text
 from corptui.errors import CorptuiError
 from corptui.phones import format_msisdn
-from screens.access_dialogs import AddUserDialog, ConfirmDialog, MessageDialog, RoleDialog
-from screens.base import AppScreen
+from screens.access_dialogs import AddUserDialog, RoleDialog
+from screens.widgets.dialogs import ConfirmDialog, MessageDialog
+from screens.base import KeyedRowsScreen
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -67,7 +68,7 @@ def render_cell(row: dict, key: str) -> str:
     return str(row.get(key) or "")
 
 
-class UsersScreen(AppScreen):
+class UsersScreen(KeyedRowsScreen):
     SECTION = "users"
     TITLE = N_("Users")
     BINDINGS = [
@@ -80,18 +81,10 @@ class UsersScreen(AppScreen):
     #users-status { height: 1; background: $boost; padding: 0 1; }
     """
 
-    def __init__(self):
-        super().__init__()
-        self.rows: dict[int, dict] = {}
-
     def compose_body(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=False,
                            id="users-table", empty_text=_("No users."))
         yield Static("", id="users-status")
-
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one(VirtualTable)
 
     @property
     def can_manage(self) -> bool:
@@ -101,9 +94,6 @@ class UsersScreen(AppScreen):
     def acting(self):
         """The session for changes: the audit log names this screen as the source."""
         return self.session.with_source("tui users")
-
-    def _fetch(self, ids: list[int]) -> dict[int, dict]:
-        return {i: self.rows[i] for i in ids if i in self.rows}
 
     def on_mount(self) -> None:
         self.reload()
@@ -186,8 +176,8 @@ class UsersScreen(AppScreen):
             self.show_temporary(row["phone"], temporary)
 
         self.app.push_screen(ConfirmDialog(
-            _("Reset password"),
-            _("Give {who} a new temporary password? The current password stops working and a lockout is lifted.").format(who=self.who(row)), yes="Reset"), done)
+            _("Give {who} a new temporary password? The current password stops working and a lockout is lifted.").format(who=self.who(row)),
+            title=_("Reset password"), yes=_("Reset"), focus_yes=True), done)
 
     def action_toggle_block(self) -> None:
         row = self.current()
@@ -210,7 +200,8 @@ class UsersScreen(AppScreen):
         verb = "Block" if block else "Unblock"
         text = (f"{verb} the login {self.who(row)}? "
                 + ("It will not be able to log in." if block else "It can log in again."))
-        self.app.push_screen(ConfirmDialog(_("{verb} login").format(verb=verb), text, yes=verb), done)
+        self.app.push_screen(ConfirmDialog(text, title=_("{verb} login").format(verb=verb), yes=verb,
+                                           focus_yes=True), done)
 
     def action_change_role(self) -> None:
         row = self.current()

@@ -156,6 +156,38 @@ def make_app(session=None, **kwargs):
     return CorptuiApp(session=session, idle_seconds=kwargs.pop("idle_seconds", 3600), **kwargs)
 
 
+def run_cli(*args, input=None):
+    """``corptui ARGS`` through click's runner; the database is closed before and after
+    (the command opens its own, as from a shell)."""
+    from click.testing import CliRunner
+
+    from corptui.cli import main
+    from corptui.database import close_database
+
+    close_database()
+    result = CliRunner().invoke(main, list(args), input=input)
+    close_database()
+    return result
+
+
+async def settle(pilot):
+    """Let the app draw, finish its workers, draw again."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def english():
+    """English texts and numbers for one test (the language is put back after it)."""
+    from corptui import i18n
+
+    old = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(old)
+
+
 @pytest.fixture
 def utc_english(monkeypatch):
     """Screens with times and numbers drawn the same everywhere: UTC, English."""

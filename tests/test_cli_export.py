@@ -9,21 +9,13 @@ from decimal import Decimal
 import openpyxl
 import pypdf
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli as run
 from money_data import build
 
-from corptui.cli import main
 from corptui.database import close_database, open_database
 
 D = Decimal
 CO = ("--company", "ООО «Ромашка»")
-
-
-def run(*args):
-    close_database()
-    result = CliRunner().invoke(main, list(args))
-    close_database()
-    return result
 
 
 @pytest.fixture

@@ -6,22 +6,14 @@ import sys
 from decimal import Decimal
 
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli as run
 
 from corptui import __version__
-from corptui.cli import main
 from corptui.database import close_database, open_database
 from corptui.passwords import verify_password
 from storage.schema import SCHEMA_VERSION
 from storage.models import Company, PersonalAccount, Subscriber, SubscriberTag, Tag, Tariff, User
 from storage.search import search_key
-
-
-def run(*args, input=None):
-    close_database()
-    result = CliRunner().invoke(main, list(args), input=input)
-    close_database()
-    return result
 
 
 @pytest.fixture

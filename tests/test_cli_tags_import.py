@@ -8,22 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli as run
 from numbers_core_data import build
 
-from corptui.cli import main
 from corptui.database import close_database, open_database
 from storage.models import AuditEntry, Subscriber, SubscriberTag, Tag
 
 DATA = Path(__file__).parent / "data" / "import"
 CO = ("--company", "ООО «Ромашка»")
-
-
-def run(*args, input=None):
-    close_database()
-    result = CliRunner().invoke(main, list(args), input=input)
-    close_database()
-    return result
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ import json
 from decimal import Decimal
 
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli as run
 from money_data import build
 
 from corptui import disputes, payments
-from corptui.cli import main
 from corptui.database import close_database, open_database
 from corptui.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from corptui.session import Session
@@ -135,13 +134,6 @@ def test_reject_needs_a_reason_and_decisions_need_owner_or_admin(data):
     assert (done["status"], done["decision"], done["credit"]) == (
         "rejected", "the roaming was real", None)
     assert Payment.select().where(Payment.comment.contains("dispute")).count() == 0
-
-
-def run(*args):
-    close_database()
-    result = CliRunner().invoke(main, list(args))
-    close_database()
-    return result
 
 
 def test_cli_open_accept_reject_list(data, db, tmp_path):

@@ -38,7 +38,7 @@ def test_validation_field_errors(data):
     with pytest.raises(ValidationError) as err:
         limits.set_limits(s, [sub.id], amount="-1", notify_percent="150")
     assert set(err.value.errors) == {"amount", "notify_percent"}
-    for bad, msg in (("abc", "not an amount"), ("1.005", "2 decimals"), ("1e12", "at most"),
+    for bad, msg in (("abc", "not an amount"), ("1.005", "2 decimals"), ("1e12", "at most"), ("1E100", "at most"),
                      ("NaN", "not an amount")):
         with pytest.raises(ValidationError, match=msg):
             limits.clean_amount(bad)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle as _settle
 from textual.widgets import Input, Select, Static, TextArea
 
 from corptui import demo, tags, users
@@ -36,12 +36,6 @@ def table_lines(table: VirtualTable, rows: int = 12) -> list[str]:
 
 def field_error(screen, name: str) -> str:
     return text_of(screen.query_one(f"#error-{name}", Static))
-
-
-async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def wait_for(pilot, predicate, tries: int = 50):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle
 
 from corptui import documents, jobs, schedules
 from storage.models import Document, PersonalAccount
@@ -16,12 +16,6 @@ def app(role="owner"):
     a = make_app(demo_session(role))
     a.today = TODAY
     return a
-
-
-async def settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def run_jobs():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button, Label, Static
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle as _settle
 from corptui import i18n
 
 
@@ -14,12 +14,6 @@ from corptui import i18n
 def back_to_english():
     yield
     i18n.set_language("en")
-
-
-async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _texts(screen, kind) -> list[str]:

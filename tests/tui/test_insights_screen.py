@@ -11,13 +11,8 @@ from corptui import insights
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    from corptui import i18n
-
-    old = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(old)
+def _english(english):
+    """Every test here in English (the conftest fixture)."""
 
 
 async def _open(pilot):

@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 from decimal import Decimal
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle
 from textual.widgets import Input, Select, Static
 
 from corptui import calls, charges, payments
@@ -30,12 +30,6 @@ def app_for(session):
     app = make_app(session)
     app.today = TODAY
     return app
-
-
-async def settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def text_of(widget) -> str:

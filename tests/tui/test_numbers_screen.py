@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle as _settle
 
 from screens.numbers import NumbersScreen
 from screens.widgets.virtual_table import VirtualTable
 from storage.models import Subscriber
-
-
-async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_lists_all_numbers_with_count_line(owner):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle as _settle
 
 from corptui import demo
 from screens.card import EmployeeCard
@@ -15,12 +15,6 @@ from screens.limits import LimitsDialog
 from screens.sims import ImportStockDialog, ReplaceSimDialog, SimStockScreen
 from screens.widgets.virtual_table import VirtualTable
 from storage.models import ChangeApplication, ForwardingRule, SimCard, Subscriber
-
-
-async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _numbers(session, n=1):

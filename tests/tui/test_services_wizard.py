@@ -4,18 +4,12 @@ hover), apply to the numbers that pass, summary; field errors; viewer read-only.
 
 from __future__ import annotations
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle as _settle
 
 from corptui import options
 from screens.services_wizard import CheckTable, ServicesWizard
 from screens.widgets.check_list import CheckList
 from storage.models import AuditEntry, Option, Subscriber, SubscriberOption
-
-
-async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _company_ids(session) -> list[int]:

@@ -7,16 +7,10 @@ import tomllib
 
 import pytest
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle as _settle
 from corptui import locations
 from corptui import settings as settings_uc
 from corptui.errors import PermissionDenied, ValidationError
-
-
-async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_save_ui_validates_and_writes_the_config_file(seeded):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle as _settle
 
 from corptui import documents, jobs, schedules
 from storage.models import PersonalAccount
@@ -17,12 +17,6 @@ def app():
     a = make_app(demo_session())
     a.today = TODAY
     return a
-
-
-async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _history():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle as _settle
 
 TODAY = dt.date(2026, 10, 20)
 
@@ -21,12 +21,6 @@ def app():
     a = make_app(demo_session())
     a.today = TODAY
     return a
-
-
-async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _press(*keys):

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import demo_session, make_app
-
-
-async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from conftest import demo_session, make_app, settle as _settle
 
 
 def test_numbers_screen(snap_compare, seeded):

@@ -3,15 +3,9 @@ SIM stock, limits, change application."""
 
 from __future__ import annotations
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle as _settle
 
 from storage.models import Subscriber
-
-
-async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _ids(n=1):

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle as _settle
 
 from screens.widgets.virtual_table import VirtualTable
 from storage.models import Subscriber
-
-
-async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _msisdns(company_id, k):
