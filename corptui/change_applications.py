@@ -15,8 +15,8 @@ from storage.fields import utcnow
 from storage.models import CHANGE_APPLICATION_STATUSES, ChangeApplication, Subscriber
 
 ACTION = "services.change"
-STATUS_LABELS = {"submitted": "submitted", "in_progress": "in progress", "done": "done",
-                 "rejected": "rejected", "cancelled": "cancelled"}
+STATUS_LABELS = {"submitted": N_("submitted"), "in_progress": N_("in progress"),
+                 "done": N_("done"), "rejected": N_("rejected"), "cancelled": N_("cancelled")}
 MAX_DESIRED = 1000
 MAX_COMMENT = 2000
 MAX_CONTACT = 200
@@ -127,8 +127,9 @@ def cancel(session, reference) -> dict:
     with atomic():
         app = _find(session, reference)
         if app.status != "submitted":
-            raise Conflict(f"application {app.reference} is {STATUS_LABELS[app.status]}: "
-                           "only a submitted one can be cancelled")
+            raise Conflict(_("application {reference} is {status}: only a submitted one can be "
+                             "cancelled").format(reference=app.reference,
+                                                 status=_(STATUS_LABELS[app.status])))
         now = utcnow()
         ChangeApplication.update(status="cancelled", updated_at=now).where(
             ChangeApplication.id == app.id).execute()

@@ -33,7 +33,7 @@ DIALOG_CSS = """
 
 
 def role_options() -> list[tuple[str, str]]:
-    return [(permissions.ROLE_LABELS[role], role) for role in ROLES]
+    return [(permissions.role_label(role), role) for role in ROLES]
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -42,7 +42,7 @@ class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [Binding("escape,n", "no", N_("No")), Binding("y", "yes", N_("Yes"))]
     DEFAULT_CSS = DIALOG_CSS.format(cls="ConfirmDialog")
 
-    def __init__(self, title: str, text: str, yes: str = "Yes"):
+    def __init__(self, title: str, text: str, yes: str = N_("Yes")):
         super().__init__()
         self.title_text = title
         self.text = text
@@ -53,7 +53,7 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(plain(self.title_text), classes="dialog-title")
             yield Static(plain(self.text, multiline=True), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(plain(self.yes), variant="primary", id="yes")
+                yield Button(plain(_(self.yes)), variant="primary", id="yes")
                 yield Button(_("No"), id="no")
 
     def on_mount(self) -> None:

@@ -84,7 +84,7 @@ class ForwardingDialog(ModalScreen):
         if self.single:
             self._load_rules()
         if not self.can_edit:
-            self._message(_("Read only: the {role} role cannot change forwarding.").format(role=self.app.session.role))
+            self._message(_("Read only: the {role} role cannot change forwarding.").format(role=permissions.role_label(self.app.session.role)))
             self.query_one("#close", Button).focus()
         else:
             self.query_one("#target").focus()

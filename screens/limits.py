@@ -89,7 +89,7 @@ class LimitsDialog(ModalScreen):
                 yield Label(_("Roaming"))
                 yield Select(ban_choices, value=roaming, allow_blank=False, id="roaming-ban")
             yield Static("" if self.can_edit else
-                         Content(_("Read only: the {role} role cannot change limits.").format(role=session.role)),
+                         Content(_("Read only: the {role} role cannot change limits.").format(role=permissions.role_label(session.role))),
                          id="limits-message")
             with Horizontal(id="limits-buttons"):
                 yield Button(_("Save"), variant="primary", id="save", disabled=not self.can_edit)

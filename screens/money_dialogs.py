@@ -111,7 +111,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 Binding("escape", "no", N_("Cancel"))]
     DEFAULT_CSS = COMPACT_CSS + "ConfirmDialog { align: center middle; }"
 
-    def __init__(self, question: str, yes: str = "Yes"):
+    def __init__(self, question: str, yes: str = N_("Yes")):
         super().__init__()
         self.question = question
         self.yes_label = yes
@@ -120,7 +120,7 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id="dialog"):
             yield Static(plain(self.question, multiline=True), id="question")
             with Horizontal(id="buttons"):
-                yield Button(_("{yes_label} (y)").format(yes_label=self.yes_label), id="yes", compact=True, variant="warning")
+                yield Button(_("{yes_label} (y)").format(yes_label=_(self.yes_label)), id="yes", compact=True, variant="warning")
                 yield Button(_("No (n)"), id="no", compact=True)
 
     def on_mount(self) -> None:
@@ -372,7 +372,7 @@ class ExportDialog(ModalScreen):
             else:
                 show_errors(self, {"output": "the file exists: choose another name"})
 
-        self.app.push_screen(ConfirmDialog(_("{safe_text} already exists.\nOverwrite it?").format(safe_text=safe_text(path)), yes="Overwrite"), answer)
+        self.app.push_screen(ConfirmDialog(_("{safe_text} already exists.\nOverwrite it?").format(safe_text=safe_text(path)), yes=N_("Overwrite")), answer)
 
     def _done(self, result) -> None:
         self.busy = False

@@ -376,7 +376,7 @@ class ServicesWizard(ModalScreen):
             return
         if not self.can_change:
             self.query_one("#count", Static).update(Content(
-                _("x The {role} role may not change services.").format(role=self.app.session.role)))
+                _("x The {role} role may not change services.").format(role=permissions.role_label(self.app.session.role))))
             return
         passing = [i for i, r in self.results.items() if r["ok"]]
         if not passing:

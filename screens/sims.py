@@ -55,7 +55,7 @@ class ReplaceSimDialog(ModalScreen):
             yield Field(_("New SIM ICCID"), "iccid", placeholder=_("19-20 digits"), max_length=30)
             yield Field(_("PUK1"), "puk", password=True, placeholder=_("8 digits"), max_length=8)
             yield Static("" if self.can_edit else
-                         Content(_("Read only: the {role} role cannot replace SIMs.").format(role=session.role)),
+                         Content(_("Read only: the {role} role cannot replace SIMs.").format(role=permissions.role_label(session.role))),
                          id="sim-message")
             with Horizontal(id="sim-buttons"):
                 yield Button(_("Replace"), variant="primary", id="replace",

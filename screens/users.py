@@ -187,7 +187,7 @@ class UsersScreen(AppScreen):
 
         self.app.push_screen(ConfirmDialog(
             _("Reset password"),
-            _("Give {who} a new temporary password? The current password stops working and a lockout is lifted.").format(who=self.who(row)), yes="Reset"), done)
+            _("Give {who} a new temporary password? The current password stops working and a lockout is lifted.").format(who=self.who(row)), yes=N_("Reset")), done)
 
     def action_toggle_block(self) -> None:
         row = self.current()
