@@ -13,6 +13,8 @@ grouped by an operation id."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import datetime as dt
 import time
 from collections.abc import Iterable
@@ -106,7 +108,7 @@ def get_option(option) -> Option:
         return option
     found = Option.select().where(Option.code == str(option).strip()).first()
     if found is None:
-        raise NotFound(f"no option {str(option)[:40]} (see `corptui options list`)")
+        raise NotFound(_("no option {value} (see `corptui options list`)").format(value=str(option)[:40]))
     return found
 
 
@@ -115,7 +117,7 @@ def get_tariff(tariff) -> Tariff:
         return tariff
     found = Tariff.select().where(Tariff.code == str(tariff).strip()).first()
     if found is None:
-        raise NotFound(f"no tariff {str(tariff)[:40]}")
+        raise NotFound(_("no tariff {value}").format(value=str(tariff)[:40]))
     return found
 
 
@@ -144,7 +146,7 @@ def _period(date_from, date_until, now) -> tuple[dt.datetime, dt.datetime | None
     until = end_of(date_until, "date_until")
     start = now if start is None or start <= now else start
     if until is not None and until <= start:
-        raise ValidationError("the end date must be after the start date", "date_until")
+        raise ValidationError(_("the end date must be after the start date"), "date_until")
     return start, until
 
 
@@ -315,7 +317,7 @@ def check(session, option_code, subscriber_ids, at=None, action: str = "connect"
     effect (default now): an option the rule requires that is planned by then counts."""
     permissions.require(session, "read")
     if action not in ("connect", "disconnect"):
-        raise ValidationError(f"unknown action {action!r}", "action")
+        raise ValidationError(_("unknown action {action!r}").format(action=action), "action")
     option = get_option(option_code)
     ids = _ids(subscriber_ids)
     if action == "disconnect":
@@ -489,10 +491,9 @@ def change_tariff(session, ids, tariff_code, date_from=None) -> dict:
         tariff = get_tariff(tariff_code)
         if tariff.by_application:
             raise ValidationError(
-                f"the tariff {tariff.name} is changed only by application: send a change "
-                "application (Services: change application form)", "tariff")
+                _("the tariff {name} is changed only by application: send a change application (Services: change application form)").format(name=tariff.name), "tariff")
         if tariff.archived:
-            raise ValidationError(f"the tariff {tariff.name} is no longer offered", "tariff")
+            raise ValidationError(_("the tariff {name} is no longer offered").format(name=tariff.name), "tariff")
         result = _check_tariff(session.company_id, tariff, ids)
         good = [sid for sid in ids if result[sid]["ok"]]
         skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
@@ -555,7 +556,7 @@ def validate_plan(session, plan: Plan) -> Plan:
     connect_codes = tuple(dict.fromkeys(c for c in plan.connect if c))
     disconnect_codes = tuple(dict.fromkeys(c for c in plan.disconnect if c))
     if not tariff and not connect_codes and not disconnect_codes:
-        errors["changes"] = "choose a tariff, or options to connect or disconnect"
+        errors["changes"] = _("choose a tariff, or options to connect or disconnect")
     both = set(connect_codes) & set(disconnect_codes)
     if both:
         errors["changes"] = "an option cannot be connected and disconnected at once: " + \
@@ -569,10 +570,9 @@ def validate_plan(session, plan: Plan) -> Plan:
         try:
             t = get_tariff(tariff)
             if t.by_application:
-                errors["tariff"] = (f"{t.name} is changed only by application: use the "
-                                    "change application form")
+                errors["tariff"] = (_("{name} is changed only by application: use the change application form").format(name=t.name))
             elif t.archived:
-                errors["tariff"] = f"{t.name} is no longer offered"
+                errors["tariff"] = _("{name} is no longer offered").format(name=t.name)
         except NotFound as exc:
             errors["tariff"] = exc.message
     now = utcnow()
@@ -587,9 +587,9 @@ def validate_plan(session, plan: Plan) -> Plan:
         errors["date_until"] = exc.message
     if until is not None:
         if until <= max(start or now, now):
-            errors["date_until"] = "the end date must be after the start date"
+            errors["date_until"] = _("the end date must be after the start date")
         elif not connect_codes:
-            errors["date_until"] = "an end date applies to options being connected"
+            errors["date_until"] = _("an end date applies to options being connected")
     if errors:
         first = next(iter(errors.values()))
         raise ValidationError(first, next(iter(errors)), errors)
@@ -678,8 +678,7 @@ def apply_plan(session, plan: Plan, ids) -> dict:
                 else:
                     out = connect(session, obj, good, plan.date_from, plan.date_until)
                 if out["skipped"]:  # cannot happen after the check: keep it all-or-nothing
-                    raise Conflict(f"{label}: {len(out['skipped'])} number(s) changed while "
-                                   "applying; nothing was changed, check again")
+                    raise Conflict(_("{label}: {skipped_count} number(s) changed while applying; nothing was changed, check again").format(label=label, skipped_count=len(out['skipped'])))
                 planned = planned or bool(out["planned"])
                 steps.append((label, len(out["ids"])))
     return {"applied": len(good), "skipped": skipped, "steps": steps, "planned": planned}
@@ -695,7 +694,7 @@ def number_options(session, subscriber_id: int) -> dict:
     sid = int(subscriber_id)
     if not Subscriber.select().where((Subscriber.company == session.company_id)
                                      & (Subscriber.id == sid)).exists():
-        raise NotFound(f"no number {subscriber_id} in this company")
+        raise NotFound(_("no number {subscriber_id} in this company").format(subscriber_id=subscriber_id))
     rows = (SubscriberOption.select(SubscriberOption, Option)
             .join(Option).where((SubscriberOption.subscriber == sid)
                                 & SubscriberOption.state.in_(LIVE))

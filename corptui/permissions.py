@@ -59,7 +59,7 @@ def role_label(role: str) -> str:
 def allowed(role: str, action: str) -> bool:
     roles = MATRIX.get(action)
     if roles is None:
-        raise KeyError(f"unknown action {action!r}")
+        raise KeyError(_("unknown action {action!r}").format(action=action))
     return role in roles
 
 

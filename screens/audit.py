@@ -60,7 +60,7 @@ def summary(before, after) -> str:
             elif key in a:
                 parts.append(f"{key}={_short(a[key])}")
             else:
-                parts.append(f"{key}: {_short(b[key])} -> (none)")
+                parts.append(_("{key}: {short} -> (none)").format(key=key, short=_short(b[key])))
         return "; ".join(parts)
     if before is None and after is None:
         return ""

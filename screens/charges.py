@@ -135,18 +135,18 @@ class ChargesScreen(AppScreen):
                 errors[name] = exc.message
                 continue
             if day is None:
-                errors[name] = f"{name}: a month is needed (YYYY-MM)"
+                errors[name] = _("{name}: a month is needed (YYYY-MM)").format(name=name)
             elif name == "date_from":
                 first = month_start(day)
             else:
                 last = month_start(day)
         if first and last and first > last:
-            errors["date_from"] = "date_from is after date_to: the month range is empty"
+            errors["date_from"] = _("date_from is after date_to: the month range is empty")
         if first and last and (last.year * 12 + last.month) - (first.year * 12 + first.month) > 119:
-            errors["date_from"] = "date_from: at most ten years at once"
+            errors["date_from"] = _("date_from: at most ten years at once")
         kind = state.get("kind", "")
         if kind and kind not in KINDS:
-            errors["kind"] = f"kind: unknown charge kind {kind!r}"
+            errors["kind"] = _("kind: unknown charge kind {kind!r}").format(kind=kind)
         if errors:
             name = next(iter(errors))
             raise ValidationError(errors[name], name, errors)
@@ -487,8 +487,7 @@ class ChargeLinesScreen(DrillScreen):
     def action_blame(self) -> None:
         i = self.table.cursor_id
         if self.view != "lines" or i is None or not 0 <= i < len(self.rows):
-            self.app.notify("Enter (or v) shows the lines; b on a fee line shows who "
-                            "turned it on.", markup=False)
+            self.app.notify(_("Enter (or v) shows the lines; b on a fee line shows who turned it on."), markup=False)
             return
         from screens.insights import BlameDialog
 

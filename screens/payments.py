@@ -157,7 +157,7 @@ class PaymentsScreen(PagedQueryMixin, AppScreen):
         if self.flt.amount_min is not None or self.flt.amount_max is not None:
             lo = money_text(self.flt.amount_min) if self.flt.amount_min is not None else "…"
             hi = money_text(self.flt.amount_max) if self.flt.amount_max is not None else "…"
-            parts.append(f"amount {lo}–{hi}")
+            parts.append(_("amount {lo}–{hi}").format(lo=lo, hi=hi))
         if self.flt.types:
             parts.append(_(PAYMENT_TYPE_LABELS.get(self.flt.types[0], self.flt.types[0])))
         return "Filter: " + " · ".join(parts)

@@ -48,9 +48,9 @@ def state_text(row: dict, now: dt.datetime | None = None) -> str:
         parts.append("blocked")
     locked = _when(row.get("locked_until"))
     if locked is not None and locked > now:
-        parts.append(f"locked until {local_time_text(locked)}")
+        parts.append(_("locked until {local_time_text}").format(local_time_text=local_time_text(locked)))
     if row.get("must_change_password"):
-        parts.append("temporary password")
+        parts.append(_("temporary password"))
     return "; ".join(parts) or "active"
 
 
@@ -157,7 +157,7 @@ class UsersScreen(AppScreen):
             self.reload()
             if user.id in self.table.shown_ids:
                 self.table.cursor = self.table.ids.index(user.id)
-            self.set_status(f"Added {format_msisdn(user.phone)} ({user.role}).")
+            self.set_status(_("Added {format_msisdn} ({role}).").format(format_msisdn=format_msisdn(user.phone), role=user.role))
             if temporary:
                 self.show_temporary(user.phone, temporary)
 
@@ -182,7 +182,7 @@ class UsersScreen(AppScreen):
                 self.refuse(exc)
                 return
             self.reload()
-            self.set_status(f"The password of {format_msisdn(row['phone'])} is reset.")
+            self.set_status(_("The password of {format_msisdn} is reset.").format(format_msisdn=format_msisdn(row['phone'])))
             self.show_temporary(row["phone"], temporary)
 
         self.app.push_screen(ConfirmDialog(
@@ -204,8 +204,7 @@ class UsersScreen(AppScreen):
                 self.refuse(exc)
                 return
             self.reload()
-            self.set_status(f"{format_msisdn(row['phone'])} is "
-                            f"{'blocked' if block else 'unblocked'}.")
+            self.set_status(_("{format_msisdn} is {value}.").format(format_msisdn=format_msisdn(row['phone']), value='blocked' if block else 'unblocked'))
 
         verb = "Block" if block else "Unblock"
         text = (f"{verb} the login {self.who(row)}? "
@@ -226,7 +225,7 @@ class UsersScreen(AppScreen):
                 self.refuse(exc)
                 return
             self.reload()
-            self.set_status(f"{format_msisdn(row['phone'])} is now {role}.")
+            self.set_status(_("{format_msisdn} is now {role}.").format(format_msisdn=format_msisdn(row['phone']), role=role))
 
         self.app.push_screen(RoleDialog(self.who(row), row["role"]), done)
 
