@@ -58,7 +58,7 @@ class ForwardingDialog(ModalScreen):
                 from corptui.numbers import get_subscriber
 
                 sub = get_subscriber(session, self.ids[0])
-                title = _("Call forwarding of {format_msisdn}").format(format_msisdn=format_msisdn(sub.msisdn))
+                title = _("Call forwarding of {number}").format(number=format_msisdn(sub.msisdn))
                 yield Static(plain(title))
                 yield OptionList(id="fwd-rules")
             else:

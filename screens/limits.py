@@ -60,7 +60,7 @@ class LimitsDialog(ModalScreen):
 
             sub = get_subscriber(session, self.ids[0])
             cur = limits.get_limits(session, self.ids[0])
-            title = _("Limits of {format_msisdn}").format(format_msisdn=format_msisdn(sub.msisdn))
+            title = _("Limits of {number}").format(number=format_msisdn(sub.msisdn))
             amount = _amount_text(cur["spending_limit"])
             percent = "" if cur["limit_notify_percent"] is None else str(
                 cur["limit_notify_percent"])

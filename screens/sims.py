@@ -50,7 +50,7 @@ class ReplaceSimDialog(ModalScreen):
         d = card(session, self.subscriber_id)
         current = ", ".join(s["iccid"] for s in d["sims"] if s["state"] == "active") or "none"
         with Vertical(id="sim-box"):
-            yield Static(plain(_("Replace the SIM of {format_msisdn}").format(format_msisdn=format_msisdn(d['msisdn']))))
+            yield Static(plain(_("Replace the SIM of {number}").format(number=format_msisdn(d['msisdn']))))
             yield Static(plain(_("Current SIM: {current} · in stock: {stock_count}").format(current=current, stock_count=number(sims.stock_count(session)))), id="sim-current")
             yield Field(_("New SIM ICCID"), "iccid", placeholder=_("19-20 digits"), max_length=30)
             yield Field(_("PUK1"), "puk", password=True, placeholder=_("8 digits"), max_length=8)
