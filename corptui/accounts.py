@@ -4,6 +4,8 @@ many accounts there are."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import datetime as dt
 
 import peewee as pw
@@ -66,4 +68,4 @@ def get_account(session, number: str) -> dict:
     for row in list_accounts(session):
         if row["number"] == number:
             return row
-    raise NotFound(f"no personal account {number} in this company")
+    raise NotFound(_("no personal account {number} in this company").format(number=number))

@@ -180,7 +180,7 @@ class CorptuiApp(App):
         if self.session is None:
             return
         if self.session.extra.get("must_change_password"):
-            self.notify("Change the temporary password first.", severity="warning")
+            self.notify(_("Change the temporary password first."), severity="warning")
             return
         while len(self.screen_stack) > 2:  # close dialogs
             self.pop_screen()

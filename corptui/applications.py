@@ -9,6 +9,8 @@ queues an email with the reason. Each step is one transaction with its audit ent
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import re
 import unicodedata
 
@@ -55,21 +57,21 @@ def validate_inn(text: str, field: str = "inn") -> str:
     check digits right; else ValidationError naming the field."""
     raw = (text or "").strip()
     if not raw:
-        raise ValidationError("enter the INN (10 digits for a company, 12 for an entrepreneur)",
+        raise ValidationError(_("enter the INN (10 digits for a company, 12 for an entrepreneur)"),
                               field)
     if not raw.isascii() or not raw.isdigit():
-        raise ValidationError(f"the INN must be digits only, not {shorten(raw)!r}", field)
+        raise ValidationError(_("the INN must be digits only, not {shorten!r}").format(shorten=shorten(raw)), field)
     if len(raw) == 10:
         if _check_digit(raw, _INN10) != int(raw[9]):
-            raise ValidationError("the INN's check digit is wrong: check for a typo", field)
+            raise ValidationError(_("the INN's check digit is wrong: check for a typo"), field)
         return raw
     if len(raw) == 12:
         if (_check_digit(raw, _INN11) != int(raw[10])
                 or _check_digit(raw, _INN12) != int(raw[11])):
-            raise ValidationError("the INN's check digits are wrong: check for a typo", field)
+            raise ValidationError(_("the INN's check digits are wrong: check for a typo"), field)
         return raw
     raise ValidationError(
-        f"the INN has {len(raw)} digits: a company's has 10, an entrepreneur's 12", field)
+        _("the INN has {raw_count} digits: a company's has 10, an entrepreneur's 12").format(raw_count=len(raw)), field)
 
 
 def _control_chars(text: str) -> bool:
@@ -82,12 +84,12 @@ def clean_text(value: str | None, field: str, label: str, *, required: bool = Tr
     text = (value or "").strip()
     if not text:
         if required:
-            raise ValidationError(f"{label} is required", field)
+            raise ValidationError(_("{label} is required").format(label=label), field)
         return ""
     if _control_chars(text):
-        raise ValidationError(f"{label} contains control characters", field)
+        raise ValidationError(_("{label} contains control characters").format(label=label), field)
     if len(text) > max_len:
-        raise ValidationError(f"{label} is longer than {max_len} characters ({len(text)})", field)
+        raise ValidationError(_("{label} is longer than {max_len} characters ({text_count})").format(label=label, max_len=max_len, text_count=len(text)), field)
     return re.sub(r"\s+", " ", text)
 
 
@@ -98,21 +100,20 @@ def clean_person_name(value: str | None, field: str, label: str, *,
         return text
     if not _PERSON.match(text):
         raise ValidationError(
-            f"{label} may hold only letters, spaces, hyphens and apostrophes", field)
+            _("{label} may hold only letters, spaces, hyphens and apostrophes").format(label=label), field)
     for word in re.split(r"[ '’.-]+", text):
         if _CYRILLIC.search(word) and _LATIN.search(word):
             raise ValidationError(
-                f"{label} mixes Cyrillic and Latin letters in {shorten(word)!r}: "
-                f"check the keyboard layout", field)
+                _("{label} mixes Cyrillic and Latin letters in {shorten!r}: check the keyboard layout").format(label=label, shorten=shorten(word)), field)
     return text
 
 
 def validate_email(value: str | None, field: str = "contact_email") -> str:
     text = (value or "").strip()
     if not text:
-        raise ValidationError("enter the contact email", field)
+        raise ValidationError(_("enter the contact email"), field)
     if _control_chars(text) or len(text) > MAX_EMAIL or not _EMAIL.match(text):
-        raise ValidationError(f"not an email address: {shorten(text)!r}", field)
+        raise ValidationError(_("not an email address: {shorten!r}").format(shorten=shorten(text)), field)
     return text
 
 
@@ -122,20 +123,20 @@ def parse_numbers(text: str | None, field: str = "numbers") -> list[str]:
     line ("line 3: not a phone number: ...")."""
     raw = text or ""
     if _control_chars(raw.replace("\n", "").replace("\r", "").replace("\t", " ")):
-        raise ValidationError("the numbers contain control characters", field)
+        raise ValidationError(_("the numbers contain control characters"), field)
     out: list[str] = []
     seen: set[str] = set()
     for lineno, _text, number, error in scan_numbers(raw):
         if error:
-            raise ValidationError(f"line {lineno}: {error}", field)
+            raise ValidationError(_("line {lineno}: {error}").format(lineno=lineno, error=error), field)
         if number not in seen:
             seen.add(number)
             out.append(number)
             if len(out) > MAX_NUMBERS:
-                raise ValidationError(f"more than {MAX_NUMBERS} numbers in one application",
+                raise ValidationError(_("more than {max_numbers} numbers in one application").format(max_numbers=MAX_NUMBERS),
                                       field)
     if not out:
-        raise ValidationError("list at least one number to link", field)
+        raise ValidationError(_("list at least one number to link"), field)
     return out
 
 
@@ -202,7 +203,7 @@ def list_applications(status: str | None = None) -> list[dict]:
     if status:
         if status not in APPLICATION_STATUSES:
             raise ValidationError(
-                f"unknown status {status!r}: one of {', '.join(APPLICATION_STATUSES)}", "status")
+                _("unknown status {status!r}: one of {choices}").format(status=status, choices=', '.join(APPLICATION_STATUSES)), "status")
         q = q.where(AccessApplication.status == status)
     return [_as_dict(a) for a in q]
 
@@ -215,7 +216,7 @@ def _find(app_ref) -> AccessApplication:
     if app is None:
         app = AccessApplication.get_or_none(AccessApplication.reference == text.upper())
     if app is None:
-        raise NotFound(f"no application {shorten(text)!r}")
+        raise NotFound(_("no application {shorten!r}").format(shorten=shorten(text)))
     return app
 
 
@@ -226,7 +227,7 @@ def get_application(app_ref) -> dict:
 def _pending(app_ref) -> AccessApplication:
     app = _find(app_ref)
     if app.status != "pending":
-        raise Conflict(f"application {app.reference} is {app.status} already")
+        raise Conflict(_("application {reference} is {status} already").format(reference=app.reference, status=app.status))
     return app
 
 
@@ -247,16 +248,15 @@ def approve(app_ref, operator: str = "cli") -> dict:
         app = _pending(app_ref)
         numbers = [n for n in app.numbers.split("\n") if n]
         if Company.select().where(Company.name == app.company_name).exists():
-            raise Conflict(f"a company named {app.company_name!r} exists already")
+            raise Conflict(_("a company named {company_name!r} exists already").format(company_name=app.company_name))
         taken = [m for (m,) in Subscriber.select(Subscriber.msisdn)
                  .where(Subscriber.msisdn.in_(numbers)).tuples()] if numbers else []
         if taken:
             shown = ", ".join(format_msisdn(m) for m in sorted(taken)[:5])
             more = f" and {len(taken) - 5} more" if len(taken) > 5 else ""
-            raise Conflict(f"numbers already linked to another company: {shown}{more}")
+            raise Conflict(_("numbers already linked to another company: {shown}{more}").format(shown=shown, more=more))
         if User.select().where(User.phone == app.contact_phone).exists():
-            raise Conflict(f"the contact phone {format_msisdn(app.contact_phone)} is already "
-                           f"a login: choose another contact phone")
+            raise Conflict(_("the contact phone {number} is already a login: choose another contact phone").format(number=format_msisdn(app.contact_phone)))
         now = utcnow()
         company = Company.create(name=app.company_name, inn=app.inn,
                                  contact_email=app.contact_email,
@@ -314,11 +314,11 @@ def reject(app_ref, reason: str, operator: str = "cli") -> dict:
     """Reject a pending application with a reason, emailed to the contact address."""
     text = (reason or "").strip()
     if not text:
-        raise ValidationError("give the reason for the rejection", "reason")
+        raise ValidationError(_("give the reason for the rejection"), "reason")
     if len(text) > MAX_REASON:
-        raise ValidationError(f"the reason is longer than {MAX_REASON} characters", "reason")
+        raise ValidationError(_("the reason is longer than {max_reason} characters").format(max_reason=MAX_REASON), "reason")
     if _control_chars(text.replace("\n", "").replace("\r", "")):
-        raise ValidationError("the reason contains control characters", "reason")
+        raise ValidationError(_("the reason contains control characters"), "reason")
     with atomic():
         app = _pending(app_ref)
         now = utcnow()

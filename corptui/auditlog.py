@@ -3,6 +3,8 @@ period (local calendar days), newest first. Writing is corptui.audit."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import datetime as dt
 
 from corptui import permissions
@@ -38,7 +40,7 @@ def list_entries(session, user: str | None = None, object_type: str | None = Non
         errors.update(check_range(values["date_from"], values["date_to"], "date_from",
                                   "date_to", "date"))
     if limit is not None and (not isinstance(limit, int) or limit < 1 or limit > MAX_LIMIT):
-        errors["limit"] = f"limit must be a whole number from 1 to {MAX_LIMIT}"
+        errors["limit"] = _("limit must be a whole number from 1 to {max_limit}").format(max_limit=MAX_LIMIT)
     raise_errors(errors)
 
     q = AuditEntry.select().where(AuditEntry.company == session.company_id)

@@ -3,6 +3,8 @@ Later issues (services, forwarding, SIM, limits) add their actions; this module 
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import peewee as pw
 
 from corptui import permissions
@@ -25,7 +27,7 @@ def card(session, subscriber_id: int, months: int = 3) -> dict:
                   & (Subscriber.id == int(subscriber_id)))
            .objects().first())
     if sub is None:
-        raise NotFound(f"no number {subscriber_id} in this company")
+        raise NotFound(_("no number {subscriber_id} in this company").format(subscriber_id=subscriber_id))
     options = [
         {"code": code, "name": name, "state": state}
         for code, name, state in SubscriberOption.select(Option.code, Option.name,

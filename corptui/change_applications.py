@@ -5,6 +5,8 @@ status; the company sees its history, newest first, and may cancel one still sub
 
 from __future__ import annotations
 
+from corptui.i18n import N_, _
+
 from corptui import audit, permissions
 from corptui.applications import clean_text, parse_numbers
 from corptui.errors import Conflict, NotFound, ValidationError, check_all
@@ -15,8 +17,8 @@ from storage.fields import utcnow
 from storage.models import CHANGE_APPLICATION_STATUSES, ChangeApplication, Subscriber
 
 ACTION = "services.change"
-STATUS_LABELS = {"submitted": "submitted", "in_progress": "in progress", "done": "done",
-                 "rejected": "rejected", "cancelled": "cancelled"}
+STATUS_LABELS = {"submitted": N_("submitted"), "in_progress": N_("in progress"),
+                 "done": N_("done"), "rejected": N_("rejected"), "cancelled": N_("cancelled")}
 MAX_DESIRED = 1000
 MAX_COMMENT = 2000
 MAX_CONTACT = 200
@@ -31,7 +33,7 @@ def _clean_contact(value) -> str:
     try:
         return "+" + normalize(text, "contact")
     except ValidationError:
-        raise ValidationError("the contact is a phone number or an email address",
+        raise ValidationError(_("the contact is a phone number or an email address"),
                               "contact") from None
 
 
@@ -48,7 +50,7 @@ def _clean_numbers(session, numbers) -> list[str]:
     if missing:
         shown = ", ".join(format_msisdn(m) for m in missing[:3])
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-        raise ValidationError(f"not numbers of this company: {shown}{more}", "numbers")
+        raise ValidationError(_("not numbers of this company: {shown}{more}").format(shown=shown, more=more), "numbers")
     return found
 
 
@@ -101,7 +103,7 @@ def list_applications(session, status: str | None = None) -> list[dict]:
     if status:
         if status not in CHANGE_APPLICATION_STATUSES:
             raise ValidationError(
-                f"unknown status: choose one of {', '.join(CHANGE_APPLICATION_STATUSES)}",
+                _("unknown status: choose one of {choices}").format(choices=', '.join(CHANGE_APPLICATION_STATUSES)),
                 "status")
         q = q.where(ChangeApplication.status == status)
     return [_as_dict(a) for a in q.order_by(ChangeApplication.created_at.desc(),
@@ -113,7 +115,7 @@ def _find(session, reference) -> ChangeApplication:
         (ChangeApplication.company == session.company_id)
         & (ChangeApplication.reference == str(reference or "").strip().upper()))
     if app is None:
-        raise NotFound(f"no change application {reference} in this company")
+        raise NotFound(_("no change application {reference} in this company").format(reference=reference))
     return app
 
 
@@ -127,8 +129,9 @@ def cancel(session, reference) -> dict:
     with atomic():
         app = _find(session, reference)
         if app.status != "submitted":
-            raise Conflict(f"application {app.reference} is {STATUS_LABELS[app.status]}: "
-                           "only a submitted one can be cancelled")
+            raise Conflict(_("application {reference} is {status}: only a submitted one can be "
+                             "cancelled").format(reference=app.reference,
+                                                 status=_(STATUS_LABELS[app.status])))
         now = utcnow()
         ChangeApplication.update(status="cancelled", updated_at=now).where(
             ChangeApplication.id == app.id).execute()

@@ -9,6 +9,8 @@ those numbers (any size: storage.idsets). Every query is scoped to the company."
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import datetime as dt
 import weakref
 from dataclasses import dataclass, replace
@@ -38,7 +40,7 @@ def _month(value, field: str = "period") -> dt.date:
     if day is None:
         from corptui.errors import ValidationError
 
-        raise ValidationError(f"{field}: a month is needed", field)
+        raise ValidationError(_("{field}: a month is needed").format(field=field), field)
     return month_start(day)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import peewee as pw
 
 from corptui.errors import NotFound, ValidationError
@@ -28,14 +30,14 @@ def resolve_company(name: str | None) -> Company:
         if company is None:
             company = Company.get_or_none(Company.inn == name)
         if company is None:
-            raise NotFound(f"no company named {name!r} (see `corptui companies list`)")
+            raise NotFound(_("no company named {name!r} (see `corptui companies list`)").format(name=name))
         return company
     companies = list(Company.select().limit(2))
     if not companies:
-        raise NotFound("the database holds no company yet (try `corptui db seed`)")
+        raise NotFound(_("the database holds no company yet (try `corptui db seed`)"))
     if len(companies) > 1:
         raise ValidationError(
-            "the database holds several companies: choose one with --company NAME", "company"
+            _("the database holds several companies: choose one with --company NAME"), "company"
         )
     return companies[0]
 

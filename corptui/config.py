@@ -20,6 +20,8 @@ environment overrides. Example::
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import copy
 import os
 import tomllib
@@ -82,9 +84,9 @@ def load(path: Path | None = None) -> dict:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise ConfigError(_("{path}: {exc}").format(path=path, exc=exc)) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+        raise ConfigError(_("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
     value = _merge(DEFAULTS, data)
     _cache.update(key=key, value=value)
     return copy.deepcopy(value)

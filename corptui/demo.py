@@ -11,6 +11,8 @@ and the seed must write 100k numbers and 1M call records in well under a minute.
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import datetime as dt
 import random
 import sys
@@ -243,7 +245,7 @@ def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
 def _reset(fresh: bool) -> None:
     if has_data():
         if not fresh:
-            raise Conflict("the database already holds data: add --fresh to replace it")
+            raise Conflict(_("the database already holds data: add --fresh to replace it"))
         database.drop_tables(ALL_MODELS, cascade=is_postgres())
         schema.create_all()
 

@@ -10,6 +10,8 @@ transaction."""
 
 from __future__ import annotations
 
+from corptui.i18n import N_, _
+
 import datetime as dt
 import os
 import shutil
@@ -37,8 +39,8 @@ LIVE = ("open", "in_review")
 REASON_MAX = 2000
 ATTACHMENT_MAX = 10 * 1024 * 1024
 CREDIT_MAX = Decimal("10000000")
-STATUS_LABELS = {"open": "open", "in_review": "in review", "accepted": "accepted",
-                 "rejected": "rejected"}
+STATUS_LABELS = {"open": N_("open"), "in_review": N_("in review"), "accepted": N_("accepted"),
+                 "rejected": N_("rejected")}
 FIELDS = ("id", "charge", "period", "number", "kind", "description", "amount", "status",
           "credit", "reason", "decision", "attachment", "created_at", "updated_at")
 
@@ -50,11 +52,11 @@ def disputes_dir() -> Path:
 def clean_reason(text, field: str = "reason") -> str:
     value = str(text or "").replace("\r\n", "\n").strip()
     if not value:
-        raise ValidationError("give a reason", field)
+        raise ValidationError(_("give a reason"), field)
     if len(value) > REASON_MAX:
-        raise ValidationError(f"a reason is at most {REASON_MAX} characters", field)
+        raise ValidationError(_("a reason is at most {reason_max} characters").format(reason_max=REASON_MAX), field)
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in value) or "\x7f" in value:
-        raise ValidationError("a reason may not contain control characters", field)
+        raise ValidationError(_("a reason may not contain control characters"), field)
     return value
 
 
@@ -63,29 +65,28 @@ def clean_credit(value, charge_amount: Decimal | None = None) -> Decimal:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(f"not an amount: {text[:20]!r}", "credit") from None
+        raise ValidationError(_("not an amount: {value!r}").format(value=text[:20]), "credit") from None
     if not amount.is_finite() or amount <= 0:
-        raise ValidationError("a credit is a positive amount", "credit")
+        raise ValidationError(_("a credit is a positive amount"), "credit")
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError("a credit has at most 2 decimals (kopecks)", "credit")
+        raise ValidationError(_("a credit has at most 2 decimals (kopecks)"), "credit")
     if amount > CREDIT_MAX:
-        raise ValidationError(f"a credit is at most {CREDIT_MAX}", "credit")
+        raise ValidationError(_("a credit is at most {credit_max}").format(credit_max=CREDIT_MAX), "credit")
     if charge_amount is not None and amount > charge_amount:
-        raise ValidationError(f"the credit exceeds the charge ({charge_amount})", "credit")
+        raise ValidationError(_("the credit exceeds the charge ({charge_amount})").format(charge_amount=charge_amount), "credit")
     return amount
 
 
 def _check_attachment(path) -> Path:
     src = Path(os.path.expanduser(str(path)))
     if not src.is_file():
-        raise ValidationError(f"no such file: {src}", "attachment")
+        raise ValidationError(_("no such file: {src}").format(src=src), "attachment")
     size = src.stat().st_size
     if size == 0:
-        raise ValidationError(f"{src.name} is empty", "attachment")
+        raise ValidationError(_("{name} is empty").format(name=src.name), "attachment")
     if size > ATTACHMENT_MAX:
         raise ValidationError(
-            f"{src.name} is {size / 1024 / 1024:.1f} MB: an attachment is at most "
-            f"{ATTACHMENT_MAX // 1024 // 1024} MB", "attachment")
+            _("{name} is {value:.1f} MB: an attachment is at most {value2} MB").format(name=src.name, value=size / 1024 / 1024, value2=ATTACHMENT_MAX // 1024 // 1024), "attachment")
     return src
 
 
@@ -93,10 +94,10 @@ def _charge(session, charge_id) -> Charge:
     try:
         cid = int(charge_id)
     except (TypeError, ValueError):
-        raise ValidationError(f"not a charge id: {str(charge_id)[:20]!r}", "charge") from None
+        raise ValidationError(_("not a charge id: {value!r}").format(value=str(charge_id)[:20]), "charge") from None
     charge = Charge.get_or_none((Charge.id == cid) & (Charge.company == session.company_id))
     if charge is None:
-        raise NotFound(f"no charge {cid} in this company")
+        raise NotFound(_("no charge {cid} in this company").format(cid=cid))
     return charge
 
 
@@ -104,13 +105,13 @@ def _dispute(session, dispute_id, for_update: bool = False) -> Dispute:
     try:
         did = int(dispute_id)
     except (TypeError, ValueError):
-        raise ValidationError(f"not a dispute id: {str(dispute_id)[:20]!r}", "dispute") from None
+        raise ValidationError(_("not a dispute id: {value!r}").format(value=str(dispute_id)[:20]), "dispute") from None
     q = Dispute.select().where((Dispute.id == did) & (Dispute.company == session.company_id))
     if for_update and is_postgres():
         q = q.for_update()
     found = q.first()
     if found is None:
-        raise NotFound(f"no dispute {did} in this company")
+        raise NotFound(_("no dispute {did} in this company").format(did=did))
     return found
 
 
@@ -134,8 +135,7 @@ def open_dispute(session, charge_id, reason, attachment=None) -> dict:
                 Charge.select(Charge.id).where(Charge.id == charge.id).for_update().execute()
             live = _live(charge.id)
             if live is not None:
-                raise Conflict(f"charge {charge.id} is already disputed (dispute {live.id}, "
-                               f"{STATUS_LABELS[live.status]})")
+                raise Conflict(_("charge {id} is already disputed (dispute {id2}, {value})").format(id=charge.id, id2=live.id, value=_(STATUS_LABELS[live.status])))
             if src is not None:
                 folder = disputes_dir()
                 folder.mkdir(parents=True, exist_ok=True)
@@ -174,7 +174,7 @@ def _row(values) -> dict:
     if isinstance(d["period"], str):
         d["period"] = dt.date.fromisoformat(d["period"][:10])
     d["number"] = format_msisdn(d["number"]) if d["number"] else ""
-    d["status_label"] = STATUS_LABELS.get(d["status"], d["status"])
+    d["status_label"] = _(STATUS_LABELS.get(d["status"], d["status"]))
     return d
 
 
@@ -185,7 +185,7 @@ def list_disputes(session, status: str | None = None) -> list[dict]:
     if status:
         if status not in DISPUTE_STATUSES:
             raise ValidationError(
-                f"unknown status {status[:20]!r}: one of {', '.join(DISPUTE_STATUSES)}", "status")
+                _("unknown status {value!r}: one of {choices}").format(value=status[:20], choices=', '.join(DISPUTE_STATUSES)), "status")
         q = q.where(Dispute.status == status)
     return [_row(v) for v in q.order_by(Dispute.created_at.desc(), Dispute.id.desc()).tuples()]
 
@@ -215,18 +215,18 @@ def set_status(session, dispute_id, status, *, credit=None, reason=None) -> dict
     permissions.require(session, "disputes.decide")
     if status not in DISPUTE_STATUSES or status == "open":
         raise ValidationError(
-            f"unknown status {str(status)[:20]!r}: in_review, accepted or rejected", "status")
+            _("unknown status {value!r}: in_review, accepted or rejected").format(value=str(status)[:20]), "status")
     with atomic():
         d = _dispute(session, dispute_id, for_update=True)
         if d.status not in LIVE:
-            raise Conflict(f"dispute {d.id} is already {STATUS_LABELS[d.status]}")
+            raise Conflict(_("dispute {id} is already {value}").format(id=d.id, value=_(STATUS_LABELS[d.status])))
         charge = Charge.get_by_id(d.charge_id)
         before = {"status": d.status}
         now = utcnow()
         changes: dict = {"status": status, "updated_at": now}
         if status == "in_review":
             if d.status == "in_review":
-                raise Conflict(f"dispute {d.id} is already in review")
+                raise Conflict(_("dispute {id} is already in review").format(id=d.id))
         elif status == "accepted":
             amount = clean_credit(credit, charge.amount)
             note = clean_reason(reason, "reason") if reason else ""

@@ -44,6 +44,7 @@ import peewee as pw
 
 from corptui import audit, locations, permissions
 from corptui.errors import Conflict, CorptuiError, NotFound, ValidationError
+from corptui.i18n import N_, _
 from corptui.periods import (
     money_sum,
     month_end,
@@ -82,14 +83,14 @@ TYPE_NAMES = {
     "changes": "changes_report",  # insights (issue 12): what changed, month over month
 }
 TYPE_LABELS = {
-    "reconciliation_act": "Reconciliation act",
-    "invoice": "Invoice",
-    "act_of_services": "Act of services",
-    "invoice_facture": "Invoice-facture",
-    "charges_detail": "Charges detail",
-    "payments_report": "Payments report",
-    "call_detail": "Call details",
-    "changes_report": "What changed by month",
+    "reconciliation_act": N_("Reconciliation act"),
+    "invoice": N_("Invoice"),
+    "act_of_services": N_("Act of services"),
+    "invoice_facture": N_("Invoice-facture"),
+    "charges_detail": N_("Charges detail"),
+    "payments_report": N_("Payments report"),
+    "call_detail": N_("Call details"),
+    "changes_report": N_("What changed by month"),
 }
 FORMATS = {t: ("pdf", "xlsx", "csv") for t in DOCUMENT_TYPES}
 FORMATS["reconciliation_act"] = ("pdf", "xlsx")
@@ -112,7 +113,7 @@ def type_of(name: str) -> str:
     if name in TYPE_NAMES:
         return TYPE_NAMES[name]
     raise ValidationError(
-        f"unknown document type {name!r} (use {', '.join(TYPE_NAMES)})", "type")
+        _("unknown document type {name!r} (use {choices})").format(name=name, choices=', '.join(TYPE_NAMES)), "type")
 
 
 # -- ordering -------------------------------------------------------------------------
@@ -133,27 +134,27 @@ def _validate(session, type_, accounts, numbers, date_from, date_to, fmt, copies
         try:
             values[name] = parse_date(raw, name)
             if values[name] is None:
-                errors[name] = f"{name}: enter a date"
+                errors[name] = _("{name}: enter a date").format(name=name)
         except ValidationError as exc:
             errors[name] = exc.message
     lo, hi = values.get("date_from"), values.get("date_to")
     today = today or dt.date.today()
     if lo and hi:
         if lo > hi:
-            errors["date_from"] = "date_from is after date_to: the period is reversed"
+            errors["date_from"] = _("date_from is after date_to: the period is reversed")
         elif lo > today:
-            errors["date_from"] = "the period is in the future"
+            errors["date_from"] = _("the period is in the future")
         elif hi > today:
-            errors["date_to"] = f"date_to is in the future (today is {today.isoformat()})"
+            errors["date_to"] = _("date_to is in the future (today is {isoformat})").format(isoformat=today.isoformat())
     allowed = FORMATS.get(values.get("type", ""), ("pdf", "xlsx", "csv"))
     if fmt not in allowed:
-        errors["format"] = f"format: use {', '.join(allowed)} for this document"
+        errors["format"] = _("format: use {choices} for this document").format(choices=', '.join(allowed))
     try:
         copies = int(copies)
     except (TypeError, ValueError):
         copies = 0
     if not 1 <= copies <= MAX_COPIES:
-        errors["copies"] = f"copies: a whole number from 1 to {MAX_COPIES}"
+        errors["copies"] = _("copies: a whole number from 1 to {max_copies}").format(max_copies=MAX_COPIES)
     values["copies"] = copies
     values["notify_email"] = ""
     if notify_email and str(notify_email).strip():
@@ -166,9 +167,9 @@ def _validate(session, type_, accounts, numbers, date_from, date_to, fmt, copies
         try:
             values["notify_sms"] = normalize(notify_sms, "sms")
         except ValidationError as exc:
-            errors["sms"] = f"sms: {exc.message}"
+            errors["sms"] = _("sms: {message}").format(message=exc.message)
     if password is not None and password != "" and len(password) < MIN_PASSWORD:
-        errors["password"] = f"password: at least {MIN_PASSWORD} characters"
+        errors["password"] = _("password: at least {min_password} characters").format(min_password=MIN_PASSWORD)
     values["scope"] = validate_scope(session, accounts, numbers, errors)
     raise_errors(errors)
     values["fmt"] = fmt
@@ -185,10 +186,10 @@ def validate_scope(session, accounts, numbers, errors: dict[str, str]) -> dict:
         msisdns = list(dict.fromkeys(normalize(n, "numbers") for n in (numbers or ())
                                      if n and str(n).strip()))
     except ValidationError as exc:
-        errors["numbers"] = f"numbers: {exc.message}"
+        errors["numbers"] = _("numbers: {message}").format(message=exc.message)
         msisdns = []
     if not accounts and not msisdns and "numbers" not in errors:
-        errors["accounts"] = "choose at least one personal account or number"
+        errors["accounts"] = _("choose at least one personal account or number")
     if not errors:
         try:
             _check_scope(session, accounts, msisdns)
@@ -224,7 +225,7 @@ def _check_scope(session, accounts: list[str], msisdns: list[str]) -> None:
                    .limit(1).tuples().first())
         if outside:
             raise ValidationError(
-                f"numbers: {outside[0]} is not on the chosen account(s)", "numbers")
+                _("numbers: {value} is not on the chosen account(s)").format(value=outside[0]), "numbers")
 
 
 def order(session, type: str, accounts=(), numbers=(), date_from=None, date_to=None,
@@ -271,7 +272,7 @@ def _public(doc: Document) -> dict:
     state = doc.state
     missing = state == "ready" and not (doc.file_path and os.path.isfile(doc.file_path))
     return {
-        "id": doc.id, "type": doc.type, "type_label": TYPE_LABELS.get(doc.type, doc.type),
+        "id": doc.id, "type": doc.type, "type_label": _(TYPE_LABELS.get(doc.type, doc.type)),
         "format": doc.format, "accounts": list(scope.get("accounts", [])),
         "numbers": list(scope.get("numbers", [])),
         "period_from": _as_date(doc.period_from), "period_to": _as_date(doc.period_to),
@@ -308,11 +309,11 @@ def _get(session, doc_id) -> Document:
     try:
         doc_id = int(doc_id)
     except (TypeError, ValueError):
-        raise NotFound(f"no document {doc_id!r}") from None
+        raise NotFound(_("no document {doc_id!r}").format(doc_id=doc_id)) from None
     doc = Document.get_or_none((Document.id == doc_id)
                                & (Document.company == session.company_id))
     if doc is None:
-        raise NotFound(f"no document {doc_id} in this company")
+        raise NotFound(_("no document {doc_id} in this company").format(doc_id=doc_id))
     return doc
 
 
@@ -338,11 +339,10 @@ def states(session, ids) -> dict[int, dict]:
 
 def _ready_file(doc: Document) -> Path:
     if doc.state != "ready":
-        raise Conflict(f"document {doc.id} is {doc.state}, not ready yet")
+        raise Conflict(_("document {id} is {state}, not ready yet").format(id=doc.id, state=doc.state))
     path = Path(doc.file_path or "")
     if not doc.file_path or not path.is_file():
-        raise NotFound(f"the file of document {doc.id} was removed from disk: order it "
-                       "again (reorder)")
+        raise NotFound(_("the file of document {id} was removed from disk: order it again (reorder)").format(id=doc.id))
     return path
 
 
@@ -352,9 +352,9 @@ def _check_password(doc: Document, password: str | None) -> None:
     from corptui.passwords import verify_password
 
     if not password:
-        raise ValidationError("this document is protected: enter its password", "password")
+        raise ValidationError(_("this document is protected: enter its password"), "password")
     if not verify_password(doc.password_hash or "", password):
-        raise ValidationError("wrong password for this document", "password")
+        raise ValidationError(_("wrong password for this document"), "password")
 
 
 def download_name(doc: Document) -> str:
@@ -424,7 +424,7 @@ def send(session, doc_id, email: str, password: str | None = None) -> int:
     else:
         attachment = outbox / f"{stamp}-{download_name(doc)}"
         shutil.copyfile(src, attachment)
-    label = TYPE_LABELS.get(doc.type, doc.type)
+    label = _(TYPE_LABELS.get(doc.type, doc.type))
     with atomic():
         nid = notify.queue_email(
             email, f"{label} No. {doc.id}",
@@ -603,15 +603,16 @@ def _kind_totals(scope: Scope, date_from, date_to, by_month: bool = False):
             + (money_sum(r[-1]),) for r in q]
 
 
-KIND_LABELS = {"subscription": "Subscription fees", "calls": "Calls", "sms": "SMS",
-               "data": "Mobile internet", "roaming": "Roaming", "one_off": "One-off charges"}
+KIND_LABELS = {"subscription": N_("Subscription fees"), "calls": N_("Calls"), "sms": N_("SMS"),
+               "data": N_("Mobile internet"), "roaming": N_("Roaming"),
+               "one_off": N_("One-off charges")}
 
 
 def content(session, doc: Document, scope: Scope, progress=None) -> Content:
     """The text and tables of the non-tabular documents."""
     date_from, date_to = _as_date(doc.period_from), _as_date(doc.period_to)
     header = _requisites(doc.company_id) + [_scope_line(scope), _period_line(date_from, date_to)]
-    title = f"{TYPE_LABELS[doc.type]} No. {doc.id}"
+    title = f"{TYPE_LABELS[doc.type]} No. {doc.id}"  # document bodies are English
     if doc.type == "reconciliation_act":
         r = reconciliation(session, scope, date_from, date_to, progress=progress)
         table = Table("Charges and payments by month",
@@ -662,7 +663,7 @@ def content(session, doc: Document, scope: Scope, progress=None) -> Content:
         return Content(title, header, [Table(t, cols, rows, total)
                                        for t, cols, rows, total in r["tables"]],
                        r["summary"], r["footer"])
-    raise ValueError(f"{doc.type} is a tabular document")
+    raise ValueError(_("{type} is a tabular document").format(type=doc.type))
 
 
 # -- writers ----------------------------------------------------------------------------
@@ -849,7 +850,7 @@ def build(document_id: int, progress=None) -> str:
 
     doc = Document.get_or_none(Document.id == int(document_id))
     if doc is None:
-        raise PermanentError(f"document {document_id} no longer exists")
+        raise PermanentError(_("document {document_id} no longer exists").format(document_id=document_id))
     session = Session.system(doc.company_id, source="worker document.build", actor="worker")
 
     def report(percent: int) -> None:
@@ -901,7 +902,7 @@ def _notify_ready(doc: Document, path: Path) -> None:
         return
     from corptui import notify
 
-    label = TYPE_LABELS.get(doc.type, doc.type)
+    label = _(TYPE_LABELS.get(doc.type, doc.type))
     period = f"{_as_date(doc.period_from)} - {_as_date(doc.period_to)}"
     if doc.notify_email:
         if doc.protected:
@@ -924,7 +925,7 @@ def _job(payload: dict, progress) -> dict:
     try:
         doc_id = int(payload["document_id"])
     except (KeyError, TypeError, ValueError):
-        raise PermanentError(f"bad payload {payload!r}") from None
+        raise PermanentError(_("bad payload {payload!r}").format(payload=payload)) from None
     return {"file": build(doc_id, progress)}
 
 

@@ -109,9 +109,7 @@ def update_employee(session, subscriber_id: int, full_name, position, expected_v
         yours = {"full_name": name, "position": pos}
         if sub.version != int(expected_version):
             raise VersionConflict(
-                f"this card was changed by someone else since you opened it "
-                f"(version {sub.version}, yours {expected_version}): "
-                f"theirs: {sub.full_name!r}, {sub.position!r}; yours: {name!r}, {pos!r}",
+                _("this card was changed by someone else since you opened it (version {version}, yours {expected_version}): theirs: {full_name!r}, {position!r}; yours: {name!r}, {pos!r}").format(version=sub.version, expected_version=expected_version, full_name=sub.full_name, position=sub.position, name=name, pos=pos),
                 theirs, yours, sub.version, int(expected_version),
             )
         if theirs == yours:

@@ -16,6 +16,8 @@ xlsxwriter and fpdf2 are imported only when that format is asked for."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import csv
 import datetime as dt
 import json
@@ -74,14 +76,14 @@ def export_rows(columns: Sequence[Column], rows_iter: Iterable, fmt: str, path: 
     ``path`` in ``fmt``. ``path`` "-" writes CSV/JSON to standard output. ``sep`` ";"
     also writes decimal commas (Excel with Russian regional settings)."""
     if fmt not in FORMATS:
-        raise ValidationError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})", "format")
+        raise ValidationError(_("unknown format {fmt!r} (use {choices})").format(fmt=fmt, choices=', '.join(FORMATS)), "format")
     if sep not in (",", ";", "\t"):
-        raise ValidationError(f"separator must be ',', ';' or a tab, not {sep!r}", "sep")
+        raise ValidationError(_("separator must be ',', ';' or a tab, not {sep!r}").format(sep=sep), "sep")
     columns = list(columns)
     rows = _as_tuples(columns, rows_iter)
     if path == STDOUT:
         if fmt not in ("csv", "json"):
-            raise ValidationError(f"{fmt.upper()} cannot go to standard output: give a file",
+            raise ValidationError(_("{upper} cannot go to standard output: give a file").format(upper=fmt.upper()),
                                   "output")
         return _to_stdout(columns, rows, fmt, sep, tz)
     if fmt == "pdf":
@@ -110,17 +112,17 @@ def export_rows(columns: Sequence[Column], rows_iter: Iterable, fmt: str, path: 
 
 def _check_target(path: str, force: bool) -> Path:
     if not path or not str(path).strip():
-        raise ValidationError("no output file given", "output")
+        raise ValidationError(_("no output file given"), "output")
     target = Path(path).expanduser()
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise ValidationError(f"{target} is a folder: give a file name", "output")
+        raise ValidationError(_("{target} is a folder: give a file name").format(target=target), "output")
     if not folder.is_dir():
-        raise ValidationError(f"no such folder: {folder}", "output")
+        raise ValidationError(_("no such folder: {folder}").format(folder=folder), "output")
     if target.exists() and not force:
-        raise Conflict(f"{target} already exists (use --force to overwrite it)")
+        raise Conflict(_("{target} already exists (use --force to overwrite it)").format(target=target))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise ExportError(f"cannot write to {folder}: permission denied")
+        raise ExportError(_("cannot write to {folder}: permission denied").format(folder=folder))
     return target
 
 
@@ -129,7 +131,7 @@ def _temp_in(target: Path) -> str:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
                                    dir=target.parent or ".")
     except OSError as exc:
-        raise ExportError(f"cannot write to {target.parent}: {exc.strerror}") from None
+        raise ExportError(_("cannot write to {parent}: {strerror}").format(parent=target.parent, strerror=exc.strerror)) from None
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_UMASK)  # the mode a plain open() would give
     return tmp
@@ -144,15 +146,15 @@ def _install(tmp: str, target: Path, force: bool) -> None:
         try:
             os.link(tmp, target)  # fails if the file appeared meanwhile: never clobber
         except FileExistsError:
-            raise Conflict(f"{target} already exists (use --force to overwrite it)") from None
+            raise Conflict(_("{target} already exists (use --force to overwrite it)").format(target=target)) from None
         except OSError:  # a file system without hard links
             if target.exists():
-                raise Conflict(f"{target} already exists (use --force to overwrite it)") from None
+                raise Conflict(_("{target} already exists (use --force to overwrite it)").format(target=target)) from None
             os.replace(tmp, target)
             return
         os.unlink(tmp)
     except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc.strerror}") from None
+        raise ExportError(_("cannot write {target}: {strerror}").format(target=target, strerror=exc.strerror)) from None
 
 
 def _current_umask() -> int:
@@ -181,8 +183,7 @@ def _bounded(rows, limit: int):
     buf = list(islice(rows, limit + 1))
     if len(buf) > limit:
         raise ValidationError(
-            f"PDF is limited to {limit:,} rows: narrow the period or the numbers, "
-            "or export CSV or XLSX", "format")
+            _("PDF is limited to {limit:,} rows: narrow the period or the numbers, or export CSV or XLSX").format(limit=limit), "format")
     return iter(buf)
 
 
@@ -351,7 +352,7 @@ def _write_xlsx(tmp, columns, rows, title, subtitle, tz) -> int:
         try:
             wb.close()
         except OSError as exc:
-            raise ExportError(f"cannot write the XLSX file: {exc.strerror}") from None
+            raise ExportError(_("cannot write the XLSX file: {strerror}").format(strerror=exc.strerror)) from None
     return r
 
 
@@ -364,9 +365,7 @@ def find_fonts(dirs: Sequence[str] | None = None) -> tuple[str, str]:
         if all(os.path.isfile(p) for p in paths):
             return paths[0], paths[1]
     raise ExportError(
-        f"PDF export needs the DejaVu Sans font ({' and '.join(FONT_FILES)}), found in none "
-        f"of {', '.join(dirs if dirs is not None else FONT_DIRS)}: install the "
-        f"{FONT_PACKAGE} package (apt-get install {FONT_PACKAGE})"
+        _("PDF export needs the DejaVu Sans font ({choices}), found in none of {choices2}: install the {font_package} package (apt-get install {font_package})").format(choices=' and '.join(FONT_FILES), choices2=', '.join(dirs if dirs is not None else FONT_DIRS), font_package=FONT_PACKAGE)
     )
 
 

@@ -8,6 +8,8 @@ all-or-nothing with a preview."""
 
 from __future__ import annotations
 
+from corptui.i18n import N_, _
+
 from corptui import audit, permissions
 from corptui.errors import NotFound, ValidationError
 from corptui.phones import format_msisdn, normalize
@@ -15,11 +17,11 @@ from storage.bulk import in_values
 from storage.db import atomic
 from storage.models import FORWARDING_CONDITIONS, ForwardingRule, Subscriber
 
-CONDITION_LABELS = {
-    "unconditional": "always",
-    "busy": "when busy",
-    "no_answer": "no answer",
-    "unreachable": "unreachable",
+CONDITION_LABELS = {  # translated where shown: _(CONDITION_LABELS[...])
+    "unconditional": N_("always"),
+    "busy": N_("when busy"),
+    "no_answer": N_("no answer"),
+    "unreachable": N_("unreachable"),
 }
 DELAY_MIN, DELAY_MAX, DELAY_DEFAULT = 5, 30, 20
 ACTION = "forwarding.change"
@@ -34,7 +36,7 @@ def clean_condition(value) -> str:
     text = aliases.get(text, text)
     if text not in FORWARDING_CONDITIONS:
         raise ValidationError(
-            f"unknown condition: choose one of {', '.join(FORWARDING_CONDITIONS)}", "condition")
+            _("unknown condition: choose one of {choices}").format(choices=', '.join(FORWARDING_CONDITIONS)), "condition")
     return text
 
 
@@ -43,16 +45,16 @@ def clean_delay(condition: str, value) -> int:
     text = "" if value is None else str(value).strip()
     if condition != "no_answer":
         if text not in ("", "0"):
-            raise ValidationError("a delay applies only to the 'no answer' condition", "delay")
+            raise ValidationError(_("a delay applies only to the 'no answer' condition"), "delay")
         return 0
     if not text:
         return DELAY_DEFAULT
     try:
         delay = int(text)
     except ValueError:
-        raise ValidationError("the delay is a whole number of seconds", "delay") from None
+        raise ValidationError(_("the delay is a whole number of seconds"), "delay") from None
     if not DELAY_MIN <= delay <= DELAY_MAX:
-        raise ValidationError(f"the delay is {DELAY_MIN} to {DELAY_MAX} seconds", "delay")
+        raise ValidationError(_("the delay is {delay_min} to {delay_max} seconds").format(delay_min=DELAY_MIN, delay_max=DELAY_MAX), "delay")
     return delay
 
 
@@ -67,7 +69,7 @@ def clean_rule(condition, target, delay=None, own_msisdn: str | None = None) -> 
     try:
         out["target"] = normalize(str(target or ""), "target")
         if own_msisdn and out["target"] == own_msisdn:
-            raise ValidationError("a number cannot forward to itself", "target")
+            raise ValidationError(_("a number cannot forward to itself"), "target")
     except ValidationError as exc:
         errors.update(exc.errors)
     if "condition" in out:
@@ -92,7 +94,7 @@ def _subscriber(session, subscriber_id) -> Subscriber:
     sub = Subscriber.get_or_none((Subscriber.id == int(subscriber_id))
                                  & (Subscriber.company == session.company_id))
     if sub is None:
-        raise NotFound(f"no number {subscriber_id} in this company")
+        raise NotFound(_("no number {subscriber_id} in this company").format(subscriber_id=subscriber_id))
     return sub
 
 
@@ -110,10 +112,10 @@ def list_rules(session, subscriber_id) -> list[dict]:
 
 def describe(rule: dict) -> str:
     """"no answer (20 s) -> +7 495 123-45-67" for lists."""
-    label = CONDITION_LABELS.get(rule["condition"], rule["condition"])
+    label = _(CONDITION_LABELS.get(rule["condition"], rule["condition"]))
     if rule["condition"] == "no_answer":
-        label += f" ({rule['delay_seconds']} s)"
-    off = "" if rule.get("active", True) else " (off)"
+        label += " " + _("({seconds} s)").format(seconds=rule['delay_seconds'])
+    off = "" if rule.get("active", True) else " " + _("(off)")
     return f"{label} -> {format_msisdn(rule['target'])}{off}"
 
 
@@ -122,7 +124,7 @@ def _rule(session, rule_id) -> ForwardingRule:
             .where((ForwardingRule.id == int(rule_id))
                    & (Subscriber.company == session.company_id)).first())
     if rule is None:
-        raise NotFound(f"no forwarding rule {rule_id} in this company")
+        raise NotFound(_("no forwarding rule {rule_id} in this company").format(rule_id=rule_id))
     return rule
 
 
@@ -135,8 +137,8 @@ def add_rule(session, subscriber_id, condition, target, delay=None, active=True)
         data = clean_rule(condition, target, delay, sub.msisdn)
         if ForwardingRule.select().where((ForwardingRule.subscriber == sub.id)
                                          & (ForwardingRule.condition == data["condition"])).exists():
-            label = CONDITION_LABELS[data["condition"]]
-            raise ValidationError(f"this number already has a '{label}' rule: edit it",
+            label = _(CONDITION_LABELS[data["condition"]])
+            raise ValidationError(_("this number already has a '{label}' rule: edit it").format(label=label),
                                   "condition")
         rule = ForwardingRule.create(subscriber=sub.id, active=bool(active), **data)
         after = _rule_dict(rule)
@@ -154,8 +156,8 @@ def update_rule(session, rule_id, condition, target, delay=None, active=True) ->
             (ForwardingRule.subscriber == sub.id) & (ForwardingRule.condition == data["condition"])
             & (ForwardingRule.id != rule.id)).exists()
         if clash:
-            label = CONDITION_LABELS[data["condition"]]
-            raise ValidationError(f"this number already has a '{label}' rule", "condition")
+            label = _(CONDITION_LABELS[data["condition"]])
+            raise ValidationError(_("this number already has a '{label}' rule").format(label=label), "condition")
         before = _rule_dict(rule)
         ForwardingRule.update(active=bool(active), **data).where(
             ForwardingRule.id == rule.id).execute()
@@ -179,14 +181,13 @@ def delete_rule(session, rule_id) -> dict:
 def _company_numbers(session, ids) -> dict[int, str]:
     ids = {int(i) for i in ids}
     if not ids:
-        raise ValidationError("no numbers selected", "numbers")
+        raise ValidationError(_("no numbers selected"), "numbers")
     found = dict(Subscriber.select(Subscriber.id, Subscriber.msisdn)
                  .where((Subscriber.company == session.company_id)
                         & in_values(Subscriber.id, ids)).tuples())
     missing = ids - set(found)
     if missing:
-        raise NotFound(f"{len(missing)} of the selected numbers are not in this company "
-                       "(deleted meanwhile?); nothing changed")
+        raise NotFound(_("{missing_count} of the selected numbers are not in this company (deleted meanwhile?); nothing changed").format(missing_count=len(missing)))
     return found
 
 
@@ -196,8 +197,7 @@ def _plan_set(session, ids, condition, target, delay):
     itself = [sid for sid, m in numbers.items() if m == data["target"]]
     if itself:
         raise ValidationError(
-            f"{format_msisdn(data['target'])} is one of the selected numbers: a number "
-            "cannot forward to itself", "target")
+            _("{number} is one of the selected numbers: a number cannot forward to itself").format(number=format_msisdn(data['target'])), "target")
     existing = {}
     for rule in ForwardingRule.select().where(
             in_values(ForwardingRule.subscriber, list(numbers))

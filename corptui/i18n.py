@@ -72,17 +72,45 @@ def N_(message: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form for the count n (Russian has three: 1 номер, 2 номера, 5 номеров); format
+    the count into the result yourself: ``ngettext("{n} number", "{n} numbers", n).format(n=n)``."""
     return _translation.ngettext(singular, plural, n)
+
+
+# The states and statuses stored in the database (storage/models.py), as users read them.
+STATE_LABELS = {
+    "active": N_("active"), "blocked": N_("blocked"), "in_stock": N_("in stock"),
+    "retired": N_("retired"), "planned": N_("planned"), "disconnected": N_("disconnected"),
+    "queued": N_("queued"), "preparing": N_("preparing"), "ready": N_("ready"),
+    "failed": N_("failed"), "sent": N_("sent"), "running": N_("running"), "done": N_("done"),
+    "pending": N_("pending"), "approved": N_("approved"), "rejected": N_("rejected"),
+    "cancelled": N_("cancelled"), "submitted": N_("submitted"),
+    "in_progress": N_("in progress"), "open": N_("open"), "in_review": N_("in review"),
+    "accepted": N_("accepted"),
+}
+
+
+def state_label(code: str | None) -> str:
+    """A stored state ("in_stock") in the current language ("in stock" / "на складе")."""
+    if not code:
+        return ""
+    return _(STATE_LABELS.get(code, code))
+
+
+def translated(table: dict) -> dict:
+    """A module-level table of N_()-marked labels, translated now: {key: _(label)}."""
+    return {key: _(label) for key, label in table.items()}
 
 
 def _babel_locale() -> str:
     return "ru_RU" if _language == "ru" else "en_GB"
 
 
-def number(value) -> str:
+def number(value, pattern: str | None = None) -> str:
+    """12,345 (en) / 12 345 (ru); ``pattern`` is babel's, e.g. "0.0" for one decimal."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=_babel_locale())
+    return format_decimal(value, format=pattern, locale=_babel_locale())
 
 
 def money(value: Decimal | None, *, symbol: bool = True) -> str:

@@ -98,12 +98,16 @@ def problems(lang: str = "ru") -> list[str]:
         have.add(m.id)
         if m.fuzzy:
             out.append(f"fuzzy: {m.id!r}")
-        if not m.string:
+        # a plural entry: (singular, plural) ids, one string per plural form
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        if not all(strings):
             out.append(f"untranslated: {m.id!r}")
-        elif re.findall(r"\{[^{}]*\}", m.id) and sorted(re.findall(r"\{[^{}]*\}", m.id)) != \
-                sorted(re.findall(r"\{[^{}]*\}", m.string)):
+            continue
+        fields = sorted(re.findall(r"\{[^{}]*\}", ids[-1]))
+        if any(sorted(re.findall(r"\{[^{}]*\}", s)) != fields for s in strings):
             out.append(f"placeholders differ: {m.id!r}")
-    out += [f"missing: {mid!r}" for mid in sorted(code - have)]
+    out += [f"missing: {mid!r}" for mid in sorted(code - have, key=str)]
     return out
 
 

@@ -13,7 +13,7 @@ all under one operation id. With errors and no ``skip_errors`` nothing is applie
 
 from __future__ import annotations
 
-from corptui.i18n import _
+from corptui.i18n import N_, _
 
 import csv
 import hashlib
@@ -49,13 +49,13 @@ STATUSES = (UPDATE, UNCHANGED, UNKNOWN_NUMBER, INVALID_NUMBER, DUPLICATE, OTHER_
             INVALID_NAME)
 OK_STATUSES = frozenset({UPDATE, UNCHANGED})
 STATUS_LABELS = {
-    UPDATE: "update name",
-    UNCHANGED: "unchanged",
-    UNKNOWN_NUMBER: "unknown number",
-    INVALID_NUMBER: "invalid number",
-    DUPLICATE: "duplicate in file",
-    OTHER_COMPANY: "number of another company",
-    INVALID_NAME: "invalid name",
+    UPDATE: N_("update name"),
+    UNCHANGED: N_("unchanged"),
+    UNKNOWN_NUMBER: N_("unknown number"),
+    INVALID_NUMBER: N_("invalid number"),
+    DUPLICATE: N_("duplicate in file"),
+    OTHER_COMPANY: N_("number of another company"),
+    INVALID_NAME: N_("invalid name"),
 }
 
 Progress = Callable[[int, int], None] | None
@@ -82,12 +82,14 @@ class ImportLine:
     def description(self) -> str:
         """What happens to the line, for the preview: the error, or the change."""
         if self.message or self.status != UPDATE:
-            return self.message or STATUS_LABELS[self.status]
+            return self.message or _(STATUS_LABELS[self.status])
         parts = []
         if self.full_name != self.old_full_name:
-            parts.append(f"name: {self.old_full_name or '(none)'} -> {self.full_name}")
+            parts.append(_("name: {old} -> {new}").format(old=self.old_full_name or _("(none)"),
+                                                          new=self.full_name))
         if self.position is not None and self.position != self.old_position:
-            parts.append(f"position: {self.old_position or '(none)'} -> {self.position or '(none)'}")
+            parts.append(_("position: {old} -> {new}").format(old=self.old_position or _("(none)"),
+                                                              new=self.position or _("(none)")))
         return "; ".join(parts)
 
 
@@ -494,8 +496,7 @@ def apply(session, source, skip_errors: bool = False, progress: Progress = None)
         if errors and not skip_errors:
             first = errors[0]
             raise ValidationError(
-                f"{len(errors)} line(s) of {name} have errors (line {first.line}: "
-                f"{first.message}); nothing was imported. Fix them or skip them",
+                _("{errors_count} line(s) of {name} have errors (line {line}: {message}); nothing was imported. Fix them or skip them").format(errors_count=len(errors), name=name, line=first.line, message=first.message),
                 "file",
             )
         todo = [it for it in prev.lines if it.status == UPDATE]

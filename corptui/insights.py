@@ -13,6 +13,8 @@ indexes): 100,000 numbers and 1,000,000 call records well under 2 s (bench_insig
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import datetime as dt
 from decimal import Decimal
 
@@ -88,7 +90,7 @@ def parse_month(value, field: str) -> dt.date | None:
     try:
         day = parse_date(text, field)
     except ValidationError:
-        raise ValidationError(f"{field}: not a month: {text[:20]!r} (use YYYY-MM)",
+        raise ValidationError(_("{field}: not a month: {value!r} (use YYYY-MM)").format(field=field, value=text[:20]),
                               field) from None
     return month_start(day)
 
@@ -114,7 +116,7 @@ def _account(session, account) -> PersonalAccount | None:
            .where((PersonalAccount.company == session.company_id)
                   & (PersonalAccount.number == text)).first())
     if acc is None:
-        raise NotFound(f"no personal account {text[:30]} in this company")
+        raise NotFound(_("no personal account {value} in this company").format(value=text[:30]))
     return acc
 
 
@@ -128,13 +130,13 @@ def _subscriber(session, number) -> Subscriber:
     else:
         text = str(number or "").strip()
         if not text:
-            raise ValidationError("a number is needed", "number")
+            raise ValidationError(_("a number is needed"), "number")
         msisdn = normalize(text, "number")
         q = q.where(Subscriber.msisdn == msisdn)
         shown = format_msisdn(msisdn)
     sub = q.first()
     if sub is None:
-        raise NotFound(f"the number {shown} is not in this company")
+        raise NotFound(_("the number {shown} is not in this company").format(shown=shown))
     return sub
 
 
@@ -158,8 +160,7 @@ def _check_days(days) -> int:
     text = str(days).strip()
     if isinstance(days, bool) or not (isinstance(days, int) or text.isdigit()) \
             or not MIN_DAYS <= int(text) <= MAX_DAYS:
-        raise ValidationError(f"days must be a whole number from {MIN_DAYS} to {MAX_DAYS} "
-                              f"(got {text[:12]})", "days")
+        raise ValidationError(_("days must be a whole number from {min_days} to {max_days} (got {value})").format(min_days=MIN_DAYS, max_days=MAX_DAYS, value=text[:12]), "days")
     return int(text)
 
 
@@ -169,7 +170,7 @@ def _check_top(top) -> int:
     except (TypeError, ValueError):
         n = 0
     if not 1 <= n <= MAX_TOP:
-        raise ValidationError(f"top must be a whole number from 1 to {MAX_TOP}", "top")
+        raise ValidationError(_("top must be a whole number from 1 to {max_top}").format(max_top=MAX_TOP), "top")
     return n
 
 
@@ -289,20 +290,18 @@ def _months_pair(session, month_a, month_b, acc) -> tuple[dt.date, dt.date]:
     have = charged_months(session, acc.id if acc else None)
     where = f"the account {acc.number}" if acc else "the company"
     if have is None:
-        raise ValidationError(f"{where} has no charges yet: nothing to compare", "month_b")
+        raise ValidationError(_("{where} has no charges yet: nothing to compare").format(where=where), "month_b")
     b = parse_month(month_b, "month_b") or have[1]
     a = parse_month(month_a, "month_a") or add_months(b, -1)
     if a >= b:
-        raise ValidationError(f"month_a ({_month_text(a)}) must be before month_b "
-                              f"({_month_text(b)})", "month_a")
+        raise ValidationError(_("month_a ({month_text}) must be before month_b ({month_text2})").format(month_text=_month_text(a), month_text2=_month_text(b)), "month_a")
     span = f"{_month_text(have[0])} to {_month_text(have[1])}"
     for field, m in (("month_b", b), ("month_a", a)):
         cond = (Charge.company == session.company_id) & (Charge.period == m)
         if acc is not None:
             cond &= Charge.account == acc.id
         if not Charge.select(Charge.id).where(cond).exists():
-            raise ValidationError(f"no charges for {_month_text(m)} in {where} (it has "
-                                  f"charges from {span})", field)
+            raise ValidationError(_("no charges for {month_text} in {where} (it has charges from {span})").format(month_text=_month_text(m), where=where, span=span), field)
     return a, b
 
 
@@ -600,27 +599,26 @@ def blame(session, number, item: str) -> dict:
     A state that no entry explains says it came from outside corptui."""
     permissions.require(session, "audit.read")
     text = str(item or "").strip()
-    kind, _, arg = text.partition(":")
+    kind, _sep, arg = text.partition(":")
     kind = kind.lower()
     if kind == "charge":
         try:
             cid = int(arg)
         except ValueError:
-            raise ValidationError("charge: give the charge line's id, e.g. charge:123",
+            raise ValidationError(_("charge: give the charge line's id, e.g. charge:123"),
                                   "item") from None
         charge = Charge.get_or_none((Charge.id == cid)
                                     & (Charge.company == session.company_id))
         if charge is None:
-            raise NotFound(f"no charge line {cid} in this company")
+            raise NotFound(_("no charge line {cid} in this company").format(cid=cid))
         if charge.kind != RECURRING or charge.subscriber_id is None:
             raise ValidationError(
-                f"charge line {cid} is a {charge.kind} charge, not a recurring fee of a "
-                "number: only subscription fees (tariff, options) have a who-turned-it-on",
+                _("charge line {cid} is a {kind} charge, not a recurring fee of a number: only subscription fees (tariff, options) have a who-turned-it-on").format(cid=cid, kind=charge.kind),
                 "item")
         if number is not None and str(number).strip():
             sub = _subscriber(session, number)
             if sub.id != charge.subscriber_id:
-                raise ValidationError(f"charge line {cid} is not of this number", "item")
+                raise ValidationError(_("charge line {cid} is not of this number").format(cid=cid), "item")
         sub = Subscriber.get_by_id(charge.subscriber_id)
         if charge.option_id:
             inner = blame(session, sub.id, f"option:{Option.get_by_id(charge.option_id).code}")
@@ -631,11 +629,9 @@ def blame(session, number, item: str) -> dict:
         return inner
     if kind not in ("option", "tariff", "limit", "forwarding", "tag"):
         raise ValidationError(
-            f"unknown item {text[:40]!r}: use option:CODE, tariff, limit, "
-            "forwarding:CONDITION, tag:NAME or charge:ID", "item")
+            _("unknown item {value!r}: use option:CODE, tariff, limit, forwarding:CONDITION, tag:NAME or charge:ID").format(value=text[:40]), "item")
     if kind in ("option", "forwarding", "tag") and not arg:
-        raise ValidationError(f"{kind}: say which one, e.g. {kind}:"
-                              f"{ {'option': 'roam-eu', 'forwarding': 'busy', 'tag': 'VIP'}[kind]}",
+        raise ValidationError(_("{kind}: say which one, e.g. {kind}:{value}").format(kind=kind, value={'option': 'roam-eu', 'forwarding': 'busy', 'tag': 'VIP'}[kind]),
                               "item")
     sub = _subscriber(session, number)
     ids = [sub.msisdn, str(sub.id)]
@@ -658,7 +654,7 @@ def blame(session, number, item: str) -> dict:
                .order_by(SubscriberOption.created_at.desc(), SubscriberOption.id.desc())
                .tuples().first())
         if row is None and not changes_:
-            raise NotFound(f"the number {format_msisdn(sub.msisdn)} has no option {arg[:40]}")
+            raise NotFound(_("the number {number} has no option {value}").format(number=format_msisdn(sub.msisdn), value=arg[:40]))
         if row is not None:
             current = f"{row[2]}: {row[0]}"
             since = SubscriberOption.connected_from.python_value(row[1])
@@ -684,8 +680,7 @@ def blame(session, number, item: str) -> dict:
         rule = ForwardingRule.get_or_none((ForwardingRule.subscriber == sub.id)
                                           & (ForwardingRule.condition == arg))
         if rule is None and not changes_:
-            raise NotFound(f"the number {format_msisdn(sub.msisdn)} has no forwarding "
-                           f"rule {arg[:20]}")
+            raise NotFound(_("the number {number} has no forwarding rule {value}").format(number=format_msisdn(sub.msisdn), value=arg[:20]))
         if rule is not None:
             current = (f"{arg} -> {format_msisdn(rule.target)}"
                        + ("" if rule.active else " (off)"))
@@ -698,7 +693,7 @@ def blame(session, number, item: str) -> dict:
                .where((SubscriberTag.subscriber == sub.id) & (Tag.name == arg)
                       & (Tag.company == session.company_id)).exists())
         if not has and not changes_:
-            raise NotFound(f"the number {format_msisdn(sub.msisdn)} has no tag {arg[:40]}")
+            raise NotFound(_("the number {number} has no tag {value}").format(number=format_msisdn(sub.msisdn), value=arg[:40]))
         current = "tagged" if has else "not tagged"
         label = f"Tag {arg}"
         explained = bool(changes_)

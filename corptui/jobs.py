@@ -28,6 +28,8 @@ plus the comma-separated module names in ``CORPTUI_JOB_MODULES``)."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import contextlib
 import contextvars
 import datetime as dt
@@ -89,7 +91,7 @@ class JobContext:
 def register(kind: str, handler: Handler) -> None:
     """Register the handler of a job kind (at import time of the module that owns it)."""
     if not kind or len(kind) > 40:
-        raise ValueError("a job kind is 1-40 characters")
+        raise ValueError(_("a job kind is 1-40 characters"))
     _HANDLERS[kind] = handler
 
 
@@ -145,9 +147,9 @@ def enqueue(kind: str, payload: dict | None = None, company_id: int | None = Non
     """Queue a job; returns its id. Call it inside the use case's transaction so the job
     exists exactly when the change that asked for it is committed. Higher priority first."""
     if not kind or len(kind) > 40:
-        raise ValueError("a job kind is 1-40 characters")
+        raise ValueError(_("a job kind is 1-40 characters"))
     if max_attempts < 1:
-        raise ValueError("max_attempts must be at least 1")
+        raise ValueError(_("max_attempts must be at least 1"))
     now = utcnow()
     job = Job.create(kind=kind, payload=dict(payload or {}), company=company_id,
                      run_after=run_after or now, priority=priority,
@@ -184,7 +186,7 @@ def claim(worker_id: str, kinds: list[str] | None = None) -> Job | None:
     Returns the Job (state running, attempts counted) or None when nothing is due. A stale
     job that has used all its attempts is marked failed instead of being run again."""
     if not worker_id:
-        raise ValueError("a worker id is required")
+        raise ValueError(_("a worker id is required"))
     while True:
         with atomic():
             now = utcnow()
@@ -379,7 +381,7 @@ def job_status(session, job_id: int) -> dict:
     permissions.require(session, "read")
     job = Job.get_or_none((Job.id == job_id) & (Job.company == session.company_id))
     if job is None:
-        raise NotFound(f"no job {job_id}")
+        raise NotFound(_("no job {job_id}").format(job_id=job_id))
     return _row(job)
 
 

@@ -10,6 +10,8 @@ has none)."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
@@ -34,22 +36,22 @@ def clean_amount(value) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, float):
-        raise ValidationError("the limit must be given exactly (text or Decimal)", "amount")
+        raise ValidationError(_("the limit must be given exactly (text or Decimal)"), "amount")
     text = str(value).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
     if text.lower() in ("", "none", "no", "-"):
         return None
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(f"not an amount: {text[:20]}", "amount") from None
+        raise ValidationError(_("not an amount: {value}").format(value=text[:20]), "amount") from None
     if not amount.is_finite():
-        raise ValidationError("not an amount", "amount")
+        raise ValidationError(_("not an amount"), "amount")
     if amount < 0:
-        raise ValidationError("the limit cannot be negative", "amount")
+        raise ValidationError(_("the limit cannot be negative"), "amount")
     if amount > AMOUNT_MAX:  # before quantize: 1E100 has too many digits to quantize
-        raise ValidationError(f"the limit is at most {AMOUNT_MAX} rubles", "amount")
+        raise ValidationError(_("the limit is at most {amount_max} rubles").format(amount_max=AMOUNT_MAX), "amount")
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError("the limit has at most 2 decimals (kopecks)", "amount")
+        raise ValidationError(_("the limit has at most 2 decimals (kopecks)"), "amount")
     return amount.quantize(Decimal("0.01"))
 
 
@@ -63,9 +65,9 @@ def clean_percent(value) -> int | None:
     try:
         percent = int(text)
     except ValueError:
-        raise ValidationError("the threshold is a whole percent (1-100)", "notify_percent") from None
+        raise ValidationError(_("the threshold is a whole percent (1-100)"), "notify_percent") from None
     if not 1 <= percent <= 100:
-        raise ValidationError("the threshold is 1 to 100 percent", "notify_percent")
+        raise ValidationError(_("the threshold is 1 to 100 percent"), "notify_percent")
     return percent
 
 
@@ -113,19 +115,18 @@ def get_limits(session, subscriber_id) -> dict:
     permissions.require(session, "read")
     found = _read(session, [int(subscriber_id)])
     if not found:
-        raise NotFound(f"no number {subscriber_id} in this company")
+        raise NotFound(_("no number {subscriber_id} in this company").format(subscriber_id=subscriber_id))
     return found[int(subscriber_id)]
 
 
 def _company_limits(session, ids) -> dict[int, dict]:
     ids = {int(i) for i in ids}
     if not ids:
-        raise ValidationError("no numbers selected", "numbers")
+        raise ValidationError(_("no numbers selected"), "numbers")
     found = _read(session, ids)
     missing = ids - set(found)
     if missing:
-        raise NotFound(f"{len(missing)} of the selected numbers are not in this company "
-                       "(deleted meanwhile?); nothing changed")
+        raise NotFound(_("{missing_count} of the selected numbers are not in this company (deleted meanwhile?); nothing changed").format(missing_count=len(missing)))
     return found
 
 
@@ -152,7 +153,7 @@ def set_limits(session, ids, **changes) -> dict:
     permissions.require(session, "limits.change")
     clean = clean_changes(**changes)
     if not clean:
-        raise ValidationError("nothing to change", "amount")
+        raise ValidationError(_("nothing to change"), "amount")
     with atomic():
         current = _company_limits(session, ids)
         rows = _diff(current, clean)

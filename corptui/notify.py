@@ -23,6 +23,8 @@ gateway class, so other gateways plug in by scheme."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import json
 import mimetypes
 import os
@@ -81,7 +83,7 @@ def queue_sms(recipient: str, text: str, company_id: int | None = None,
     phone = normalize(recipient, field)
     text = (text or "").strip()
     if not text:
-        raise ValidationError("the SMS text is empty", "text")
+        raise ValidationError(_("the SMS text is empty"), "text")
     with atomic():
         row = Notification.create(company=company_id, channel="sms", recipient=phone,
                                   body=text[:MAX_SMS], state="queued")
@@ -131,7 +133,7 @@ def schedule_pending() -> int:
 def parse_smtp_url(url: str) -> dict:
     parsed = urlparse(url)
     if parsed.scheme not in ("smtp", "smtps") or not parsed.hostname:
-        raise SendError(f"not an SMTP URL: {url!r} (use smtp://user:pass@host:587?starttls=1)",
+        raise SendError(_("not an SMTP URL: {url!r} (use smtp://user:pass@host:587?starttls=1)").format(url=url),
                         permanent=False)
     query = parse_qs(parsed.query)
     flag = (query.get("starttls") or ["0"])[0].lower()
@@ -158,7 +160,7 @@ def build_email(row: Notification, sender: str) -> EmailMessage:
         try:
             data = path.read_bytes()
         except OSError:
-            raise SendError(f"the attachment {path.name} no longer exists", permanent=True) from None
+            raise SendError(_("the attachment {name} no longer exists").format(name=path.name), permanent=True) from None
         ctype, encoding = mimetypes.guess_type(path.name)
         if ctype is None or encoding is not None:
             ctype = "application/octet-stream"
@@ -172,7 +174,7 @@ def send_email(row: Notification) -> str:
     msg = build_email(row, sender)  # a missing attachment fails for good, server or not
     url = config.smtp_url()
     if not url:
-        raise SendError("no SMTP server configured (CORPTUI_SMTP_URL or [mail] smtp_url)")
+        raise SendError(_("no SMTP server configured (CORPTUI_SMTP_URL or [mail] smtp_url)"))
     info = parse_smtp_url(url)
     timeout = config.mail_timeout()
     try:
@@ -190,12 +192,12 @@ def send_email(row: Notification) -> str:
     except smtplib.SMTPRecipientsRefused as exc:
         detail = "; ".join(f"{rcpt}: {code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
                            for rcpt, (code, text) in exc.recipients.items())
-        raise SendError(f"the server refused the recipient ({detail})", permanent=True) from None
+        raise SendError(_("the server refused the recipient ({detail})").format(detail=detail), permanent=True) from None
     except smtplib.SMTPException as exc:
-        raise SendError(f"SMTP {info['host']}:{info['port']}: {exc}") from None
+        raise SendError(_("SMTP {host}:{port}: {exc}").format(host=info['host'], port=info['port'], exc=exc)) from None
     except (OSError, ssl.SSLError) as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
-        raise SendError(f"cannot reach the SMTP server {info['host']}:{info['port']}: {reason}") from None
+        raise SendError(_("cannot reach the SMTP server {host}:{port}: {reason}").format(host=info['host'], port=info['port'], reason=reason)) from None
     return msg["Message-ID"]
 
 
@@ -233,11 +235,11 @@ class HttpGateway:
                 answer = response.read(2000).decode("utf-8", errors="replace")
         except urllib.error.HTTPError as exc:
             permanent = 400 <= exc.code < 500 and exc.code not in (408, 429)
-            raise SendError(f"SMS gateway {where}: HTTP {exc.code} {exc.reason}",
+            raise SendError(_("SMS gateway {where}: HTTP {code} {reason}").format(where=where, code=exc.code, reason=exc.reason),
                             permanent=permanent) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
-            raise SendError(f"cannot reach the SMS gateway {where}: {reason}") from None
+            raise SendError(_("cannot reach the SMS gateway {where}: {reason}").format(where=where, reason=reason)) from None
         return answer.strip()[:200]
 
 
@@ -249,7 +251,7 @@ def sms_gateway():
     scheme = urlparse(url).scheme.lower() if url else ""
     cls = SMS_GATEWAYS.get(scheme)
     if cls is None:
-        raise SendError(f"unknown SMS gateway URL {url!r} (use http(s)://... or outbox:)")
+        raise SendError(_("unknown SMS gateway URL {url!r} (use http(s)://... or outbox:)").format(url=url))
     if cls is HttpGateway:
         return HttpGateway(url, config.sms_token(), config.sms_timeout())
     return cls(url)
@@ -283,7 +285,7 @@ def deliver(notification_id: int) -> str:
             gateway.send(row.recipient, row.body)
             final = gateway.final_state
         else:
-            raise SendError(f"unknown channel {row.channel!r}", permanent=True)
+            raise SendError(_("unknown channel {channel!r}").format(channel=row.channel), permanent=True)
     except SendError as exc:
         with atomic():
             Notification.update(state="failed" if exc.permanent else "queued",
@@ -358,7 +360,7 @@ def retry(session, notification_id: int) -> dict:
         row = Notification.get_or_none((Notification.id == notification_id)
                                        & (Notification.company == session.company_id))
         if row is None:
-            raise NotFound(f"no notification {notification_id}")
+            raise NotFound(_("no notification {notification_id}").format(notification_id=notification_id))
         return _requeue(session, row)
 
 
@@ -367,14 +369,13 @@ def retry_any(session, notification_id: int) -> dict:
     with atomic():
         row = Notification.get_or_none(Notification.id == notification_id)
         if row is None:
-            raise NotFound(f"no notification {notification_id}")
+            raise NotFound(_("no notification {notification_id}").format(notification_id=notification_id))
         return _requeue(session, row)
 
 
 def _requeue(session, row: Notification) -> dict:
     if row.state not in ("failed", "kept"):
-        raise ValidationError(f"notification {row.id} is {row.state}: only a failed or kept "
-                              f"one can be sent again", "state")
+        raise ValidationError(_("notification {id} is {state}: only a failed or kept one can be sent again").format(id=row.id, state=row.state), "state")
     before = {"state": row.state, "last_error": row.last_error}
     Notification.update(state="queued").where(Notification.id == row.id).execute()
     row.state = "queued"

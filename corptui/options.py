@@ -13,6 +13,8 @@ grouped by an operation id."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import datetime as dt
 import time
 from collections.abc import Iterable
@@ -101,22 +103,23 @@ def list_tariffs(session) -> list[dict]:
     ]
 
 
-def _by_code(model, value, what: str, hint: str = ""):
-    """A model row given itself or its code; NotFound names the code."""
+def _by_code(model, value, message: str):
+    """A model row given itself or its code; NotFound (``message`` with {value}) names
+    the code."""
     if isinstance(value, model):
         return value
     found = model.select().where(model.code == str(value).strip()).first()
     if found is None:
-        raise NotFound(f"no {what} {str(value)[:40]}{hint}")
+        raise NotFound(message.format(value=str(value)[:40]))
     return found
 
 
 def get_option(option) -> Option:
-    return _by_code(Option, option, "option", " (see `corptui options list`)")
+    return _by_code(Option, option, _("no option {value} (see `corptui options list`)"))
 
 
 def get_tariff(tariff) -> Tariff:
-    return _by_code(Tariff, tariff, "tariff")
+    return _by_code(Tariff, tariff, _("no tariff {value}"))
 
 
 # -- dates --------------------------------------------------------------------------------
@@ -145,7 +148,7 @@ def _period(date_from, date_until, now) -> tuple[dt.datetime, dt.datetime | None
     until = end_of(date_until, "date_until")
     start = now if start is None or start <= now else start
     if until is not None and until <= start:
-        raise ValidationError("the end date must be after the start date", "date_until")
+        raise ValidationError(_("the end date must be after the start date"), "date_until")
     return start, until
 
 
@@ -316,7 +319,7 @@ def check(session, option_code, subscriber_ids, at=None, action: str = "connect"
     effect (default now): an option the rule requires that is planned by then counts."""
     permissions.require(session, "read")
     if action not in ("connect", "disconnect"):
-        raise ValidationError(f"unknown action {action!r}", "action")
+        raise ValidationError(_("unknown action {action!r}").format(action=action), "action")
     option = get_option(option_code)
     ids = _ids(subscriber_ids)
     if action == "disconnect":
@@ -490,10 +493,9 @@ def change_tariff(session, ids, tariff_code, date_from=None) -> dict:
         tariff = get_tariff(tariff_code)
         if tariff.by_application:
             raise ValidationError(
-                f"the tariff {tariff.name} is changed only by application: send a change "
-                "application (Services: change application form)", "tariff")
+                _("the tariff {name} is changed only by application: send a change application (Services: change application form)").format(name=tariff.name), "tariff")
         if tariff.archived:
-            raise ValidationError(f"the tariff {tariff.name} is no longer offered", "tariff")
+            raise ValidationError(_("the tariff {name} is no longer offered").format(name=tariff.name), "tariff")
         result = _check_tariff(session.company_id, tariff, ids)
         good = [sid for sid in ids if result[sid]["ok"]]
         skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
@@ -556,7 +558,7 @@ def validate_plan(session, plan: Plan) -> Plan:
     connect_codes = tuple(dict.fromkeys(c for c in plan.connect if c))
     disconnect_codes = tuple(dict.fromkeys(c for c in plan.disconnect if c))
     if not tariff and not connect_codes and not disconnect_codes:
-        errors["changes"] = "choose a tariff, or options to connect or disconnect"
+        errors["changes"] = _("choose a tariff, or options to connect or disconnect")
     both = set(connect_codes) & set(disconnect_codes)
     if both:
         errors["changes"] = "an option cannot be connected and disconnected at once: " + \
@@ -570,10 +572,9 @@ def validate_plan(session, plan: Plan) -> Plan:
         try:
             t = get_tariff(tariff)
             if t.by_application:
-                errors["tariff"] = (f"{t.name} is changed only by application: use the "
-                                    "change application form")
+                errors["tariff"] = (_("{name} is changed only by application: use the change application form").format(name=t.name))
             elif t.archived:
-                errors["tariff"] = f"{t.name} is no longer offered"
+                errors["tariff"] = _("{name} is no longer offered").format(name=t.name)
         except NotFound as exc:
             errors["tariff"] = exc.message
     now = utcnow()
@@ -588,9 +589,9 @@ def validate_plan(session, plan: Plan) -> Plan:
         errors["date_until"] = exc.message
     if until is not None:
         if until <= max(start or now, now):
-            errors["date_until"] = "the end date must be after the start date"
+            errors["date_until"] = _("the end date must be after the start date")
         elif not connect_codes:
-            errors["date_until"] = "an end date applies to options being connected"
+            errors["date_until"] = _("an end date applies to options being connected")
     if errors:
         first = next(iter(errors.values()))
         raise ValidationError(first, next(iter(errors)), errors)
@@ -679,8 +680,7 @@ def apply_plan(session, plan: Plan, ids) -> dict:
                 else:
                     out = connect(session, obj, good, plan.date_from, plan.date_until)
                 if out["skipped"]:  # cannot happen after the check: keep it all-or-nothing
-                    raise Conflict(f"{label}: {len(out['skipped'])} number(s) changed while "
-                                   "applying; nothing was changed, check again")
+                    raise Conflict(_("{label}: {skipped_count} number(s) changed while applying; nothing was changed, check again").format(label=label, skipped_count=len(out['skipped'])))
                 planned = planned or bool(out["planned"])
                 steps.append((label, len(out["ids"])))
     return {"applied": len(good), "skipped": skipped, "steps": steps, "planned": planned}
@@ -696,7 +696,7 @@ def number_options(session, subscriber_id: int) -> dict:
     sid = int(subscriber_id)
     if not Subscriber.select().where((Subscriber.company == session.company_id)
                                      & (Subscriber.id == sid)).exists():
-        raise NotFound(f"no number {subscriber_id} in this company")
+        raise NotFound(_("no number {subscriber_id} in this company").format(subscriber_id=subscriber_id))
     rows = (SubscriberOption.select(SubscriberOption, Option)
             .join(Option).where((SubscriberOption.subscriber == sid)
                                 & SubscriberOption.state.in_(LIVE))

@@ -8,6 +8,8 @@ Days are local calendar days turned into UTC bounds (periods.utc_bounds)."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -54,7 +56,7 @@ class PaymentFilter:
         values, errors = parse_ranges(self)
         errors.update(check_choices(self.types, PAYMENT_TYPES, "types", "payment type"))
         if self.sort not in SORT_COLUMNS:
-            errors["sort"] = f"sort: unknown column {self.sort!r} (use {', '.join(SORT_COLUMNS)})"
+            errors["sort"] = _("sort: unknown column {sort!r} (use {choices})").format(sort=self.sort, choices=', '.join(SORT_COLUMNS))
         raise_errors(errors)
         return replace(self, **values, subscriber_ids=tuple(self.subscriber_ids),
                        account_ids=tuple(self.account_ids), types=tuple(self.types))
@@ -187,7 +189,7 @@ def account_ids_by_number(session, numbers, field: str = "account") -> tuple[int
                         & PersonalAccount.number.in_(numbers)).tuples())
     missing = [n for n in numbers if n not in found]
     if missing:
-        raise ValidationError(f"{field}: no personal account {missing[0]} in this company",
+        raise ValidationError(_("{field}: no personal account {value} in this company").format(field=field, value=missing[0]),
                               field)
     return tuple(found[n] for n in numbers)
 
@@ -205,7 +207,7 @@ def subscriber_ids_by_msisdn(session, msisdns, field: str = "numbers") -> tuple[
                             & Subscriber.msisdn.in_(chunk)).tuples())
     missing = [m for m in msisdns if m not in found]
     if missing:
-        raise ValidationError(f"{field}: no number {missing[0]} in this company", field)
+        raise ValidationError(_("{field}: no number {value} in this company").format(field=field, value=missing[0]), field)
     return tuple(found[m] for m in msisdns)
 
 

@@ -6,6 +6,8 @@ of ``today`` so that screens and tests can inject the date."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
@@ -55,7 +57,7 @@ def preset(name: str, today: dt.date) -> tuple[dt.date, dt.date]:
     funcs = {"this_month": this_month, "last_month": last_month, "quarter": quarter,
              "year": year}
     if name not in funcs:
-        raise ValidationError(f"unknown period {name!r} (use {', '.join(PRESETS)})", "period")
+        raise ValidationError(_("unknown period {name!r} (use {choices})").format(name=name, choices=', '.join(PRESETS)), "period")
     return funcs[name](today)
 
 
@@ -72,7 +74,7 @@ def parse_date(text: str | dt.date | None, field: str) -> dt.date | None:
         except ValueError:
             continue
     raise ValidationError(
-        f"{field}: not a date: {raw[:30]!r} (use YYYY-MM-DD or DD.MM.YYYY)", field
+        _("{field}: not a date: {value!r} (use YYYY-MM-DD or DD.MM.YYYY)").format(field=field, value=raw[:30]), field
     )
 
 
@@ -85,7 +87,7 @@ def parse_amount(text: str | Decimal | int | None, field: str) -> Decimal | None
     if text is None:
         return None
     if isinstance(text, float):
-        raise ValidationError(f"{field}: money must not be a float", field)
+        raise ValidationError(_("{field}: money must not be a float").format(field=field), field)
     if isinstance(text, (Decimal, int)):
         value = Decimal(text)
     else:
@@ -93,15 +95,15 @@ def parse_amount(text: str | Decimal | int | None, field: str) -> Decimal | None
         if not raw:
             return None
         if not _AMOUNT.match(raw):
-            raise ValidationError(f"{field}: not an amount: {text.strip()[:30]!r}", field)
+            raise ValidationError(_("{field}: not an amount: {value!r}").format(field=field, value=text.strip()[:30]), field)
         try:
             value = Decimal(raw.replace(",", "."))
         except InvalidOperation:  # pragma: no cover - the regex admits only numbers
-            raise ValidationError(f"{field}: not an amount: {text!r}", field) from None
+            raise ValidationError(_("{field}: not an amount: {text!r}").format(field=field, text=text), field) from None
     if not value.is_finite():
-        raise ValidationError(f"{field}: not an amount", field)
+        raise ValidationError(_("{field}: not an amount").format(field=field), field)
     if value < 0:
-        raise ValidationError(f"{field}: the amount must not be negative", field)
+        raise ValidationError(_("{field}: the amount must not be negative").format(field=field), field)
     return value.quantize(Decimal("0.01"))
 
 

@@ -6,6 +6,7 @@ reports; admin manages numbers, employees, tags and services; owner also manages
 from __future__ import annotations
 
 from corptui.errors import PermissionDenied
+from corptui.i18n import N_, _
 
 OWNER = "owner"
 ADMIN = "admin"
@@ -42,24 +43,30 @@ MATRIX: dict[str, frozenset[str]] = {
     "settings.manage": frozenset({OWNER}),
 }
 
-ROLE_LABELS = {
-    OWNER: "owner",
-    ADMIN: "admin",
-    ACCOUNTANT: "accountant",
-    VIEWER: "viewer",
+ROLE_LABELS = {  # translated where shown: role_label()
+    OWNER: N_("owner"),
+    ADMIN: N_("admin"),
+    ACCOUNTANT: N_("accountant"),
+    VIEWER: N_("viewer"),
 }
+
+
+def role_label(role: str) -> str:
+    """The role as users read it, in the current language."""
+    return _(ROLE_LABELS.get(role, role))
 
 
 def allowed(role: str, action: str) -> bool:
     roles = MATRIX.get(action)
     if roles is None:
-        raise KeyError(f"unknown action {action!r}")
+        raise KeyError(_("unknown action {action!r}").format(action=action))
     return role in roles
 
 
 def require(session, action: str) -> None:
     if not allowed(session.role, action):
-        raise PermissionDenied(f"the {session.role} role may not do this ({action})")
+        raise PermissionDenied(_("the {role} role may not do this ({action})").format(
+            role=role_label(session.role), action=action))
 
 
 def matrix_rows() -> list[tuple[str, ...]]:

@@ -13,6 +13,8 @@ run twice. The worker calls ``due`` through the periodic hook ``schedules.due``.
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import datetime as dt
 import re
 
@@ -48,7 +50,7 @@ def next_run(period: str, day: int, at_time: str, after: dt.datetime,
         cand = naive.replace(tzinfo=tz) if tz else naive.astimezone()
         if cand > after:
             return cand.astimezone(dt.UTC)
-    raise ValueError("no next run")  # pragma: no cover - a matching day exists in 400 days
+    raise ValueError(_("no next run"))  # pragma: no cover - a matching day exists in 400 days
 
 
 def report_period(period: str, run_day: dt.date) -> tuple[dt.date, dt.date]:
@@ -75,23 +77,23 @@ def _validate(session, type_, accounts, numbers, fmt, period, day, at_time, emai
         errors["type"] = exc.message
     allowed = documents.FORMATS.get(values.get("type", ""), ("pdf", "xlsx", "csv"))
     if fmt not in allowed:
-        errors["format"] = f"format: use {', '.join(allowed)} for this document"
+        errors["format"] = _("format: use {choices} for this document").format(choices=', '.join(allowed))
     if period not in PERIODS:
-        errors["period"] = f"period: use {', '.join(PERIODS)}"
+        errors["period"] = _("period: use {choices}").format(choices=', '.join(PERIODS))
     try:
         day = int(day)
     except (TypeError, ValueError):
         day = 0
     if period == "weekly" and not 1 <= day <= 7:
-        errors["day"] = "day: 1-7 (Monday-Sunday) for a weekly report"
+        errors["day"] = _("day: 1-7 (Monday-Sunday) for a weekly report")
     elif period == "monthly" and not 1 <= day <= 28:
-        errors["day"] = "day: 1-28 for a monthly report"
+        errors["day"] = _("day: 1-28 for a monthly report")
     if period == "daily":
         day = 1
     at_time = (at_time or "").strip()
     m = _TIME.match(at_time)
     if not m:
-        errors["at_time"] = "time: HH:MM, 00:00-23:59"
+        errors["at_time"] = _("time: HH:MM, 00:00-23:59")
     else:
         at_time = f"{int(m.group(1)):02d}:{m.group(2)}"
     values["email"] = values["phone"] = ""
@@ -104,9 +106,9 @@ def _validate(session, type_, accounts, numbers, fmt, period, day, at_time, emai
         try:
             values["phone"] = normalize(phone, "phone")
         except ValidationError as exc:
-            errors["phone"] = f"phone: {exc.message}"
+            errors["phone"] = _("phone: {message}").format(message=exc.message)
     if not (email and email.strip()) and not (phone and phone.strip()):
-        errors["email"] = "give an email and/or a phone for the delivery"
+        errors["email"] = _("give an email and/or a phone for the delivery")
     scope = documents.validate_scope(session, accounts, numbers, errors)
     raise_errors(errors)
     values.update(format=fmt, period=period, day=day, at_time=at_time, scope=scope)
@@ -132,11 +134,11 @@ def _get(session, sid) -> ReportSchedule:
     try:
         sid = int(sid)
     except (TypeError, ValueError):
-        raise NotFound(f"no schedule {sid!r}") from None
+        raise NotFound(_("no schedule {sid!r}").format(sid=sid)) from None
     s = ReportSchedule.get_or_none((ReportSchedule.id == sid)
                                    & (ReportSchedule.company == session.company_id))
     if s is None:
-        raise NotFound(f"no schedule {sid} in this company")
+        raise NotFound(_("no schedule {sid} in this company").format(sid=sid))
     return s
 
 
@@ -169,7 +171,7 @@ def edit(session, sid, now: dt.datetime | None = None, tz: dt.tzinfo | None = No
               "email": s.email, "phone": s.phone}
     unknown = set(changes) - set(merged)
     if unknown:
-        raise ValidationError(f"cannot change {sorted(unknown)[0]}", sorted(unknown)[0])
+        raise ValidationError(_("cannot change {value}").format(value=sorted(unknown)[0]), sorted(unknown)[0])
     merged.update({k: v for k, v in changes.items() if v is not None})
     v = _validate(session, merged["type"], merged["accounts"], merged["numbers"],
                   merged["fmt"], merged["period"], merged["day"], merged["at_time"],

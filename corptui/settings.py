@@ -5,6 +5,8 @@ keymap file next to it overrides any key by its binding id."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import os
 import tomllib
 from pathlib import Path
@@ -23,7 +25,7 @@ def _read_file(path: Path) -> dict:
     except FileNotFoundError:
         return {}
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"{path} is not valid TOML ({exc}): fix or remove it",
+        raise ValidationError(_("{path} is not valid TOML ({exc}): fix or remove it").format(path=path, exc=exc),
                               "config") from None
 
 
@@ -55,16 +57,16 @@ def ui() -> dict:
 def validate_ui(theme, idle_minutes, language) -> dict:
     errors = {}
     if theme not in THEMES:
-        errors["theme"] = f"choose one of {', '.join(THEMES)}"
+        errors["theme"] = _("choose one of {choices}").format(choices=', '.join(THEMES))
     try:
         minutes = int(str(idle_minutes).strip())
         if not 1 <= minutes <= 720:
             raise ValueError
     except ValueError:
-        errors["idle_minutes"] = "the idle timeout is a whole number of minutes, 1 to 720"
+        errors["idle_minutes"] = _("the idle timeout is a whole number of minutes, 1 to 720")
         minutes = 0
     if language not in ("", *LANGUAGES):
-        errors["language"] = f"choose one of {', '.join(LANGUAGES)} (or empty: from LANG)"
+        errors["language"] = _("choose one of {choices} (or empty: from LANG)").format(choices=', '.join(LANGUAGES))
     if errors:
         field, message = next(iter(errors.items()))
         raise ValidationError(message, field, errors)
@@ -96,11 +98,11 @@ def save_gateways(session, smtp_url: str, mail_from: str, sms_url: str) -> dict:
     smtp_url, mail_from, sms_url = (smtp_url or "").strip(), (mail_from or "").strip(), \
         (sms_url or "").strip()
     if smtp_url and not smtp_url.startswith(("smtp://", "smtps://")):
-        errors["smtp_url"] = "an SMTP URL starts with smtp:// or smtps://"
+        errors["smtp_url"] = _("an SMTP URL starts with smtp:// or smtps://")
     if mail_from and ("@" not in mail_from or " " in mail_from):
-        errors["mail_from"] = "the sender is an email address"
+        errors["mail_from"] = _("the sender is an email address")
     if sms_url and not sms_url.startswith(("http://", "https://")):
-        errors["sms_url"] = "the SMS gateway URL starts with http:// or https://"
+        errors["sms_url"] = _("the SMS gateway URL starts with http:// or https://")
     if errors:
         field, message = next(iter(errors.items()))
         raise ValidationError(message, field, errors)

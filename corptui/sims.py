@@ -10,6 +10,8 @@ a PUK."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import hashlib
 import hmac
 import os
@@ -51,29 +53,29 @@ def luhn_digit(body: str) -> str:
     for d in "0123456789":
         if luhn_ok(body + d):
             return d
-    raise AssertionError("unreachable")
+    raise AssertionError(_("unreachable"))
 
 
 def clean_iccid(text) -> str:
     raw = str(text or "").strip()
     digits = re.sub(r"[\s-]", "", raw)
     if not digits:
-        raise ValidationError("the ICCID is empty", "iccid")
+        raise ValidationError(_("the ICCID is empty"), "iccid")
     if not digits.isdigit() or not digits.isascii():
-        raise ValidationError("an ICCID has digits only", "iccid")
+        raise ValidationError(_("an ICCID has digits only"), "iccid")
     if not 19 <= len(digits) <= 20:
-        raise ValidationError(f"an ICCID has 19 or 20 digits, not {len(digits)}", "iccid")
+        raise ValidationError(_("an ICCID has 19 or 20 digits, not {digits_count}").format(digits_count=len(digits)), "iccid")
     if not luhn_ok(digits):
-        raise ValidationError("the ICCID's check digit is wrong (Luhn): a typo?", "iccid")
+        raise ValidationError(_("the ICCID's check digit is wrong (Luhn): a typo?"), "iccid")
     return digits
 
 
 def clean_puk(text) -> str:
     digits = str(text or "").strip().replace(" ", "")
     if not digits:
-        raise ValidationError("the PUK1 is empty", "puk")
+        raise ValidationError(_("the PUK1 is empty"), "puk")
     if not (digits.isascii() and digits.isdigit() and len(digits) == 8):
-        raise ValidationError("a PUK1 is 8 digits", "puk")
+        raise ValidationError(_("a PUK1 is 8 digits"), "puk")
     return digits
 
 
@@ -105,7 +107,7 @@ def stock(session, state: str = "in_stock") -> list[dict]:
     retired, or all; ordered by ICCID."""
     permissions.require(session, "read")
     if state not in STATES:
-        raise ValidationError(f"unknown state: choose one of {', '.join(STATES)}", "state")
+        raise ValidationError(_("unknown state: choose one of {choices}").format(choices=', '.join(STATES)), "state")
     q = (SimCard.select(SimCard.id, SimCard.iccid, SimCard.state, SimCard.locked,
                         SimCard.puk_failures, Subscriber.msisdn)
          .join(Subscriber, on=(SimCard.subscriber == Subscriber.id), join_type=pw.JOIN.LEFT_OUTER)
@@ -197,11 +199,11 @@ def import_stock(session, text: str, cost: int = PUK_COST) -> dict:
     if errors:
         shown = "; ".join(f"line {no}: {msg}" for no, msg in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        raise ValidationError(f"{len(errors)} bad line(s), nothing imported: {shown}{more}",
+        raise ValidationError(_("{errors_count} bad line(s), nothing imported: {shown}{more}").format(errors_count=len(errors), shown=shown, more=more),
                               "file")
     rows = checked["_rows"]
     if not rows:
-        raise ValidationError("the file has no SIMs (lines ICCID;PUK1)", "file")
+        raise ValidationError(_("the file has no SIMs (lines ICCID;PUK1)"), "file")
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         hashes = list(pool.map(lambda r: hash_puk(r[2], cost), rows, chunksize=64))
     with atomic():
@@ -225,7 +227,7 @@ def _stock_sim(session, iccid: str) -> SimCard:
         q = q.for_update()
     sim = q.first()
     if sim is None or sim.state != "in_stock":
-        raise ValidationError("no SIM with this ICCID in the company's stock", "iccid")
+        raise ValidationError(_("no SIM with this ICCID in the company's stock"), "iccid")
     return sim
 
 
@@ -249,10 +251,10 @@ def replace_sim(session, subscriber_id, iccid, puk) -> dict:
         sub = Subscriber.get_or_none((Subscriber.id == int(subscriber_id))
                                      & (Subscriber.company == session.company_id))
         if sub is None:
-            raise NotFound(f"no number {subscriber_id} in this company")
+            raise NotFound(_("no number {subscriber_id} in this company").format(subscriber_id=subscriber_id))
         sim = _stock_sim(session, iccid)
         if sim.locked:
-            raise ValidationError("this SIM is locked after 3 wrong PUKs: choose another",
+            raise ValidationError(_("this SIM is locked after 3 wrong PUKs: choose another"),
                                   "iccid")
         if not verify_puk(puk, sim.puk1_hash):
             failures = sim.puk_failures + 1

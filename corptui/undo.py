@@ -28,6 +28,8 @@ bottom of this module; a new module adds its own with ``register_undo``."""
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import datetime as dt
 import zlib
 from collections.abc import Callable
@@ -140,18 +142,18 @@ def _load(session, operation: str) -> list[AuditEntry]:
     operation = str(operation or "").strip()
     entries = _entries(session, operation) if operation else []
     if not entries:
-        raise NotFound(f"no bulk change {operation[:40]!r} in this company")
+        raise NotFound(_("no bulk change {value!r} in this company").format(value=operation[:40]))
     actions = {e.action for e in entries}
     unknown = sorted(a for a in actions if a not in _HANDLERS)
     if unknown or not any(_HANDLERS[a] is not None for a in actions):
-        raise Conflict(f"this change ({', '.join(unknown or sorted(actions))}) cannot be undone")
+        raise Conflict(_("this change ({choices}) cannot be undone").format(choices=', '.join(unknown or sorted(actions))))
     first = entries[0]
     if not all(_mine(session, e.user_id, e.actor) for e in entries):
-        raise PermissionDenied("only the user who made this change or an owner may undo it")
+        raise PermissionDenied(_("only the user who made this change or an owner may undo it"))
     if first.at < utcnow() - WINDOW:
-        raise Conflict("this change is more than 24 hours old: it can no longer be undone")
+        raise Conflict(_("this change is more than 24 hours old: it can no longer be undone"))
     if _is_undone(session, operation):
-        raise Conflict("this change has already been undone")
+        raise Conflict(_("this change has already been undone"))
     return entries
 
 
@@ -226,7 +228,7 @@ def undo_last(session, dry_run: bool = False) -> dict:
     """Preview or undo the last undoable change; NotFound when there is none."""
     op = last_undoable(session)
     if op is None:
-        raise NotFound("no bulk change of yours to undo in the last 24 hours")
+        raise NotFound(_("no bulk change of yours to undo in the last 24 hours"))
     return preview_undo(session, op) if dry_run else undo(session, op)
 
 
@@ -255,8 +257,7 @@ def _undo_tags(session, entries) -> UndoPlan:
     for e in entries:
         after = e.after or {}
         if "links_added" not in after:
-            raise Conflict("this tag assignment was recorded before undo existed: it cannot "
-                           "be undone")
+            raise Conflict(_("this tag assignment was recorded before undo existed: it cannot be undone"))
         for tid, sids in after["links_added"].items():
             added |= {(int(s), int(tid)) for s in sids}
         for tid, sids in after["links_removed"].items():

@@ -39,7 +39,7 @@ def add_user(session, phone: str, role: str, password: str | None = None,
     except ValidationError as exc:
         errors["phone"] = exc.message
     if role not in ROLES:
-        errors["role"] = f"unknown role {role!r}: one of {', '.join(ROLES)}"
+        errors["role"] = _("unknown role {role!r}: one of {choices}").format(role=role, choices=', '.join(ROLES))
     try:
         full_name = clean_text(full_name, "full_name", "the name", required=False, max_len=200)
     except ValidationError as exc:

@@ -3,6 +3,8 @@ a name per user and applied with one key (or `corptui numbers list --view NAME`)
 
 from __future__ import annotations
 
+from corptui.i18n import _
+
 import unicodedata
 
 from corptui import audit, permissions
@@ -18,11 +20,11 @@ SPEC_KEYS = ("search", "tags", "tariff", "status", "account", "sort", "descendin
 def _clean_name(name) -> str:
     text = " ".join(str(name or "").split())
     if not text:
-        raise ValidationError("give the view a name", "name")
+        raise ValidationError(_("give the view a name"), "name")
     if len(text) > 60:
-        raise ValidationError("a view name is at most 60 characters", "name")
+        raise ValidationError(_("a view name is at most 60 characters"), "name")
     if any(unicodedata.category(ch) == "Cc" for ch in text):
-        raise ValidationError("the name contains control characters", "name")
+        raise ValidationError(_("the name contains control characters"), "name")
     return text
 
 
@@ -63,7 +65,7 @@ def save_view(session, name, spec: dict, overwrite: bool = False) -> dict:
     with atomic():
         existing = _mine(session).where(SavedView.name == name).first()
         if existing is not None and not overwrite:
-            raise Conflict(f"a view named {name} exists: choose another name or replace it")
+            raise Conflict(_("a view named {name} exists: choose another name or replace it").format(name=name))
         if existing is not None:
             before = existing.spec
             SavedView.update(spec=spec, updated_at=utcnow()).where(
@@ -89,9 +91,9 @@ def get_view(session, name) -> dict:
         if len(found) == 1:
             view = found[0]
         elif len(found) > 1:
-            raise ValidationError(f"several users have a view named {text}", "view")
+            raise ValidationError(_("several users have a view named {text}").format(text=text), "view")
     if view is None:
-        raise NotFound(f"no saved view named {text}")
+        raise NotFound(_("no saved view named {text}").format(text=text))
     return {"name": view.name, "spec": view.spec}
 
 
@@ -100,7 +102,7 @@ def delete_view(session, name) -> None:
     with atomic():
         view = _mine(session).where(SavedView.name == " ".join(str(name or "").split())).first()
         if view is None:
-            raise NotFound(f"no saved view named {name}")
+            raise NotFound(_("no saved view named {name}").format(name=name))
         audit.record(session, "view.delete", "view", view.id, {"name": view.name, **view.spec},
                      None)
         view.delete_instance()

@@ -23,7 +23,7 @@ from screens.widgets.safe import plain
 ROLES = tuple(permissions.ROLE_LABELS)
 
 def role_options() -> list[tuple[str, str]]:
-    return [(permissions.ROLE_LABELS[role], role) for role in ROLES]
+    return [(permissions.role_label(role), role) for role in ROLES]
 
 
 class AddUserDialog(SaveCancelDialog):

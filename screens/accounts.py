@@ -4,7 +4,7 @@ selected count at the bottom); p opens their payments, c their charges, l their 
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, ngettext, number
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,11 +21,11 @@ MONEY_WIDTH = 12
 COLUMNS = [
     Column("number", N_("Account"), 12),
     Column("name", N_("Name"), 10, flex=1),
-    Column("balance", "Balance".rjust(MONEY_WIDTH), MONEY_WIDTH),
+    Column("balance", N_("Balance").rjust(MONEY_WIDTH), MONEY_WIDTH),
     Column("numbers", N_("Nos."), 4),
-    Column("month_charges", "Month chrg".rjust(MONEY_WIDTH), MONEY_WIDTH),
+    Column("month_charges", N_("Month chrg").rjust(MONEY_WIDTH), MONEY_WIDTH),
     Column("last_payment_at", N_("Last paid"), 10),
-    Column("last_payment_amount", "Last amount".rjust(MONEY_WIDTH), MONEY_WIDTH,
+    Column("last_payment_amount", N_("Last amount").rjust(MONEY_WIDTH), MONEY_WIDTH,
            min_table_width=100),
 ]
 
@@ -94,18 +94,23 @@ class AccountsScreen(KeyedRowsScreen):
                   if self.table.selected else list(self.rows.values()))
         balance = sum((r["balance"] for r in chosen), start=0)
         count = len(self.table.selected)
-        what = f"Selected {count} of {len(self.rows)}" if count else f"{len(self.rows)} accounts"
-        return (f"{what} · balance {money_text(balance)} ₽ · "
-                f"{sum(r['numbers'] for r in chosen):,} numbers")
+        numbers = sum(r['numbers'] for r in chosen)
+        total = len(self.rows)
+        what = (_("Selected {count} of {total}").format(count=count, total=total) if count
+                else ngettext("{n} account", "{n} accounts", total).format(n=number(total)))
+        return " · ".join((
+            what, _("balance {amount} ₽").format(amount=money_text(balance)),
+            ngettext("{n} number", "{n} numbers", numbers).format(n=number(numbers))))
 
     def _cursor_moved(self, *_args) -> None:
         row = self.rows.get(self.table.cursor_id) if self.table.cursor_id is not None else None
         text = ""
         if row is not None:
-            state = "in debt" if row["balance"] < 0 else "in credit"
-            last = (f"last payment {date_cell(row['last_payment_at'])} "
-                    f"{money_text(row['last_payment_amount'])} ₽"
-                    if row["last_payment_at"] else "no payments yet")
+            state = _("in debt") if row["balance"] < 0 else _("in credit")
+            last = (_("last payment {date} {amount} ₽").format(
+                        date=date_cell(row['last_payment_at']),
+                        amount=money_text(row['last_payment_amount']))
+                    if row["last_payment_at"] else _("no payments yet"))
             text = f"{row['number']}: {state} · {last}"
         self.query_one("#detail-line", Static).update(plain(text))
         self.query_one("#selection-line", Static).update(plain(self.selection_text()))

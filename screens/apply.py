@@ -18,14 +18,14 @@ from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain
 
 FIELDS = [
-    ("Company name", "company_name", False),
-    ("INN", "inn", False),
-    ("Last name", "last_name", False),
-    ("First name", "first_name", False),
-    ("Patronymic", "patronymic", False),
-    ("Numbers to link", "numbers", True),
-    ("Contact phone", "contact_phone", False),
-    ("Contact email", "contact_email", False),
+    (N_("Company name"), "company_name", False),
+    (N_("INN"), "inn", False),
+    (N_("Last name"), "last_name", False),
+    (N_("First name"), "first_name", False),
+    (N_("Patronymic"), "patronymic", False),
+    (N_("Numbers to link"), "numbers", True),
+    (N_("Contact phone"), "contact_phone", False),
+    (N_("Contact email"), "contact_email", False),
 ]
 
 
@@ -46,9 +46,9 @@ class ApplyScreen(Screen):
                          "email. Numbers: one per line or a pasted list."), id="apply-intro",
                          markup=False)
             for label, name, multi in FIELDS:
-                yield Field(label, name, multiline=multi,
+                yield Field(_(label), name, multiline=multi,
                             max_length=0 if multi else 300,
-                            placeholder="10 or 12 digits" if name == "inn" else "")
+                            placeholder=_("10 or 12 digits") if name == "inn" else "")
             yield Static("", id="apply-message")
             with Horizontal(id="apply-buttons"):
                 yield Button(_("Submit"), variant="primary", id="submit")

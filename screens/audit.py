@@ -4,7 +4,7 @@ its before and after values as plain JSON text."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, ngettext, number
 
 import datetime as dt
 import json
@@ -60,7 +60,7 @@ def summary(before, after) -> str:
             elif key in a:
                 parts.append(f"{key}={_short(a[key])}")
             else:
-                parts.append(f"{key}: {_short(b[key])} -> (none)")
+                parts.append(_("{key}: {short} -> (none)").format(key=key, short=_short(b[key])))
         return "; ".join(parts)
     if before is None and after is None:
         return ""
@@ -82,19 +82,20 @@ def render_cell(row: dict, key: str) -> str:
 
 def detail_text(row: dict) -> str:
     def dump(value) -> str:
-        return "(none)" if value is None else json.dumps(value, ensure_ascii=False, indent=2,
+        return _("(none)") if value is None else json.dumps(value, ensure_ascii=False, indent=2,
                                                          sort_keys=True)
 
     lines = [
-        f"When: {local_time(row['at'], '%Y-%m-%d %H:%M:%S')} local ({row['at']})",
-        f"Actor: {actor_text(row['actor'])}",
-        f"Source: {row.get('source') or '-'}",
-        f"Action: {row['action']}",
-        f"Object: {render_cell(row, 'object') or '-'}",
+        _("When: {local} local ({utc})").format(
+            local=local_time(row['at'], '%Y-%m-%d %H:%M:%S'), utc=row['at']),
+        _("Actor: {actor}").format(actor=actor_text(row['actor'])),
+        _("Source: {source}").format(source=row.get('source') or '-'),
+        _("Action: {action}").format(action=row['action']),
+        _("Object: {object}").format(object=render_cell(row, 'object') or '-'),
     ]
     if row.get("operation"):
-        lines.append(f"Operation: {row['operation']}")
-    lines += ["", "Before:", dump(row.get("before")), "", "After:", dump(row.get("after"))]
+        lines.append(_("Operation: {operation}").format(operation=row['operation']))
+    lines += ["", _("Before:"), dump(row.get("before")), "", _("After:"), dump(row.get("after"))]
     return "\n".join(lines)
 
 
@@ -173,7 +174,7 @@ class AuditScreen(KeyedRowsScreen):
         }
 
     def show_date_errors(self, errors: dict[str, str]) -> None:
-        labels = {"date_from": "From", "date_to": "To"}
+        labels = {"date_from": _("From"), "date_to": _("To")}
         lines = []
         for key, message in errors.items():
             if key in labels:
@@ -209,11 +210,16 @@ class AuditScreen(KeyedRowsScreen):
         self.table.invalidate()
         self.table.set_ids([e["id"] for e in entries])
         shown = len(entries)
-        more = " (the newest 1,000; narrow the filter)" if shown >= auditlog.DEFAULT_LIMIT else ""
         active = [k for k, v in values.items() if v]
-        self.query_one("#audit-status", Static).update(plain(
-            f"{shown:,} entries, newest first{more}"
-            + (" · filtered" if active else "") + " · enter details · / filter · x clear"))
+        parts = [ngettext("{n} entry, newest first", "{n} entries, newest first",
+                          shown).format(n=number(shown))]
+        if shown >= auditlog.DEFAULT_LIMIT:
+            parts[0] += " " + _("(the newest {n}; narrow the filter)").format(
+                n=number(auditlog.DEFAULT_LIMIT))
+        if active:
+            parts.append(_("filtered"))
+        parts.append(_("enter details · / filter · x clear"))
+        self.query_one("#audit-status", Static).update(plain(" · ".join(parts)))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.is_mounted and self.rows is not None:

@@ -7,7 +7,7 @@ window), so a year of a busy number or a month of the company opens at once."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number
+from corptui.i18n import _, N_, date_text, ngettext, number
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,7 +46,7 @@ COLUMNS = [
     Column("counterpart", N_("Counterpart"), 12, flex=1),
     Column("usage", N_("   Usage"), 8),
     Column("roaming", N_("Roam"), 4),
-    Column("cost", "Cost".rjust(COST_WIDTH), COST_WIDTH),
+    Column("cost", N_("Cost").rjust(COST_WIDTH), COST_WIDTH),
 ]
 EMPTY_STATE = {"numbers": "", "account": "", "picked": (), "period": "last_month",
                "date_from": "", "date_to": "", "direction": "", "kind": "", "roaming": "",
@@ -65,10 +65,10 @@ def duration_text(seconds: int) -> str:
 def volume_text(kb: int) -> str:
     kb = int(kb or 0)
     if kb >= 1024 * 1024:
-        return f"{kb / 1024 / 1024:.1f} GB"
+        return _("{size} GB").format(size=number(round(kb / 1024 / 1024, 1), "0.0"))
     if kb >= 1024:
-        return f"{kb / 1024:.1f} MB"
-    return f"{kb} KB"
+        return _("{size} MB").format(size=number(round(kb / 1024, 1), "0.0"))
+    return _("{size} KB").format(size=kb)
 
 
 def usage(row: dict) -> str:
@@ -188,10 +188,10 @@ class CallsScreen(PagedQueryMixin, AppScreen):
                                s.get("picked", ()))]
         f = self.flt
         if f.date_from or f.date_to:
-            parts.append(f"{f.date_from.isoformat() if f.date_from else '…'} – "
-                         f"{f.date_to.isoformat() if f.date_to else '…'}")
+            parts.append(f"{date_text(f.date_from) if f.date_from else '…'} – "
+                         f"{date_text(f.date_to) if f.date_to else '…'}")
         else:
-            parts.append("all dates")
+            parts.append(_("all dates"))
         for label, choice in ((DIRECTIONS, s.get("direction")), (KINDS, s.get("kind")),
                               (ROAMING, s.get("roaming"))):
             if choice:
@@ -199,18 +199,21 @@ class CallsScreen(PagedQueryMixin, AppScreen):
         if f.amount_min is not None or f.amount_max is not None:
             lo = money_text(f.amount_min) if f.amount_min is not None else "…"
             hi = money_text(f.amount_max) if f.amount_max is not None else "…"
-            parts.append(f"cost {lo}–{hi}")
-        return "Calls: " + " · ".join(parts)
+            parts.append(_("cost {low}–{high}").format(low=lo, high=hi))
+        return _("Calls: {filters}").format(filters=" · ".join(parts))
 
     def totals_text(self) -> str:
         t = self.totals
         cost = money_text(t["cost"]) if t["cost"] is not None else "…"
-        return (f"{t['count']:,} records · talk {duration_text(t['duration_seconds'])} · "
-                f"data {volume_text(t['volume_kb'])} · cost {cost} ₽")
+        return " · ".join((
+            ngettext("{n} record", "{n} records", t['count']).format(n=number(t['count'])),
+            _("talk {duration}").format(duration=duration_text(t['duration_seconds'])),
+            _("data {volume}").format(volume=volume_text(t['volume_kb'])),
+            _("cost {amount} ₽").format(amount=cost)))
 
     def _update_filter_line(self) -> None:
         self.query_one("#filter-line", Static).update(
-            plain(self.filter_text() + "  (n numbers, f filter, e export)"))
+            plain(self.filter_text() + "  " + _("(n numbers, f filter, e export)")))
 
     def _update_totals_line(self) -> None:
         self.query_one("#totals-line", Static).update(plain(self.totals_text()))
@@ -220,10 +223,11 @@ class CallsScreen(PagedQueryMixin, AppScreen):
         row = table.row(table.cursor_id) if table.cursor_id is not None else None
         text = ""
         if row is not None:
-            direction = "incoming" if row["direction"] == "in" else "outgoing"
-            text = (f"{format_msisdn(row['number'])} · {direction} {row['kind']} · "
+            direction = _("incoming") if row["direction"] == "in" else _("outgoing")
+            kind = _({v: t for t, v in KINDS}.get(row['kind'], row['kind']))
+            text = (f"{format_msisdn(row['number'])} · {direction} {kind} · "
                     f"{counterpart_text(row['counterpart']) or '—'} · {usage(row)}"
-                    + (" · roaming" if row["roaming"] else ""))
+                    + (" · " + _("roaming") if row["roaming"] else ""))
         self.query_one("#detail-line", Static).update(plain(text))
 
     # -- filters ----------------------------------------------------------------------

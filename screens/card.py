@@ -3,7 +3,7 @@ number has: account, tariff, status, limit, options, forwarding, SIM, latest cha
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, money, state_label
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,14 +20,18 @@ from screens.widgets.check_list import CheckList
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 
-CONDITIONS = {"unconditional": "always", "busy": "when busy", "no_answer": "no answer",
-              "unreachable": "unreachable"}
+CONDITIONS = {"unconditional": N_("always"), "busy": N_("when busy"),
+              "no_answer": N_("no answer"), "unreachable": N_("unreachable")}
+
+
+def NO_NAME() -> str:
+    return _("(no name)")
 
 
 def _money(value) -> str:
     if value is None:
-        return "none"
-    return f"{value:,.2f} RUB".replace(",", " ")
+        return _("none")
+    return _("{amount} RUB").format(amount=money(value, symbol=False))
 
 
 class EmployeeCard(ModalScreen):
@@ -64,18 +68,19 @@ class EmployeeCard(ModalScreen):
         self.can_tag = permissions.allowed(session.role, "tags.assign")
         d = self.data
         with Vertical(id="card"):
-            yield Static(plain(f"{format_msisdn(d['msisdn'])} · {d['full_name'] or '(no name)'}"),
+            yield Static(plain(f"{format_msisdn(d['msisdn'])} · {d['full_name'] or NO_NAME()}"),
                          id="card-title")
             with VerticalScroll(id="card-body"):
                 yield Field(_("Full name"), "full_name", value=d["full_name"], max_length=200)
                 yield Field(_("Position"), "position", value=d["position"], max_length=200)
                 all_tags = tags_uc.list_tags(session)
                 yield CheckList([(t["name"], f"{t['name']} ({t['color']})") for t in all_tags],
-                                d["tags"], "Tags (space marks)", id="card-tags",
+                                d["tags"], _("Tags (space marks)"), id="card-tags",
                                 disabled=not self.can_tag)
                 yield Static(self._info(), id="card-info")
             yield Static(Content("" if self.can_edit else
-                                 f"Read only: the {session.role} role cannot edit cards."),
+                                 _("Read only: the {role} role cannot edit cards.").format(
+                                     role=permissions.role_label(session.role))),
                          id="card-message")
             with Horizontal(id="card-buttons"):
                 yield Button(_("Save"), variant="primary", id="save",
@@ -85,19 +90,21 @@ class EmployeeCard(ModalScreen):
     def _info(self) -> Content:
         d = self.data
         lines = [
-            f"Account {d['account']} · tariff {d['tariff'] or '-'} · status "
-            + ("! blocked" if d["status"] == "blocked" else d["status"]),
-            f"Spending limit: {_money(d['spending_limit'])}",
-            "Options: " + (", ".join(f"{o['name']}" + ("" if o["state"] == "active"
-                                                        else f" ({o['state']})")
-                                     for o in d["options"]) or "none"),
-            "Forwarding: " + (", ".join(
-                f"{CONDITIONS.get(f['condition'], f['condition'])} -> "
-                f"{format_msisdn(f['target'])}" + ("" if f["active"] else " (off)")
-                for f in d["forwarding"]) or "none"),
-            "SIM: " + (", ".join(f"{s['iccid']} ({s['state']})" for s in d["sims"]) or "none"),
-            "Charges: " + (", ".join(f"{c['period']:%m.%Y} {_money(c['amount'])}"
-                                     for c in d["charges"]) or "none"),
+            _("Account {account} · tariff {tariff} · status {status}").format(
+                account=d['account'], tariff=d['tariff'] or '-',
+                status=_("! blocked") if d["status"] == "blocked" else state_label(d["status"])),
+            _("Spending limit: {limit}").format(limit=_money(d['spending_limit'])),
+            _("Options: {options}").format(options=", ".join(
+                f"{o['name']}" + ("" if o["state"] == "active" else f" ({state_label(o['state'])})")
+                for o in d["options"]) or _("none")),
+            _("Forwarding: {rules}").format(rules=", ".join(
+                f"{_(CONDITIONS.get(f['condition'], f['condition']))} -> "
+                f"{format_msisdn(f['target'])}" + ("" if f["active"] else " " + _("(off)"))
+                for f in d["forwarding"]) or _("none")),
+            _("SIM: {sims}").format(sims=", ".join(
+                f"{s['iccid']} ({state_label(s['state'])})" for s in d["sims"]) or _("none")),
+            _("Charges: {charges}").format(charges=", ".join(
+                f"{c['period']:%m.%Y} {_money(c['amount'])}" for c in d["charges"]) or _("none")),
         ]
         return plain("\n".join(lines), multiline=True)
 
@@ -163,10 +170,10 @@ class EmployeeCard(ModalScreen):
                 self.data.update(full_name=saved["full_name"], position=saved["position"],
                                  version=saved["version"])
                 self.force_version = None
-                changed.append("name and position")
+                changed.append(_("name and position"))
             if self.can_tag and sorted(tags) != sorted(self.data["tags"]):
                 self.data["tags"] = tags_uc.set_number_tags(session, self.subscriber_id, tags)
-                changed.append("tags")
+                changed.append(_("tags"))
         except employees.VersionConflict as exc:
             self.force_version = exc.current_version
             theirs, yours = exc.theirs, exc.yours
@@ -182,9 +189,9 @@ class EmployeeCard(ModalScreen):
         show_errors(self, {})
         if changed:
             self.saved = True
-            self._message("Saved: " + ", ".join(changed) + ".")
+            self._message(_("Saved: {changes}.").format(changes=", ".join(changed)))
             self.query_one("#card-title", Static).update(plain(
-                f"{format_msisdn(self.data['msisdn'])} · {self.data['full_name'] or '(no name)'}"))
+                f"{format_msisdn(self.data['msisdn'])} · {self.data['full_name'] or NO_NAME()}"))
         else:
             self._message(_("Nothing to save."))
 

@@ -6,7 +6,7 @@ change is shown in the heading. Dismisses with True when something changed."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, date_text, money, state_label
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,11 +25,11 @@ from screens.widgets.virtual_table import Column, VirtualTable
 
 
 def _price(value) -> str:
-    return f"{value:,.2f}".replace(",", " ")
+    return money(value, symbol=False)
 
 
 def _day(value) -> str:
-    return f"{value:%d.%m.%Y}" if value else "-"
+    return date_text(value) if value else "-"
 
 
 class ConnectedTable(VirtualTable):
@@ -88,8 +88,9 @@ class CardOptionsDialog(ModalScreen):
                 self._available_rows, checkboxes=False, id="opt-available",
                 empty_text=_("No other option is possible for this number"))
             yield Static(Content("" if self.can_change else
-                                 f"Read only: the {self.app.session.role} role cannot change "
-                                 "options."), id="opt-message")
+                                 _("Read only: the {role} role cannot change options.").format(
+                                     role=permissions.role_label(self.app.session.role))),
+                         id="opt-message")
             with Horizontal(id="opt-buttons"):
                 yield Button(_("Close"), id="close")
 
@@ -104,9 +105,11 @@ class CardOptionsDialog(ModalScreen):
             self._message("x " + exc.message)
             return
         change = self.data["tariff_change"]
-        title = f"Options of {format_msisdn(self.msisdn)}" if self.msisdn else "Options"
+        title = (_("Options of {number}").format(number=format_msisdn(self.msisdn))
+                 if self.msisdn else _("Options"))
         if change:
-            title += f" · tariff {change['tariff']} planned from {_day(change['from'])}"
+            title += " · " + _("tariff {tariff} planned from {date}").format(
+                tariff=change['tariff'], date=_day(change['from']))
         self.query_one("#opt-title", Static).update(plain(title))
         self.available = [o for o in self.data["available"] if o["ok"]]
         connected = self.query_one("#opt-connected", VirtualTable)
@@ -123,7 +126,7 @@ class CardOptionsDialog(ModalScreen):
                 o = self.data["options"][i]
                 out[i] = {"x": "[x]", "name": o["name"], "price": _price(o["price"]),
                           "from": _day(o["from"]), "until": _day(o["until"]),
-                          "state": o["state"]}
+                          "state": state_label(o["state"])}
         return out
 
     def _available_rows(self, ids: list[int]) -> dict[int, dict]:
@@ -141,7 +144,7 @@ class CardOptionsDialog(ModalScreen):
     # -- disconnect ----------------------------------------------------------------------
     def ask_disconnect(self, index: int) -> None:
         if not self.can_change:
-            self._message(_("x The {role} role cannot change options.").format(role=self.app.session.role))
+            self._message(_("x The {role} role cannot change options.").format(role=permissions.role_label(self.app.session.role)))
             return
         if index >= len(self.data["options"]):
             return
@@ -177,20 +180,23 @@ class CardOptionsDialog(ModalScreen):
             return
         event.stop()
         if not self.can_change:
-            self._message(_("x The {role} role cannot change options.").format(role=self.app.session.role))
+            self._message(_("x The {role} role cannot change options.").format(role=permissions.role_label(self.app.session.role)))
             return
         if event.row_id >= len(self.available):
             return
         option = self.available[event.row_id]
-        fee = (f" (connection fee {_price(option['connection_fee'])} RUB)"
-               if option["connection_fee"] else "")
 
         def answer(yes: bool | None) -> None:
             if yes:
                 self._connect(option["code"], option["name"])
 
         self.app.push_screen(ConfirmDialog(
-            _("Connect {name} for {price} RUB a month{fee}?").format(name=option['name'], price=_price(option['price']), fee=fee),
+            (_("Connect {name} for {price} RUB a month (connection fee {fee} RUB)?").format(
+                name=option['name'], price=_price(option['price']),
+                fee=_price(option['connection_fee']))
+             if option["connection_fee"] else
+             _("Connect {name} for {price} RUB a month?").format(
+                 name=option['name'], price=_price(option['price']))),
             yes=_("Connect")), answer)
 
     def _connect(self, code: str, name: str) -> None:

@@ -53,7 +53,7 @@ class ChangeApplicationDialog(ModalScreen):
             yield Field(_("Contact"), "contact", placeholder=_("phone or email"),
                         max_length=ca.MAX_CONTACT)
             yield Static("" if self.can_send else
-                         Content(_("Read only: the {role} role cannot send applications.").format(role=session.role)), id="ca-message")
+                         Content(_("Read only: the {role} role cannot send applications.").format(role=permissions.role_label(session.role))), id="ca-message")
             with Horizontal(id="ca-buttons"):
                 yield Button(_("Send"), variant="primary", id="send", disabled=not self.can_send)
                 yield Button(_("History"), id="history")
@@ -116,7 +116,7 @@ def _render(row: dict, key: str) -> str:
     if key == "created_at":
         return f"{row['created_at']:%Y-%m-%d}"
     if key == "status":
-        return ca.STATUS_LABELS.get(row["status"], row["status"])
+        return _(ca.STATUS_LABELS.get(row["status"], row["status"]))
     if key == "numbers":
         return str(len(row["numbers"]))
     return safe_text(row.get(key, ""))
@@ -159,10 +159,14 @@ class ChangeApplicationHistory(ModalScreen):
 
         numbers = ", ".join(format_msisdn(n) for n in row["numbers"][:6])
         if len(row["numbers"]) > 6:
-            numbers += f" and {len(row['numbers']) - 6} more"
-        text = (f"{row['reference']} · {ca.STATUS_LABELS.get(row['status'], row['status'])} · "
-                f"contact {row['contact']}\nNumbers: {numbers}\nDesired: {row['desired']}\n"
-                f"Comment: {row['comment'] or '-'}")
+            numbers = _("{numbers} and {n} more").format(numbers=numbers,
+                                                         n=len(row['numbers']) - 6)
+        text = _("{reference} · {status} · contact {contact}\nNumbers: {numbers}\n"
+                 "Desired: {desired}\nComment: {comment}").format(
+            reference=row['reference'],
+            status=_(ca.STATUS_LABELS.get(row['status'], row['status'])),
+            contact=row['contact'], numbers=numbers, desired=row['desired'],
+            comment=row['comment'] or '-')
         self.query_one("#cah-detail", Static).update(plain(text, multiline=True))
 
     def action_close(self) -> None:

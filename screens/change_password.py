@@ -35,17 +35,19 @@ class ChangePasswordScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="password-box"):
-            intro = ("Your password is temporary: choose your own before you go on."
-                     if self.forced else "Change your password.")
-            yield Static(intro + " At least 8 characters, not your phone number, "
-                         "not the current password.", id="password-intro", markup=False)
+            intro = (_("Your password is temporary: choose your own before you go on. At least "
+                       "8 characters, not your phone number, not the current password.")
+                     if self.forced else
+                     _("Change your password. At least 8 characters, not your phone number, "
+                       "not the current password."))
+            yield Static(intro, id="password-intro", markup=False)
             yield Field(_("Current password"), "current_password", password=True, max_length=256)
             yield Field(_("New password"), "new_password", password=True, max_length=256)
             yield Field(_("Repeat new"), "confirm", password=True, max_length=256)
             yield Static("", id="password-message")
             with Horizontal(id="password-buttons"):
                 yield Button(_("Save"), variant="primary", id="save")
-                yield Button("Log out" if self.forced else "Cancel", id="cancel")
+                yield Button(_("Log out") if self.forced else _("Cancel"), id="cancel")
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -5,7 +5,7 @@ exports the charge lines of what is shown."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, ngettext
 
 import datetime as dt
 from decimal import Decimal
@@ -46,7 +46,7 @@ from screens.widgets.virtual_table import Column, VirtualTable
 MONEY_WIDTH = 14
 MONTH_COLUMNS = [
     Column("period", N_("Month"), 7),
-    Column("total", "Charged".rjust(MONEY_WIDTH), MONEY_WIDTH),
+    Column("total", N_("Charged").rjust(MONEY_WIDTH), MONEY_WIDTH),
     Column("chart", N_("Spending by month"), 20, flex=1),
 ]
 EMPTY_STATE = {"numbers": "", "account": "", "picked": (), "date_from": "", "date_to": "",
@@ -135,18 +135,18 @@ class ChargesScreen(AppScreen):
                 errors[name] = exc.message
                 continue
             if day is None:
-                errors[name] = f"{name}: a month is needed (YYYY-MM)"
+                errors[name] = _("{name}: a month is needed (YYYY-MM)").format(name=name)
             elif name == "date_from":
                 first = month_start(day)
             else:
                 last = month_start(day)
         if first and last and first > last:
-            errors["date_from"] = "date_from is after date_to: the month range is empty"
+            errors["date_from"] = _("date_from is after date_to: the month range is empty")
         if first and last and (last.year * 12 + last.month) - (first.year * 12 + first.month) > 119:
-            errors["date_from"] = "date_from: at most ten years at once"
+            errors["date_from"] = _("date_from: at most ten years at once")
         kind = state.get("kind", "")
         if kind and kind not in KINDS:
-            errors["kind"] = f"kind: unknown charge kind {kind!r}"
+            errors["kind"] = _("kind: unknown charge kind {kind!r}").format(kind=kind)
         if errors:
             name = next(iter(errors))
             raise ValidationError(errors[name], name, errors)
@@ -224,19 +224,22 @@ class ChargesScreen(AppScreen):
         total = sum((self._value(r) for r in self.months), Decimal("0.00"))
         with_data = sum(1 for r in self.months if r["total"])
         what = _(CHARGE_KIND_LABELS.get(self.state.get("kind"), "all kinds"))
-        return (f"{what}: {money_text(total)} ₽ over {len(self.months)} months "
-                f"({with_data} charged) · Enter: drill down")
+        return ngettext("{what}: {amount} ₽ over {n} month ({charged} charged) · Enter: drill down",
+                        "{what}: {amount} ₽ over {n} months ({charged} charged) · Enter: drill down",
+                        len(self.months)).format(what=what, amount=money_text(total),
+                                                 n=len(self.months), charged=with_data)
 
     def filter_text(self) -> str:
         scope = scope_summary(self.state.get("numbers", ""), self.state.get("account", ""),
                               self.state.get("picked", ()))
         if self.scope is not None and not self.scope:
-            scope += " (no numbers)"
-        return f"Charges: {scope} · {month_text(self.first)} – {month_text(self.last)}"
+            scope += " " + _("(no numbers)")
+        return _("Charges: {scope} · {first} – {last}").format(
+            scope=scope, first=month_text(self.first), last=month_text(self.last))
 
     def _update_filter_line(self) -> None:
         self.query_one("#filter-line", Static).update(
-            plain(self.filter_text() + "  (n numbers, f filter, t top, e export)"))
+            plain(self.filter_text() + "  " + _("(n numbers, f filter, t top, e export)")))
 
     def _cursor_moved(self, *_args) -> None:
         self.query_one("#kinds", Static).update(plain(self.kinds_text(), multiline=True))
@@ -351,13 +354,13 @@ LINE_COLUMNS = [
     Column("employee", N_("Employee"), 12, flex=1),
     Column("kind", N_("Kind"), 16),
     Column("description", N_("Description"), 16, flex=1, min_table_width=100),
-    Column("amount", "Amount".rjust(MONEY_WIDTH), MONEY_WIDTH),
+    Column("amount", N_("Amount").rjust(MONEY_WIDTH), MONEY_WIDTH),
 ]
 NUMBER_COLUMNS = [
     Column("number", N_("Number"), 16),
     Column("employee", N_("Employee"), 12, flex=1),
     Column("lines", N_("Lines"), 5),
-    Column("amount", "Charged".rjust(MONEY_WIDTH), MONEY_WIDTH),
+    Column("amount", N_("Charged").rjust(MONEY_WIDTH), MONEY_WIDTH),
 ]
 
 
@@ -487,8 +490,7 @@ class ChargeLinesScreen(DrillScreen):
     def action_blame(self) -> None:
         i = self.table.cursor_id
         if self.view != "lines" or i is None or not 0 <= i < len(self.rows):
-            self.app.notify("Enter (or v) shows the lines; b on a fee line shows who "
-                            "turned it on.", markup=False)
+            self.app.notify(_("Enter (or v) shows the lines; b on a fee line shows who turned it on."), markup=False)
             return
         from screens.insights import BlameDialog
 
@@ -504,7 +506,7 @@ TOP_COLUMNS = [
     Column("rank", "#", 3),
     Column("number", N_("Number"), 16),
     Column("employee", N_("Employee"), 12, flex=1),
-    Column("amount", "Charged".rjust(MONEY_WIDTH), MONEY_WIDTH),
+    Column("amount", N_("Charged").rjust(MONEY_WIDTH), MONEY_WIDTH),
 ]
 
 

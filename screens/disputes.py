@@ -18,8 +18,8 @@ from screens.base import AppScreen
 from screens.widgets.dialogs import SaveCancelDialog
 from screens.widgets.safe import plain, safe_text
 
-COLUMNS = [("id", "#", 3), ("number", "Number", 16), ("amount", "Amount", 10),
-           ("status", "Status", 9), ("credit", "Credit", 8), ("reason", "Reason", 20)]
+COLUMNS = [("id", "#", 3), ("number", N_("Number"), 16), ("amount", N_("Amount"), 10),
+           ("status", N_("Status"), 9), ("credit", N_("Credit"), 8), ("reason", N_("Reason"), 20)]
 
 
 def _cell(row: dict, key: str) -> Text:
@@ -182,7 +182,7 @@ class DisputesScreen(AppScreen):
     def on_mount(self) -> None:
         table = self.query_one("#disputes-table", DataTable)
         for key, title, width in COLUMNS:
-            table.add_column(title, key=key, width=width)
+            table.add_column(_(title), key=key, width=width)
         self.load()
         table.focus()
 

@@ -38,9 +38,10 @@ FIELD_STEP = {
             "date_to": "period", "format": "notify", "email": "notify", "sms": "notify",
             "password": "notify", "copies": "period", "type": "account"},
 }
-STEP_TITLES = {"accounts": "Personal accounts", "account": "Personal account",
-               "numbers": "Numbers", "period": "Period", "kind": "Document type and format",
-               "review": "Review", "notify": "Notification"}
+STEP_TITLES = {"accounts": N_("Personal accounts"), "account": N_("Personal account"),
+               "numbers": N_("Numbers"), "period": N_("Period"),
+               "kind": N_("Document type and format"), "review": N_("Review"),
+               "notify": N_("Notification")}
 
 
 class DocumentWizard(ModalScreen):
@@ -116,7 +117,7 @@ class DocumentWizard(ModalScreen):
                     with Horizontal(id="kind-row"):
                         with RadioSet(id="type"):
                             for i, t in enumerate(REPORT_TYPES):
-                                label = documents_uc.TYPE_LABELS[documents_uc.type_of(t)]
+                                label = _(documents_uc.TYPE_LABELS[documents_uc.type_of(t)])
                                 yield RadioButton(label, value=i == 0)
                         with RadioSet(id="format"):
                             for i, f in enumerate(("pdf", "xlsx", "csv")):
@@ -169,11 +170,13 @@ class DocumentWizard(ModalScreen):
         name = self.steps[index]
         for step in self.steps:
             self.query_one(f"#step-{step}").display = step == name
-        title = "Reporting documents" if self.mode == "report" else "Reconciliation act"
+        title = _("Reporting documents") if self.mode == "report" else _("Reconciliation act")
         self.query_one("#wizard-title", Static).update(
-            Content(_("{title} · step {v2} of {n_steps}: {STEP_TITLES}").format(title=title, v2=index + 1, n_steps=len(self.steps), STEP_TITLES=STEP_TITLES[name])))
+            Content(_("{title} · step {step} of {n_steps}: {step_title}").format(
+                title=title, step=index + 1, n_steps=len(self.steps),
+                step_title=_(STEP_TITLES[name]))))
         self.query_one("#back", Button).disabled = index == 0
-        self.query_one("#next", Button).label = "Finish" if index == len(self.steps) - 1 else "Next"
+        self.query_one("#next", Button).label = _("Finish") if index == len(self.steps) - 1 else _("Next")
         if name == "review":
             self.query_one("#review-text", Static).update(plain(self.review_text(), True))
         focus = {"accounts": "#accounts", "account": "#account", "numbers": "#numbers-mode",
@@ -204,7 +207,7 @@ class DocumentWizard(ModalScreen):
             numbers = [p.strip() for p in text.replace(";", ",").replace("\n", ",").split(",")
                        if p.strip()]
             if some and not numbers:
-                numbers = ["(none)"]
+                numbers = [_("(none)")]
             doc_type = "reconciliation"
             fmt = ("pdf", "xlsx")[self._radio_index("format")]
             copies = 1
@@ -216,13 +219,14 @@ class DocumentWizard(ModalScreen):
 
     def review_text(self) -> str:
         v = self.values()
-        label = documents_uc.TYPE_LABELS[documents_uc.type_of(v["type"])]
-        lines = [f"Document:  {label}", f"Format:    {v['fmt'].upper()}",
-                 f"Accounts:  {', '.join(v['accounts']) or '-'}",
-                 f"Period:    {v['date_from']} - {v['date_to']}",
-                 f"Copies:    {v['copies']}", "",
-                 "Next: who to notify when it is ready; Finish orders it.",
-                 "The document is prepared in the background: you may leave."]
+        label = _(documents_uc.TYPE_LABELS[documents_uc.type_of(v["type"])])
+        lines = [_("Document:  {document}").format(document=label),
+                 _("Format:    {format}").format(format=v['fmt'].upper()),
+                 _("Accounts:  {accounts}").format(accounts=', '.join(v['accounts']) or '-'),
+                 _("Period:    {start} - {end}").format(start=v['date_from'], end=v['date_to']),
+                 _("Copies:    {copies}").format(copies=v['copies']), "",
+                 _("Next: who to notify when it is ready; Finish orders it."),
+                 _("The document is prepared in the background: you may leave.")]
         return "\n".join(safe_text(line) for line in lines)
 
     # -- navigation -------------------------------------------------------------------------

@@ -5,7 +5,7 @@ a automatic reports. A protected document asks for its password on save and send
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, date_text, ngettext
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,51 +22,57 @@ from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 
-STATE_TEXT = {"queued": "queued", "preparing": "making", "ready": "ready",
-              "failed": "FAILED", "missing": "file removed"}
+STATE_TEXT = {"queued": N_("queued"), "preparing": N_("making"), "ready": N_("ready"),
+              "failed": N_("FAILED"), "missing": N_("file removed")}
 
 
 def scope_text(row: dict, short: bool = False) -> str:
     if short:
         accs, nums = row["accounts"], row["numbers"]
         if nums:
-            return f"{len(nums)} number{'s' if len(nums) != 1 else ''}"
-        return accs[0] if len(accs) == 1 else f"{len(accs)} accounts"
+            return ngettext("{n} number", "{n} numbers", len(nums)).format(n=len(nums))
+        return accs[0] if len(accs) == 1 else ngettext(
+            "{n} account", "{n} accounts", len(accs)).format(n=len(accs))
     parts = list(row["accounts"])
     if row["numbers"]:
-        parts.append(f"{len(row['numbers'])} number{'s' if len(row['numbers']) != 1 else ''}")
+        parts.append(ngettext("{n} number", "{n} numbers", len(row['numbers'])).format(
+            n=len(row['numbers'])))
     return ", ".join(parts)
 
 
 def period_text(row: dict) -> str:
-    return f"{row['period_from']:%d.%m.%y}-{row['period_to']:%d.%m.%y}"
+    return f"{row['period_from']:%d.%m.%y}-{row['period_to']:%d.%m.%y}"  # compact, both languages
 
 
 def state_text(row: dict) -> str:
     state = row["state"]
     if state in ("queued", "preparing"):
-        return f"{STATE_TEXT[state]} {row['progress']:>3}%"
-    return STATE_TEXT.get(state, state)
+        return f"{_(STATE_TEXT[state])} {row['progress']:>3}%"
+    return _(STATE_TEXT.get(state, state))
 
 
 def summary_text(row: dict) -> str:
     lines = [
-        f"{row['type_label']} No. {row['id']}",
-        f"Scope:    {scope_text(row)}",
-        f"Period:   {row['period_from']} - {row['period_to']}",
-        f"Format:   {row['format'].upper()}, copies: {row['copies']}",
-        f"State:    {state_text(row)}",
-        f"Password: {'yes' if row['protected'] else 'no'}",
-        f"Notify:   {', '.join(x for x in (row['notify_email'], row['notify_sms']) if x) or '-'}",
+        _("{document} No. {id}").format(document=row['type_label'], id=row['id']),
+        _("Scope:    {scope}").format(scope=scope_text(row)),
+        _("Period:   {start} - {end}").format(start=date_text(row['period_from']),
+                                              end=date_text(row['period_to'])),
+        _("Format:   {format}, copies: {copies}").format(format=row['format'].upper(),
+                                                         copies=row['copies']),
+        _("State:    {state}").format(state=state_text(row)),
+        _("Password: {yes_no}").format(yes_no=_("yes") if row['protected'] else _("no")),
+        _("Notify:   {to}").format(
+            to=', '.join(x for x in (row['notify_email'], row['notify_sms']) if x) or '-'),
     ]
     if row["numbers"]:
         shown = ", ".join(row["numbers"][:6])
-        more = f" and {len(row['numbers']) - 6} more" if len(row["numbers"]) > 6 else ""
-        lines.append(f"Numbers:  {shown}{more}")
+        if len(row["numbers"]) > 6:
+            shown = _("{numbers} and {n} more").format(numbers=shown, n=len(row['numbers']) - 6)
+        lines.append(_("Numbers:  {numbers}").format(numbers=shown))
     if row["file"] and row["state"] == "ready":
-        lines.append(f"File:     {row['file']}")
+        lines.append(_("File:     {file}").format(file=row['file']))
     if row["error"]:
-        lines.append(f"Error:    {row['error']}")
+        lines.append(_("Error:    {error}").format(error=row['error']))
     return "\n".join(safe_text(line) for line in lines)
 
 
@@ -185,12 +191,12 @@ class DocumentsScreen(RowsScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("No.", key="id", width=3)
-        table.add_column("Document", key="type", width=18)
-        table.add_column("Scope", key="scope", width=12)
-        table.add_column("Period", key="period", width=17)
-        table.add_column("Fmt", key="format", width=4)
-        table.add_column("State", key="state", width=12)
+        table.add_column(_("No."), key="id", width=3)
+        table.add_column(_("Document"), key="type", width=18)
+        table.add_column(_("Scope"), key="scope", width=12)
+        table.add_column(_("Period"), key="period", width=17)
+        table.add_column(_("Fmt"), key="format", width=4)
+        table.add_column(_("State"), key="state", width=12)
         self.reload()
         table.focus()
         self.set_interval(1.0, self.poll)
@@ -206,9 +212,11 @@ class DocumentsScreen(RowsScreen):
             rows = []
         self.show_rows(rows, keep)
         n = len(self.rows)
-        self.set_status(f"{n} document{'s' if n != 1 else ''} · n new · c reconciliation act · "
-                        "enter open · a automatic reports" if n else
-                        "No documents yet: n orders one, c a reconciliation act.")
+        self.set_status(ngettext("{n} document · n new · c reconciliation act · enter open · "
+                                 "a automatic reports",
+                                 "{n} documents · n new · c reconciliation act · enter open · "
+                                 "a automatic reports", n).format(n=n) if n else
+                        _("No documents yet: n orders one, c a reconciliation act."))
 
     @staticmethod
     def cells(r: dict) -> list:
@@ -241,10 +249,11 @@ class DocumentsScreen(RowsScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_summary()
 
-    PALETTE = {"new": "New reporting document (wizard)", "act": "New reconciliation act",
-               "summary": "Open the document's summary", "save": "Save the document to a file",
-               "email": "Send the document by email", "reorder": "Order the document again",
-               "delete": "Delete the document", "schedules": "Automatic reports"}
+    PALETTE = {"new": N_("New reporting document (wizard)"), "act": N_("New reconciliation act"),
+               "summary": N_("Open the document's summary"),
+               "save": N_("Save the document to a file"),
+               "email": N_("Send the document by email"), "reorder": N_("Order the document again"),
+               "delete": N_("Delete the document"), "schedules": N_("Automatic reports")}
 
     def palette_commands(self):
         """Every action of this screen for the command palette."""
@@ -252,7 +261,7 @@ class DocumentsScreen(RowsScreen):
 
         for binding in self.BINDINGS:
             if binding.action in self.PALETTE:
-                yield SystemCommand(_("Documents: {PALETTE}").format(PALETTE=self.PALETTE[binding.action]),
+                yield SystemCommand(_("Documents: {PALETTE}").format(PALETTE=_(self.PALETTE[binding.action])),
                                     _("key {key}").format(key=binding.key),
                                     getattr(self, f"action_{binding.action}"))
 
@@ -263,8 +272,7 @@ class DocumentsScreen(RowsScreen):
         def done(doc_id) -> None:
             if doc_id:
                 self.reload(select_id=doc_id)
-                self.set_status(f"Document {doc_id} ordered: it is prepared in the "
-                                "background.")
+                self.set_status(_("Document {doc_id} ordered: it is prepared in the background.").format(doc_id=doc_id))
 
         self.app.push_screen(DocumentWizard(mode), done)
 
@@ -296,7 +304,7 @@ class DocumentsScreen(RowsScreen):
 
         def done(path) -> None:
             if path:
-                self.set_status(f"Saved to {path}")
+                self.set_status(_("Saved to {path}").format(path=path))
 
         self.app.push_screen(FormDialog(_("Save document {id} to a file").format(id=row['id']), fields,
                                         submit), done)
@@ -317,7 +325,7 @@ class DocumentsScreen(RowsScreen):
 
         def done(email) -> None:
             if email:
-                self.set_status(f"Document {row['id']} queued for {email}")
+                self.set_status(_("Document {id} queued for {email}").format(id=row['id'], email=email))
 
         self.app.push_screen(FormDialog(_("Send document {id} by email").format(id=row['id']), fields,
                                         submit), done)
@@ -332,7 +340,7 @@ class DocumentsScreen(RowsScreen):
             self.app.show_error(exc)
             return
         self.reload(select_id=doc.id)
-        self.set_status(f"Document {row['id']} ordered again as No. {doc.id}.")
+        self.set_status(_("Document {id} ordered again as No. {id2}.").format(id=row['id'], id2=doc.id))
 
     def action_delete(self) -> None:
         row = self.current()
@@ -348,7 +356,7 @@ class DocumentsScreen(RowsScreen):
                 self.app.show_error(exc)
                 return
             self.reload()
-            self.set_status(f"Document {row['id']} deleted.")
+            self.set_status(_("Document {id} deleted.").format(id=row['id']))
 
         self.app.push_screen(ConfirmDialog(
             _("Delete {type_label} No. {id} and its file?\nThis cannot be undone.").format(type_label=row['type_label'], id=row['id']),

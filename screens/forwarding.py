@@ -50,7 +50,7 @@ class ForwardingDialog(NumbersDialog):
                 from corptui.numbers import get_subscriber
 
                 sub = get_subscriber(session, self.ids[0])
-                title = _("Call forwarding of {format_msisdn}").format(format_msisdn=format_msisdn(sub.msisdn))
+                title = _("Call forwarding of {number}").format(number=format_msisdn(sub.msisdn))
                 yield Static(plain(title))
                 yield OptionList(id="fwd-rules")
             else:
@@ -76,7 +76,7 @@ class ForwardingDialog(NumbersDialog):
         if self.single:
             self._load_rules()
         if not self.can_edit:
-            self._message(_("Read only: the {role} role cannot change forwarding.").format(role=self.app.session.role))
+            self._message(_("Read only: the {role} role cannot change forwarding.").format(role=permissions.role_label(self.app.session.role)))
             self.query_one("#close", Button).focus()
         else:
             self.query_one("#target").focus()

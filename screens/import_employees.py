@@ -202,8 +202,8 @@ class ImportScreen(ModalScreen):
                 yield Static("", id="preview-file")
                 yield Static("", id="preview-totals")
                 with Horizontal(id="preview-options"):
-                    yield MarkCheckbox("Errors only (e)", id="errors-only")
-                    yield MarkCheckbox("Skip error lines (s)", id="skip-errors")
+                    yield MarkCheckbox(_("Errors only (e)"), id="errors-only")
+                    yield MarkCheckbox(_("Skip error lines (s)"), id="skip-errors")
                 yield VirtualTable(PREVIEW_COLUMNS, self._fetch, checkboxes=False,
                                    empty_text=_("No lines to show."), id="preview-table")
                 yield Static("", id="preview-detail")
@@ -271,7 +271,7 @@ class ImportScreen(ModalScreen):
             return
         value = self.query_one("#path", Input).value.strip()
         if not value:
-            self.set_file_error("Type the path of a file, or pick one below.")
+            self.set_file_error(_("Type the path of a file, or pick one below."))
             return
         path = os.path.expanduser(value)
         self.busy = True

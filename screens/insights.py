@@ -9,7 +9,7 @@ audit log, with the values before and after."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, date_text, money, ngettext
 
 from textual.app import ComposeResult
 from textual import work
@@ -32,7 +32,7 @@ MONEY_WIDTH = 12
 
 
 def _money(value) -> str:
-    return f"{value:,.2f}".replace(",", " ")
+    return money(value, symbol=False)
 
 
 def _signed(value) -> str:
@@ -58,11 +58,11 @@ COLUMNS = {
         Column("what", N_("What"), 12),
         Column("number", N_("Number"), 16),
         Column("detail", N_("Detail"), 12, flex=1),
-        Column("money", "Change".rjust(MONEY_WIDTH), MONEY_WIDTH),
+        Column("money", N_("Change").rjust(MONEY_WIDTH), MONEY_WIDTH),
     ],
 }
-MODE_TITLES = {"unused": "Unused lines", "options": "Paid options never used",
-               "changes": "Month over month"}
+MODE_TITLES = {"unused": N_("Unused lines"), "options": N_("Paid options never used"),
+               "changes": N_("Month over month")}
 
 
 def change_rows(r: dict) -> list[dict]:
@@ -73,35 +73,35 @@ def change_rows(r: dict) -> list[dict]:
         return format_msisdn(row["number"]) if row.get("number") else ""
 
     for k in r["kinds"]:
-        rows.append({"what": "Kind", "number": "", "detail": f"{k['kind']}: {_money(k['a'])}"
+        rows.append({"what": _("Kind"), "number": "", "detail": f"{k['kind']}: {_money(k['a'])}"
                      f" -> {_money(k['b'])}", "money": _signed(k["delta"]), "sid": None})
     if not r["account"]:
         for acc in r["accounts"]:
-            rows.append({"what": "Account", "number": "", "detail": f"{acc['account']}: "
+            rows.append({"what": _("Account"), "number": "", "detail": f"{acc['account']}: "
                          f"{_money(acc['a'])} -> {_money(acc['b'])}",
                          "money": _signed(acc["delta"]), "sid": None})
     for row in r["roaming_spikes"]:
-        rows.append({"what": "! Roaming", "number": num(row), "detail": row["employee"],
+        rows.append({"what": _("! Roaming"), "number": num(row), "detail": row["employee"],
                      "money": _signed(row["delta"]), "sid": row["subscriber_id"]})
     for row in r["new_numbers"]:
-        rows.append({"what": "New number", "number": num(row), "detail": row["employee"],
+        rows.append({"what": _("New number"), "number": num(row), "detail": row["employee"],
                      "money": "", "sid": row["subscriber_id"]})
     for row in r["removed_numbers"]:
-        rows.append({"what": "Removed", "number": num(row), "detail": row["employee"],
+        rows.append({"what": _("Removed"), "number": num(row), "detail": row["employee"],
                      "money": "", "sid": row["subscriber_id"]})
     for row in r["new_options"]:
-        rows.append({"what": "New option", "number": num(row), "detail": row["option_name"],
+        rows.append({"what": _("New option"), "number": num(row), "detail": row["option_name"],
                      "money": "+" + _money(row["monthly"]), "sid": row["subscriber_id"],
                      "item": f"option:{row['option']}"})
     for row in r["removed_options"]:
-        rows.append({"what": "Option gone", "number": num(row), "detail": row["option_name"],
+        rows.append({"what": _("Option gone"), "number": num(row), "detail": row["option_name"],
                      "money": "-" + _money(row["monthly"]), "sid": row["subscriber_id"]})
     for row in r["tariff_changes"]:
-        rows.append({"what": "Tariff", "number": num(row),
+        rows.append({"what": _("Tariff"), "number": num(row),
                      "detail": f"{row['before']} -> {row['after']}", "money": "",
                      "sid": row["subscriber_id"], "item": "tariff"})
     for row in r["top_numbers"]:
-        rows.append({"what": "Increase", "number": num(row), "detail": row["employee"],
+        rows.append({"what": _("Increase"), "number": num(row), "detail": row["employee"],
                      "money": _signed(row["delta"]), "sid": row["subscriber_id"]})
     return rows
 
@@ -199,14 +199,16 @@ class InsightsScreen(AppScreen):
             r = uc.unused_lines(session, days=days, account=account)
             rows = [{"number": format_msisdn(x["number"]), "employee": x["employee"],
                      "tariff": x["tariff"],
-                     "last": f"{x['last_used']:%Y-%m-%d}" if x["last_used"] else "never",
+                     "last": date_text(x['last_used']) if x["last_used"] else _("never"),
                      "money": _money(x["monthly"]), "sid": x["subscriber_id"]}
                     for x in r["lines"]]
             month = f"{r['month']:%m.%Y}" if r["month"] else "-"
             n = len(r["lines"])
-            text = (f"{n} line{'' if n == 1 else 's'} idle {r['days']} days "
-                    f"({r['since']:%d.%m}-{r['until']:%d.%m.%Y}), "
-                    f"{_money(r['total'])} RUB/month (bill {month})")
+            text = ngettext(
+                "{n} line idle {days} days ({since}-{until}), {amount} RUB/month (bill {month})",
+                "{n} lines idle {days} days ({since}-{until}), {amount} RUB/month (bill {month})",
+                n).format(n=n, days=r['days'], since=f"{r['since']:%d.%m}",
+                          until=f"{r['until']:%d.%m.%Y}", amount=_money(r['total']), month=month)
         elif mode == "options":
             r = uc.unused_options(session, account=account)
             rows = [{"number": format_msisdn(x["number"]), "employee": x["employee"],
@@ -214,8 +216,9 @@ class InsightsScreen(AppScreen):
                      "money": _money(x["monthly"]), "sid": x["subscriber_id"],
                      "item": f"option:{x['option']}"} for x in r["lines"]]
             n = len(r["lines"])
-            text = (f"{n} paid option{'' if n == 1 else 's'} never used, "
-                    f"{_money(r['total'])} RUB/month")
+            text = ngettext("{n} paid option never used, {amount} RUB/month",
+                            "{n} paid options never used, {amount} RUB/month", n).format(
+                n=n, amount=_money(r['total']))
         else:
             month_a = add_months(month_b, -1) if month_b else None
             r = uc.changes(session, month_a, month_b, account=account)
@@ -241,10 +244,11 @@ class InsightsScreen(AppScreen):
         else:
             self.month_b = month_b
         self.rows = rows
-        scope = f"account {self.account}" if self.account else "all accounts"
-        keys = {"unused": "d days", "options": "", "changes": "[ ] month"}[self.mode]
-        self._summary(f"{MODE_TITLES[self.mode]} · {scope} · {keys + ' · ' if keys else ''}"
-                      f"a account\n{text}")
+        scope = (_("account {account}").format(account=self.account) if self.account
+                 else _("all accounts"))
+        keys = {"unused": _("d days · a account"), "options": _("a account"),
+                "changes": _("[ ] month · a account")}[self.mode]
+        self._summary(f"{_(MODE_TITLES[self.mode])} · {scope} · {keys}\n{text}")
         table = self.table
         table.columns = list(COLUMNS[self.mode])
         table.invalidate()
@@ -390,12 +394,11 @@ class BlameDialog(ModalScreen):
         lines = [f"{r['label']} of {format_msisdn(r['number'])}: {r['current'] or '-'}"]
         if "charge" in r:
             c = r["charge"]
-            lines.append(f"Charge line {c['id']}: {c['period']:%m.%Y} {_money(c['amount'])} RUB")
+            lines.append(_("Charge line {id}: {period:%m.%Y} {money} RUB").format(id=c['id'], period=c['period'], money=_money(c['amount'])))
         for ch in r["changes"]:
-            lines.append(f"{ch['at']:%Y-%m-%d %H:%M} {ch['actor']} via {ch['source']}: "
-                         f"{ch['action']}")
-            lines.append(f"  before: {uc.describe(ch['before'])}")
-            lines.append(f"  after:  {uc.describe(ch['after'])}")
+            lines.append(_("{at:%Y-%m-%d %H:%M} {actor} via {source}: {action}").format(at=ch['at'], actor=ch['actor'], source=ch['source'], action=ch['action']))
+            lines.append(_("  before: {describe}").format(describe=uc.describe(ch['before'])))
+            lines.append(_("  after:  {describe}").format(describe=uc.describe(ch['after'])))
         if r["origin"]:
             lines.append(r["origin"])
         self.query_one("#blame-text", Static).update(plain("\n".join(lines), multiline=True))

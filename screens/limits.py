@@ -50,7 +50,7 @@ class LimitsDialog(NumbersDialog):
 
             sub = get_subscriber(session, self.ids[0])
             cur = limits.get_limits(session, self.ids[0])
-            title = _("Limits of {format_msisdn}").format(format_msisdn=format_msisdn(sub.msisdn))
+            title = _("Limits of {number}").format(number=format_msisdn(sub.msisdn))
             amount = _amount_text(cur["spending_limit"])
             percent = "" if cur["limit_notify_percent"] is None else str(
                 cur["limit_notify_percent"])
@@ -79,7 +79,7 @@ class LimitsDialog(NumbersDialog):
                 yield Label(_("Roaming"))
                 yield Select(ban_choices, value=roaming, allow_blank=False, id="roaming-ban")
             yield Static("" if self.can_edit else
-                         Content(_("Read only: the {role} role cannot change limits.").format(role=session.role)),
+                         Content(_("Read only: the {role} role cannot change limits.").format(role=permissions.role_label(session.role))),
                          id="limits-message")
             with Horizontal(id="limits-buttons"):
                 yield Button(_("Save"), variant="primary", id="save", disabled=not self.can_edit)

@@ -213,7 +213,7 @@ class ViewsDialog(ModalScreen):
     def describe(spec: dict) -> str:
         parts = []
         if spec.get("search"):
-            parts.append(f"search {spec['search']}")
+            parts.append(_("search {search}").format(search=spec['search']))
         if spec.get("tags"):
             parts.append("tag " + ", ".join(spec["tags"]))
         for key in ("tariff", "status", "account"):

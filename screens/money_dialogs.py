@@ -7,7 +7,7 @@ a bad amount or date is shown under its field and the dialog stays open."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number
+from corptui.i18n import _, N_, ngettext, number
 
 import datetime as dt
 from collections.abc import Callable
@@ -389,13 +389,16 @@ def scope_ids(session, numbers_text: str, accounts_text: str, errors: dict[str, 
 def scope_summary(numbers_text: str, accounts_text: str, picked=()) -> str:
     parts = []
     if picked:
-        parts.append("1 chosen number" if len(picked) == 1 else f"{len(picked)} chosen numbers")
+        parts.append(ngettext("{n} chosen number", "{n} chosen numbers", len(picked)).format(
+            n=len(picked)))
     nums, accs = split_list(numbers_text), split_list(accounts_text)
     if nums:
-        parts.append(nums[0] if len(nums) == 1 else f"{len(nums)} numbers")
+        parts.append(nums[0] if len(nums) == 1 else ngettext(
+            "{n} number", "{n} numbers", len(nums)).format(n=len(nums)))
     if accs:
-        parts.append(f"account {accs[0]}" if len(accs) == 1 else f"{len(accs)} accounts")
-    return " + ".join(parts) if parts else "all numbers"
+        parts.append(_("account {account}").format(account=accs[0]) if len(accs) == 1 else
+                     ngettext("{n} account", "{n} accounts", len(accs)).format(n=len(accs)))
+    return " + ".join(parts) if parts else _("all numbers")
 
 
 def number_scope(session, numbers_text: str, accounts_text: str,

@@ -161,7 +161,7 @@ class AssignTagsDialog(ModalScreen):
         except CorptuiError as exc:
             self.app.show_error(exc)
             return
-        self.app.notify(safe_text(f"Tags changed on {summary['numbers_changed']:,} number(s)."),
+        self.app.notify(safe_text(_("Tags changed on {numbers_changed:,} number(s).").format(numbers_changed=summary['numbers_changed'])),
                         title=_("Tags"), markup=False)
         self.dismiss(True)
 

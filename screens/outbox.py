@@ -64,11 +64,11 @@ def detail_text(row: dict) -> str:
         f"Queued: {when} · sent: {sent}",
     ]
     if row.get("subject"):
-        lines.append(f"Subject: {row['subject']}")
+        lines.append(_("Subject: {subject}").format(subject=row['subject']))
     if row.get("attachment"):
-        lines.append(f"Attachment: {row['attachment']}")
+        lines.append(_("Attachment: {attachment}").format(attachment=row['attachment']))
     if row.get("last_error"):
-        lines.append(f"Last error: {row['last_error']}")
+        lines.append(_("Last error: {last_error}").format(last_error=row['last_error']))
     lines += ["", row.get("body") or ""]
     return "\n".join(lines)
 

@@ -8,7 +8,7 @@ in the session (screens.money_dialogs.keep) while it lasts."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number
+from corptui.i18n import _, N_, ngettext, number
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -45,7 +45,7 @@ COLUMNS = [
     Column("account", N_("Account"), 12),
     Column("number", N_("Number"), 16),
     Column("employee", N_("Employee"), 10, flex=1),
-    Column("amount", "Amount".rjust(AMOUNT_WIDTH), AMOUNT_WIDTH),
+    Column("amount", N_("Amount").rjust(AMOUNT_WIDTH), AMOUNT_WIDTH),
     Column("type", N_("Type"), 10),
     Column("document_no", N_("Document"), 12, min_table_width=100),
 ]
@@ -157,21 +157,23 @@ class PaymentsScreen(PagedQueryMixin, AppScreen):
         if self.flt.amount_min is not None or self.flt.amount_max is not None:
             lo = money_text(self.flt.amount_min) if self.flt.amount_min is not None else "…"
             hi = money_text(self.flt.amount_max) if self.flt.amount_max is not None else "…"
-            parts.append(f"amount {lo}–{hi}")
+            parts.append(_("amount {lo}–{hi}").format(lo=lo, hi=hi))
         if self.flt.types:
             parts.append(_(PAYMENT_TYPE_LABELS.get(self.flt.types[0], self.flt.types[0])))
-        return "Filter: " + " · ".join(parts)
+        return _("Filter: {filters}").format(filters=" · ".join(parts))
 
     def totals_text(self) -> str:
         count = self.totals["count"]
         total = money_text(self.totals["sum"]) if self.totals["sum"] is not None else "…"
-        order = "desc" if self.flt.descending else "asc"
-        return (f"Shown {count:,} payments · total {total} ₽ · sorted by "
-                f"{self.flt.sort} {order}")
+        order = _("desc") if self.flt.descending else _("asc")
+        return " · ".join((
+            ngettext("Shown {n} payment", "Shown {n} payments", count).format(n=number(count)),
+            _("total {amount} ₽").format(amount=total),
+            _("sorted by {column} {order}").format(column=self.flt.sort, order=order)))
 
     def _update_filter_line(self) -> None:
         self.query_one("#filter-line", Static).update(
-            plain(self.filter_text() + "  (n numbers, f filter, e export)"))
+            plain(self.filter_text() + "  " + _("(n numbers, f filter, e export)")))
 
     def _update_totals_line(self) -> None:
         self.query_one("#totals-line", Static).update(plain(self.totals_text()))

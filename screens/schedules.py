@@ -68,11 +68,11 @@ class SchedulesScreen(RowsScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("No.", key="id", width=4)
-        table.add_column("Report", key="type", width=18)
-        table.add_column("When", key="when", width=24)
-        table.add_column("Deliver to", key="to", width=16)
-        table.add_column("State", key="state", width=6)
+        table.add_column(_("No."), key="id", width=4)
+        table.add_column(_("Report"), key="type", width=18)
+        table.add_column(_("When"), key="when", width=24)
+        table.add_column(_("Deliver to"), key="to", width=16)
+        table.add_column(_("State"), key="state", width=6)
         self.reload()
         table.focus()
 
@@ -125,7 +125,7 @@ class SchedulesScreen(RowsScreen):
 
     def action_new(self) -> None:
         session = self.session.with_source("tui schedules")
-        self._form("New automatic report", None,
+        self._form(_("New automatic report"), None,
                    lambda **kw: schedules_uc.create(session, **kw))
 
     def action_edit(self) -> None:
@@ -133,7 +133,7 @@ class SchedulesScreen(RowsScreen):
         if row is None:
             return
         session = self.session.with_source("tui schedules")
-        self._form(f"Edit automatic report {row['id']}", row,
+        self._form(_("Edit automatic report {id}").format(id=row['id']), row,
                    lambda **kw: schedules_uc.edit(session, row["id"], **kw))
 
     def action_toggle(self) -> None:

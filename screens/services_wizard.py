@@ -262,7 +262,7 @@ class ServicesWizard(ModalScreen):
     def _plan_words(plan: options_uc.Plan) -> str:
         parts = []
         if plan.tariff:
-            parts.append(f"tariff {plan.tariff}")
+            parts.append(_("tariff {tariff}").format(tariff=plan.tariff))
         parts += [f"+{c}" for c in plan.connect] + [f"-{c}" for c in plan.disconnect]
         when = f"from {plan.date_from}" if plan.date_from else "from now"
         if plan.date_until:
@@ -369,7 +369,7 @@ class ServicesWizard(ModalScreen):
             return
         if not self.can_change:
             self.query_one("#count", Static).update(Content(
-                _("x The {role} role may not change services.").format(role=self.app.session.role)))
+                _("x The {role} role may not change services.").format(role=permissions.role_label(self.app.session.role))))
             return
         passing = [i for i, r in self.results.items() if r["ok"]]
         if not passing:
@@ -400,14 +400,14 @@ class ServicesWizard(ModalScreen):
             lines.append(f"  {label}: {count:,}")
         skipped = outcome["skipped"]
         if skipped:
-            lines.append(f"! Skipped {len(skipped):,} number(s) that changed meanwhile:")
+            lines.append(_("! Skipped {skipped_count:,} number(s) that changed meanwhile:").format(skipped_count=len(skipped)))
             for sid, reasons in list(skipped.items())[:5]:
                 r = self.results.get(sid) or {}
                 number = format_msisdn(r["msisdn"]) if r.get("msisdn") else str(sid)
                 lines.append(f"  ! {number}: {'; '.join(reasons)}")
         not_checked = len(self.results) - sum(1 for r in self.results.values() if r["ok"])
         if not_checked:
-            lines.append(f"Left as they were: {not_checked:,} number(s) marked ! in the check.")
+            lines.append(_("Left as they were: {not_checked:,} number(s) marked ! in the check.").format(not_checked=not_checked))
         self.query_one("#summary", Static).update(plain("\n".join(lines), multiline=True))
         self._show_step(3)
 

@@ -19,9 +19,11 @@ from screens.base import AppScreen
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain
 
-THEME_LABELS = {"textual-dark": "dark", "textual-light": "light",
-                "ansi-dark": "terminal colours (dark)", "ansi-light": "terminal colours (light)"}
-LANGUAGE_LABELS = {"": "from LANG / LC_ALL", "en": "English", "ru": "Русский"}
+THEME_LABELS = {"textual-dark": N_("dark"), "textual-light": N_("light"),
+                "ansi-dark": N_("terminal colours (dark)"),
+                "ansi-light": N_("terminal colours (light)")}
+# each language by its own name; only "from the environment" is translated
+LANGUAGE_LABELS = {"": N_("from LANG / LC_ALL"), "en": "English", "ru": "Русский"}
 
 
 class SettingsScreen(AppScreen):
@@ -45,20 +47,21 @@ class SettingsScreen(AppScreen):
             yield Static(_("This workstation"), classes="settings-title", markup=False)
             with Horizontal():
                 yield Label(_("Theme"))
-                yield Select([(Text(THEME_LABELS[t]), t) for t in settings_uc.THEMES],
+                yield Select([(Text(_(THEME_LABELS[t])), t) for t in settings_uc.THEMES],
                              value=current["theme"], allow_blank=False, id="theme")
             yield Field(_("Idle minutes"), "idle_minutes", value=str(current["idle_minutes"]),
                         max_length=4)
             with Horizontal():
                 yield Label(_("Language"))
-                yield Select([(Text(LANGUAGE_LABELS[k]), k) for k in ("", "en", "ru")],
+                yield Select([(Text(_(LANGUAGE_LABELS[k])), k) for k in ("", "en", "ru")],
                              value=current["language"] or "", allow_blank=False, id="language")
             yield Static("", classes="settings-message", id="ui-message")
             with Horizontal(classes="settings-buttons"):
                 yield Button(_("Save"), variant="primary", id="save-ui")
             # below the fold at 80x24: mounted right after the first paint (textual.lazy)
             with Lazy(Vertical(id="delivery", disabled=not owner)):
-                yield Static("Email and SMS delivery" + ("" if owner else " (owner only)"),
+                yield Static(_("Email and SMS delivery") if owner else
+                             _("Email and SMS delivery (owner only)"),
                              classes="settings-title", markup=False)
                 gw = settings_uc.gateways()
                 yield Field(_("SMTP URL"), "smtp_url", value=gw["smtp_url"], password=True,

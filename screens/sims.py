@@ -50,12 +50,12 @@ class ReplaceSimDialog(ModalScreen):
         d = card(session, self.subscriber_id)
         current = ", ".join(s["iccid"] for s in d["sims"] if s["state"] == "active") or "none"
         with Vertical(id="sim-box"):
-            yield Static(plain(_("Replace the SIM of {format_msisdn}").format(format_msisdn=format_msisdn(d['msisdn']))))
+            yield Static(plain(_("Replace the SIM of {number}").format(number=format_msisdn(d['msisdn']))))
             yield Static(plain(_("Current SIM: {current} · in stock: {stock_count}").format(current=current, stock_count=number(sims.stock_count(session)))), id="sim-current")
             yield Field(_("New SIM ICCID"), "iccid", placeholder=_("19-20 digits"), max_length=30)
             yield Field(_("PUK1"), "puk", password=True, placeholder=_("8 digits"), max_length=8)
             yield Static("" if self.can_edit else
-                         Content(_("Read only: the {role} role cannot replace SIMs.").format(role=session.role)),
+                         Content(_("Read only: the {role} role cannot replace SIMs.").format(role=permissions.role_label(session.role))),
                          id="sim-message")
             with Horizontal(id="sim-buttons"):
                 yield Button(_("Replace"), variant="primary", id="replace",
@@ -105,8 +105,8 @@ class ReplaceSimDialog(ModalScreen):
         self.dismiss(self.replaced)
 
 
-STATE_CHOICES = [("in stock", "in_stock"), ("locked", "locked"), ("active", "active"),
-                 ("retired", "retired"), ("all", "all")]
+STATE_CHOICES = [(N_("in stock"), "in_stock"), (N_("locked"), "locked"), (N_("active"), "active"),
+                 (N_("retired"), "retired"), (N_("all"), "all")]
 STOCK_COLUMNS = [
     Column("iccid", N_("ICCID"), 20),
     Column("state", N_("State"), 9),
@@ -119,7 +119,7 @@ def _render(row: dict, key: str) -> str:
     if key == "msisdn":
         return format_msisdn(row["msisdn"]) if row["msisdn"] else ""
     if key == "state":
-        return {"in_stock": "in stock"}.get(row["state"], row["state"])
+        return _({v: t for t, v in STATE_CHOICES}.get(row["state"], row["state"]))
     if key == "puk_failures":
         return str(row["puk_failures"] or "")
     return safe_text(row.get(key, ""))
@@ -151,7 +151,7 @@ class SimStockScreen(ModalScreen):
             yield Static(Content(_("SIM stock (i imports a file, esc closes)")), id="stock-title")
             with Horizontal(id="stock-top"):
                 yield Label(_("State"))
-                yield Select([(Text(label), value) for label, value in STATE_CHOICES],
+                yield Select([(Text(_(label)), value) for label, value in STATE_CHOICES],
                              value="in_stock", allow_blank=False, id="stock-state")
                 yield Static("", id="stock-count")
             yield VirtualTable(STOCK_COLUMNS, self._fetch, _render, checkboxes=False,
@@ -267,10 +267,10 @@ class ImportStockDialog(ModalScreen):
             lines = [f"x {len(errors):,} bad line(s): nothing will be imported"]
             lines += [f"  line {no}: {msg}" for no, msg in errors[:8]]
             if len(errors) > 8:
-                lines.append(f"  ... and {len(errors) - 8:,} more")
+                lines.append(_("  ... and {value:,} more").format(value=len(errors) - 8))
             self._result("\n".join(lines))
         else:
-            self._result(f"{checked['rows']:,} SIM(s) ready to import.")
+            self._result(_("{rows:,} SIM(s) ready to import.").format(rows=checked['rows']))
         checked["text"] = text
         return checked
 
@@ -291,7 +291,7 @@ class ImportStockDialog(ModalScreen):
         self.busy = True
         for button in self.query(Button):
             button.disabled = button.id != "close"
-        self._result(f"Importing {checked['rows']:,} SIM(s)... (each PUK1 is hashed)")
+        self._result(_("Importing {rows:,} SIM(s)... (each PUK1 is hashed)").format(rows=checked['rows']))
         self._import_worker(checked["text"])
 
     @work(thread=True, exclusive=True, group="sim-import")
@@ -320,6 +320,6 @@ class ImportStockDialog(ModalScreen):
 
     def action_close(self) -> None:
         if self.busy:
-            self._result("Importing... wait for the result before closing.")
+            self._result(_("Importing... wait for the result before closing."))
             return
         self.dismiss(self.imported)

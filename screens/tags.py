@@ -121,7 +121,7 @@ class ColorDialog(ModalScreen):
             for c in tags_uc.PALETTE:
                 label = color_text(c)
                 if c == self.current:
-                    label.append(" (current)")
+                    label.append(_(" (current)"))
                 options.append(Option(label, id=c))
             yield OptionList(*options, id="color-list")
 
@@ -186,9 +186,9 @@ class TagsScreen(ModalScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Tag", key="name", width=40)
-        table.add_column("Colour", key="color", width=12)
-        table.add_column("Numbers", key="numbers", width=8)
+        table.add_column(_("Tag"), key="name", width=40)
+        table.add_column(_("Colour"), key="color", width=12)
+        table.add_column(_("Numbers"), key="numbers", width=8)
         self.reload()
         table.focus()
 
@@ -235,7 +235,7 @@ class TagsScreen(ModalScreen):
         def done(tag) -> None:
             if tag:
                 self.reload(select_id=tag["id"])
-                self.set_status(f"Created {tag['name']}.")
+                self.set_status(_("Created {name}.").format(name=tag['name']))
 
         self.app.push_screen(TagNameDialog(_("New tag"), save, with_color=True), done)
 
@@ -251,7 +251,7 @@ class TagsScreen(ModalScreen):
         def done(result) -> None:
             if result:
                 self.reload(select_id=tag["id"])
-                self.set_status(f"Renamed {tag['name']} to {result['name']}.")
+                self.set_status(_("Renamed {name} to {name2}.").format(name=tag['name'], name2=result['name']))
 
         self.app.push_screen(TagNameDialog(_("Rename the tag {name}").format(name=tag['name']), save,
                                            value=tag["name"]), done)
@@ -270,7 +270,7 @@ class TagsScreen(ModalScreen):
                 self.app.show_error(exc)
                 return
             self.reload(select_id=tag["id"])
-            self.set_status(f"{tag['name']} is now {color}.")
+            self.set_status(_("{name} is now {color}.").format(name=tag['name'], color=color))
 
         self.app.push_screen(ColorDialog(tag["name"], tag["color"]), done)
 
@@ -295,7 +295,7 @@ class TagsScreen(ModalScreen):
                 self.reload()
                 return
             self.reload()
-            self.set_status(f"Deleted {tag['name']} (it was on {used:,} numbers).")
+            self.set_status(_("Deleted {name} (it was on {used:,} numbers).").format(name=tag['name'], used=used))
 
         self.app.push_screen(ConfirmDeleteDialog(tag["name"], count), done)
 

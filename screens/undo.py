@@ -44,10 +44,10 @@ def preview_text(preview: dict) -> str:
              f"{_plural(preview['restorable'], 'number')} get their previous values back."]
     changed = preview["changed_since"]
     if changed:
-        lines.append(f"{_plural(len(changed), 'number')} changed since, left as they are:")
+        lines.append(_("{plural} changed since, left as they are:").format(plural=_plural(len(changed), 'number')))
         lines += [f"  {c['number']}: {c['what']}" for c in changed[:SHOWN]]
         if len(changed) > SHOWN:
-            lines.append(f"  ... and {len(changed) - SHOWN:,} more")
+            lines.append(_("  ... and {value:,} more").format(value=len(changed) - SHOWN))
     return "\n".join(lines)
 
 

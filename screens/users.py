@@ -5,7 +5,7 @@ screen, with the same message."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, date_text
 
 import datetime as dt
 
@@ -46,13 +46,13 @@ def state_text(row: dict, now: dt.datetime | None = None) -> str:
     now = now or dt.datetime.now(dt.UTC)
     parts = []
     if row.get("blocked"):
-        parts.append("blocked")
+        parts.append(_("blocked"))
     locked = _when(row.get("locked_until"))
     if locked is not None and locked > now:
-        parts.append(f"locked until {local_time_text(locked)}")
+        parts.append(_("locked until {local_time_text}").format(local_time_text=local_time_text(locked)))
     if row.get("must_change_password"):
-        parts.append("temporary password")
-    return "; ".join(parts) or "active"
+        parts.append(_("temporary password"))
+    return "; ".join(parts) or _("active")
 
 
 def render_cell(row: dict, key: str) -> str:
@@ -62,9 +62,11 @@ def render_cell(row: dict, key: str) -> str:
         return state_text(row)
     if key == "last_login_at":
         last = _when(row.get("last_login_at"))
-        return last.astimezone().strftime("%Y-%m-%d %H:%M") if last else "never"
+        return date_text(last, with_time=True) if last else _("never")
     if key == "full_name":
-        return row.get("full_name") or "(no name)"
+        return row.get("full_name") or _("(no name)")
+    if key == "role":
+        return permissions.role_label(row.get("role") or "")
     return str(row.get(key) or "")
 
 
@@ -147,7 +149,7 @@ class UsersScreen(KeyedRowsScreen):
             self.reload()
             if user.id in self.table.shown_ids:
                 self.table.cursor = self.table.ids.index(user.id)
-            self.set_status(f"Added {format_msisdn(user.phone)} ({user.role}).")
+            self.set_status(_("Added {number} ({role}).").format(number=format_msisdn(user.phone), role=permissions.role_label(user.role)))
             if temporary:
                 self.show_temporary(user.phone, temporary)
 
@@ -156,7 +158,7 @@ class UsersScreen(KeyedRowsScreen):
     def show_temporary(self, phone: str, temporary: str) -> None:
         self.app.push_screen(MessageDialog(
             _("Temporary password"),
-            _("Login: {format_msisdn}\nTemporary password: {temporary}\n\nIt is shown only this once: give it to the user. It must be changed at the first login.").format(format_msisdn=format_msisdn(phone), temporary=temporary), dialog_id="temporary-password"))
+            _("Login: {number}\nTemporary password: {temporary}\n\nIt is shown only this once: give it to the user. It must be changed at the first login.").format(number=format_msisdn(phone), temporary=temporary), dialog_id="temporary-password"))
 
     def action_reset_password(self) -> None:
         row = self.current()
@@ -172,7 +174,7 @@ class UsersScreen(KeyedRowsScreen):
                 self.refuse(exc)
                 return
             self.reload()
-            self.set_status(f"The password of {format_msisdn(row['phone'])} is reset.")
+            self.set_status(_("The password of {number} is reset.").format(number=format_msisdn(row['phone'])))
             self.show_temporary(row["phone"], temporary)
 
         self.app.push_screen(ConfirmDialog(
@@ -194,13 +196,13 @@ class UsersScreen(KeyedRowsScreen):
                 self.refuse(exc)
                 return
             self.reload()
-            self.set_status(f"{format_msisdn(row['phone'])} is "
-                            f"{'blocked' if block else 'unblocked'}.")
+            self.set_status((_("{number} is blocked.") if block else _("{number} is unblocked."))
+                            .format(number=format_msisdn(row['phone'])))
 
-        verb = "Block" if block else "Unblock"
-        text = (f"{verb} the login {self.who(row)}? "
-                + ("It will not be able to log in." if block else "It can log in again."))
-        self.app.push_screen(ConfirmDialog(text, title=_("{verb} login").format(verb=verb), yes=verb,
+        text = (_("Block the login {who}? It will not be able to log in.") if block else
+                _("Unblock the login {who}? It can log in again.")).format(who=self.who(row))
+        self.app.push_screen(ConfirmDialog(text, title=_("Block login") if block else _("Unblock login"),
+                                           yes=_("Block") if block else _("Unblock"),
                                            focus_yes=True), done)
 
     def action_change_role(self) -> None:
@@ -217,7 +219,7 @@ class UsersScreen(KeyedRowsScreen):
                 self.refuse(exc)
                 return
             self.reload()
-            self.set_status(f"{format_msisdn(row['phone'])} is now {role}.")
+            self.set_status(_("{number} is now {role}.").format(number=format_msisdn(row['phone']), role=permissions.role_label(role)))
 
         self.app.push_screen(RoleDialog(self.who(row), row["role"]), done)
 
@@ -226,10 +228,10 @@ class UsersScreen(KeyedRowsScreen):
         if row is None:
             return
         text = "\n".join([
-            f"Login: {format_msisdn(row['phone'])}",
-            f"Name: {row.get('full_name') or '(no name)'}",
-            f"Role: {row['role']}",
-            f"State: {state_text(row)}",
-            f"Last login: {render_cell(row, 'last_login_at')}",
+            _("Login: {number}").format(number=format_msisdn(row['phone'])),
+            _("Name: {name}").format(name=row.get('full_name') or _("(no name)")),
+            _("Role: {role}").format(role=permissions.role_label(row['role'])),
+            _("State: {state}").format(state=state_text(row)),
+            _("Last login: {when}").format(when=render_cell(row, 'last_login_at')),
         ])
         self.app.push_screen(MessageDialog(_("User"), text))

@@ -37,15 +37,19 @@ def test_catalog_has_every_string_of_the_code_translated():
         if not m.id:
             continue
         assert not m.fuzzy, m.id
-        assert m.string, f"untranslated: {m.id!r}"
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        assert all(strings), f"untranslated: {m.id!r}"
     assert i18n_tools.problems("ru") == []
 
 
 def test_translations_keep_the_placeholders():
     for m in _po():
         if m.id and m.string:
-            fields = sorted(re.findall(r"\{[^{}]*\}", m.id))
-            assert fields == sorted(re.findall(r"\{[^{}]*\}", m.string)), m.id
+            ids = m.id if isinstance(m.id, tuple) else (m.id,)
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            fields = sorted(re.findall(r"\{[^{}]*\}", ids[-1]))
+            for string in strings:  # each plural form keeps the placeholders
+                assert fields == sorted(re.findall(r"\{[^{}]*\}", string)), m.id
 
 
 def test_catalog_compiles_and_the_committed_mo_is_current(tmp_path):
@@ -58,7 +62,13 @@ def test_catalog_compiles_and_the_committed_mo_is_current(tmp_path):
     with open(committed_path, "rb") as fh:
         committed = read_mo(fh)
     for m in catalog:
-        if m.id:
+        if m.id and isinstance(m.id, tuple):  # plural: 1, 2, 5 pick the three Russian forms
+            forms = tuple(fresh.ngettext(m.id[0], m.id[1], n) for n in (1, 2, 5))
+            assert forms == tuple(m.string), m.id
+            assert committed.get(m.id) is not None and \
+                tuple(committed[m.id].string) == tuple(m.string), \
+                f"stale .mo ({m.id!r}): run python -m corptui.i18n_tools compile"
+        elif m.id:
             assert fresh.gettext(m.id) == m.string
             assert committed.get(m.id) is not None and committed[m.id].string == m.string, \
                 f"stale .mo ({m.id!r}): run python -m corptui.i18n_tools compile"
@@ -151,3 +161,45 @@ def test_no_literal_translated_inside_an_f_string():
             for m in re.finditer(r"\{N?_\(['\"]", text):
                 offenders.append(f"{path.name}:{text.count(chr(10), 0, m.start()) + 1}")
     assert offenders == []
+
+
+def test_russian_plural_forms(lang):
+    from corptui.i18n import ngettext
+
+    def numbers(n):
+        return ngettext("{n} number", "{n} numbers", n).format(n=n)
+
+    assert [numbers(n) for n in (1, 2, 5)] == ["1 number", "2 numbers", "5 numbers"]
+    lang("ru")
+    assert [numbers(n) for n in (1, 2, 5, 11, 21, 22, 25, 111)] == [
+        "1 номер", "2 номера", "5 номеров", "11 номеров", "21 номер", "22 номера",
+        "25 номеров", "111 номеров"]
+
+
+def test_use_case_errors_of_several_modules_in_russian(lang):
+    """Messages raised by the use cases (forwarding, periods, permissions) come
+    out in the language in force when they are raised."""
+    import datetime as dt
+
+    from corptui import forwarding, periods, permissions
+    from corptui.errors import CorptuiError
+
+    def message(fn, *args):
+        with pytest.raises(CorptuiError) as err:
+            fn(*args)
+        return err.value.message
+
+    class Viewer:
+        role = "viewer"
+
+    calls = [(forwarding.clean_rule, "sometimes", "+79001234567", None, "79000000000"),
+             (periods.parse_amount, "abc", "amount_min"),
+             (periods.preset, "fortnight", dt.date(2026, 3, 9)),
+             (permissions.require, Viewer(), "users.manage")]
+    english = [message(*c) for c in calls]
+    lang("ru")
+    russian = [message(*c) for c in calls]
+    for en, ru in zip(english, russian):
+        assert en != ru
+        assert re.search("[а-яё]", ru), ru
+    assert "наблюдатель" in russian[-1]

@@ -294,6 +294,8 @@ class VirtualTable(ScrollView, can_focus=True):
             titles = []
             for col, w in layout:
                 title = _(col.title)
+                if title == col.title and title[:1] == " ":  # N_("Amount").rjust(w)
+                    title = _(title.lstrip()).rjust(len(title))
                 if col.key == self.sort_key:
                     title += " v" if self.sort_descending else " ^"
                 titles.append((title, w))

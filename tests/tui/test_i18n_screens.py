@@ -117,3 +117,41 @@ async def test_payments_filter_and_amounts_in_russian(seeded, monkeypatch):
         await pilot.pause()
         labels = _texts(app.screen, Label)
         assert "Период" in labels and "Тип" in labels, labels
+
+
+# English UI words that must not be left on a Russian screen (data such as tariff names
+# and option names may be English; these are labels, keys and counts of the app itself)
+ENGLISH_LEFTOVERS = ("Numbers", "Payments", "Accounts", "Cancel", "Total", "selected",
+                     "Selected", "Filter", "Search", "Amount", "Status", "State", "Period",
+                     "Document", "records", "entries", "balance", "numbers", "accounts",
+                     "Help", "Back", "Quit", "Export", "Name", "Role", "Last", "none")
+
+
+def _screen_text(app) -> str:
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    text = " ".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    return text.replace("\u00a0", " ")
+
+
+async def test_every_section_in_russian_has_no_english_labels(seeded, monkeypatch):
+    import re
+
+    from screens.actions import SECTIONS
+
+    monkeypatch.setenv("CORPTUI_LANG", "ru")
+    app = make_app(demo_session())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _settle(pilot)
+        leftovers = {}
+        for name in SECTIONS:
+            app.open_section(name)
+            await _settle(pilot)
+            assert getattr(app.screen, "SECTION", None) == name
+            text = _screen_text(app)
+            found = [w for w in ENGLISH_LEFTOVERS if re.search(rf"\b{w}\b", text)]
+            if found:
+                leftovers[name] = found
+        assert leftovers == {}
