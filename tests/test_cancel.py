@@ -101,3 +101,52 @@ def test_services_check_stops_when_cancelled(owner):
     assert len(calls) == 3
     # without a cancel the whole set is checked
     assert len(options.check_plan(owner, plan, ids, chunk=5, cancelled=lambda: False)) == len(ids)
+
+
+# -- exports ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf", "json"])
+def test_cancelled_export_leaves_no_file(owner, tmp_path, monkeypatch, fmt):
+    from corptui import calls, export
+
+    monkeypatch.setattr(export, "PROGRESS_EVERY", 10)
+    flt = calls.CallFilter()
+    total = calls.totals(owner, flt)["count"]
+    assert total > 30
+    reports = []
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / f"calls.{fmt}"
+    with pytest.raises(Cancelled):
+        calls.export(owner, flt, fmt, str(target), progress=lambda d, t: reports.append((d, t)),
+                     cancelled=lambda: len(reports) >= 3)
+    assert reports[:3] == [(0, total), (10, total), (20, total)]
+    assert list(out.iterdir()) == []  # neither the file nor its temporary part
+
+
+def test_cancelled_overwrite_keeps_the_old_file(owner, tmp_path, monkeypatch):
+    from corptui import export, payments
+
+    monkeypatch.setattr(export, "PROGRESS_EVERY", 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "payments.csv"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(Cancelled):
+        payments.export(owner, payments.PaymentFilter(), "csv", str(target), force=True,
+                        progress=lambda d, t: None, cancelled=lambda: True)
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in out.iterdir()] == ["payments.csv"]
+
+
+def test_export_reports_every_row_to_the_total(owner, tmp_path):
+    from corptui import charges
+
+    flt = charges.ChargeFilter()
+    total = charges.totals(owner, flt)["count"]
+    reports = []
+    result = charges.export(owner, flt, "csv", str(tmp_path / "c.csv"),
+                            progress=lambda d, t: reports.append((d, t)),
+                            cancelled=lambda: False)
+    assert result.rows == total
+    assert reports[0] == (0, total) and reports[-1] == (total, total)
