@@ -154,7 +154,11 @@ def export_columns():
 
 
 def export(session, flt: CallFilter, fmt: str, path: str, *, company_name: str = "",
-           force: bool = False, sep: str = ","):
+           force: bool = False, sep: str = ",", progress=None,
+           cancelled=None):
+    """Write the matching rows to a file (or "-" for stdout); returns ExportResult.
+    ``progress(rows written, total)`` (the total counted first) and ``cancelled()`` ->
+    Cancelled with no file left behind (see corptui.export)."""
     from corptui.export import export_rows
     from corptui.payments import period_text
 
@@ -162,4 +166,6 @@ def export(session, flt: CallFilter, fmt: str, path: str, *, company_name: str =
     flt = flt.validated()
     return export_rows(export_columns(), iter_export_tuples(session, flt), fmt, path, title=f"Call detail — {company_name}".strip(" —"),
                        subtitle=period_text(flt.date_from, flt.date_to), force=force, sep=sep,
-                       tz=flt.tz)
+                       tz=flt.tz,
+                       progress=progress, cancelled=cancelled,
+                       total=totals(session, flt)["count"] if progress else None)

@@ -279,7 +279,11 @@ def export_columns():
 
 
 def export(session, flt: ChargeFilter, fmt: str, path: str, *, company_name: str = "",
-           force: bool = False, sep: str = ","):
+           force: bool = False, sep: str = ",", progress=None,
+           cancelled=None):
+    """Write the matching rows to a file (or "-" for stdout); returns ExportResult.
+    ``progress(rows written, total)`` (the total counted first) and ``cancelled()`` ->
+    Cancelled with no file left behind (see corptui.export)."""
     from corptui.export import export_rows
     from corptui.payments import period_text
 
@@ -287,4 +291,6 @@ def export(session, flt: ChargeFilter, fmt: str, path: str, *, company_name: str
     flt = flt.validated()
     return export_rows(export_columns(), iter_lines(session, flt), fmt, path,
                        title=f"Charges — {company_name}".strip(" —"),
-                       subtitle=period_text(flt.date_from, flt.date_to), force=force, sep=sep)
+                       subtitle=period_text(flt.date_from, flt.date_to), force=force, sep=sep,
+                       progress=progress, cancelled=cancelled,
+                       total=totals(session, flt)["count"] if progress else None)

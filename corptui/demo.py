@@ -7,7 +7,12 @@ today, so two runs, on SQLite or PostgreSQL, on any day, produce the same rows.
 
 Rows are generated as plain tuples and written with ``executemany`` (SQLite) or
 ``execute_values`` (PostgreSQL) in one transaction: the ORM would cost 10x here (FACTS.md),
-and the seed must write 100k numbers and 1M call records in well under a minute."""
+and the seed must write 100k numbers and 1M call records in well under a minute.
+
+The whole seed (the drop of old data with ``fresh`` included) is ONE transaction: a seed
+stopped half-way (ctrl+c, a lost connection) is rolled back, so the database is as it was
+before (empty, or the previous data), never half-seeded. ``has_data()`` (a company
+exists) is therefore true only after a complete seed, and ``corptui demo`` seeds again."""
 
 from __future__ import annotations
 
@@ -138,8 +143,13 @@ def has_data() -> bool:
     return Company.select().exists()
 
 
+INTERRUPTED = ("seeding stopped (ctrl+c): nothing was written, the database is as it was "
+               "before")
+
+
 def tty_progress() -> Progress | None:
-    """A one-line progress bar on stderr when it is a terminal; None otherwise."""
+    """A one-line progress bar with the counts on stderr when it is a terminal
+    ("call records   [#######-------]  23%  230,000 of 1,000,000"); None otherwise."""
     if not sys.stderr.isatty():
         return None
     state = {"last": 0.0}
@@ -153,7 +163,7 @@ def tty_progress() -> Progress | None:
         filled = int(width * done / total) if total else width
         bar = "#" * filled + "-" * (width - filled)
         pct = int(100 * done / total) if total else 100
-        sys.stderr.write(f"\r{stage:<14} [{bar}] {pct:3d}% ")
+        sys.stderr.write(f"\r{stage:<14} [{bar}] {pct:3d}%  {done:,} of {total:,} ")
         if done >= total:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -583,7 +593,10 @@ def seed(numbers: int = 2000, calls: int | None = None, months: int = 6, seed: i
                                 "object_id", "operation"),
                 [(1, "seed", "corptui db seed", created_ts, "demo.seed", "company", "1", "")])
         _fix_sequences()
-    database.execute_sql("ANALYZE")  # fresh statistics for the planner
+    try:  # the data is committed: a ctrl+c now only skips the statistics
+        database.execute_sql("ANALYZE")  # fresh statistics for the planner
+    except KeyboardInterrupt:
+        pass
     if not is_postgres():
         database.execute_sql("PRAGMA cache_size = -2000")
     return {

@@ -27,6 +27,11 @@ hash. The "ready" email of a protected document therefore carries no attachment 
 worker does not know the password): it says the document is ready to be saved or sent.
 
 Copies: a PDF holds the document ``copies`` times (for printing); XLSX and CSV hold it once.
+
+Cancel: ``cancel()`` moves a queued or preparing document to ``cancelled`` (role, audit,
+one transaction). The worker notices between steps (every progress report, and every few
+hundred rows of a tabular document): it stops, removes its temporary file and leaves the
+state ``cancelled``; a document cancelled while queued is skipped when its job comes up.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import csv
 import datetime as dt
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -43,7 +49,7 @@ from pathlib import Path
 import peewee as pw
 
 from corptui import audit, locations, permissions
-from corptui.errors import Conflict, CorptuiError, NotFound, ValidationError
+from corptui.errors import Cancelled, Conflict, CorptuiError, NotFound, ValidationError
 from corptui.i18n import N_, _
 from corptui.periods import (
     money_sum,
@@ -436,6 +442,32 @@ def send(session, doc_id, email: str, password: str | None = None) -> int:
     return nid
 
 
+CANCELLABLE = ("queued", "preparing")
+
+
+def cancel(session, doc_id) -> dict:
+    """Stop a queued or preparing document: its state becomes ``cancelled`` at once and
+    the worker stops at its next step (no file is kept). A document that is ready, failed
+    or already cancelled -> Conflict."""
+    permissions.require(session, "documents.order")
+    with atomic():
+        doc = _get(session, doc_id)
+        if doc.state not in CANCELLABLE:
+            raise Conflict(_("document {id} is {state}: only a queued or preparing document "
+                             "can be cancelled").format(id=doc.id, state=doc.state))
+        before = _public(doc)
+        changed = (Document.update(state="cancelled", error="")
+                   .where((Document.id == doc.id) & Document.state.in_(CANCELLABLE))
+                   .execute())
+        if not changed:  # the worker finished it meanwhile
+            raise Conflict(_("document {id} was finished meanwhile: nothing to cancel")
+                           .format(id=doc.id))
+        doc = Document.get_by_id(doc.id)
+        after = _public(doc)
+        audit.record(session, "document.cancel", "document", doc.id, before, after)
+    return after
+
+
 def reorder(session, doc_id) -> Document:
     """Order the same document again ("restore"): a new queued document with the same
     type, scope, period, format, copies, notifications and password."""
@@ -796,7 +828,7 @@ def write_csv(path: Path, c: Content) -> None:
             w.writerow([label, _cell(value)])
 
 
-def _tabular(session, doc: Document, scope: Scope, tmp: Path) -> int:
+def _tabular(session, doc: Document, scope: Scope, tmp: Path, cancelled=None) -> int:
     """Charges detail, payments report, call details: rows through export_rows."""
     from corptui import calls, charges, payments
     from corptui.export import export_rows
@@ -826,7 +858,7 @@ def _tabular(session, doc: Document, scope: Scope, tmp: Path) -> int:
         flt = calls.CallFilter(subscriber_ids=ids, date_from=date_from, date_to=date_to)
         cols, rows = calls.export_columns(), calls.iter_export_tuples(session, flt)
     result = export_rows(cols, rows, doc.format, str(tmp), title=title, subtitle=subtitle,
-                         force=True)
+                         force=True, cancelled=cancelled)
     return result.rows
 
 
@@ -843,23 +875,54 @@ def _set(doc_id: int, **values) -> None:
         Document.update(**values).where(Document.id == doc_id).execute()
 
 
+class _Stopped(Exception):
+    """The document was cancelled while the worker prepared it."""
+
+
+CANCEL_CHECK_SECONDS = 0.5  # how often a tabular document asks whether it was cancelled
+
+
 def build(document_id: int, progress=None) -> str:
-    """Produce the document's file (the worker's job). Returns its path."""
+    """Produce the document's file (the worker's job). Returns its path, or "" when the
+    document was cancelled (before or while it was prepared: no file is kept)."""
     from corptui.jobs import PermanentError, atomic_output
     from corptui.session import Session
 
     doc = Document.get_or_none(Document.id == int(document_id))
     if doc is None:
         raise PermanentError(_("document {document_id} no longer exists").format(document_id=document_id))
+    if doc.state == "cancelled":
+        return ""
     session = Session.system(doc.company_id, source="worker document.build", actor="worker")
 
     def report(percent: int) -> None:
+        """Record the progress; a document no longer preparing was cancelled: stop."""
         percent = max(0, min(99, int(percent)))
-        _set(doc.id, progress=percent)
+        with atomic():
+            still = (Document.update(progress=percent)
+                     .where((Document.id == doc.id) & (Document.state == "preparing"))
+                     .execute())
+        if not still:
+            raise _Stopped()
         if progress:
             progress(percent)
 
-    _set(doc.id, state="preparing", progress=1, error="")
+    last_check = [time.monotonic()]
+
+    def stopped() -> bool:  # for the rows of a tabular document: a query twice a second
+        now = time.monotonic()
+        if now - last_check[0] < CANCEL_CHECK_SECONDS:
+            return False
+        last_check[0] = now
+        return not Document.select().where((Document.id == doc.id)
+                                           & (Document.state == "preparing")).exists()
+
+    with atomic():
+        started = (Document.update(state="preparing", progress=1, error="")
+                   .where((Document.id == doc.id) & (Document.state != "cancelled"))
+                   .execute())
+    if not started:
+        return ""
     try:
         scope = resolve_scope(session, dict(doc.scope or {}))
         report(5)
@@ -870,10 +933,10 @@ def build(document_id: int, progress=None) -> str:
         with atomic_output(target) as tmp:
             if doc.type in ("charges_detail", "payments_report", "call_detail"):
                 report(20)
-                _tabular(session, doc, scope, tmp)
+                _tabular(session, doc, scope, tmp, stopped)
             else:
                 c = content(session, doc, scope, progress=report)
-                report(80)
+                report(80)  # the last check before the file is written
                 if doc.format == "pdf":
                     write_pdf(tmp, c, doc.copies)
                 elif doc.format == "xlsx":
@@ -882,19 +945,34 @@ def build(document_id: int, progress=None) -> str:
                     write_csv(tmp, c)
             os.chmod(tmp, 0o600)
             report(95)
+    except (_Stopped, Cancelled):  # cancelled meanwhile: the temporary file is gone
+        return ""
     except ValidationError as exc:  # the scope changed since the order: do not retry
-        _set(doc.id, state="failed", error=exc.message)
+        _fail(doc.id, exc.message)
         raise PermanentError(exc.message) from None
     except BaseException as exc:
-        _set(doc.id, state="failed", error=f"{type(exc).__name__}: {exc}"[:2000])
+        _fail(doc.id, f"{type(exc).__name__}: {exc}"[:2000])
         raise
     with atomic():
-        Document.update(state="ready", progress=100, file_path=str(target), error="",
-                        ready_at=utcnow()).where(Document.id == doc.id).execute()
-        _notify_ready(doc, target)
+        done = Document.update(state="ready", progress=100, file_path=str(target), error="",
+                               ready_at=utcnow()).where(
+            (Document.id == doc.id) & (Document.state == "preparing")).execute()
+        if done:
+            _notify_ready(doc, target)
+    if not done:  # cancelled in the last moment: no file is kept
+        with contextlib.suppress(OSError):
+            target.unlink()
+        return ""
     if progress:
         progress(100)
     return str(target)
+
+
+def _fail(doc_id: int, error: str) -> None:
+    """Mark a failure, unless the document was cancelled meanwhile (it stays cancelled)."""
+    with atomic():
+        Document.update(state="failed", error=error).where(
+            (Document.id == doc_id) & (Document.state != "cancelled")).execute()
 
 
 def _notify_ready(doc: Document, path: Path) -> None:
@@ -926,7 +1004,8 @@ def _job(payload: dict, progress) -> dict:
         doc_id = int(payload["document_id"])
     except (KeyError, TypeError, ValueError):
         raise PermanentError(_("bad payload {payload!r}").format(payload=payload)) from None
-    return {"file": build(doc_id, progress)}
+    path = build(doc_id, progress)
+    return {"file": path} if path else {"cancelled": True}
 
 
 def _register() -> None:

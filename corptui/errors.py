@@ -43,6 +43,23 @@ class DatabaseUnavailable(CorptuiError):
     title = "Database"
 
 
+class Cancelled(CorptuiError):
+    """Long work stopped at the user's request (the cancel key of a progress bar, ctrl+c).
+    Raised between chunks by a use case whose ``cancelled()`` callback says so; a use case
+    that writes raises it inside its transaction, so nothing it did is kept."""
+
+    title = "Cancelled"
+
+    def __init__(self, message: str = "cancelled: nothing was changed"):
+        super().__init__(message)
+
+
+def stop_if_cancelled(cancelled) -> None:
+    """Raise Cancelled when the optional ``cancelled()`` callback returns true."""
+    if cancelled is not None and cancelled():
+        raise Cancelled()
+
+
 def check_all(checks) -> dict:
     """Run (field, check) pairs; return {field: value}, or raise one ValidationError
     that names every bad field (the first one as the main message)."""

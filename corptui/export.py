@@ -10,7 +10,10 @@ Used by the payments, charges and calls exports (CLI and screens). Rules:
   neutralised in the formats a spreadsheet opens (CSV, XLSX); JSON and PDF carry the
   text verbatim (they are not evaluated);
 - money is exact: Decimal in, a real number cell in XLSX, "1234.50" text in CSV/JSON;
-- times arrive as aware UTC datetimes and are written in the local time zone.
+- times arrive as aware UTC datetimes and are written in the local time zone;
+- long exports report ``progress(rows written, total or None)`` every ``PROGRESS_EVERY``
+  rows and ask ``cancelled()`` as often: a cancelled export raises ``Cancelled`` and its
+  temporary file is removed (no file at the target, an existing one left as it was).
 
 xlsxwriter and fpdf2 are imported only when that format is asked for."""
 
@@ -25,13 +28,13 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, islice
 from pathlib import Path
 
-from corptui.errors import Conflict, CorptuiError, ValidationError
+from corptui.errors import Conflict, CorptuiError, ValidationError, stop_if_cancelled
 from corptui.output import neutralise
 
 FORMATS = ("csv", "xlsx", "pdf", "json")
@@ -48,6 +51,7 @@ FONT_DIRS = [
     "/usr/local/share/fonts",
 ]
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+PROGRESS_EVERY = 500  # rows between two progress reports / cancel checks
 
 
 class ExportError(CorptuiError):
@@ -71,21 +75,27 @@ class ExportResult:
 
 def export_rows(columns: Sequence[Column], rows_iter: Iterable, fmt: str, path: str,
                 title: str = "", subtitle: str = "", force: bool = False, *,
-                sep: str = ",", tz: dt.tzinfo | None = None) -> ExportResult:
+                sep: str = ",", tz: dt.tzinfo | None = None,
+                progress: Callable[[int, int | None], None] | None = None,
+                total: int | None = None,
+                cancelled: Callable[[], bool] | None = None) -> ExportResult:
     """Write ``rows_iter`` (tuples in column order, or dicts keyed by column key) to
     ``path`` in ``fmt``. ``path`` "-" writes CSV/JSON to standard output. ``sep`` ";"
-    also writes decimal commas (Excel with Russian regional settings)."""
+    also writes decimal commas (Excel with Russian regional settings).
+    ``progress(rows written, total)`` (``total`` as given, None if unknown) and
+    ``cancelled()`` -> Cancelled, the partial file removed."""
     if fmt not in FORMATS:
         raise ValidationError(_("unknown format {fmt!r} (use {choices})").format(fmt=fmt, choices=', '.join(FORMATS)), "format")
     if sep not in (",", ";", "\t"):
         raise ValidationError(_("separator must be ',', ';' or a tab, not {sep!r}").format(sep=sep), "sep")
     columns = list(columns)
     rows = _as_tuples(columns, rows_iter)
+    watch = _watcher(progress, total, cancelled)
     if path == STDOUT:
         if fmt not in ("csv", "json"):
             raise ValidationError(_("{upper} cannot go to standard output: give a file").format(upper=fmt.upper()),
                                   "output")
-        return _to_stdout(columns, rows, fmt, sep, tz)
+        return _to_stdout(columns, watch(rows), fmt, sep, tz)
     if fmt == "pdf":
         fonts = find_fonts()  # before creating anything
         rows = _bounded(rows, PDF_MAX_ROWS)
@@ -93,14 +103,15 @@ def export_rows(columns: Sequence[Column], rows_iter: Iterable, fmt: str, path: 
     writer = {"csv": _write_csv, "xlsx": _write_xlsx, "pdf": _write_pdf, "json": _write_json}[fmt]
     tmp = _temp_in(target)
     try:
-        if fmt == "pdf":
-            count = writer(tmp, columns, rows, title, subtitle, tz, fonts)
+        if fmt == "pdf":  # the rows are read first; the progress counts the rows drawn
+            count = writer(tmp, columns, rows, title, subtitle, tz, fonts, watch)
         elif fmt == "csv":
-            count = writer(tmp, columns, rows, sep, tz, bom=True)
+            count = writer(tmp, columns, watch(rows), sep, tz, bom=True)
         elif fmt == "xlsx":
-            count = writer(tmp, columns, rows, title, subtitle, tz)
+            count = writer(tmp, columns, watch(rows), title, subtitle, tz)
         else:
-            count = writer(tmp, columns, rows, tz)
+            count = writer(tmp, columns, watch(rows), tz)
+        stop_if_cancelled(cancelled)  # a cancel at the very end still leaves no file
         _install(tmp, target, force)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -177,6 +188,28 @@ def _as_tuples(columns, rows_iter):
         keys = [c.key for c in columns]
         return (tuple(r.get(k) for k in keys) for r in chain((first,), it))
     return chain((first,), it)
+
+
+def _watcher(progress, total, cancelled):
+    """rows -> the same rows, reporting progress and checking the cancel on the way."""
+    if progress is None and cancelled is None:
+        return lambda rows: rows
+
+    def watch(rows):
+        n = 0
+        if progress:
+            progress(0, total)
+        for row in rows:
+            yield row
+            n += 1
+            if n % PROGRESS_EVERY == 0:
+                stop_if_cancelled(cancelled)
+                if progress:
+                    progress(n, total)
+        if progress:
+            progress(n, total)
+
+    return watch
 
 
 def _bounded(rows, limit: int):
@@ -369,7 +402,7 @@ def find_fonts(dirs: Sequence[str] | None = None) -> tuple[str, str]:
     )
 
 
-def _write_pdf(tmp, columns, rows, title, subtitle, tz, fonts) -> int:
+def _write_pdf(tmp, columns, rows, title, subtitle, tz, fonts, watch=lambda rows: rows) -> int:
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
@@ -407,7 +440,7 @@ def _write_pdf(tmp, columns, rows, title, subtitle, tz, fonts) -> int:
         head = table.row()
         for col in columns:
             head.cell(_CONTROL.sub(" ", col.title))
-        for row in rows:
+        for row in watch(rows):
             line = table.row()
             for value, fmt in zip(row, fmts, strict=True):
                 line.cell(_CONTROL.sub(" ", fmt(value)))

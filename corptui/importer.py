@@ -9,7 +9,12 @@ and files over 50 MB are refused with a clear message.
 ``preview`` changes nothing and gives a result per line; ``apply`` re-reads the file,
 checks it is the one previewed, and writes every update in one transaction (bulk
 UPDATE through the cursor) with one audit summary plus one entry per changed number,
-all under one operation id. With errors and no ``skip_errors`` nothing is applied."""
+all under one operation id. With errors and no ``skip_errors`` nothing is applied.
+
+Both take ``progress(done, total)`` (preview: lines read of the file's lines; apply:
+numbers updated of those to update) and ``cancelled()``, asked between chunks: a
+cancelled preview raises ``Cancelled``; a cancelled apply raises it inside its
+transaction, so everything written so far is rolled back and nothing is changed."""
 
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from corptui import audit, permissions
-from corptui.errors import Conflict, ValidationError
+from corptui.errors import Conflict, ValidationError, stop_if_cancelled
 from corptui.phones import normalize
 from storage import bulk
 from storage.db import atomic
@@ -59,6 +64,8 @@ STATUS_LABELS = {
 }
 
 Progress = Callable[[int, int], None] | None
+CancelCheck = Callable[[], bool] | None
+PROGRESS_EVERY = 2000  # lines between two progress reports / cancel checks of the parse
 
 
 @dataclass(slots=True)
@@ -375,9 +382,10 @@ def parse(text: str, delimiter: str):
 LOOKUP_CHUNK = 10000
 
 
-def _resolve(items: list[ImportLine], company: int) -> None:
+def _resolve(items: list[ImportLine], company: int, cancelled: CancelCheck = None) -> None:
     """Look the numbers up (a chunk at a time) and set each line's final status."""
     for i in range(0, len(items), LOOKUP_CHUNK):
+        stop_if_cancelled(cancelled)
         chunk = items[i:i + LOOKUP_CHUNK]
         q = (Subscriber.select(Subscriber.msisdn, Subscriber.id, Subscriber.company,
                                Subscriber.full_name, Subscriber.position)
@@ -400,18 +408,28 @@ def _resolve(items: list[ImportLine], company: int) -> None:
                 item.old_full_name, item.old_position = old_name, old_pos
 
 
-def _build(session, data: bytes, name: str, path: str | None, progress: Progress = None) -> ImportPreview:
+def _build(session, data: bytes, name: str, path: str | None, progress: Progress = None,
+           cancelled: CancelCheck = None) -> ImportPreview:
     digest = hashlib.sha256(data).hexdigest()
     text, encoding = decode(data, name)
     del data
     if text.startswith("\ufeff"):
         text = text[1:]
     delimiter = sniff_delimiter(text)
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if progress:
+        progress(0, physical)
+    next_report = PROGRESS_EVERY
     lines: list[ImportLine] = []
     header = False
     pending: list[ImportLine] = []
     first_seen: dict[str, int] = {}
     for lineno, raw, row in parse(text, delimiter):
+        if lineno >= next_report:
+            next_report = lineno + PROGRESS_EVERY
+            stop_if_cancelled(cancelled)
+            if progress:
+                progress(min(lineno, physical), physical)
         if row is None:
             header = True
             continue
@@ -446,10 +464,10 @@ def _build(session, data: bytes, name: str, path: str | None, progress: Progress
         first_seen[msisdn] = lineno
         pending.append(item)
     del text, first_seen
-    _resolve(pending, session.company_id)
+    _resolve(pending, session.company_id, cancelled)
     totals = Counter(it.status for it in lines)
     if progress:
-        progress(len(lines), len(lines))
+        progress(physical, physical)
     return ImportPreview(
         file_name=name, path=path, digest=digest, encoding=encoding,
         delimiter=delimiter, lines=lines, totals={s: totals.get(s, 0) for s in STATUSES},
@@ -457,12 +475,13 @@ def _build(session, data: bytes, name: str, path: str | None, progress: Progress
     )
 
 
-def preview(session, source, progress: Progress = None) -> ImportPreview:
+def preview(session, source, progress: Progress = None,
+            cancelled: CancelCheck = None) -> ImportPreview:
     """Read and check the file (a path or bytes) against the company's numbers; changes
-    nothing."""
+    nothing. ``progress(lines read, lines in the file)``; ``cancelled()`` -> Cancelled."""
     permissions.require(session, "import.employees")
     data, name, path = read_source(source)
-    prev = _build(session, data, name, path, progress)
+    prev = _build(session, data, name, path, progress, cancelled)
     if path is None:
         prev.data = data
     return prev
@@ -474,10 +493,14 @@ CHUNK = 5000
 
 
 @retrying
-def apply(session, source, skip_errors: bool = False, progress: Progress = None) -> ImportResult:
+def apply(session, source, skip_errors: bool = False, progress: Progress = None,
+          cancelled: CancelCheck = None) -> ImportResult:
     """Apply the import of ``source`` (an ImportPreview, a path or bytes) in one
     transaction. The file is read again: a file that vanished, or changed since the
-    preview, changes nothing. With errors and no ``skip_errors`` -> ValidationError."""
+    preview, changes nothing. With errors and no ``skip_errors`` -> ValidationError.
+    ``progress(numbers updated, numbers to update)``; ``cancelled()`` is asked before
+    each chunk and at the end: it raises Cancelled inside the transaction (all rolled
+    back, nothing changed)."""
     permissions.require(session, "import.employees")
     expected_digest = None
     if isinstance(source, ImportPreview):
@@ -491,7 +514,7 @@ def apply(session, source, skip_errors: bool = False, progress: Progress = None)
     if expected_digest is not None and hashlib.sha256(data).hexdigest() != expected_digest:
         raise Conflict(_("{name} changed since the preview: preview it again").format(name=name))
     with atomic():
-        prev = _build(session, data, name, path)
+        prev = _build(session, data, name, path, cancelled=cancelled)
         errors = prev.errors
         if errors and not skip_errors:
             first = errors[0]
@@ -507,6 +530,7 @@ def apply(session, source, skip_errors: bool = False, progress: Progress = None)
         if progress:
             progress(0, total)
         for i in range(0, total, CHUNK):
+            stop_if_cancelled(cancelled)
             chunk = todo[i:i + CHUNK]
             rows = []
             entries = []
@@ -531,5 +555,6 @@ def apply(session, source, skip_errors: bool = False, progress: Progress = None)
              "skipped_errors": len(errors)},
             operation=operation,
         )
+        stop_if_cancelled(cancelled)  # a cancel after the last chunk still rolls back
     return ImportResult(name, prev.total, prev.updated, prev.unchanged, errors, len(errors),
                         operation)

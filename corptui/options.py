@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from corptui import audit, permissions
-from corptui.errors import Conflict, NotFound, ValidationError
+from corptui.errors import Conflict, NotFound, ValidationError, stop_if_cancelled
 from corptui.periods import parse_date, utc_bounds
 from corptui.phones import format_msisdn
 from corptui.session import Session
@@ -612,10 +612,12 @@ def _plan_steps(plan: Plan) -> list[tuple[str, object, str]]:
     return steps
 
 
-def check_plan(session, plan: Plan, ids, progress=None, chunk: int = 2000) -> dict[int, dict]:
+def check_plan(session, plan: Plan, ids, progress=None, chunk: int = 2000,
+               cancelled=None) -> dict[int, dict]:
     """Check every change of the plan for every number: {id: {"ok", "reasons",
     "msisdn"}}; with several changes each reason names its change ("+ Option: ...").
-    ``progress(done, total)`` is called after each chunk of numbers."""
+    ``progress(done, total)`` is called after each chunk of numbers; ``cancelled()`` is
+    asked before each chunk and stops the check with ``Cancelled`` (it reads only)."""
     permissions.require(session, "read")
     plan = validate_plan(session, plan)
     ids = _ids(ids)
@@ -633,6 +635,7 @@ def check_plan(session, plan: Plan, ids, progress=None, chunk: int = 2000) -> di
         for sid in part:
             out[sid] = {"ok": True, "reasons": [], "msisdn": None}
         for index, (kind, obj, label) in enumerate(steps):
+            stop_if_cancelled(cancelled)
             if kind == "connect":
                 result, _n = _check_connect(session.company_id, obj, part, start,
                                             extra=passed_before[index])

@@ -223,8 +223,11 @@ def export_columns():
 
 
 def export(session, flt: PaymentFilter, fmt: str, path: str, *, company_name: str = "",
-           force: bool = False, sep: str = ","):
-    """Write the matching payments to a file (or "-" for stdout); returns ExportResult."""
+           force: bool = False, sep: str = ",", progress=None,
+           cancelled=None):
+    """Write the matching payments to a file (or "-" for stdout); returns ExportResult.
+    ``progress(rows written, total)`` (the total counted first) and ``cancelled()`` ->
+    Cancelled with no file left behind (see corptui.export)."""
     from corptui.export import export_rows
 
     permissions.require(session, "payments.export")
@@ -233,7 +236,9 @@ def export(session, flt: PaymentFilter, fmt: str, path: str, *, company_name: st
     rows = iter_rows(session, flt)
     return export_rows(cols, rows, fmt, path, title=f"Payments — {company_name}".strip(" —"),
                        subtitle=period_text(flt.date_from, flt.date_to), force=force, sep=sep,
-                       tz=flt.tz)
+                       tz=flt.tz,
+                       progress=progress, cancelled=cancelled,
+                       total=totals(session, flt)["count"] if progress else None)
 
 
 def period_text(date_from: dt.date | None, date_to: dt.date | None) -> str:

@@ -322,9 +322,10 @@ class ChargesScreen(AppScreen):
         session = self.app.session
         company = getattr(self.app, "session_info", {}).get("company", "")
 
-        def run(fmt: str, path: str, force: bool, sep: str):
+        def run(fmt: str, path: str, force: bool, sep: str, progress=None, cancelled=None):
             return charges_uc.export(session, flt, fmt, path, company_name=company,
-                                     force=force, sep=sep)
+                                     force=force, sep=sep,
+                                     progress=progress, cancelled=cancelled)
 
         try:
             count = charges_uc.totals(session, flt)["count"]

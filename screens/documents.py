@@ -1,6 +1,7 @@
 """Documents: the order history with live progress (polled every second while a document
 is queued or being prepared). n new document (wizard), c reconciliation act, enter
 summary, s save to a path ("save to PC"), e send by email, r order again, d delete,
+x cancel a queued or preparing document (the worker stops at its next step),
 a automatic reports. A protected document asks for its password on save and send."""
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 
 STATE_TEXT = {"queued": N_("queued"), "preparing": N_("making"), "ready": N_("ready"),
-              "failed": N_("FAILED"), "missing": N_("file removed")}
+              "failed": N_("FAILED"), "missing": N_("file removed"),
+              "cancelled": N_("cancelled")}
 
 
 def scope_text(row: dict, short: bool = False) -> str:
@@ -179,6 +181,7 @@ class DocumentsScreen(RowsScreen):
         Binding("e", "email", N_("Email")),
         Binding("r", "reorder", N_("Reorder")),
         Binding("d", "delete", N_("Delete")),
+        Binding("x", "cancel_document", N_("Cancel")),
         Binding("a", "schedules", N_("Auto"), show=False),
         Binding("enter", "summary", N_("Open"), show=False),
     ]
@@ -253,7 +256,8 @@ class DocumentsScreen(RowsScreen):
                "summary": N_("Open the document's summary"),
                "save": N_("Save the document to a file"),
                "email": N_("Send the document by email"), "reorder": N_("Order the document again"),
-               "delete": N_("Delete the document"), "schedules": N_("Automatic reports")}
+               "delete": N_("Delete the document"),
+               "cancel_document": N_("Cancel the document being prepared"), "schedules": N_("Automatic reports")}
 
     def palette_commands(self):
         """Every action of this screen for the command palette."""
@@ -361,6 +365,32 @@ class DocumentsScreen(RowsScreen):
         self.app.push_screen(ConfirmDialog(
             _("Delete {type_label} No. {id} and its file?\nThis cannot be undone.").format(type_label=row['type_label'], id=row['id']),
             yes=_("Delete"), no=_("Cancel"), danger=True), done)
+
+    def action_cancel_document(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        if row["state"] not in documents_uc.CANCELLABLE:
+            self.set_status(_("Document {id} is {state}: only a queued or preparing document "
+                              "can be cancelled.").format(id=row["id"], state=state_text(row)))
+            return
+
+        def done(yes) -> None:
+            if not yes:
+                return
+            try:
+                documents_uc.cancel(self.session.with_source("tui documents"), row["id"])
+            except CorptuiError as exc:
+                self.app.show_error(exc)
+                self.reload()
+                return
+            self.reload()
+            self.set_status(_("Document {id} cancelled: it will not be prepared (r orders "
+                              "it again).").format(id=row["id"]))
+
+        self.app.push_screen(ConfirmDialog(
+            _("Cancel {type_label} No. {id}?\nIt is not prepared; r orders it again.").format(
+                type_label=row["type_label"], id=row["id"]), yes=_("Cancel it"), no=_("Keep it")), done)
 
     def action_schedules(self) -> None:
         self.app.open_section("schedules")

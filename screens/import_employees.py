@@ -2,6 +2,10 @@
 a file picker), 2 preview every line with its result and the totals, 3 apply in one
 transaction with a progress bar, then the result. Nothing changes before Apply.
 
+Reading the file and applying it show a WorkProgress (counts, Cancel, esc): a cancelled
+read goes back to the file step; a cancelled apply is rolled back (one transaction), so
+nothing is changed either way.
+
 Dismisses with True when an import was applied, False otherwise."""
 
 from __future__ import annotations
@@ -18,13 +22,13 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import (Button, Checkbox, DirectoryTree, Input, Label, ProgressBar,
-                             Static)
+from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, Static
 
 from corptui import importer
 from screens.widgets.background import run_in_worker
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
+from screens.widgets.work_progress import WorkProgress
 
 PREVIEW_COLUMNS = [
     Column("line", N_("Line"), 5),
@@ -169,7 +173,7 @@ class ImportScreen(ModalScreen):
     #preview-detail { height: 2; background: $boost; }
     #apply-note { height: auto; text-style: italic; }
     #apply-error { height: auto; color: $error; text-style: bold; }
-    #apply-progress { height: 1; }
+    #apply-progress, #read-progress { height: 2; }
     #result-text { height: 1fr; padding: 1 1; }
     """
 
@@ -195,6 +199,7 @@ class ImportScreen(ModalScreen):
                 yield Static(Content(_("Tab or -> completes the path; or pick a file below. "
                                      "Lines: phone, full name[, position].")), id="file-hint")
                 yield FileTree(self.start_dir, id="file-tree")
+                yield WorkProgress(N_("Read {done} of {total} lines"), id="read-progress")
                 with Horizontal(classes="buttons"):
                     yield Button(_("Preview"), variant="primary", id="do-preview")
                     yield Button(_("Cancel"), id="cancel")
@@ -209,7 +214,7 @@ class ImportScreen(ModalScreen):
                 yield Static("", id="preview-detail")
                 yield Static("", id="apply-note")
                 yield Static("", id="apply-error")
-                yield ProgressBar(id="apply-progress", show_eta=False)
+                yield WorkProgress(N_("Imported {done} of {total} lines"), id="apply-progress")
                 with Horizontal(classes="buttons"):
                     yield Button(_("Apply"), variant="primary", id="apply")
                     yield Button(_("Back"), id="back")
@@ -224,6 +229,7 @@ class ImportScreen(ModalScreen):
                    self._show_detail, init=False)
         self.query_one("#file-error").display = False
         self.query_one("#apply-error").display = False
+        self.query_one("#read-progress", WorkProgress).finish()
         if self.start_dir in (".", ""):
             self.query_one(DirectoryTree).root.set_label(Text("(current folder)"))
         self.show_step("file")
@@ -245,7 +251,7 @@ class ImportScreen(ModalScreen):
         if name == "file":
             self.query_one("#path", Input).focus()
         elif name == "preview":
-            self.query_one("#apply-progress").display = False
+            self.query_one("#apply-progress", WorkProgress).finish()
             self.query_one("#preview-table", VirtualTable).focus()
         else:
             self.query_one("#close", Button).focus()
@@ -277,15 +283,30 @@ class ImportScreen(ModalScreen):
         self.busy = True
         self.set_file_error("")
         self.query_one("#file-hint", Static).update(Content(_("Reading {safe_text} ...").format(safe_text=safe_text(value))))
-        self._preview_worker(path)
+        bar = self.query_one("#read-progress", WorkProgress)
+        bar.start(0)
+        self._preview_worker(path, bar.cancelled)
 
     @work(thread=True, exclusive=True, group="import-preview")
-    def _preview_worker(self, path: str) -> None:
-        run_in_worker(self.app, lambda: importer.preview(self.app.session, path),
-                      self._show_preview, self._preview_failed)
+    def _preview_worker(self, path: str, cancelled) -> None:
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._read_progress, done, total)
+
+        run_in_worker(self.app, lambda: importer.preview(self.app.session, path,
+                                                         progress=progress, cancelled=cancelled),
+                      self._show_preview, self._preview_failed,
+                      on_cancel=lambda: self._preview_failed(""))
+
+    def _read_progress(self, done: int, total: int) -> None:
+        self.query_one("#read-progress", WorkProgress).update(done, total)
 
     def _preview_failed(self, message: str) -> None:
+        """The read failed (``message``) or was cancelled (no message): back to step 1."""
         self.busy = False
+        self.query_one("#read-progress", WorkProgress).finish()
+        if not message:
+            self.app.notify(_("Reading the file was cancelled: nothing was changed."),
+                            title=_("Cancelled"))
         self.query_one("#file-hint", Static).update(
             Content(_("Tab or -> completes the path; or pick a file below.")))
         self.set_file_error(message)
@@ -294,6 +315,7 @@ class ImportScreen(ModalScreen):
     # -- step 2: the preview ------------------------------------------------------------
     def _show_preview(self, preview) -> None:
         self.busy = False
+        self.query_one("#read-progress", WorkProgress).finish()
         self.preview = preview
         self.query_one("#file-hint", Static).update(
             Content(_("Tab or -> completes the path; or pick a file below.")))
@@ -372,28 +394,30 @@ class ImportScreen(ModalScreen):
             return
         self.busy = True
         self.update_apply()
-        bar = self.query_one("#apply-progress", ProgressBar)
-        bar.update(total=max(1, self.preview.updated), progress=0)
-        bar.display = True
+        bar = self.query_one("#apply-progress", WorkProgress)
+        bar.start(self.preview.updated)
         self.query_one("#apply-error").display = False
         skip = self.query_one("#skip-errors", Checkbox).value
-        self._apply_worker(self.preview, skip)
+        self._apply_worker(self.preview, skip, bar.cancelled)
 
     @work(thread=True, exclusive=True, group="import-apply")
-    def _apply_worker(self, preview, skip: bool) -> None:
+    def _apply_worker(self, preview, skip: bool, cancelled) -> None:
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done, total)
 
         run_in_worker(self.app, lambda: importer.apply(self.app.session, preview,
-                                                       skip_errors=skip, progress=progress),
-                      self._show_result, self._apply_failed)
+                                                       skip_errors=skip, progress=progress,
+                                                       cancelled=cancelled),
+                      self._show_result, self._apply_failed,
+                      on_cancel=lambda: self._apply_failed(
+                          _("The import was cancelled and rolled back.")))
 
     def _progress(self, done: int, total: int) -> None:
-        self.query_one("#apply-progress", ProgressBar).update(total=max(1, total), progress=done)
+        self.query_one("#apply-progress", WorkProgress).update(done, total)
 
     def _apply_failed(self, message: str) -> None:
         self.busy = False
-        self.query_one("#apply-progress").display = False
+        self.query_one("#apply-progress", WorkProgress).finish()
         error = self.query_one("#apply-error", Static)
         error.update(plain(_("x {message} Nothing was changed.").format(message=message)))
         error.display = True
@@ -426,13 +450,23 @@ class ImportScreen(ModalScreen):
         elif bid == "back":
             self.action_back()
         elif bid in ("cancel", "cancel-preview"):
-            if not self.busy:
+            if self.busy:
+                self.cancel_work()
+            else:
                 self.dismiss(False)
         elif bid == "close":
             self.dismiss(self.applied)
 
+    def cancel_work(self) -> bool:
+        """Ask the running read or apply to stop (both are safe to stop)."""
+        for bar in self.query(WorkProgress):
+            if bar.display and bar.request_cancel():
+                return True
+        return False
+
     def action_back(self) -> None:
         if self.busy:
+            self.cancel_work()
             return
         step = self.step
         if step == "preview":

@@ -21,11 +21,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from corptui import i18n
-from corptui.errors import Conflict, CorptuiError, ValidationError
+from corptui.errors import Cancelled, Conflict, CorptuiError, ValidationError
 from corptui.periods import preset
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
+from screens.widgets.work_progress import WorkProgress
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf", "json")
 # labels marked N_ here and translated where shown (the filter dialog, the cells)
@@ -218,15 +219,19 @@ class FilterDialog(ModalScreen):
 
 class ExportDialog(ModalScreen):
     """Export what the screen shows: a format, a file path, for CSV the separator.
-    ``run(fmt, path, force, sep)`` writes the file (a use case's export) and returns its
-    ExportResult; it runs in a worker thread. An existing file asks before overwriting;
-    a bad or unwritable path is shown under the path field. Dismisses with the result."""
+    ``run(fmt, path, force, sep, progress, cancelled)`` writes the file (a use case's
+    export) and returns its ExportResult; it runs in a worker thread, reporting
+    ``progress(rows written, total)`` to a WorkProgress whose Cancel (or esc) stops it
+    (``cancelled()``: the use case raises Cancelled and leaves no file). An existing file
+    asks before overwriting; a bad or unwritable path is shown under the path field.
+    Dismisses with the result."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "export", N_("Export"))]
-    DEFAULT_CSS = COMPACT_CSS + "ExportDialog { align: center middle; }"
+    DEFAULT_CSS = COMPACT_CSS + """ExportDialog { align: center middle; }
+    ExportDialog #export-progress { margin-top: 1; }"""
 
     def __init__(self, what: str, basename: str, rows_hint: str,
-                 run: Callable[[str, str, bool, str], object]):
+                 run: Callable[..., object]):
         super().__init__()
         self.what = what
         self.basename = basename
@@ -250,12 +255,14 @@ class ExportDialog(ModalScreen):
                               ("semicolon ; with decimal commas (Excel, Russian)", ";")],
                              value=",", allow_blank=False, compact=True, id="sep")
             yield Static("", id="dialog-status")
+            yield WorkProgress(N_("Wrote {done} of {total} rows"), id="export-progress")
             with Horizontal(id="buttons"):
                 yield Button(_("Export ^s"), id="export", variant="primary", compact=True)
                 yield Button(_("Cancel esc"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#dialog-status", Static).display = False
+        self.query_one(WorkProgress).finish()
         self.query_one("#output", Input).focus()
 
     @on(Select.Changed, "#format")
@@ -269,7 +276,9 @@ class ExportDialog(ModalScreen):
         self.query_one("#sep", Select).disabled = fmt != "csv"
 
     def action_cancel(self) -> None:
-        if not self.busy:
+        if self.busy:  # stop the export (its partial file is removed)
+            self.query_one(WorkProgress).request_cancel()
+        else:
             self.dismiss(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -295,7 +304,10 @@ class ExportDialog(ModalScreen):
         show_errors(self, {})
         self.busy = True
         self._status(_("Writing {upper}…").format(upper=fmt.upper()))
-        self._export(fmt, path, force, sep)
+        bar = self.query_one(WorkProgress)
+        bar.start(0)
+        self.query_one("#buttons").display = False
+        self._export(fmt, path, force, sep, bar.cancelled)
 
     def _status(self, text: str) -> None:
         status = self.query_one("#dialog-status", Static)
@@ -303,11 +315,17 @@ class ExportDialog(ModalScreen):
         status.display = bool(text)
 
     @work(thread=True, exclusive=True, group="money-export")
-    def _export(self, fmt: str, path: str, force: bool, sep: str) -> None:
+    def _export(self, fmt: str, path: str, force: bool, sep: str, cancelled) -> None:
         from corptui.database import close_thread_connection
 
+        def progress(done: int, total: int | None) -> None:
+            self.app.call_from_thread(self._progress, done, total)
+
         try:
-            result = self.run_cb(fmt, path, force, sep)
+            result = self.run_cb(fmt, path, force, sep, progress, cancelled)
+        except Cancelled:
+            self.app.call_from_thread(self._cancelled)
+            return
         except Conflict as exc:
             self.app.call_from_thread(self._ask_overwrite, exc, fmt, path, sep)
             return
@@ -322,8 +340,20 @@ class ExportDialog(ModalScreen):
             close_thread_connection()
         self.app.call_from_thread(self._done, result)
 
-    def _failed(self, exc: CorptuiError) -> None:
+    def _progress(self, done: int, total: int | None) -> None:
+        self.query_one(WorkProgress).update(done, total if total is not None else done)
+
+    def _idle(self) -> None:
         self.busy = False
+        self.query_one(WorkProgress).finish()
+        self.query_one("#buttons").display = True
+
+    def _cancelled(self) -> None:
+        self._idle()
+        self._status(_("Export cancelled: no file was written."))
+
+    def _failed(self, exc: CorptuiError) -> None:
+        self._idle()
         self._status("")
         field = getattr(exc, "field", "") or "output"
         if field not in ("output",):
@@ -331,7 +361,7 @@ class ExportDialog(ModalScreen):
         show_errors(self, {field: exc.message})
 
     def _ask_overwrite(self, exc: Conflict, fmt: str, path: str, sep: str) -> None:
-        self.busy = False
+        self._idle()
         self._status("")
 
         def answer(yes: bool | None) -> None:
@@ -344,7 +374,7 @@ class ExportDialog(ModalScreen):
                                            yes=_("Overwrite"), danger=True), answer)
 
     def _done(self, result) -> None:
-        self.busy = False
+        self._idle()
         self.dismiss(result)
 
 

@@ -273,9 +273,10 @@ class PaymentsScreen(PagedQueryMixin, AppScreen):
         session = self.app.session
         company = getattr(self.app, "session_info", {}).get("company", "")
 
-        def run(fmt: str, path: str, force: bool, sep: str):
+        def run(fmt: str, path: str, force: bool, sep: str, progress=None, cancelled=None):
             return payments_uc.export(session, flt, fmt, path, company_name=company,
-                                      force=force, sep=sep)
+                                      force=force, sep=sep,
+                                      progress=progress, cancelled=cancelled)
 
         hint = _("{count} payments · {filter_text}").format(count=number(self.totals['count']), filter_text=self.filter_text())
         self.app.push_screen(ExportDialog("payments", "payments", hint, run),

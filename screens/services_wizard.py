@@ -24,18 +24,19 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.strip import Strip
-from textual.widgets import Button, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Label, Select, Static
 
 from corptui import numbers as numbers_uc
 from corptui import options as options_uc
 from corptui import permissions
-from corptui.errors import CorptuiError, ValidationError
+from corptui.errors import Cancelled, CorptuiError, ValidationError
 from corptui.phones import format_msisdn
 from screens.widgets.background import run_in_worker
 from screens.widgets.check_list import CheckList
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
+from screens.widgets.work_progress import WorkProgress
 
 MARK_STYLE = Style(color="yellow", bold=True)
 
@@ -121,7 +122,7 @@ class ServicesWizard(ModalScreen):
     ServicesWizard Field Label { width: 12; }
     ServicesWizard Field .field-error { padding-left: 12; }
     ServicesWizard Field Input { border: tall $border-blurred; }
-    #check-progress { height: 1; }
+    #check-progress { height: 2; }
     #check-table { height: 1fr; }
     #reason { height: 2; }
     #count { height: 1; text-style: bold; }
@@ -176,7 +177,7 @@ class ServicesWizard(ModalScreen):
                     yield Button(_("Cancel"), id="cancel")
             with Vertical(id="step2", classes="wizard-step"):
                 yield Static("", id="step2-title", classes="wizard-title")
-                yield ProgressBar(id="check-progress", show_eta=False)
+                yield WorkProgress(N_("Checked {done} of {total} numbers"), id="check-progress")
                 yield CheckTable(
                     [Column("mark", "", 1), Column("msisdn", N_("Number"), 16),
                      Column("name", N_("Employee"), 12, flex=1, min_table_width=70),
@@ -251,12 +252,11 @@ class ServicesWizard(ModalScreen):
         self.query_one("#reason", Static).update("")
         self.query_one("#count", Static).update(Content(_("Checking...")))
         self.query_one("#apply", Button).disabled = True
-        bar = self.query_one("#check-progress", ProgressBar)
-        bar.update(total=max(1, len(self.ids)), progress=0)
-        bar.display = True
+        bar = self.query_one("#check-progress", WorkProgress)
+        bar.start(len(self.ids))
         self._show_step(2)
         self.checking = True
-        self._check_worker(plan, sorted(self.ids))
+        self._check_worker(plan, sorted(self.ids), bar.cancelled)
 
     @staticmethod
     def _plan_words(plan: options_uc.Plan) -> str:
@@ -271,36 +271,47 @@ class ServicesWizard(ModalScreen):
 
     # -- step 2 -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="services-check")
-    def _check_worker(self, plan: options_uc.Plan, ids: list[int]) -> None:
+    def _check_worker(self, plan: options_uc.Plan, ids: list[int], cancelled) -> None:
         steps = max(1, len(plan.connect) + len(plan.disconnect) + (1 if plan.tariff else 0))
 
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done // steps, total // steps)
 
         def check():
-            results = options_uc.check_plan(self.app.session, plan, ids, progress=progress)
+            results = options_uc.check_plan(self.app.session, plan, ids, progress=progress,
+                                            cancelled=cancelled)
             names = {}
             if len(ids) <= 20_000:
                 names = {i: r["full_name"] for i, r in
                          numbers_uc.rows_by_ids(self.app.session, ids).items()}
             return results, names
 
-        run_in_worker(self.app, check, lambda out: self._show_results(*out), self._check_failed)
+        run_in_worker(self.app, check, lambda out: self._show_results(*out), self._check_failed,
+                      on_cancel=self._check_cancelled)
 
     def _progress(self, done: int, total: int) -> None:
-        self.query_one("#check-progress", ProgressBar).update(total=max(1, total),
-                                                              progress=done)
+        self.query_one("#check-progress", WorkProgress).update(done, total)
+
+    def _check_cancelled(self) -> None:
+        """The check stopped at the user's request: back to step 1, nothing changed."""
+        self.checking = False
+        self.results = {}
+        self.query_one("#check-progress", WorkProgress).finish()
+        self.query_one("#check-table", CheckTable).set_ids([])
+        self._show_step(1)
+        self.app.notify(_("The check was cancelled: nothing was changed."),
+                        title=_("Cancelled"))
 
     def _check_failed(self, message: str) -> None:
         self.checking = False
-        self.query_one("#check-progress").display = False
+        self.query_one("#check-progress", WorkProgress).finish()
         self.query_one("#count", Static).update(plain(_("x The check failed: {message}").format(message=message)))
 
     def _show_results(self, results: dict[int, dict], names: dict[int, str]) -> None:
         self.checking = False
         self.results = results
         self.names = names
-        self.query_one("#check-progress").display = False
+        self.query_one("#check-progress", WorkProgress).finish()
         order = sorted(results, key=lambda i: (results[i]["ok"], results[i]["msisdn"] or ""))
         table = self.query_one("#check-table", CheckTable)
         table.invalidate()
@@ -420,6 +431,8 @@ class ServicesWizard(ModalScreen):
             self.action_apply()
         elif bid == "back":
             self.action_back()
+        elif bid == "cancel2" and self.checking:
+            self.query_one("#check-progress", WorkProgress).request_cancel()
         elif bid in ("cancel", "cancel2"):
             self.dismiss(False)
         elif bid == "close":
@@ -437,7 +450,8 @@ class ServicesWizard(ModalScreen):
         if self.step == 1:
             self.dismiss(False)
         elif self.step == 2:
-            if self.checking:
+            if self.checking:  # esc during the check stops it (it only reads)
+                self.query_one("#check-progress", WorkProgress).request_cancel()
                 return
             self._show_step(1)
         else:

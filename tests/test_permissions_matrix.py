@@ -102,6 +102,18 @@ def _ready_doc(d, t) -> int:
                            state="ready", progress=100, file_path=str(path)).id
 
 
+def _queued_doc(d) -> int:
+    """A document waiting for the worker (cancellable)."""
+    import datetime as dt
+
+    from storage.models import Document
+
+    return Document.create(company=d["company"], type="invoice", format="pdf",
+                           scope={"accounts": [d["account"].number], "numbers": []},
+                           period_from=dt.date(2026, 9, 1), period_to=dt.date(2026, 9, 30),
+                           state="queued", progress=0).id
+
+
 def _schedule(d) -> int:
     from storage.models import ReportSchedule
 
@@ -143,6 +155,8 @@ CASES = [
      lambda d, s, t: documents.send(s, _ready_doc(d, t), "a@b.ru")),
     ("documents.delete", "documents.manage",
      lambda d, s, t: documents.delete(s, _ready_doc(d, t))),
+    ("documents.cancel", "documents.order",
+     lambda d, s, t: documents.cancel(s, _queued_doc(d))),
     ("schedules.create", "reports.schedule",
      lambda d, s, t: schedules.create(s, "invoice", [d["account"].number], [], "pdf",
                                       "monthly", 1, "09:00", email="a@b.ru")),
@@ -225,7 +239,7 @@ CASES = [
          s, "smtp://mail.example:25", "a@b.ru", "")),
 ]
 MUTATIONS = {"documents.order", "documents.reorder", "documents.save_to", "documents.send",
-             "documents.delete", "schedules.create", "schedules.edit", "schedules.delete",
+             "documents.delete", "documents.cancel", "schedules.create", "schedules.edit", "schedules.delete",
              "users.add_user", "users.reset_password", "users.set_blocked", "users.change_role",
              "tags.create_tag", "tags.rename_tag", "tags.recolor_tag", "tags.delete_tag",
              "tags.assign", "tags.set_number_tags", "employees.update_employee",

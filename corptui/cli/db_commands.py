@@ -79,8 +79,12 @@ def seed(obj, n_numbers: int, n_calls: int | None, months: int, seed: int, fresh
 
     obj.open()
     progress = demo.tty_progress() if sys.stderr.isatty() else None
-    summary = demo.seed(numbers=n_numbers, calls=n_calls, months=months, seed=seed,
-                        fresh=fresh, progress=progress)
+    try:
+        summary = demo.seed(numbers=n_numbers, calls=n_calls, months=months, seed=seed,
+                            fresh=fresh, progress=progress)
+    except KeyboardInterrupt:  # the seed's one transaction was rolled back
+        click.echo(f"\n{demo.INTERRUPTED}", err=True)
+        sys.exit(130)
     click.echo(
         f"seeded {summary['numbers']} numbers, {summary['calls']} call records, "
         f"{summary['companies']} companies in {summary['seconds']:.1f} s"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from corptui.cli import main, pass_ctx
@@ -34,7 +36,11 @@ def demo_cmd(obj, n_numbers: int, fresh: bool, no_app: bool) -> None:
         click.echo(f"upgraded the demo database from schema version {before} to {after}")
     if fresh or not demo.has_data():
         click.echo(f"creating the demo database ({n_numbers} numbers)...")
-        demo.seed(numbers=n_numbers, fresh=True, progress=demo.tty_progress())
+        try:
+            demo.seed(numbers=n_numbers, fresh=True, progress=demo.tty_progress())
+        except KeyboardInterrupt:  # rolled back: the next `corptui demo` seeds again
+            click.echo(f"\n{demo.INTERRUPTED}", err=True)
+            sys.exit(130)
     click.echo("demo logins (phone / password):")
     for login in demo.DEMO_LOGINS:
         click.echo(f"  {login['phone']}  {login['password']}  ({login['role']}, {login['company']})")
@@ -55,7 +61,11 @@ def kiosk_cmd(n_numbers: int) -> None:
     if not cfg["pin"]:
         raise click.UsageError("set a staff PIN first: [kiosk] pin = \"...\" in config.toml "
                                "or CORPTUI_KIOSK_PIN")
-    pristine, working = kiosk.prepare(n_numbers, progress=demo.tty_progress())
+    try:
+        pristine, working = kiosk.prepare(n_numbers, progress=demo.tty_progress())
+    except KeyboardInterrupt:  # seeded into a temporary file: nothing is left behind
+        click.echo(f"\n{demo.INTERRUPTED}", err=True)
+        sys.exit(130)
     open_database(kiosk.reset(pristine, working))
     from corptui.app import KioskApp
 
