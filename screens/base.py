@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from corptui import permissions
 from screens.widgets.keys_footer import KeysFooter
 from screens.actions import app_bindings
 from screens.widgets.safe import plain, safe_text
@@ -50,7 +51,7 @@ class AppScreen(Screen):
         info = getattr(self.app, "session_info", None) or {}
         company = safe_text(info.get("company", ""))
         who = safe_text(info.get("user", ""))
-        role = safe_text(info.get("role", ""))
+        role = safe_text(permissions.role_label(info.get("role", "")))
         title = _(self.TITLE) or self.SECTION.title()
         return Content(f"{title} · {company} · {who} ({role})")
 
