@@ -109,6 +109,7 @@ class NumbersScreen(AppScreen):
         self.last_search_seconds = 0.0
         self._search_started = 0.0
         self.index: numbers_uc.SearchIndex | None = None
+        self.data_version: tuple | None = None  # of the data the index was built from
         self.view: numbers_uc.SearchView | None = None  # base ids: sorted, filtered
         self.limit_flags: dict[int, str] = {}  # id -> "near" | "over" (spending limit)
 
@@ -136,7 +137,8 @@ class NumbersScreen(AppScreen):
         selection and cursor, with the data read again in the background."""
         if getattr(self, "section_return", False):
             self.section_return = False
-            self.reload(True, True)
+            self.table.invalidate()  # the visible rows are read again
+            self.reload(True, if_changed=True)
 
     def on_mount(self) -> None:
         session = self.app.session
@@ -165,18 +167,25 @@ class NumbersScreen(AppScreen):
         if event.input.id == "search":
             self.table.focus()
 
-    def reload(self, keep_cursor: bool = False, data_changed: bool = False) -> None:
-        """Filters or sort changed (or the data): the base ids again from SQL."""
+    def reload(self, keep_cursor: bool = False, data_changed: bool = False, *,
+               if_changed: bool = False) -> None:
+        """Filters or sort changed (or the data): the base ids again from SQL.
+        ``if_changed``: the search index and limit marks are rebuilt only when the data
+        changed since they were built (coming back from another section)."""
         self._search_started = time.perf_counter()
         flt = NumberFilter(**vars(self.flt))
         flt.search = ""
-        self._run_query(flt, keep_cursor, data_changed)
+        self._run_query(flt, keep_cursor, data_changed, if_changed)
 
     @work(thread=True, exclusive=True, group="numbers-query")
-    def _run_query(self, flt: NumberFilter, keep_cursor: bool, data_changed: bool) -> None:
+    def _run_query(self, flt: NumberFilter, keep_cursor: bool, data_changed: bool,
+                   if_changed: bool = False) -> None:
         from corptui.database import close_thread_connection
 
         try:
+            version = numbers_uc.data_version(self.app.session)
+            if if_changed and version != self.data_version:
+                data_changed = True
             ids = numbers_uc.matching_ids(self.app.session, flt)
             index = (numbers_uc.SearchIndex(self.app.session)
                      if data_changed or self.index is None else None)
@@ -184,6 +193,7 @@ class NumbersScreen(AppScreen):
                 from corptui.limits import limit_states
 
                 index.limit_flags = limit_states(self.app.session)
+                index.data_version = version
         except CorptuiError as exc:
             self.app.call_from_thread(self.app.show_error, exc)
             return
@@ -195,6 +205,7 @@ class NumbersScreen(AppScreen):
     def _show_ids(self, flt: NumberFilter, ids: list[int], keep_cursor: bool, index) -> None:
         if index is not None:
             self.index = index
+            self.data_version = index.data_version
             self.total = len(index)
             if getattr(index, "limit_flags", None) is not None:
                 self.limit_flags = index.limit_flags

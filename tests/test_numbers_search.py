@@ -38,3 +38,26 @@ def test_any_sequence_of_keystrokes_matches_sql(seeded, keys):
     for ch in keys:
         q += ch
         assert view.filter(q) == n.matching_ids(s, n.NumberFilter(search=q)), q
+
+
+def test_data_version_moves_with_a_change_and_only_then(seeded):
+    from conftest import demo_session
+
+    from corptui import employees, numbers, tags
+    from storage.models import Subscriber
+
+    owner = demo_session("owner")
+    v0 = numbers.data_version(owner)
+    assert numbers.data_version(owner) == v0  # reading changes nothing
+    sub = Subscriber.select().where(Subscriber.company == owner.company_id).first()
+    employees.update_employee(owner, sub.id, "Новое Имя", sub.position, sub.version)
+    v1 = numbers.data_version(owner)
+    assert v1 != v0
+    tag = tags.create_tag(owner, "версия")
+    assert numbers.data_version(owner) != v1
+    # another company's change is not this company's
+    other = demo_session("owner", company=2)
+    v2 = numbers.data_version(owner)
+    tags.create_tag(other, "чужой")
+    assert numbers.data_version(owner) == v2
+    assert tag

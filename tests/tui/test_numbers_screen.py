@@ -294,8 +294,10 @@ async def test_section_trip_keeps_search_selection_and_refreshes_data(owner):
         await _settle(pilot)
         assert app.screen.SECTION == "payments"
         # someone renames a listed number's employee while the admin is away
-        Subscriber.update(full_name="Изменённое Имя", version=Subscriber.version + 1).where(
-            Subscriber.id == shown[0]).execute()
+        from corptui import employees
+
+        sub = Subscriber.get_by_id(shown[0])
+        employees.update_employee(owner, sub.id, "Изменённое Имя", sub.position, sub.version)
         await pilot.press("f2")
         await _settle(pilot)
         assert app.screen is screen
@@ -303,6 +305,10 @@ async def test_section_trip_keeps_search_selection_and_refreshes_data(owner):
         assert list(table.ids) == shown and table.selected == picked
         assert "Selected 2" in screen.selection_text()
         assert "Изменённое Имя" in "".join(s.text for s in table.render_line(1))
+        # the search index was rebuilt from the changed data
+        screen.query_one("#search").value = "изменённое"
+        await _settle(pilot)
+        assert list(table.ids) == [shown[0]]
         app.logout()
         await _settle(pilot)
         assert not screen.is_attached
