@@ -306,10 +306,15 @@ def _undo_tags(session, entries) -> UndoPlan:
         for i in range(0, len(back), 1000):
             SubscriberTag.insert_many(back[i:i + 1000], fields=[
                 SubscriberTag.subscriber, SubscriberTag.tag]).on_conflict_ignore().execute()
-        for sid in sorted(ok):
-            rows.append((numbers[sid],
-                         {"tags_added": sorted(tag_names[t] for s, t in added if s == sid)},
-                         {"tags_removed": sorted(tag_names[t] for s, t in removed if s == sid)}))
+        added_to: dict[int, list[str]] = {}
+        removed_from: dict[int, list[str]] = {}
+        for links, names in ((added, added_to), (removed, removed_from)):
+            for sid, tid in links:
+                if sid in ok:
+                    names.setdefault(sid, []).append(tag_names[tid])
+        for sid in sorted(ok):  # one pass per link, not per number x link
+            rows.append((numbers[sid], {"tags_added": sorted(added_to.get(sid, ()))},
+                         {"tags_removed": sorted(removed_from.get(sid, ()))}))
         return rows
 
     return UndoPlan(len(ok), changed, apply)
