@@ -196,3 +196,27 @@ def test_record_many_keeps_the_values(data):
         ("79261234567", None, {"on": True, "n": 3, "tags": ["a", "b"]})]
     assert all(e.company_id == session.company_id and e.action == "test.bulk"
                and e.at is not None for e in got)
+
+
+# -- undo of a bulk change -------------------------------------------------------------------
+
+def test_cancelled_undo_restores_nothing(data):
+    from corptui import undo
+
+    session, ids = data["session"], data["ids"]
+    done = limits.set_limits(session, ids, amount="1500")
+    before = _state()
+    r = Reports(after=1)  # (0, 35): cancelled before the action is undone
+    with pytest.raises(Cancelled):
+        undo.undo(session, done["operation"], progress=r.progress, cancelled=r.cancelled)
+    assert r.seen == [(0, 35)]
+    assert _state() == before
+    r = Reports()
+    with pytest.raises(Cancelled):  # after the last action: still rolled back
+        undo.undo(session, done["operation"], progress=r.progress,
+                  cancelled=lambda: bool(r.seen) and r.seen[-1][0] == 35)
+    assert r.seen == [(0, 35), (35, 35)]
+    assert _state() == before
+    out = undo.undo(session, done["operation"], progress=r.progress, cancelled=lambda: False)
+    assert out["restored"] == 35
+    assert Subscriber.get_by_id(ids[0]).spending_limit is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from decimal import Decimal
 
 from conftest import make_app
 
@@ -235,3 +236,40 @@ async def test_services_apply_counts_and_esc_rolls_back(owner, monkeypatch, utc_
         await settle(pilot)
         assert wizard.step == 3 and wizard.applied
     assert SubscriberOption.select().count() == len(options_before) + passing
+
+
+async def test_undo_counts_and_esc_rolls_back(owner, monkeypatch, utc_english):
+    from corptui import undo as undo_uc
+    from screens.undo import UndoDialog
+
+    ids = _ids(owner)
+    done = limits.set_limits(owner, ids, amount="777")
+    gate = Gate(after=1)
+    real = undo_uc.undo
+
+    def held(session, operation, progress=None, cancelled=None):
+        return real(session, operation, progress=gate.wrap(progress), cancelled=cancelled)
+
+    monkeypatch.setattr(undo_uc, "undo", held)
+    audit_before = AuditEntry.select().count()
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        result = []
+        app.push_screen(UndoDialog(done["operation"]), result.append)
+        await pilot.pause()
+        dialog = app.screen
+        await pilot.press("u")
+        await wait_for(pilot, gate.reached)
+        bar = dialog.query_one("#undo-progress", WorkProgress)
+        assert bar.text == f"Restored 0 of {len(ids)} numbers · esc cancels"
+        await pilot.press("escape")
+        assert bar.cancelled() and app.screen is dialog
+        gate.release.set()
+        await settle(pilot)
+        assert result == [] and not bar.display
+        assert "nothing was changed" in _text(dialog, "#undo-error")
+        assert not dialog.query_one("#undo").disabled
+    assert AuditEntry.select().count() == audit_before
+    assert {s.spending_limit for s in Subscriber.select().where(Subscriber.id.in_(ids))} \
+        == {Decimal("777")}
