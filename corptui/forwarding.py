@@ -11,7 +11,7 @@ from __future__ import annotations
 from corptui.i18n import N_, _
 
 from corptui import audit, permissions
-from corptui.errors import NotFound, ValidationError
+from corptui.errors import NotFound, ValidationError, stop_if_cancelled
 from corptui.phones import format_msisdn, normalize
 from storage.bulk import in_values
 from storage.db import atomic
@@ -25,6 +25,7 @@ CONDITION_LABELS = {  # translated where shown: _(CONDITION_LABELS[...])
 }
 DELAY_MIN, DELAY_MAX, DELAY_DEFAULT = 5, 30, 20
 ACTION = "forwarding.change"
+CHUNK = 500  # numbers (or rules) between two progress reports / cancel checks of a bulk change
 
 
 # -- validation -------------------------------------------------------------------------
@@ -217,28 +218,42 @@ def preview_set(session, ids, condition, target, delay=None) -> dict:
             "replaced": len(existing) - same, "unchanged": same, **data}
 
 
-def bulk_set(session, ids, condition, target, delay=None) -> dict:
-    """Set (add or replace) the rule of one condition on every number; all or nothing."""
+def bulk_set(session, ids, condition, target, delay=None, progress=None,
+             cancelled=None) -> dict:
+    """Set (add or replace) the rule of one condition on every number; all or nothing.
+    ``progress(numbers done, numbers)`` is called after each chunk; ``cancelled()`` is
+    asked before each chunk and at the end: it raises Cancelled inside the transaction,
+    so nothing is changed and no audit entry is written."""
     permissions.require(session, "forwarding.change")
     with atomic():
         numbers, data, existing = _plan_set(session, ids, condition, target, delay)
         op = audit.new_operation()
-        rows = []
+        order = sorted(numbers)
+        total = len(order)
         changed = 0
-        for sid in sorted(numbers):
-            old = existing.get(sid)
-            if old is not None:
-                if (old.target == data["target"] and old.delay_seconds == data["delay_seconds"]
-                        and old.active):
-                    continue
-                ForwardingRule.update(active=True, **data).where(
-                    ForwardingRule.id == old.id).execute()
-                rows.append((sid, _rule_dict(old), {**_rule_dict(old), **data, "active": True}))
-            else:
-                rule = ForwardingRule.create(subscriber=sid, active=True, **data)
-                rows.append((sid, None, _rule_dict(rule)))
-            changed += 1
-        audit.record_many(session, "forwarding.set", "subscriber", rows, op)
+        if progress:
+            progress(0, total)
+        for first in range(0, total, CHUNK):
+            stop_if_cancelled(cancelled)
+            rows = []
+            for sid in order[first:first + CHUNK]:
+                old = existing.get(sid)
+                if old is not None:
+                    if (old.target == data["target"]
+                            and old.delay_seconds == data["delay_seconds"] and old.active):
+                        continue
+                    ForwardingRule.update(active=True, **data).where(
+                        ForwardingRule.id == old.id).execute()
+                    rows.append((sid, _rule_dict(old),
+                                 {**_rule_dict(old), **data, "active": True}))
+                else:
+                    rule = ForwardingRule.create(subscriber=sid, active=True, **data)
+                    rows.append((sid, None, _rule_dict(rule)))
+            audit.record_many(session, "forwarding.set", "subscriber", rows, op)
+            changed += len(rows)
+            if progress:
+                progress(min(first + CHUNK, total), total)
+        stop_if_cancelled(cancelled)  # a cancel after the last chunk still rolls back
     return {"numbers": len(numbers), "changed": changed, "operation": op, **data}
 
 
@@ -251,19 +266,28 @@ def preview_delete(session, ids, condition=None) -> dict:
     return {"numbers": len(numbers), "rules": q.count()}
 
 
-def bulk_delete(session, ids, condition=None) -> dict:
-    """Delete the rules of one condition (or all rules) of every number; all or nothing."""
+def bulk_delete(session, ids, condition=None, progress=None, cancelled=None) -> dict:
+    """Delete the rules of one condition (or all rules) of every number; all or nothing.
+    ``progress(rules deleted, rules to delete)`` and ``cancelled()`` as in bulk_set."""
     permissions.require(session, "forwarding.change")
     with atomic():
         numbers = _company_numbers(session, ids)
         q = ForwardingRule.select().where(in_values(ForwardingRule.subscriber, list(numbers)))
         if condition:
             q = q.where(ForwardingRule.condition == clean_condition(condition))
-        rules = list(q)
+        rules = sorted(q, key=lambda r: r.id)
         op = audit.new_operation()
-        if rules:
+        total = len(rules)
+        if progress:
+            progress(0, total)
+        for first in range(0, total, CHUNK):
+            stop_if_cancelled(cancelled)
+            chunk = rules[first:first + CHUNK]
             ForwardingRule.delete().where(
-                in_values(ForwardingRule.id, [r.id for r in rules])).execute()
+                in_values(ForwardingRule.id, [r.id for r in chunk])).execute()
             audit.record_many(session, "forwarding.delete", "subscriber",
-                              [(r.subscriber_id, _rule_dict(r), None) for r in rules], op)
+                              [(r.subscriber_id, _rule_dict(r), None) for r in chunk], op)
+            if progress:
+                progress(first + len(chunk), total)
+        stop_if_cancelled(cancelled)  # a cancel after the last chunk still rolls back
     return {"numbers": len(numbers), "deleted": len(rules), "operation": op}

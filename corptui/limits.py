@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from corptui import audit, permissions
-from corptui.errors import NotFound, ValidationError
+from corptui.errors import NotFound, ValidationError, stop_if_cancelled
 from storage.bulk import in_values
 from storage.db import atomic
 from storage.fields import utcnow
@@ -26,6 +26,7 @@ ACTION = "limits.change"
 AMOUNT_MAX = Decimal("10000000")
 DEFAULT_NOTIFY_PERCENT = 80
 UNSET = object()  # "leave this field as it is" in a bulk change
+CHUNK = 500  # numbers between two progress reports / cancel checks of a bulk change
 FIELDS = ("spending_limit", "data_ban", "roaming_ban", "limit_notify_percent")
 
 
@@ -147,9 +148,12 @@ def preview(session, ids, **changes) -> dict:
     return {"numbers": len(current), "changed": len(_diff(current, clean)), "changes": clean}
 
 
-def set_limits(session, ids, **changes) -> dict:
+def set_limits(session, ids, progress=None, cancelled=None, **changes) -> dict:
     """Set the given fields (amount=, data_ban=, roaming_ban=, notify_percent=) on every
-    number of ``ids``; fields left out stay as they are. All or nothing."""
+    number of ``ids``; fields left out stay as they are. All or nothing.
+    ``progress(numbers done, numbers to change)`` is called after each chunk;
+    ``cancelled()`` is asked before each chunk and at the end: it raises Cancelled inside
+    the transaction, so nothing is changed and no audit entry is written."""
     permissions.require(session, "limits.change")
     clean = clean_changes(**changes)
     if not clean:
@@ -157,13 +161,20 @@ def set_limits(session, ids, **changes) -> dict:
     with atomic():
         current = _company_limits(session, ids)
         rows = _diff(current, clean)
-        changed = [sid for sid, _b, _a in rows]
-        for i in range(0, len(changed), 500):
+        op = audit.new_operation()
+        total = len(rows)
+        if progress:
+            progress(0, total)
+        for i in range(0, total, CHUNK):
+            stop_if_cancelled(cancelled)
+            chunk = rows[i:i + CHUNK]
             Subscriber.update(**clean, updated_at=utcnow()).where(
                 (Subscriber.company == session.company_id)
-                & Subscriber.id.in_(changed[i:i + 500])).execute()
-        op = audit.new_operation()
-        audit.record_many(session, "limits.set", "subscriber", rows, op)
+                & Subscriber.id.in_([sid for sid, _b, _a in chunk])).execute()
+            audit.record_many(session, "limits.set", "subscriber", chunk, op)
+            if progress:
+                progress(i + len(chunk), total)
+        stop_if_cancelled(cancelled)  # a cancel after the last chunk still rolls back
     return {"numbers": len(current), "changed": len(rows), "operation": op, "changes": clean}
 
 

@@ -345,11 +345,13 @@ def _lock_option(option: Option) -> None:
 
 
 @retrying
-def connect(session, option, ids, date_from=None, date_until=None) -> dict:
+def connect(session, option, ids, date_from=None, date_until=None,
+            operation: str | None = None) -> dict:
     """Connect ``option`` to the numbers that pass the check (re-checked inside the
     transaction). A future ``date_from`` plans it (state "planned", the worker activates
     it); ``date_until`` ends it then. Returns {"connected", "planned", "skipped":
-    {id: reasons}, "operation"}."""
+    {id: reasons}, "operation"}. ``operation`` continues an audit operation (a bulk
+    change applied in chunks); by default a new one."""
     permissions.require(session, "services.change")
     now = utcnow()
     start, until = _period(date_from, date_until, now)
@@ -361,7 +363,7 @@ def connect(session, option, ids, date_from=None, date_until=None) -> dict:
         result, _numbers_ = _check_connect(session.company_id, opt, ids, start)
         good = [sid for sid in ids if result[sid]["ok"]]
         skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
-        operation = audit.new_operation()
+        operation = operation or audit.new_operation()
         if good:
             rows = [(sid, opt.id, state, start, until, now) for sid in good]
             fields = [SubscriberOption.subscriber, SubscriberOption.option,
@@ -379,10 +381,11 @@ def connect(session, option, ids, date_from=None, date_until=None) -> dict:
 
 
 @retrying
-def disconnect(session, option, ids, date_from=None) -> dict:
+def disconnect(session, option, ids, date_from=None, operation: str | None = None) -> dict:
     """Disconnect ``option`` from the numbers that have it (now, or at the start of
     ``date_from``: a planned end the worker carries out). Numbers that do not have it,
-    or have an option that needs it, are skipped with the reason."""
+    or have an option that needs it, are skipped with the reason. ``operation`` as in
+    ``connect``."""
     permissions.require(session, "services.change")
     now = utcnow()
     when = start_of(date_from, "date_from")
@@ -393,7 +396,7 @@ def disconnect(session, option, ids, date_from=None) -> dict:
         result, _n = _check_disconnect(session.company_id, opt, ids)
         good = [sid for sid in ids if result[sid]["ok"]]
         skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
-        operation = audit.new_operation()
+        operation = operation or audit.new_operation()
         # the rows as they are before: kept in the audit entries, so that undo can put
         # them back exactly (state and end date)
         before_rows: dict[int, list] = {}
@@ -480,10 +483,11 @@ def _check_tariff(company_id: int, tariff: Tariff, ids: list[int]) -> dict[int, 
 
 
 @retrying
-def change_tariff(session, ids, tariff_code, date_from=None) -> dict:
+def change_tariff(session, ids, tariff_code, date_from=None,
+                  operation: str | None = None) -> dict:
     """Move the numbers that pass to another tariff: now, or planned from ``date_from``
     (the worker switches them when due). A tariff "by application" is refused: that
-    change goes through the change application form."""
+    change goes through the change application form. ``operation`` as in ``connect``."""
     permissions.require(session, "services.change")
     now = utcnow()
     start = start_of(date_from, "date_from")
@@ -499,7 +503,7 @@ def change_tariff(session, ids, tariff_code, date_from=None) -> dict:
         result = _check_tariff(session.company_id, tariff, ids)
         good = [sid for sid in ids if result[sid]["ok"]]
         skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
-        operation = audit.new_operation()
+        operation = operation or audit.new_operation()
         if good:
             numbers = _numbers(session.company_id, good)
             for i in range(0, len(good), 50_000):
@@ -660,32 +664,55 @@ def check_plan(session, plan: Plan, ids, progress=None, chunk: int = 2000,
     return out
 
 
+APPLY_CHUNK = 1000  # numbers per step between two progress reports / cancel checks
+
+
 @retrying
-def apply_plan(session, plan: Plan, ids) -> dict:
+def apply_plan(session, plan: Plan, ids, progress=None, cancelled=None) -> dict:
     """Apply the plan to the numbers that pass every change, re-checked inside ONE
     transaction (a number that vanished or changed meanwhile is skipped with its reason).
     Returns {"applied": n, "skipped": {id: reasons}, "steps": [(label, count)],
-    "planned": bool, "operation"}."""
+    "planned": bool, "operation"}. Each change is applied in chunks of numbers (one
+    audit operation per change): ``progress(done, total)`` counts changes to numbers
+    (numbers x changes of the plan); ``cancelled()`` is asked before each chunk and at
+    the end: it raises Cancelled inside the transaction, so nothing is changed and no
+    audit entry is written."""
     permissions.require(session, "services.change")
     plan = validate_plan(session, plan)
     with atomic():
-        result = check_plan(session, plan, ids)
+        result = check_plan(session, plan, ids, cancelled=cancelled)
         good = [sid for sid, r in result.items() if r["ok"]]
         skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
         steps = []
         planned = False
-        if good:
-            for kind, obj, label in _plan_steps(plan):
+        plan_steps = _plan_steps(plan) if good else []
+        total = len(good) * len(plan_steps)
+        done = 0
+        if progress:
+            progress(0, total)
+        for kind, obj, label in plan_steps:
+            operation = audit.new_operation()
+            count = 0
+            for first in range(0, len(good), APPLY_CHUNK):
+                stop_if_cancelled(cancelled)
+                part = good[first:first + APPLY_CHUNK]
                 if kind == "disconnect":
-                    out = disconnect(session, obj, good, plan.date_from)
+                    out = disconnect(session, obj, part, plan.date_from, operation=operation)
                 elif kind == "tariff":
-                    out = change_tariff(session, good, obj.code, plan.date_from)
+                    out = change_tariff(session, part, obj.code, plan.date_from,
+                                        operation=operation)
                 else:
-                    out = connect(session, obj, good, plan.date_from, plan.date_until)
+                    out = connect(session, obj, part, plan.date_from, plan.date_until,
+                                  operation=operation)
                 if out["skipped"]:  # cannot happen after the check: keep it all-or-nothing
                     raise Conflict(_("{label}: {skipped_count} number(s) changed while applying; nothing was changed, check again").format(label=label, skipped_count=len(out['skipped'])))
                 planned = planned or bool(out["planned"])
-                steps.append((label, len(out["ids"])))
+                count += len(out["ids"])
+                done += len(part)
+                if progress:
+                    progress(done, total)
+            steps.append((label, count))
+        stop_if_cancelled(cancelled)  # a cancel after the last chunk still rolls back
     return {"applied": len(good), "skipped": skipped, "steps": steps, "planned": planned}
 
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from corptui import audit
-from corptui.errors import Conflict, NotFound, PermissionDenied
+from corptui.errors import Conflict, NotFound, PermissionDenied, stop_if_cancelled
 from corptui.phones import format_msisdn
 from storage import bulk
 from storage.db import atomic, database, is_postgres
@@ -200,9 +200,12 @@ def _lock(operation: str) -> None:
                              (zlib.crc32(operation.strip().encode()),))
 
 
-def undo(session, operation: str) -> dict:
+def undo(session, operation: str, progress=None, cancelled=None) -> dict:
     """Restore the previous values of ``operation`` for the numbers not changed since;
-    returns {"restored": n, "changed_since": [...], "operation", "undo_operation", ...}."""
+    returns {"restored": n, "changed_since": [...], "operation", "undo_operation", ...}.
+    ``progress(numbers restored, numbers to restore)`` is called after each action of the
+    operation; ``cancelled()`` is asked before each and at the end: it raises Cancelled
+    inside the transaction, so nothing is restored and no audit entry is written."""
     with atomic():
         _lock(str(operation or ""))
         entries = _load(session, operation)
@@ -210,16 +213,23 @@ def undo(session, operation: str) -> dict:
         changed = [c for _a, p in plans for c in p.changed]
         undo_op = audit.new_operation()
         restored = 0
+        total = sum(p.restorable for _a, p in plans)
+        if progress:
+            progress(0, total)
         for action, plan in plans:
+            stop_if_cancelled(cancelled)
             rows = plan.apply()
             restored += len(rows)
             if rows:
                 audit.record_many(session, "undo", "subscriber", rows, undo_op)
+            if progress:
+                progress(min(restored, total), total)
         info = _describe(entries)
         audit.record(session, "undo", "operation", info["operation"],
                      {"actions": info["actions"], "at": info["at"], "actor": info["actor"]},
                      {"restored": restored, "changed_since": changed},
                      operation=undo_op)
+        stop_if_cancelled(cancelled)  # a cancel after the last action still rolls back
     return {**info, "restored": restored, "changed_since": changed,
             "undo_operation": undo_op}
 
@@ -306,10 +316,15 @@ def _undo_tags(session, entries) -> UndoPlan:
         for i in range(0, len(back), 1000):
             SubscriberTag.insert_many(back[i:i + 1000], fields=[
                 SubscriberTag.subscriber, SubscriberTag.tag]).on_conflict_ignore().execute()
-        for sid in sorted(ok):
-            rows.append((numbers[sid],
-                         {"tags_added": sorted(tag_names[t] for s, t in added if s == sid)},
-                         {"tags_removed": sorted(tag_names[t] for s, t in removed if s == sid)}))
+        added_to: dict[int, list[str]] = {}
+        removed_from: dict[int, list[str]] = {}
+        for links, names in ((added, added_to), (removed, removed_from)):
+            for sid, tid in links:
+                if sid in ok:
+                    names.setdefault(sid, []).append(tag_names[tid])
+        for sid in sorted(ok):  # one pass per link, not per number x link
+            rows.append((numbers[sid], {"tags_added": sorted(added_to.get(sid, ()))},
+                         {"tags_removed": sorted(removed_from.get(sid, ()))}))
         return rows
 
     return UndoPlan(len(ok), changed, apply)

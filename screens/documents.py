@@ -179,9 +179,10 @@ class DocumentsScreen(RowsScreen):
         Binding("c", "act", N_("Act")),
         Binding("s", "save", N_("Save")),
         Binding("e", "email", N_("Email")),
-        Binding("r", "reorder", N_("Reorder")),
-        Binding("d", "delete", N_("Delete")),
-        Binding("x", "cancel_document", N_("Cancel")),
+        # less used: named in the status line (the footer is full at 80 columns)
+        Binding("r", "reorder", N_("Reorder"), show=False),
+        Binding("d", "delete", N_("Delete"), show=False),
+        Binding("x", "cancel_document", N_("Cancel"), show=False),
         Binding("a", "schedules", N_("Auto"), show=False),
         Binding("enter", "summary", N_("Open"), show=False),
     ]
@@ -215,10 +216,10 @@ class DocumentsScreen(RowsScreen):
             rows = []
         self.show_rows(rows, keep)
         n = len(self.rows)
-        self.set_status(ngettext("{n} document · n new · c reconciliation act · enter open · "
-                                 "a automatic reports",
-                                 "{n} documents · n new · c reconciliation act · enter open · "
-                                 "a automatic reports", n).format(n=n) if n else
+        self.set_status(ngettext("{n} document · enter open · r reorder · d delete · "
+                                 "x cancel · a auto reports",
+                                 "{n} documents · enter open · r reorder · d delete · "
+                                 "x cancel · a auto reports", n).format(n=n) if n else
                         _("No documents yet: n orders one, c a reconciliation act."))
 
     @staticmethod

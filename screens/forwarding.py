@@ -1,6 +1,8 @@
 """Call forwarding dialog: for one number its rules (pick one to edit it) and a form to
 set or delete the rule of a condition; for a selection the same form sets (or deletes)
-that rule on every number at once, with a preview of what changes."""
+that rule on every number at once, with a preview of what changes. A selection's set or
+delete runs in a thread worker with a WorkProgress (counts, Cancel, esc); a cancel rolls
+the whole change back."""
 
 from __future__ import annotations
 
@@ -17,12 +19,14 @@ from textual.widgets.option_list import Option
 from corptui import forwarding, permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.phones import format_msisdn
+from screens.widgets.bulk_work import BulkWork
 from screens.widgets.dialogs import NumbersDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
+from screens.widgets.work_progress import WorkProgress
 
 
-class ForwardingDialog(NumbersDialog):
+class ForwardingDialog(BulkWork, NumbersDialog):
     """Dismisses with True when something changed."""
 
     BINDINGS = NumbersDialog.BINDINGS + [
@@ -38,6 +42,7 @@ class ForwardingDialog(NumbersDialog):
     #fwd-condition { width: 1fr; }
     #error-condition { height: auto; padding-left: 18; color: $error; text-style: bold; }
     #fwd-message { height: auto; text-style: bold; }
+    #fwd-progress { height: 2; }
     #fwd-buttons { height: 3; align: center middle; }
     #fwd-buttons Button { margin: 0 1; min-width: 10; }
     """
@@ -67,12 +72,14 @@ class ForwardingDialog(NumbersDialog):
             yield Field(_("Delay, s"), "delay", placeholder=_("no answer only: 5-30 (20)"),
                         max_length=4)
             yield Static("", id="fwd-message")
+            yield WorkProgress(id="fwd-progress")
             with Horizontal(id="fwd-buttons"):
                 yield Button(_("Save"), variant="primary", id="save", disabled=not self.can_edit)
                 yield Button(_("Delete"), variant="error", id="delete", disabled=not self.can_edit)
                 yield Button(_("Close"), id="close")
 
     def on_mount(self) -> None:
+        self.query_one("#fwd-progress", WorkProgress).finish()
         if self.single:
             self._load_rules()
         if not self.can_edit:
@@ -135,22 +142,30 @@ class ForwardingDialog(NumbersDialog):
             self.action_close()
 
     def action_save(self) -> None:
-        if not self.can_edit:
+        if not self.can_edit or self.busy:
             return
         condition, target, delay = self._values()
         session = self.app.session
+        if not self.single:
+            try:  # field errors next to the fields before any work starts
+                forwarding.clean_rule(condition, target, delay)
+            except ValidationError as exc:
+                self._show_errors(exc.errors or {exc.field: exc.message})
+                self._message("")
+                return
+            self._start(N_("Set the rule on {done} of {total} numbers"),
+                        lambda progress, cancelled: forwarding.bulk_set(
+                            session, self.ids, condition, target, delay, progress=progress,
+                            cancelled=cancelled),
+                        lambda result: self._saved(_("Set on {numbers} numbers ({changed} changed).").format(numbers=number(result['numbers']), changed=number(result['changed']))))
+            return
         try:
-            if self.single:
-                existing = next((r for r in self.rules if r["condition"] == condition), None)
-                if existing:
-                    forwarding.update_rule(session, existing["id"], condition, target, delay)
-                else:
-                    forwarding.add_rule(session, self.ids[0], condition, target, delay)
-                done = _("Saved the '{CONDITION_LABELS}' rule.").format(CONDITION_LABELS=forwarding.CONDITION_LABELS[condition])
+            existing = next((r for r in self.rules if r["condition"] == condition), None)
+            if existing:
+                forwarding.update_rule(session, existing["id"], condition, target, delay)
             else:
-                result = forwarding.bulk_set(session, self.ids, condition, target, delay)
-                done = (f"Set on {result['numbers']:,} numbers "
-                        f"({result['changed']:,} changed).")
+                forwarding.add_rule(session, self.ids[0], condition, target, delay)
+            done = _("Saved the '{CONDITION_LABELS}' rule.").format(CONDITION_LABELS=forwarding.CONDITION_LABELS[condition])
         except ValidationError as exc:
             self._show_errors(exc.errors or {exc.field: exc.message})
             self._message("")
@@ -158,6 +173,9 @@ class ForwardingDialog(NumbersDialog):
         except CorptuiError as exc:
             self._message("x " + exc.message)
             return
+        self._saved(done)
+
+    def _saved(self, done: str) -> None:
         self._show_errors({})
         self.changed = True
         if self.single:
@@ -166,26 +184,71 @@ class ForwardingDialog(NumbersDialog):
         self.app.notify(safe_text(done), title=_("Forwarding"), markup=False)
 
     def action_delete(self) -> None:
-        if not self.can_edit:
+        if not self.can_edit or self.busy:
             return
         condition = self.query_one("#fwd-condition", Select).value
         label = forwarding.CONDITION_LABELS[condition]
+        if not self.single:
+            session = self.app.session
+            self._start(N_("Deleted {done} of {total} rules"),
+                        lambda progress, cancelled: forwarding.bulk_delete(
+                            session, self.ids, condition, progress=progress,
+                            cancelled=cancelled),
+                        lambda result: self._deleted(_("Deleted {deleted} '{label}' rule(s).").format(deleted=number(result['deleted']), label=label)))
+            return
         try:
-            if self.single:
-                existing = next((r for r in self.rules if r["condition"] == condition), None)
-                if existing is None:
-                    self._message(_("There is no '{label}' rule to delete.").format(label=label))
-                    return
-                forwarding.delete_rule(self.app.session, existing["id"])
-                done = _("Deleted the '{label}' rule.").format(label=label)
-            else:
-                result = forwarding.bulk_delete(self.app.session, self.ids, condition)
-                done = _("Deleted {deleted} '{label}' rule(s).").format(deleted=number(result['deleted']), label=label)
+            existing = next((r for r in self.rules if r["condition"] == condition), None)
+            if existing is None:
+                self._message(_("There is no '{label}' rule to delete.").format(label=label))
+                return
+            forwarding.delete_rule(self.app.session, existing["id"])
+            done = _("Deleted the '{label}' rule.").format(label=label)
         except CorptuiError as exc:
             self._message("x " + exc.message)
             return
+        self._deleted(done)
+
+    def _deleted(self, done: str) -> None:
         self._show_errors({})
         self.changed = True
         if self.single:
             self._load_rules()
         self._message(done)
+
+    # -- a selection: the change in a worker ---------------------------------------------
+    def _start(self, template: str, call, done) -> None:
+        """Run a bulk set or delete of the selection with the progress bar."""
+        self._show_errors({})
+        self._message("")
+        self._lock_form(True)
+        self.start_bulk(self.query_one("#fwd-progress", WorkProgress), template, len(self.ids),
+                        call, done=lambda result: self._bulk_end(done, result),
+                        failed=self._bulk_failed, cancelled=self._bulk_cancelled)
+
+    def _lock_form(self, busy: bool) -> None:
+        for selector in ("#fwd-condition", "#target", "#delay", "#save", "#delete"):
+            self.query_one(selector).disabled = busy
+        if busy:
+            self.query_one("#fwd-progress .work-cancel", Button).focus()
+        else:
+            self.query_one("#target").focus()
+
+    def _bulk_end(self, done, result) -> None:
+        self._lock_form(False)
+        done(result)
+
+    def _bulk_failed(self, message: str) -> None:
+        self._lock_form(False)
+        self._message("x " + message)
+
+    def _bulk_cancelled(self) -> None:
+        self._lock_form(False)
+        text = _("Cancelled: nothing was changed.")
+        self._message(text)
+        self.app.notify(text, title=_("Forwarding"), markup=False)
+
+    def action_close(self) -> None:
+        if self.busy:  # esc while a bulk change runs: cancel it (rolled back)
+            self.cancel_bulk()
+            return
+        super().action_close()

@@ -1,10 +1,12 @@
 """Communication limits dialog: monthly spending limit, data and roaming bans, the
 notification threshold; for one number (its current values) or a selection (fields left
-empty / "keep" stay as they are on each number), with a preview of what changes."""
+empty / "keep" stay as they are on each number), with a preview of what changes. A
+selection's change runs in a thread worker with a WorkProgress (counts, Cancel, esc); a
+cancel rolls the whole change back."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, number
+from corptui.i18n import N_, _, number
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,9 +17,11 @@ from textual.widgets import Button, Label, Select, Static
 from corptui import limits, permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.phones import format_msisdn
+from screens.widgets.bulk_work import BulkWork
 from screens.widgets.dialogs import NumbersDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
+from screens.widgets.work_progress import WorkProgress
 
 KEEP, ON, OFF = "keep", "on", "off"
 
@@ -26,7 +30,7 @@ def _amount_text(value) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-class LimitsDialog(NumbersDialog):
+class LimitsDialog(BulkWork, NumbersDialog):
     """Dismisses with True when something changed."""
 
     MESSAGE_ID = "limits-message"
@@ -38,6 +42,7 @@ class LimitsDialog(NumbersDialog):
     #limits-box .limits-row Label { width: 18; padding-top: 1; }
     #limits-box .limits-row Select { width: 1fr; }
     #limits-message { height: auto; text-style: bold; }
+    #limits-progress { height: 2; }
     #limits-buttons { height: 3; align: center middle; }
     #limits-buttons Button { margin: 0 1; }
     """
@@ -81,11 +86,13 @@ class LimitsDialog(NumbersDialog):
             yield Static("" if self.can_edit else
                          Content(_("Read only: the {role} role cannot change limits.").format(role=permissions.role_label(session.role))),
                          id="limits-message")
+            yield WorkProgress(id="limits-progress")
             with Horizontal(id="limits-buttons"):
                 yield Button(_("Save"), variant="primary", id="save", disabled=not self.can_edit)
                 yield Button(_("Close"), id="close")
 
     def on_mount(self) -> None:
+        self.query_one("#limits-progress", WorkProgress).finish()
         if self.can_edit:
             self.query_one("#amount").focus()
         else:
@@ -128,20 +135,40 @@ class LimitsDialog(NumbersDialog):
             self.action_close()
 
     def action_save(self) -> None:
-        if not self.can_edit:
+        if not self.can_edit or self.busy:
             return
         changes = self._changes()
         if not changes:
             self._message(_("Nothing to change: fill a field or choose banned / allowed."))
             return
-        try:
-            result = limits.set_limits(self.app.session, self.ids, **changes)
+        try:  # field errors next to the fields before any work starts
+            limits.clean_changes(**changes)
         except ValidationError as exc:
             self._field_errors(exc)
             return
-        except CorptuiError as exc:
-            self._message("x " + exc.message)
+        if self.single:
+            try:
+                result = limits.set_limits(self.app.session, self.ids, **changes)
+            except ValidationError as exc:
+                self._field_errors(exc)
+                return
+            except CorptuiError as exc:
+                self._message("x " + exc.message)
+                return
+            self._saved(result)
             return
+        show_errors(self, {})
+        self._message("")
+        self._lock_form(True)
+        session = self.app.session
+        self.start_bulk(
+            self.query_one("#limits-progress", WorkProgress),
+            N_("Changed {done} of {total} numbers"), len(self.ids),
+            lambda progress, cancelled: limits.set_limits(
+                session, self.ids, progress=progress, cancelled=cancelled, **changes),
+            done=self._bulk_saved, failed=self._bulk_failed, cancelled=self._bulk_cancelled)
+
+    def _saved(self, result: dict) -> None:
         show_errors(self, {})
         self.changed = self.changed or result["changed"] > 0
         text = (f"Saved: {result['changed']:,} of {result['numbers']:,} number(s) changed."
@@ -149,3 +176,32 @@ class LimitsDialog(NumbersDialog):
                 ("Saved." if result["changed"] else "Nothing changed."))
         self._message(text)
         self.app.notify(safe_text(text), title=_("Limits"), markup=False)
+
+    # -- a selection: the change in a worker ---------------------------------------------
+    def _lock_form(self, busy: bool) -> None:
+        for selector in ("#amount", "#notify_percent", "#data-ban", "#roaming-ban", "#save"):
+            self.query_one(selector).disabled = busy
+        if busy:
+            self.query_one("#limits-progress .work-cancel", Button).focus()
+        else:
+            self.query_one("#amount").focus()
+
+    def _bulk_saved(self, result: dict) -> None:
+        self._lock_form(False)
+        self._saved(result)
+
+    def _bulk_failed(self, message: str) -> None:
+        self._lock_form(False)
+        self._message("x " + message)
+
+    def _bulk_cancelled(self) -> None:
+        self._lock_form(False)
+        text = _("Cancelled: nothing was changed.")
+        self._message(text)
+        self.app.notify(text, title=_("Limits"), markup=False)
+
+    def action_close(self) -> None:
+        if self.busy:  # esc while a bulk change runs: cancel it (rolled back)
+            self.cancel_bulk()
+            return
+        super().action_close()

@@ -5,7 +5,8 @@ date, optionally until a date). Step 2: the check of every number, in a thread w
 with a progress bar; a number that cannot get the change is marked with a yellow ``!``
 (the character itself reads without colour) and its reasons show in the line under the
 table for the row under the keyboard cursor or the mouse (also as a tooltip). Step 3:
-apply to the numbers that pass (re-checked in one transaction), and a summary.
+apply to the numbers that pass (re-checked in one transaction, in a thread worker with
+the same progress bar: counts, Cancel, esc; a cancel rolls it all back), and a summary.
 
 Open it with ``ServicesWizard(ids)``; it dismisses with True when something was applied."""
 
@@ -253,7 +254,7 @@ class ServicesWizard(ModalScreen):
         self.query_one("#count", Static).update(Content(_("Checking...")))
         self.query_one("#apply", Button).disabled = True
         bar = self.query_one("#check-progress", WorkProgress)
-        bar.start(len(self.ids))
+        bar.start(len(self.ids), N_("Checked {done} of {total} numbers"))
         self._show_step(2)
         self.checking = True
         self._check_worker(plan, sorted(self.ids), bar.cancelled)
@@ -389,20 +390,42 @@ class ServicesWizard(ModalScreen):
         self.query_one("#apply", Button).disabled = True
         self.query_one("#count", Static).update(Content(
             _("Applying to {n_passing} number(s)...").format(n_passing=number(len(passing)))))
-        self._apply_worker(self.plan, passing)
+        bar = self.query_one("#check-progress", WorkProgress)
+        plan = self.plan
+        steps = max(1, len(plan.connect) + len(plan.disconnect) + (1 if plan.tariff else 0))
+        bar.start(len(passing) * steps, N_("Applied {done} of {total} changes"))
+        self.query_one("#check-progress .work-cancel", Button).focus()
+        self._apply_worker(self.plan, passing, bar.cancelled)
 
     @work(thread=True, exclusive=True, group="services-apply")
-    def _apply_worker(self, plan: options_uc.Plan, ids: list[int]) -> None:
-        run_in_worker(self.app, lambda: options_uc.apply_plan(self.app.session, plan, ids),
-                      self._show_summary, self._apply_failed)
+    def _apply_worker(self, plan: options_uc.Plan, ids: list[int], cancelled) -> None:
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, done, total)
+
+        run_in_worker(self.app, lambda: options_uc.apply_plan(
+            self.app.session, plan, ids, progress=progress, cancelled=cancelled),
+            self._show_summary, self._apply_failed, on_cancel=self._apply_cancelled)
 
     def _apply_failed(self, message: str) -> None:
         self.checking = False
+        self.query_one("#check-progress", WorkProgress).finish()
         self.query_one("#apply", Button).disabled = False
         self.query_one("#count", Static).update(plain(_("x {message} Nothing was changed.").format(message=message)))
+        self.query_one("#check-table", CheckTable).focus()
+
+    def _apply_cancelled(self) -> None:
+        """The apply stopped at the user's request: rolled back, back to the results."""
+        self.checking = False
+        self.query_one("#check-progress", WorkProgress).finish()
+        self.query_one("#apply", Button).disabled = False
+        text = _("The change was cancelled and rolled back: nothing was changed.")
+        self.query_one("#count", Static).update(Content(text))
+        self.query_one("#check-table", CheckTable).focus()
+        self.app.notify(text, title=_("Cancelled"))
 
     def _show_summary(self, outcome: dict) -> None:
         self.checking = False
+        self.query_one("#check-progress", WorkProgress).finish()
         self.applied = bool(outcome["applied"])
         lines = [f"Applied to {outcome['applied']:,} number(s)"
                  + (" (planned: the worker carries it out when due)" if outcome["planned"]
@@ -450,7 +473,8 @@ class ServicesWizard(ModalScreen):
         if self.step == 1:
             self.dismiss(False)
         elif self.step == 2:
-            if self.checking:  # esc during the check stops it (it only reads)
+            if self.checking:  # esc during the check (it only reads) or the apply (rolled
+                # back) stops it
                 self.query_one("#check-progress", WorkProgress).request_cancel()
                 return
             self._show_step(1)

@@ -1,6 +1,7 @@
 """Undo of the last bulk change: a dialog that finds the user's last undoable change,
 shows what undo would restore and which numbers changed since (kept as they are), and
-undoes it on Undo (or u). Dismisses True if undone, False otherwise."""
+undoes it on Undo (or u) in a thread worker with a WorkProgress (counts, Cancel, esc: a
+cancel rolls it back). Dismisses True if undone, False otherwise."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from textual.widgets import Button, Static
 from corptui import undo as undo_uc
 from corptui.errors import CorptuiError
 from corptui.phones import format_msisdn
+from screens.widgets.bulk_work import BulkWork
 from screens.widgets.safe import plain
+from screens.widgets.work_progress import WorkProgress
 
 SHOWN = 50  # changed-since numbers listed; the rest is a count
 
@@ -51,7 +54,7 @@ def preview_text(preview: dict) -> str:
     return "\n".join(lines)
 
 
-class UndoDialog(ModalScreen[bool]):
+class UndoDialog(BulkWork, ModalScreen[bool]):
     """The preview of undoing the last bulk change (of this user, or anyone's for an
     owner); ``operation`` picks another one."""
 
@@ -63,6 +66,7 @@ class UndoDialog(ModalScreen[bool]):
     #undo-scroll { height: auto; max-height: 15; }
     #undo-text { height: auto; }
     #undo-error { height: auto; color: $error; text-style: bold; }
+    #undo-progress { height: 2; }
     #undo-buttons { height: 3; align: center middle; }
     #undo-buttons Button { margin: 0 1; }
     """
@@ -93,6 +97,7 @@ class UndoDialog(ModalScreen[bool]):
                 text = preview_text(self.preview) if self.preview else self.message
                 yield Static(plain(text, multiline=True), id="undo-text")
             yield Static("", id="undo-error")
+            yield WorkProgress(id="undo-progress")
             with Horizontal(id="undo-buttons"):
                 if self.preview:
                     yield Button(_("Undo (u)"), variant="warning", id="undo")
@@ -100,6 +105,7 @@ class UndoDialog(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#undo-error").display = False
+        self.query_one("#undo-progress", WorkProgress).finish()
         self.query_one("#undo" if self.preview else "#cancel", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -109,20 +115,38 @@ class UndoDialog(ModalScreen[bool]):
             self.action_cancel()
 
     def action_undo(self) -> None:
-        if not self.preview:
+        if not self.preview or self.busy:
             return
-        try:
-            result = undo_uc.undo(self.app.session.with_source("tui undo"), self.operation)
-        except CorptuiError as exc:
-            error = self.query_one("#undo-error", Static)
-            error.update(plain("x " + exc.message))
-            error.display = True
-            return
+        session = self.app.session.with_source("tui undo")
+        operation = self.operation
+        self.query_one("#undo-error").display = False
+        self.query_one("#undo", Button).disabled = True
+        self.start_bulk(self.query_one("#undo-progress", WorkProgress),
+                        N_("Restored {done} of {total} numbers"), self.preview["restorable"],
+                        lambda progress, cancelled: undo_uc.undo(
+                            session, operation, progress=progress, cancelled=cancelled),
+                        done=self._undone, failed=self._failed, cancelled=self._cancelled)
+        self.query_one("#undo-progress .work-cancel", Button).focus()
+
+    def _undone(self, result: dict) -> None:
         restored = _plural(result["restored"], "number")
         kept = len(result["changed_since"])
         note = f"; {_plural(kept, 'number')} changed since kept" if kept else ""
         self.app.notify(_("Undone: {restored} restored{note}").format(restored=restored, note=note), title=_("Undo"))
         self.dismiss(True)
 
+    def _failed(self, message: str) -> None:
+        error = self.query_one("#undo-error", Static)
+        error.update(plain("x " + message))
+        error.display = True
+        self.query_one("#undo", Button).disabled = False
+        self.query_one("#undo", Button).focus()
+
+    def _cancelled(self) -> None:
+        self._failed(_("Cancelled: nothing was changed."))
+
     def action_cancel(self) -> None:
+        if self.busy:  # esc while undoing: stop it (rolled back)
+            self.cancel_bulk()
+            return
         self.dismiss(False)

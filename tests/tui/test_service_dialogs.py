@@ -114,7 +114,7 @@ async def test_forwarding_bulk_preview_and_set(owner):
         message = str(screen.query_one("#fwd-message").render())
         assert "of 5 numbers" in message and "Preview" in message
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await _settle(pilot)  # a selection's change runs in a worker
         got = {r.subscriber_id for r in ForwardingRule.select().where(
             (ForwardingRule.condition == "busy") & (ForwardingRule.target == "74951112233"))}
         assert got == set(ids)
@@ -237,7 +237,7 @@ async def test_limits_single_and_bulk(owner):
         await pilot.pause()
         assert "of 3 numbers change" in str(screen.query_one("#limits-message").render())
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await _settle(pilot)  # a selection's change runs in a worker
         rows = list(Subscriber.select().where(Subscriber.id.in_([s.id for s in subs])))
         assert all(r.data_ban for r in rows)
         # the bulk change kept each number's own limit

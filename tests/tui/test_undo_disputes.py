@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conftest import demo_session, make_app
+from conftest import demo_session, make_app, settle
 from textual.widgets import DataTable, Input, Static
 
 from corptui import disputes as disputes_uc
@@ -56,7 +56,7 @@ async def test_undo_dialog_previews_and_undoes(owner):
         assert f"{changed['numbers_changed']} number" in text
         assert _links() != before  # the preview changes nothing
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)  # the undo runs in a worker
         assert result == [True]
     assert _links() == before
 
@@ -84,7 +84,7 @@ async def test_undo_dialog_reports_changed_since_and_nothing_left(owner):
         assert "1 number changed since, left as they are" in text
         assert "removed since" in text
         await pilot.click("#undo")
-        await pilot.pause()
+        await settle(pilot)  # the undo runs in a worker
         assert result == [True]
         assert changed["operation"]
         again = UndoDialog(changed["operation"])
