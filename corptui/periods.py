@@ -81,6 +81,9 @@ def parse_date(text: str | dt.date | None, field: str) -> dt.date | None:
 _AMOUNT = re.compile(r"^[+-]?\d+([.,]\d{1,2})?$")
 
 
+AMOUNT_LIMIT = Decimal("1e15")  # a trillion rubles and more is a typo, not a payment
+
+
 def parse_amount(text: str | Decimal | int | None, field: str) -> Decimal | None:
     """'1 234,50' -> Decimal('1234.50'); empty -> None; negative or not a number ->
     ValidationError naming the field. Floats are refused (money is exact)."""
@@ -104,6 +107,8 @@ def parse_amount(text: str | Decimal | int | None, field: str) -> Decimal | None
         raise ValidationError(_("{field}: not an amount").format(field=field), field)
     if value < 0:
         raise ValidationError(_("{field}: the amount must not be negative").format(field=field), field)
+    if value >= AMOUNT_LIMIT:  # before quantize: 1E26 has too many digits to quantize
+        raise ValidationError(_("{field}: the amount is too large").format(field=field), field)
     return value.quantize(Decimal("0.01"))
 
 

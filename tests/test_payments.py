@@ -171,3 +171,14 @@ def test_accounts_overview(data):
     june = accounts.list_accounts(s, today=dt.date(2024, 6, 1))
     assert [r["month_charges"] for r in june] == [D("0.00"), D("590.00")]
     assert [r["number"] for r in accounts.list_accounts(data["other_session"])] == ["900"]
+
+
+def test_parse_amount_refuses_huge_values_with_a_field_error():
+    from corptui.errors import ValidationError
+    from corptui.periods import parse_amount
+
+    for text in ("100000000000000000000000000", "1e26", Decimal("1E40")):
+        with pytest.raises(ValidationError) as err:
+            parse_amount(text, "amount_from")
+        assert err.value.field == "amount_from"
+    assert parse_amount("999 999 999,99", "amount_from") == Decimal("999999999.99")
