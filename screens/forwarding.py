@@ -57,7 +57,7 @@ class ForwardingDialog(NumbersDialog):
                 yield Static(Content(_("Call forwarding for {n_ids} selected numbers: sets the rule on each").format(n_ids=number(len(self.ids)))))
             with Horizontal(classes="fwd-row"):
                 yield Label(_("Condition"))
-                yield Select([(Text(forwarding.CONDITION_LABELS[c]), c)
+                yield Select([(Text(_(forwarding.CONDITION_LABELS[c])), c)
                               for c in forwarding.FORWARDING_CONDITIONS],
                              value="unconditional", allow_blank=False, id="fwd-condition")
             error = Static("", id="error-condition")
@@ -146,11 +146,11 @@ class ForwardingDialog(NumbersDialog):
                     forwarding.update_rule(session, existing["id"], condition, target, delay)
                 else:
                     forwarding.add_rule(session, self.ids[0], condition, target, delay)
-                done = _("Saved the '{CONDITION_LABELS}' rule.").format(CONDITION_LABELS=forwarding.CONDITION_LABELS[condition])
+                done = _("Saved the '{CONDITION_LABELS}' rule.").format(CONDITION_LABELS=_(forwarding.CONDITION_LABELS[condition]))
             else:
                 result = forwarding.bulk_set(session, self.ids, condition, target, delay)
-                done = (f"Set on {result['numbers']:,} numbers "
-                        f"({result['changed']:,} changed).")
+                done = _("Set on {numbers} numbers ({changed} changed).").format(
+                    numbers=number(result["numbers"]), changed=number(result["changed"]))
         except ValidationError as exc:
             self._show_errors(exc.errors or {exc.field: exc.message})
             self._message("")
@@ -169,7 +169,7 @@ class ForwardingDialog(NumbersDialog):
         if not self.can_edit:
             return
         condition = self.query_one("#fwd-condition", Select).value
-        label = forwarding.CONDITION_LABELS[condition]
+        label = _(forwarding.CONDITION_LABELS[condition])
         try:
             if self.single:
                 existing = next((r for r in self.rules if r["condition"] == condition), None)

@@ -25,11 +25,16 @@ from screens.widgets.safe import plain, safe_text
 SWATCH = "■"
 
 
+COLOR_LABELS = {"red": N_("red"), "green": N_("green"), "blue": N_("blue"),
+                "yellow": N_("yellow"), "magenta": N_("magenta"), "cyan": N_("cyan"),
+                "white": N_("white")}
+
+
 def color_text(color: str) -> Text:
     """A coloured swatch and the colour's name (readable without colour)."""
     text = Text()
     text.append(SWATCH + " ", style=color if color in tags_uc.PALETTE else "")
-    text.append(color)
+    text.append(_(COLOR_LABELS.get(color, color)))
     return text
 
 
