@@ -93,14 +93,14 @@ class CorptuiApp(App):
         if keymap:
             self.set_keymap(keymap)
         for problem in problems:
-            self.notify(problem, title="Keymap", severity="warning", markup=False)
+            self.notify(problem, title=_("Keymap"), severity="warning", markup=False)
         return problems
 
     def on_mount(self) -> None:
         try:
             self.apply_settings()
         except Exception as exc:  # a broken config file: defaults, and say so
-            self.notify(str(exc), title="Settings", severity="warning", markup=False)
+            self.notify(str(exc), title=_("Settings"), severity="warning", markup=False)
         self.apply_keymap()
         self.set_interval(min(30.0, max(0.5, self.idle_seconds / 4)), self.check_session_idle)
         if self._start_session is not None:
@@ -120,7 +120,7 @@ class CorptuiApp(App):
         if self.session is None:
             return
         if time.monotonic() - self.last_activity >= self.idle_seconds:
-            self.logout(reason="The session ended after inactivity: log in again.")
+            self.logout(reason=_("The session ended after inactivity: log in again."))
 
     # -- navigation -------------------------------------------------------------
     def login_screen(self, message: str = ""):
@@ -270,9 +270,9 @@ class CorptuiApp(App):
     def show_error(self, exc: Exception) -> None:
         """Typed errors get their message; anything else a short generic line."""
         if isinstance(exc, CorptuiError):
-            self.notify(exc.message, title=exc.title, severity="error", markup=False)
+            self.notify(exc.message, title=_(exc.title), severity="error", markup=False)
         else:
-            self.notify(f"{type(exc).__name__}: {exc}", title="Unexpected error",
+            self.notify(f"{type(exc).__name__}: {exc}", title=_("Unexpected error"),
                         severity="error", markup=False)
 
 

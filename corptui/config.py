@@ -20,7 +20,7 @@ environment overrides. Example::
 
 from __future__ import annotations
 
-from corptui.i18n import _
+from corptui.i18n import _, N_
 
 import copy
 import os
@@ -31,10 +31,10 @@ from corptui import locations
 from corptui.errors import CorptuiError
 
 DEFAULT_HOTLINES = [
-    {"number": "8-800-550-05-00", "who": "individuals (free in Russia)"},
-    {"number": "8-800-550-05-55", "who": "legal entities (free in Russia)"},
-    {"number": "0500", "who": "individuals, short number from a mobile"},
-    {"number": "0555", "who": "legal entities, short number from a mobile"},
+    {"number": "8-800-550-05-00", "who": N_("individuals (free in Russia)")},
+    {"number": "8-800-550-05-55", "who": N_("legal entities (free in Russia)")},
+    {"number": "0500", "who": N_("individuals, short number from a mobile")},
+    {"number": "0555", "who": N_("legal entities, short number from a mobile")},
 ]
 
 DEFAULT_SOCIAL = [
@@ -54,7 +54,7 @@ DEFAULTS: dict = {
 
 
 class ConfigError(CorptuiError):
-    title = "Configuration"
+    title = N_("Configuration")
 
 
 _cache: dict = {}

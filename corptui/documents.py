@@ -109,7 +109,7 @@ OPERATOR = {
 
 
 class DocumentError(CorptuiError):
-    title = "Document"
+    title = N_("Document")
 
 
 def type_of(name: str) -> str:

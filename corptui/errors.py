@@ -3,9 +3,11 @@ dialog or next to the field, the CLI prints it on one line and exits 1."""
 
 from __future__ import annotations
 
+from corptui.i18n import _, N_
+
 
 class CorptuiError(Exception):
-    title = "Error"
+    title = N_("Error")  # marked only: translated where shown, _(exc.title)
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -15,7 +17,7 @@ class CorptuiError(Exception):
 class ValidationError(CorptuiError):
     """Bad input in a named field (or several: ``errors`` maps field -> message)."""
 
-    title = "Invalid input"
+    title = N_("Invalid input")
 
     def __init__(self, message: str, field: str = "", errors: dict[str, str] | None = None):
         super().__init__(message)
@@ -24,23 +26,23 @@ class ValidationError(CorptuiError):
 
 
 class NotFound(CorptuiError):
-    title = "Not found"
+    title = N_("Not found")
 
 
 class PermissionDenied(CorptuiError):
-    title = "Not allowed"
+    title = N_("Not allowed")
 
 
 class Conflict(CorptuiError):
-    title = "Conflict"
+    title = N_("Conflict")
 
 
 class AuthError(CorptuiError):
-    title = "Login failed"
+    title = N_("Login failed")
 
 
 class DatabaseUnavailable(CorptuiError):
-    title = "Database"
+    title = N_("Database")
 
 
 class Cancelled(CorptuiError):
@@ -48,10 +50,10 @@ class Cancelled(CorptuiError):
     Raised between chunks by a use case whose ``cancelled()`` callback says so; a use case
     that writes raises it inside its transaction, so nothing it did is kept."""
 
-    title = "Cancelled"
+    title = N_("Cancelled")
 
-    def __init__(self, message: str = "cancelled: nothing was changed"):
-        super().__init__(message)
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("cancelled: nothing was changed"))
 
 
 def stop_if_cancelled(cancelled) -> None:

@@ -19,7 +19,7 @@ xlsxwriter and fpdf2 are imported only when that format is asked for."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
+from corptui.i18n import _, N_, number
 
 import csv
 import datetime as dt
@@ -55,7 +55,7 @@ PROGRESS_EVERY = 500  # rows between two progress reports / cancel checks
 
 
 class ExportError(CorptuiError):
-    title = "Export"
+    title = N_("Export")
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,7 @@ def _bounded(rows, limit: int):
     buf = list(islice(rows, limit + 1))
     if len(buf) > limit:
         raise ValidationError(
-            _("PDF is limited to {limit:,} rows: narrow the period or the numbers, or export CSV or XLSX").format(limit=limit), "format")
+            _("PDF is limited to {limit} rows: narrow the period or the numbers, or export CSV or XLSX").format(limit=number(limit)), "format")
     return iter(buf)
 
 

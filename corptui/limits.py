@@ -39,7 +39,7 @@ def clean_amount(value) -> Decimal | None:
     if isinstance(value, float):
         raise ValidationError(_("the limit must be given exactly (text or Decimal)"), "amount")
     text = str(value).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    if text.lower() in ("", "none", "no", "-"):
+    if text.lower() in ("", "none", "no", "-", "нет"):
         return None
     try:
         amount = Decimal(text)
@@ -61,7 +61,7 @@ def clean_percent(value) -> int | None:
     if value is None:
         return None
     text = str(value).strip().rstrip("%").strip()
-    if text.lower() in ("", "none", "no", "-"):
+    if text.lower() in ("", "none", "no", "-", "нет"):
         return None
     try:
         percent = int(text)

@@ -7,7 +7,7 @@ in the MSISDN, name search matches the normalised search column (Cyrillic case f
 
 from __future__ import annotations
 
-from corptui.i18n import _
+from corptui.i18n import _, number
 
 from dataclasses import dataclass, field
 
@@ -366,13 +366,13 @@ class ListSelection:
     duplicates: int  # numbers pasted more than once
 
     def summary(self) -> str:
-        parts = [f"{len(self.ids):,} found"]
+        parts = [_("{n} found").format(n=number(len(self.ids)))]
         if self.not_found:
-            parts.append(f"{len(self.not_found):,} not in this company")
+            parts.append(_("{n} not in this company").format(n=number(len(self.not_found))))
         if self.invalid:
-            parts.append(f"{len(self.invalid):,} invalid")
+            parts.append(_("{n} invalid").format(n=number(len(self.invalid))))
         if self.duplicates:
-            parts.append(f"{self.duplicates:,} repeated")
+            parts.append(_("{n} repeated").format(n=number(self.duplicates)))
         return ", ".join(parts)
 
 

@@ -13,7 +13,7 @@ grouped by an operation id."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
+from corptui.i18n import _, N_
 
 import datetime as dt
 import time
@@ -37,11 +37,11 @@ from corptui.database import retrying
 
 LIVE = ("active", "planned")
 
-# reasons that are not rules
-ALREADY = "already connected"
-NOT_CONNECTED = "not connected"
-GONE = "the number is no longer in this company"
-SAME_TARIFF = "already on this tariff"
+# reasons that are not rules: marked here, translated when a check makes them (_(GONE))
+ALREADY = N_("already connected")
+NOT_CONNECTED = N_("not connected")
+GONE = N_("the number is no longer in this company")
+SAME_TARIFF = N_("already on this tariff")
 
 
 def _money(value: Decimal | None) -> str:
@@ -62,17 +62,17 @@ def rule_words(rule: OptionRule, options: dict[int, Option], tariffs: dict[int, 
     """One rule in plain words (for the catalogue; independent of any number)."""
     other = options[rule.other_option_id].name if rule.other_option_id in options else "?"
     if rule.kind == "incompatible_tariff":
-        return f"not on the tariff {tariffs.get(rule.tariff_id, '?')}"
+        return _("not on the tariff {tariff}").format(tariff=tariffs.get(rule.tariff_id, "?"))
     if rule.kind == "conflicts_option":
-        return f"not together with {other}"
+        return _("not together with {option}").format(option=other)
     if rule.kind == "requires_option":
-        return f"needs {other}"
+        return _("needs {option}").format(option=other)
     if rule.kind == "not_blocked":
-        return "not for blocked numbers"
+        return _("not for blocked numbers")
     if rule.kind == "min_balance":
-        return f"account balance at least {_money(rule.amount)} RUB"
+        return _("account balance at least {amount} RUB").format(amount=_money(rule.amount))
     if rule.kind == "company_limit":
-        return f"at most {rule.limit_count} numbers of the company"
+        return _("at most {n} numbers of the company").format(n=rule.limit_count)
     return rule.kind
 
 
@@ -229,44 +229,46 @@ def _check_connect(company_id: int, option: Option, ids: list[int], at: dt.datet
     for sid in ids:
         facts = numbers.get(sid)
         if facts is None:
-            result[sid] = {"ok": False, "reasons": [GONE], "msisdn": None}
+            result[sid] = {"ok": False, "reasons": [_(GONE)], "msisdn": None}
             continue
         msisdn, tariff_id, status, balance = facts
         have = live.get(sid, {})
         reasons: list[str] = []
         if option.archived:
-            reasons.append("the option is no longer offered")
+            reasons.append(_("the option is no longer offered"))
         mine = have.get(option.id)
         if mine is not None:
             if mine[0] == "planned":
                 start = _time(mine[1])
-                reasons.append(f"{ALREADY} (planned from {start:%Y-%m-%d})" if start
-                               else ALREADY)
+                reasons.append(_("already connected (planned from {date})").format(
+                    date=f"{start:%Y-%m-%d}") if start else _(ALREADY))
             else:
-                reasons.append(ALREADY)
+                reasons.append(_(ALREADY))
         for rule in rules:
             other = options.get(rule.other_option_id)
             kind = rule.kind
             if kind == "incompatible_tariff":
                 if tariff_id is not None and tariff_id == rule.tariff_id:
-                    reasons.append(_reason(rule, "not available on the tariff "
-                                                 f"{tariffs.get(tariff_id, '?')}"))
+                    reasons.append(_reason(rule, _("not available on the tariff {tariff}").format(
+                        tariff=tariffs.get(tariff_id, "?"))))
             elif kind == "conflicts_option":
                 if rule.other_option_id in have:
-                    reasons.append(_reason(rule, f"does not go together with {other.name}"))
+                    reasons.append(_reason(rule, _("does not go together with {option}").format(
+                        option=other.name)))
             elif kind == "requires_option":
                 row = have.get(rule.other_option_id)
                 if row is None or not _effective_by(row, at):
-                    reasons.append(_reason(rule, f"needs the option {other.name if other else '?'}"
-                                                 " first"))
+                    reasons.append(_reason(rule, _("needs the option {option} first").format(
+                        option=other.name if other else "?")))
             elif kind == "not_blocked":
                 if status == "blocked":
-                    reasons.append(_reason(rule, "the number is blocked"))
+                    reasons.append(_reason(rule, _("the number is blocked")))
             elif kind == "min_balance":
                 need = to_kopecks(rule.amount or 0)
                 if balance < need:
-                    reasons.append(_reason(rule, "the account balance must be at least "
-                                                 f"{_money(rule.amount)} RUB"))
+                    reasons.append(_reason(rule, _("the account balance must be at least "
+                                                   "{amount} RUB").format(
+                                                       amount=_money(rule.amount))))
             # company_limit: below, over the numbers that pass everything else
         result[sid] = {"ok": not reasons, "reasons": reasons, "msisdn": msisdn}
     for rule in rules:
@@ -275,22 +277,23 @@ def _check_connect(company_id: int, option: Option, ids: list[int], at: dt.datet
         used = _company_count(company_id, option.id) + extra
         room = max(0, rule.limit_count - used)
         passing = [sid for sid in ids if result[sid]["ok"]]
-        text = _reason(rule, f"at most {rule.limit_count} numbers of the company may "
-                             "have it")
+        text = _reason(rule, _("at most {n} numbers of the company may have it").format(
+            n=rule.limit_count))
+        full = _("{reason} ({used} in use, room for {room} more)")
         for sid in passing[room:]:
             result[sid]["ok"] = False
-            result[sid]["reasons"].append(f"{text} ({used} in use, room for {room} more)")
+            result[sid]["reasons"].append(full.format(reason=text, used=used, room=room))
         if room == 0:  # numbers failing other rules also learn that the limit is full
             for sid in ids:
                 r = result[sid]
                 if r["msisdn"] is not None and sid not in passing:
-                    r["reasons"].append(f"{text} ({used} in use, room for 0 more)")
+                    r["reasons"].append(full.format(reason=text, used=used, room=0))
     return result, numbers
 
 
 def _check_disconnect(company_id: int, option: Option, ids: list[int]
                       ) -> tuple[dict[int, dict], dict[int, tuple]]:
-    options, _ = _names()
+    options, _tariffs = _names()
     dependants = {r.option_id for r in OptionRule.select(OptionRule.option)
                   .where((OptionRule.kind == "requires_option")
                          & (OptionRule.other_option == option.id))}
@@ -300,14 +303,15 @@ def _check_disconnect(company_id: int, option: Option, ids: list[int]
     for sid in ids:
         facts = numbers.get(sid)
         if facts is None:
-            result[sid] = {"ok": False, "reasons": [GONE], "msisdn": None}
+            result[sid] = {"ok": False, "reasons": [_(GONE)], "msisdn": None}
             continue
         have = live.get(sid, {})
         reasons = []
         if option.id not in have:
-            reasons.append(NOT_CONNECTED)
+            reasons.append(_(NOT_CONNECTED))
         for dep in sorted(dependants & set(have), key=lambda d: options[d].name):
-            reasons.append(f"{options[dep].name} needs it: disconnect {options[dep].name} first")
+            reasons.append(_("{option} needs it: disconnect {option} first").format(
+                option=options[dep].name))
         result[sid] = {"ok": not reasons, "reasons": reasons, "msisdn": facts[0]}
     return result, numbers
 
@@ -456,7 +460,7 @@ def check_tariff(session, ids, tariff_code) -> dict[int, dict]:
 
 
 def _check_tariff(company_id: int, tariff: Tariff, ids: list[int]) -> dict[int, dict]:
-    options, _ = _names()
+    options, _tariffs = _names()
     bad_rules = list(OptionRule.select().where((OptionRule.kind == "incompatible_tariff")
                                                & (OptionRule.tariff == tariff.id)))
     numbers = _numbers(company_id, ids)
@@ -465,19 +469,19 @@ def _check_tariff(company_id: int, tariff: Tariff, ids: list[int]) -> dict[int, 
     for sid in ids:
         facts = numbers.get(sid)
         if facts is None:
-            out[sid] = {"ok": False, "reasons": [GONE], "msisdn": None}
+            out[sid] = {"ok": False, "reasons": [_(GONE)], "msisdn": None}
             continue
         reasons = []
         if tariff.archived:
-            reasons.append("the tariff is no longer offered")
+            reasons.append(_("the tariff is no longer offered"))
         if facts[1] == tariff.id:
-            reasons.append(SAME_TARIFF)
+            reasons.append(_(SAME_TARIFF))
         have = live.get(sid, {})
         for rule in bad_rules:
             if rule.option_id in have:
                 name = options[rule.option_id].name
-                reasons.append(f"{name} is not available on {tariff.name}: disconnect {name} "
-                               "first")
+                reasons.append(_("{option} is not available on {tariff}: disconnect {option} "
+                                 "first").format(option=name, tariff=tariff.name))
         out[sid] = {"ok": not reasons, "reasons": reasons, "msisdn": facts[0]}
     return out
 
@@ -565,8 +569,8 @@ def validate_plan(session, plan: Plan) -> Plan:
         errors["changes"] = _("choose a tariff, or options to connect or disconnect")
     both = set(connect_codes) & set(disconnect_codes)
     if both:
-        errors["changes"] = "an option cannot be connected and disconnected at once: " + \
-            ", ".join(sorted(both))
+        errors["changes"] = _("an option cannot be connected and disconnected at once: "
+                              "{codes}").format(codes=", ".join(sorted(both)))
     for code in connect_codes + disconnect_codes:
         try:
             get_option(code)
@@ -609,7 +613,7 @@ def _plan_steps(plan: Plan) -> list[tuple[str, object, str]]:
         steps.append(("disconnect", o, f"- {o.name}"))
     if plan.tariff:
         t = get_tariff(plan.tariff)
-        steps.append(("tariff", t, f"tariff {t.name}"))
+        steps.append(("tariff", t, _("tariff {tariff}").format(tariff=t.name)))
     for code in plan.connect:
         o = get_option(code)
         steps.append(("connect", o, f"+ {o.name}"))
@@ -655,7 +659,7 @@ def check_plan(session, plan: Plan, ids, progress=None, chunk: int = 2000,
                     continue
                 row["ok"] = False
                 for reason in r["reasons"]:
-                    text = reason if (reason == GONE or not many) else f"{label}: {reason}"
+                    text = reason if (reason == _(GONE) or not many) else f"{label}: {reason}"
                     if text not in row["reasons"]:
                         row["reasons"].append(text)
             done += len(part)
@@ -851,6 +855,6 @@ def numbers_text(result: dict[int, dict], limit: int = 5) -> str:
     bad = [(r["msisdn"], r["reasons"]) for r in result.values() if not r["ok"]]
     parts = [f"{format_msisdn(m) if m else '?'}: {'; '.join(rs)}" for m, rs in bad[:limit]]
     if len(bad) > limit:
-        parts.append(f"and {len(bad) - limit} more")
+        parts.append(_("and {n} more").format(n=len(bad) - limit))
     return ", ".join(parts)
 

@@ -243,5 +243,5 @@ def export(session, flt: PaymentFilter, fmt: str, path: str, *, company_name: st
 
 def period_text(date_from: dt.date | None, date_to: dt.date | None) -> str:
     if date_from is None and date_to is None:
-        return "all dates"
+        return _("all dates")
     return f"{date_from.isoformat() if date_from else '…'} — {date_to.isoformat() if date_to else '…'}"

@@ -13,7 +13,7 @@ run twice. The worker calls ``due`` through the periodic hook ``schedules.due``.
 
 from __future__ import annotations
 
-from corptui.i18n import _
+from corptui.i18n import _, N_
 
 import datetime as dt
 import re
@@ -26,7 +26,7 @@ from storage.fields import utcnow
 from storage.models import SCHEDULE_PERIODS, ReportSchedule
 
 PERIODS = SCHEDULE_PERIODS
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -118,11 +118,12 @@ def _validate(session, type_, accounts, numbers, fmt, period, day, at_time, emai
 def _public(s: ReportSchedule) -> dict:
     scope = dict(s.scope or {})
     if s.period == "weekly":
-        when = f"weekly, {WEEKDAYS[s.day - 1]} {s.at_time}"
+        when = _("weekly, {weekday} {time}").format(weekday=_(WEEKDAYS[s.day - 1]),
+                                                     time=s.at_time)
     elif s.period == "monthly":
-        when = f"monthly, day {s.day} {s.at_time}"
+        when = _("monthly, day {day} {time}").format(day=s.day, time=s.at_time)
     else:
-        when = f"daily {s.at_time}"
+        when = _("daily {time}").format(time=s.at_time)
     return {"id": s.id, "type": s.type, "format": s.format, "period": s.period, "day": s.day,
             "at_time": s.at_time, "when": when, "accounts": list(scope.get("accounts", [])),
             "numbers": list(scope.get("numbers", [])), "email": s.email, "phone": s.phone,

@@ -150,10 +150,12 @@ def load_keymap(known_ids=None) -> tuple[dict[str, str], list[str]]:
     keymap, problems = {}, []
     for binding_id, value in keys.items():
         if not isinstance(value, str) or not value.strip():
-            problems.append(f"{path}: {binding_id}: the keys must be a string like \"f5,ctrl+r\"")
+            problems.append(_("{path}: {binding_id}: the keys must be a string like "
+                              "\"f5,ctrl+r\"").format(path=path, binding_id=binding_id))
             continue
         if known_ids is not None and binding_id not in known_ids:
-            problems.append(f"{path}: unknown binding id {binding_id!r}")
+            problems.append(_("{path}: unknown binding id {binding_id}").format(
+                path=path, binding_id=repr(binding_id)))
             continue
         keymap[binding_id] = ",".join(k.strip() for k in value.split(",") if k.strip())
     return keymap, problems

@@ -28,7 +28,7 @@ bottom of this module; a new module adds its own with ``register_undo``."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
+from corptui.i18n import _, N_
 
 import datetime as dt
 import zlib
@@ -175,7 +175,7 @@ def _describe(entries) -> dict:
     return {
         "operation": first.operation,
         "actions": actions,
-        "label": ", ".join(ACTION_LABELS.get(a, a) for a in actions),
+        "label": ", ".join(_(ACTION_LABELS.get(a, a)) for a in actions),
         "at": first.at,
         "actor": first.actor,
         "source": first.source,
@@ -287,19 +287,19 @@ def _undo_tags(session, entries) -> UndoPlan:
     problems: dict[int, list[str]] = {}
     for sid, tid in sorted(added):
         if tid not in tag_names:
-            problems.setdefault(sid, []).append("a tag it was given has been deleted")
+            problems.setdefault(sid, []).append(_("a tag it was given has been deleted"))
         elif (sid, tid) not in present:
-            problems.setdefault(sid, []).append(f"tag {tag_names[tid]} removed since")
+            problems.setdefault(sid, []).append(_("tag {tag} removed since").format(tag=tag_names[tid]))
     for sid, tid in sorted(removed):
         if tid not in tag_names:
-            problems.setdefault(sid, []).append("a tag it lost has been deleted")
+            problems.setdefault(sid, []).append(_("a tag it lost has been deleted"))
         elif (sid, tid) in present:
-            problems.setdefault(sid, []).append(f"tag {tag_names[tid]} given again since")
+            problems.setdefault(sid, []).append(_("tag {tag} given again since").format(tag=tag_names[tid]))
     for sid in sorted(sids):
         if sid not in numbers:
-            problems[sid] = ["the number is no longer in this company"]
+            problems[sid] = [_("the number is no longer in this company")]
     for sid in sorted(problems):
-        changed.append({"number": _show(numbers.get(sid), f"number #{sid}"),
+        changed.append({"number": _show(numbers.get(sid), _("number #{id}").format(id=sid)),
                         "what": "; ".join(dict.fromkeys(problems[sid]))})
     ok = sids - set(problems)
 
@@ -347,14 +347,16 @@ def _undo_import(session, entries) -> UndoPlan:
         after = e.after or {}
         now = current.get(msisdn)
         if now is None:
-            changed.append({"number": _show(msisdn), "what": "no longer in this company"})
+            changed.append({"number": _show(msisdn), "what": _("no longer in this company")})
             continue
         sid, name, pos = now
         diffs = []
         if name != after.get("full_name"):
-            diffs.append(f"name is now {name!r} (the import set {after.get('full_name')!r})")
+            diffs.append(_("name is now {now} (the import set {set})").format(
+                now=repr(name), set=repr(after.get("full_name"))))
         if pos != after.get("position"):
-            diffs.append(f"position is now {pos!r} (the import set {after.get('position')!r})")
+            diffs.append(_("position is now {now} (the import set {set})").format(
+                now=repr(pos), set=repr(after.get("position"))))
         if diffs:
             changed.append({"number": _show(msisdn), "what": "; ".join(diffs)})
         else:
@@ -386,11 +388,12 @@ def _undo_limits(session, entries) -> UndoPlan:
         sid = int(e.object_id)
         row = current.get(sid)
         if row is None:
-            changed.append({"number": f"number #{sid}", "what": "no longer in this company"})
+            changed.append({"number": _("number #{id}").format(id=sid), "what": _("no longer in this company")})
             continue
         values = dict(zip(_LIMIT_FIELDS, row[2:]))
         after = e.after or {}
-        diffs = [f"{k} is now {audit._jsonable(values.get(k))} (the change set {v})"
+        diffs = [_("{field} is now {now} (the change set {set})").format(
+                     field=k, now=audit._jsonable(values.get(k)), set=v)
                  for k, v in after.items()
                  if k in values and audit._jsonable(values[k]) != v]
         if diffs:
@@ -439,14 +442,15 @@ def _undo_forwarding(session, entries) -> UndoPlan:
     for e in entries:
         sid = int(e.object_id)
         if sid not in numbers:
-            changed.append({"number": f"number #{sid}", "what": "no longer in this company"})
+            changed.append({"number": _("number #{id}").format(id=sid), "what": _("no longer in this company")})
             continue
         before, after = e.before, e.after
         condition = (after or before or {}).get("condition")
         now = rules.get((sid, condition))
         if not _same_rule(_rule_now(now), after):
-            what = ("the forwarding rule was deleted since" if now is None
-                    else f"the {condition} forwarding is now to {format_msisdn(now.target)}")
+            what = (_("the forwarding rule was deleted since") if now is None
+                    else _("the {condition} forwarding is now to {target}").format(
+                        condition=condition, target=format_msisdn(now.target)))
             changed.append({"number": _show(numbers[sid]), "what": what})
         else:
             todo.append((sid, condition, before, after, now))
@@ -491,7 +495,7 @@ def _undo_connect(session, entries) -> UndoPlan:
         sid, oid = subs.get(e.object_id), options.get(after.get("option"))
         if sid is None or oid is None:
             changed.append({"number": _show(e.object_id),
-                            "what": "no longer in this company or the option is gone"})
+                            "what": _("no longer in this company or the option is gone")})
             continue
         match = [r for r in rows.get((sid, oid), [])
                  if r.state == after.get("state")
@@ -499,7 +503,7 @@ def _undo_connect(session, entries) -> UndoPlan:
                  and audit._jsonable(r.connected_until) == after.get("until")]
         if not match:
             changed.append({"number": _show(e.object_id),
-                            "what": f"option {after.get('option')} changed since"})
+                            "what": _("option {option} changed since").format(option=after.get("option"))})
         else:
             todo.append((e.object_id, match[0].id, after))
 
@@ -512,13 +516,13 @@ def _undo_connect(session, entries) -> UndoPlan:
     return UndoPlan(len(todo), changed, apply)
 
 
-register_undo("tags.assign", _undo_tags, "tag assignment")
-register_undo("employee.import", _undo_import, "employee import")
+register_undo("tags.assign", _undo_tags, N_("tag assignment"))
+register_undo("employee.import", _undo_import, N_("employee import"))
 register_undo("import.employees", None)
-register_undo("limits.set", _undo_limits, "limits")
-register_undo("forwarding.set", _undo_forwarding, "forwarding")
-register_undo("forwarding.delete", _undo_forwarding, "forwarding removal")
-register_undo("options.connect", _undo_connect, "option connection")
+register_undo("limits.set", _undo_limits, N_("limits"))
+register_undo("forwarding.set", _undo_forwarding, N_("forwarding"))
+register_undo("forwarding.delete", _undo_forwarding, N_("forwarding removal"))
+register_undo("options.connect", _undo_connect, N_("option connection"))
 
 
 def _undo_disconnect(session, entries) -> UndoPlan:
@@ -536,7 +540,7 @@ def _undo_disconnect(session, entries) -> UndoPlan:
             wanted[row[0]] = (e.object_id, row, after_rows.get(row[0]))
     for e in old_entries:
         changed.append({"number": _show(e.object_id),
-                        "what": "disconnected before undo was possible for it"})
+                        "what": _("disconnected before undo was possible for it")})
     current = {}
     ids = list(wanted)
     for i in range(0, len(ids), 500):
@@ -553,7 +557,7 @@ def _undo_disconnect(session, entries) -> UndoPlan:
         else:
             todo.append((msisdn, rid, before))
     for msisdn in sorted(bad_numbers):
-        changed.append({"number": _show(msisdn), "what": "the option changed since"})
+        changed.append({"number": _show(msisdn), "what": _("the option changed since")})
     todo = [t for t in todo if t[0] not in bad_numbers]
     restorable = len({m for m, _r, _b in todo})
 
@@ -571,7 +575,7 @@ def _undo_disconnect(session, entries) -> UndoPlan:
     return UndoPlan(restorable, changed, apply)
 
 
-register_undo("options.disconnect", _undo_disconnect, "option disconnection")
+register_undo("options.disconnect", _undo_disconnect, N_("option disconnection"))
 
 
 def _undo_tariff(session, entries) -> UndoPlan:
@@ -590,11 +594,11 @@ def _undo_tariff(session, entries) -> UndoPlan:
         before, after = e.before or {}, e.after or {}
         if "code" not in after:
             changed.append({"number": _show(e.object_id),
-                            "what": "changed before undo was possible for tariffs"})
+                            "what": _("changed before undo was possible for tariffs")})
             continue
         sub = subs.get(e.object_id)
         if sub is None:
-            changed.append({"number": _show(e.object_id), "what": "no longer in this company"})
+            changed.append({"number": _show(e.object_id), "what": _("no longer in this company")})
             continue
         sid, current = sub
         if after.get("planned"):
@@ -603,11 +607,11 @@ def _undo_tariff(session, entries) -> UndoPlan:
                 & (TariffChange.tariff == codes.get(after["code"]))).first()
             if pending is None:
                 changed.append({"number": _show(e.object_id),
-                                "what": "the planned tariff change is no longer planned"})
+                                "what": _("the planned tariff change is no longer planned")})
             else:
                 todo.append((e.object_id, "cancel", pending.id, after))
         elif current != codes.get(after["code"]):
-            changed.append({"number": _show(e.object_id), "what": "the tariff changed since"})
+            changed.append({"number": _show(e.object_id), "what": _("the tariff changed since")})
         else:
             todo.append((e.object_id, "back", sid, before))
 
@@ -627,4 +631,4 @@ def _undo_tariff(session, entries) -> UndoPlan:
     return UndoPlan(len(todo), changed, apply)
 
 
-register_undo("tariffs.change", _undo_tariff, "tariff change")
+register_undo("tariffs.change", _undo_tariff, N_("tariff change"))

@@ -5,7 +5,7 @@ exports the charge lines of what is shown."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, ngettext
+from corptui.i18n import _, N_, ngettext, number
 
 import datetime as dt
 from decimal import Decimal
@@ -211,7 +211,8 @@ class ChargesScreen(AppScreen):
         if row is None:
             return ""
         total = row["total"]
-        lines = [f"{month_text(row['period'])} by kind" + " " * 12 + "share"]
+        head = _("{month} by kind").format(month=month_text(row["period"]))
+        lines = [f"{head:<27}" + _("share")]
         for kind in KINDS:
             value = row[kind]
             share = f"{value / total * 100:5.1f}%" if total else "    –"
@@ -333,7 +334,9 @@ class ChargesScreen(AppScreen):
             self.app.show_error(exc)
             return
         self.app.push_screen(ExportDialog(_("charge lines"), "charges",
-                                          f"{count:,} charge lines · {self.filter_text()}", run),
+                                          ngettext("{n} charge line", "{n} charge lines",
+                                                   count).format(n=number(count))
+                                          + " · " + self.filter_text(), run),
                              lambda result: export_done(self.app, result))
 
 
@@ -368,7 +371,7 @@ NUMBER_COLUMNS = [
 def render_line(row: dict, key: str) -> str:
     value = row.get(key)
     if key == "number":
-        return format_msisdn(value) if value else "(account)"
+        return format_msisdn(value) if value else _("(account)")
     if key == "kind":
         return _(CHARGE_KIND_LABELS.get(value, value or ""))
     if key == "amount":
@@ -458,8 +461,9 @@ class ChargeLinesScreen(DrillScreen):
         kind = _(CHARGE_KIND_LABELS.get(self.kind, "all kinds"))
         self.query_one("#drill-title", Static).update(plain(
             f"{month_text(self.period)} · {kind} · {self.scope_text}"))
-        what = (f"{len(self.rows):,} numbers" if self.view == "numbers"
-                else f"{len(self.rows):,} lines")
+        n = len(self.rows)
+        what = (ngettext("{n} number", "{n} numbers", n) if self.view == "numbers"
+                else ngettext("{n} line", "{n} lines", n)).format(n=number(n))
         self.query_one("#drill-line", Static).update(plain(
             _("{what} · total {money_text} ₽ · k kind · v lines/numbers · esc back").format(what=what, money_text=money_text(total))))
 
@@ -486,7 +490,7 @@ class ChargeLinesScreen(DrillScreen):
         self.app.push_screen(DisputeDialog(self.rows[i]["id"]))
 
     # who turned this fee on (issue 12): b on a line of a recurring fee
-    BINDINGS = BINDINGS + [Binding("b", "blame", "Who changed")]
+    BINDINGS = BINDINGS + [Binding("b", "blame", N_("Who changed"))]
 
     def action_blame(self) -> None:
         i = self.table.cursor_id

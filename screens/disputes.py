@@ -36,6 +36,13 @@ def _cell(row: dict, key: str) -> Text:
     return Text(text, justify=justify)
 
 
+def _kind(code: str) -> str:
+    """A charge kind ("calls") as users read it."""
+    from screens.money_dialogs import CHARGE_KIND_LABELS
+
+    return _(CHARGE_KIND_LABELS.get(code, code or ""))
+
+
 class _FormDialog(SaveCancelDialog):
     DEFAULT_CSS = """
     _FormDialog { align: center middle; }
@@ -82,10 +89,12 @@ class DisputeDialog(_FormDialog):
     def compose(self) -> ComposeResult:
         try:
             c = disputes_uc.charge_summary(self.app.session, self.charge_id)
-            head = (f"Dispute the charge {c['id']}: {c['kind']} {c['period']:%m.%Y} "
-                    f"{c['number'] or 'account'} {c['amount']:.2f}\n{c['description']}")
+            head = _("Dispute the charge {id}: {kind} {period} {number} {amount}").format(
+                id=c["id"], kind=_kind(c["kind"]), period=f"{c['period']:%m.%Y}",
+                number=c["number"] or _("account"), amount=f"{c['amount']:.2f}")
+            head += f"\n{c['description']}"
             if c["disputed"]:
-                head += f"\n(already disputed: dispute {c['disputed']})"
+                head += "\n" + _("(already disputed: dispute {id})").format(id=c["disputed"])
         except CorptuiError as exc:
             head = exc.message
         with Vertical(classes="form-box"):
@@ -127,15 +136,19 @@ class DecideDialog(_FormDialog):
 
     def compose(self) -> ComposeResult:
         d = self.dispute
-        verb = "Accept" if self.accept else "Reject"
-        head = (f"{verb} dispute {d['id']} of charge {d['charge']} "
-                f"({d['number'] or 'account'}, {d['amount']:.2f})\nReason: {d['reason']}")
+        verb = _("Accept") if self.accept else _("Reject")
+        template = (_("Accept dispute {id} of charge {charge} ({number}, {amount})")
+                    if self.accept else
+                    _("Reject dispute {id} of charge {charge} ({number}, {amount})"))
+        head = template.format(id=d["id"], charge=d["charge"],
+                               number=d["number"] or _("account"), amount=f"{d['amount']:.2f}")
+        head += "\n" + _("Reason: {reason}").format(reason=d["reason"])
         with Vertical(classes="form-box"):
             yield Static(plain(head, multiline=True), id="decide-head")
             with Horizontal():
                 if self.accept:
                     yield Label(_("Credit"))
-                    yield Input(str(d["amount"]), id="credit", placeholder="rubles")
+                    yield Input(str(d["amount"]), id="credit", placeholder=_("rubles"))
                 else:
                     yield Label(_("Reason"))
                     yield Input(id="reason", placeholder=_("why it is rejected"))
@@ -214,13 +227,15 @@ class DisputesScreen(AppScreen):
                      "`corptui disputes open`.")
         else:
             period = d["period"].strftime("%m.%Y") if d["period"] else ""
-            text = (f"Dispute {d['id']} · charge {d['charge']}: {d['kind']} {period} · "
-                    f"{d['status_label']}")
+            text = _("Dispute {id} · charge {charge}: {kind} {period} · {status}").format(
+                id=d["id"], charge=d["charge"], kind=_kind(d["kind"]), period=period,
+                status=d["status_label"])
             if d["attachment"]:
-                text += f" · attached: {d['attachment']}"
-            text += f"\nReason: {' '.join(d['reason'].split())}"
+                text += " · " + _("attached: {file}").format(file=d["attachment"])
+            text += "\n" + _("Reason: {reason}").format(reason=" ".join(d["reason"].split()))
             if d["decision"]:
-                text += f"\nDecision: {' '.join(d['decision'].split())}"
+                text += "\n" + _("Decision: {decision}").format(
+                    decision=" ".join(d["decision"].split()))
         self.query_one("#disputes-detail", Static).update(plain(text, multiline=True))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

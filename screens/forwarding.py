@@ -6,7 +6,7 @@ the whole change back."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number
+from corptui.i18n import _, N_, ngettext, number
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -62,7 +62,7 @@ class ForwardingDialog(BulkWork, NumbersDialog):
                 yield Static(Content(_("Call forwarding for {n_ids} selected numbers: sets the rule on each").format(n_ids=number(len(self.ids)))))
             with Horizontal(classes="fwd-row"):
                 yield Label(_("Condition"))
-                yield Select([(Text(forwarding.CONDITION_LABELS[c]), c)
+                yield Select([(Text(_(forwarding.CONDITION_LABELS[c])), c)
                               for c in forwarding.FORWARDING_CONDITIONS],
                              value="unconditional", allow_blank=False, id="fwd-condition")
             error = Static("", id="error-condition")
@@ -165,7 +165,7 @@ class ForwardingDialog(BulkWork, NumbersDialog):
                 forwarding.update_rule(session, existing["id"], condition, target, delay)
             else:
                 forwarding.add_rule(session, self.ids[0], condition, target, delay)
-            done = _("Saved the '{CONDITION_LABELS}' rule.").format(CONDITION_LABELS=forwarding.CONDITION_LABELS[condition])
+            done = _("Saved the '{CONDITION_LABELS}' rule.").format(CONDITION_LABELS=_(forwarding.CONDITION_LABELS[condition]))
         except ValidationError as exc:
             self._show_errors(exc.errors or {exc.field: exc.message})
             self._message("")
@@ -187,14 +187,16 @@ class ForwardingDialog(BulkWork, NumbersDialog):
         if not self.can_edit or self.busy:
             return
         condition = self.query_one("#fwd-condition", Select).value
-        label = forwarding.CONDITION_LABELS[condition]
+        label = _(forwarding.CONDITION_LABELS[condition])
         if not self.single:
             session = self.app.session
             self._start(N_("Deleted {done} of {total} rules"),
                         lambda progress, cancelled: forwarding.bulk_delete(
                             session, self.ids, condition, progress=progress,
                             cancelled=cancelled),
-                        lambda result: self._deleted(_("Deleted {deleted} '{label}' rule(s).").format(deleted=number(result['deleted']), label=label)))
+                        lambda result: self._deleted(ngettext(
+                            "Deleted {deleted} '{label}' rule.", "Deleted {deleted} '{label}' rules.",
+                            result["deleted"]).format(deleted=number(result["deleted"]), label=label)))
             return
         try:
             existing = next((r for r in self.rules if r["condition"] == condition), None)

@@ -101,7 +101,7 @@ class HelpScreen(ModalScreen):
         lines += [f"  {k:<10} {_(desc)}" for k, desc in AUDIT_KEYS]
         settings, error = config.load_or_defaults()
         lines += ["", _("Operator hotline")]
-        lines += [f"  {num:<16} {who}" for num, who in config.hotlines(settings)]
+        lines += [f"  {num:<16} {_(who)}" for num, who in config.hotlines(settings)]
         social = config.social_links(settings)
         if social:
             lines += ["", _("Operator online (social networks)")]

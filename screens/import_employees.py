@@ -10,7 +10,7 @@ Dismisses with True when an import was applied, False otherwise."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, ngettext, number
 
 import os
 
@@ -36,11 +36,11 @@ PREVIEW_COLUMNS = [
     Column("result", N_("Result"), 24, flex=3),
 ]
 
-SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+SEPARATORS = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab")}
 
 
 def separator_name(delimiter: str) -> str:
-    return SEPARATORS.get(delimiter, repr(delimiter))
+    return _(SEPARATORS[delimiter]) if delimiter in SEPARATORS else repr(delimiter)
 
 
 def result_text(line, full: bool = False) -> str:
@@ -48,16 +48,16 @@ def result_text(line, full: bool = False) -> str:
     table an update shows what it replaces (the new value is in the text column)."""
     if line.status == importer.UPDATE:
         if full:
-            return "+ update: " + line.description
+            return "+ " + _("update: {what}").format(what=line.description)
         was = []
         if line.full_name != line.old_full_name:
-            was.append(line.old_full_name or "(no name)")
+            was.append(line.old_full_name or _("(no name)"))
         if line.position is not None and line.position != line.old_position:
-            was.append("position " + (line.old_position or "(none)"))
-        return "+ update, was: " + "; ".join(was)
+            was.append(_("position {old}").format(old=line.old_position or _("(none)")))
+        return "+ " + _("update, was: {old}").format(old="; ".join(was))
     if line.status == importer.UNCHANGED:
-        return "= unchanged"
-    label = importer.STATUS_LABELS.get(line.status, line.status)
+        return "= " + _("unchanged")
+    label = _(importer.STATUS_LABELS.get(line.status, line.status))
     if line.message and line.message != label:
         return f"x {label}: {line.message}"
     return f"x {label}"
@@ -66,17 +66,20 @@ def result_text(line, full: bool = False) -> str:
 def totals_text(preview) -> str:
     """'12 lines: 5 update, 3 unchanged, 4 errors (2 unknown number, ...)'."""
     errors = preview.error_count
-    parts = [f"{preview.total:,} line{'' if preview.total == 1 else 's'}: "
-             f"{preview.updated:,} to update",
-             f"{preview.unchanged:,} unchanged", f"{errors:,} errors"]
+    lines = ngettext("{n} line", "{n} lines", preview.total).format(n=number(preview.total))
+    parts = [lines + ": " + _("{n} to update").format(n=number(preview.updated)),
+             _("{n} unchanged").format(n=number(preview.unchanged)),
+             ngettext("{n} error", "{n} errors", errors).format(n=number(errors))]
     text = ", ".join(parts)
     if errors:
-        kinds = [f"{n:,} {importer.STATUS_LABELS[s]}" for s, n in preview.totals.items()
-                 if n and s not in importer.OK_STATUSES]
+        # TRANSLATORS: a count of error lines of one kind, e.g. "2 unknown number"
+        kinds = [_("{n} {kind}").format(n=number(n), kind=_(importer.STATUS_LABELS[s]))
+                 for s, n in preview.totals.items() if n and s not in importer.OK_STATUSES]
         text += " (" + ", ".join(kinds) + ")"
-    text += f" · encoding {preview.encoding} · separator {separator_name(preview.delimiter)}"
+    text += " · " + _("encoding {encoding}").format(encoding=preview.encoding)
+    text += " · " + _("separator {name}").format(name=separator_name(preview.delimiter))
     if preview.header_skipped:
-        text += " · header line skipped"
+        text += " · " + _("header line skipped")
     return text
 
 
@@ -231,7 +234,7 @@ class ImportScreen(ModalScreen):
         self.query_one("#apply-error").display = False
         self.query_one("#read-progress", WorkProgress).finish()
         if self.start_dir in (".", ""):
-            self.query_one(DirectoryTree).root.set_label(Text("(current folder)"))
+            self.query_one(DirectoryTree).root.set_label(Text(_("(current folder)")))
         self.show_step("file")
 
     @property
@@ -242,9 +245,10 @@ class ImportScreen(ModalScreen):
         return "file"
 
     def show_step(self, name: str) -> None:
-        titles = {"file": "Import employees · step 1 of 3: choose a file (esc cancels)",
-                  "preview": "Import employees · step 2 of 3: preview (nothing is changed yet)",
-                  "result": "Import employees · step 3 of 3: done"}
+        titles = {"file": _("Import employees · step 1 of 3: choose a file (esc cancels)"),
+                  "preview": _("Import employees · step 2 of 3: preview "
+                               "(nothing is changed yet)"),
+                  "result": _("Import employees · step 3 of 3: done")}
         for step in ("file", "preview", "result"):
             self.query_one(f"#step-{step}").display = step == name
         self.query_one("#import-title", Static).update(Content(titles[name]))
@@ -427,16 +431,14 @@ class ImportScreen(ModalScreen):
         self.busy = False
         self.applied = True
         self.result = result
-        lines = [
-            f"Imported {result.file_name}.",
-            "",
-            f"Names updated:       {result.updated:,}",
-            f"Unchanged:           {result.unchanged:,}",
-            f"Error lines skipped: {result.skipped:,}",
-            f"Lines in the file:   {result.total:,}",
-            "",
-            f"The change is in the audit log (operation {result.operation}).",
-        ]
+        counts = [(_("Names updated:"), result.updated), (_("Unchanged:"), result.unchanged),
+                  (_("Error lines skipped:"), result.skipped),
+                  (_("Lines in the file:"), result.total)]
+        width = max(len(label) for label, _n in counts) + 1
+        lines = [_("Imported {file}.").format(file=result.file_name), ""]
+        lines += [f"{label:<{width}}{number(n)}" for label, n in counts]
+        lines += ["", _("The change is in the audit log (operation {operation}).").format(
+            operation=result.operation)]
         self.query_one("#result-text", Static).update(plain("\n".join(lines), multiline=True))
         self.show_step("result")
 

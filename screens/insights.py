@@ -391,7 +391,8 @@ class BlameDialog(ModalScreen):
         except CorptuiError as exc:
             self.query_one("#blame-text", Static).update(plain(exc.message))
             return
-        lines = [f"{r['label']} of {format_msisdn(r['number'])}: {r['current'] or '-'}"]
+        lines = [_("{label} of {number}: {current}").format(
+            label=r["label"], number=format_msisdn(r["number"]), current=r["current"] or "-")]
         if "charge" in r:
             c = r["charge"]
             lines.append(_("Charge line {id}: {period:%m.%Y} {money} RUB").format(id=c['id'], period=c['period'], money=_money(c['amount'])))

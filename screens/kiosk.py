@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Static
 
-WELCOME = """corptui: your company's mobile numbers, in one keyboard-driven console
+WELCOME = N_("""corptui: your company's mobile numbers, in one keyboard-driven console
 
   * the numbers of a demo company: employees, tags, tariffs
   * search as you type, select with space, assign tags,
@@ -20,7 +20,7 @@ WELCOME = """corptui: your company's mobile numbers, in one keyboard-driven cons
 
 Everything here is a demo: it resets itself when you leave.
 
-Legal entities hotline: 8-800-550-05-55 (free), short 0555"""
+Legal entities hotline: 8-800-550-05-55 (free), short 0555""")
 
 
 class WelcomeScreen(Screen):
@@ -33,7 +33,7 @@ class WelcomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="welcome"):
-            yield Static(Content(WELCOME))
+            yield Static(Content(_(WELCOME)))
             with Center():
                 yield Button(_("Try it (enter)"), variant="primary", id="try")
 

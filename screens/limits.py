@@ -6,7 +6,7 @@ cancel rolls the whole change back."""
 
 from __future__ import annotations
 
-from corptui.i18n import N_, _, number
+from corptui.i18n import N_, _, ngettext, number
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -61,16 +61,20 @@ class LimitsDialog(BulkWork, NumbersDialog):
                 cur["limit_notify_percent"])
             data = ON if cur["data_ban"] else OFF
             roaming = ON if cur["roaming_ban"] else OFF
-            amount_hint, percent_hint = "empty: no limit", f"empty: {limits.DEFAULT_NOTIFY_PERCENT}"
+            amount_hint = _("empty: no limit")
+            percent_hint = _("empty: {percent}").format(percent=limits.DEFAULT_NOTIFY_PERCENT)
         else:
-            title = (f"Limits for {len(self.ids):,} selected numbers (empty fields and "
-                     "'keep' leave each number as it is)")
+            title = ngettext("Limits for {n} selected number (empty fields and "
+                             "'keep' leave each number as it is)",
+                             "Limits for {n} selected numbers (empty fields and "
+                             "'keep' leave each number as it is)",
+                             len(self.ids)).format(n=number(len(self.ids)))
             amount = percent = ""
             data = roaming = KEEP
-            amount_hint, percent_hint = "empty: keep; none: remove", "empty: keep; none: remove"
-        ban_choices = [(Text("banned"), ON), (Text("allowed"), OFF)]
+            amount_hint = percent_hint = _("empty: keep; none: remove")
+        ban_choices = [(Text(_("banned")), ON), (Text(_("allowed")), OFF)]
         if not self.single:
-            ban_choices.insert(0, (Text("keep as is"), KEEP))
+            ban_choices.insert(0, (Text(_("keep as is")), KEEP))
         with Vertical(id="limits-box"):
             yield Static(plain(title))
             yield Field(_("Limit/month, RUB"), "amount", value=amount, placeholder=amount_hint,
@@ -171,9 +175,11 @@ class LimitsDialog(BulkWork, NumbersDialog):
     def _saved(self, result: dict) -> None:
         show_errors(self, {})
         self.changed = self.changed or result["changed"] > 0
-        text = (f"Saved: {result['changed']:,} of {result['numbers']:,} number(s) changed."
+        text = (ngettext("Saved: {changed} of {n} number changed.",
+                         "Saved: {changed} of {n} numbers changed.", result["numbers"]).format(
+                    changed=number(result["changed"]), n=number(result["numbers"]))
                 if not self.single else
-                ("Saved." if result["changed"] else "Nothing changed."))
+                (_("Saved.") if result["changed"] else _("Nothing changed.")))
         self._message(text)
         self.app.notify(safe_text(text), title=_("Limits"), markup=False)
 

@@ -3,7 +3,7 @@ saved view."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, state_label
 
 from pathlib import Path
 
@@ -77,7 +77,7 @@ class SelectByListDialog(ModalScreen):
     def _problems(self):
         if self.result is None:
             return []
-        return ([(ln, t, "not in this company") for ln, t in self.result.not_found]
+        return ([(ln, t, _("not in this company")) for ln, t in self.result.not_found]
                 + list(self.result.invalid))
 
     def on_mount(self) -> None:
@@ -126,7 +126,8 @@ class SelectByListDialog(ModalScreen):
         else:
             self._pending_replace = replace
             message.update(Content(safe_text(
-                self.result.summary() + ". Press the button again to select those found.")))
+                _("{summary}. Press the button again to select those found.").format(
+                    summary=self.result.summary()))))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
@@ -215,12 +216,19 @@ class ViewsDialog(ModalScreen):
         if spec.get("search"):
             parts.append(_("search {search}").format(search=spec['search']))
         if spec.get("tags"):
-            parts.append("tag " + ", ".join(spec["tags"]))
-        for key in ("tariff", "status", "account"):
-            if spec.get(key):
-                parts.append(f"{key} {spec[key]}")
-        parts.append(f"sort {spec.get('sort') or 'msisdn'}"
-                     + (" desc" if spec.get("descending") else ""))
+            parts.append(_("tag {tags}").format(tags=", ".join(spec["tags"])))
+        if spec.get("tariff"):
+            parts.append(_("tariff {tariff}").format(tariff=spec["tariff"]))
+        if spec.get("status"):
+            parts.append(_("status {status}").format(status=state_label(spec["status"])))
+        if spec.get("account"):
+            parts.append(_("account {account}").format(account=spec["account"]))
+        from screens.numbers import COLUMNS  # the numbers screen imports this module
+
+        key = spec.get("sort") or "msisdn"
+        column = next((_(c.title).lower() for c in COLUMNS if c.key == key), key)
+        parts.append(_("sort {column}").format(column=column)
+                     + (" " + _("descending") if spec.get("descending") else ""))
         return "; ".join(parts)
 
     def _rows(self, ids):

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from corptui import auth
+from corptui import auth, permissions
 from corptui.errors import CorptuiError, ValidationError
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.safe import plain
@@ -66,7 +66,8 @@ class LoginScreen(Screen):
         if self.demo_logins:
             lines.append(_("Demo logins:"))
             for login in self.demo_logins[:4]:
-                lines.append(f"  {login['phone']}  {login['password']}  ({login['role']})")
+                role = permissions.role_label(login["role"])
+                lines.append(f"  {login['phone']}  {login['password']}  ({role})")
         return plain("\n".join(lines), multiline=True)
 
     def on_mount(self) -> None:

@@ -251,8 +251,8 @@ class ExportDialog(ModalScreen):
                         placeholder=_("file path"), max_length=4000)
             with Horizontal(classes="choice-row"):
                 yield Label(_("CSV separator"))
-                yield Select([("comma ,", ","),
-                              ("semicolon ; with decimal commas (Excel, Russian)", ";")],
+                yield Select([(_("comma ,"), ","),
+                              (_("semicolon ; with decimal commas (Excel, Russian)"), ";")],
                              value=",", allow_blank=False, compact=True, id="sep")
             yield Static("", id="dialog-status")
             yield WorkProgress(N_("Wrote {done} of {total} rows"), id="export-progress")
@@ -299,7 +299,7 @@ class ExportDialog(ModalScreen):
         path = self.query_one("#output", Input).value.strip()
         sep = str(self.query_one("#sep", Select).value) if fmt == "csv" else ","
         if not path:
-            show_errors(self, {"output": "give a file name"})
+            show_errors(self, {"output": _("give a file name")})
             return
         show_errors(self, {})
         self.busy = True
@@ -368,7 +368,7 @@ class ExportDialog(ModalScreen):
             if yes:
                 self.action_export(force=True)
             else:
-                show_errors(self, {"output": "the file exists: choose another name"})
+                show_errors(self, {"output": _("the file exists: choose another name")})
 
         self.app.push_screen(ConfirmDialog(_("{safe_text} already exists.\nOverwrite it?").format(safe_text=safe_text(path)),
                                            yes=_("Overwrite"), danger=True), answer)
@@ -513,7 +513,7 @@ class NumberPicker(ModalScreen):
 
         if key == "msisdn":
             return format_msisdn(row["msisdn"])
-        return row.get(key) or ("(no name)" if key == "full_name" else "")
+        return row.get(key) or (_("(no name)") if key == "full_name" else "")
 
     def on_mount(self) -> None:
         self.table.selected = set(self.initial)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number
+from corptui.i18n import _, N_, number, state_label
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -44,12 +44,13 @@ class FilterDialog(ModalScreen):
         with Vertical(id="filter-box"):
             yield Static(_("Filter the numbers (esc cancels)"), markup=False)
             rows = [
-                ("Tag", "tag", [(Text(t), t) for t in c["tags"]],
+                (_("Tag"), "tag", [(Text(t), t) for t in c["tags"]],
                  cur.tags[0] if cur.tags else None),
-                ("Tariff", "tariff", [(Text(name), code) for code, name in c["tariffs"]],
+                (_("Tariff"), "tariff", [(Text(name), code) for code, name in c["tariffs"]],
                  cur.tariff),
-                ("Status", "status", [(Text(s), s) for s in c["statuses"]], cur.status),
-                ("Account", "account",
+                (_("Status"), "status", [(Text(state_label(s)), s) for s in c["statuses"]],
+                 cur.status),
+                (_("Account"), "account",
                  [(Text(f"{num} {name}".strip()), num) for num, name in c["accounts"]],
                  cur.account),
             ]
@@ -57,7 +58,7 @@ class FilterDialog(ModalScreen):
                 with Horizontal():
                     yield Label(label)
                     values = {v for _, v in options}
-                    yield Select(options, id=f"filter-{key}", prompt="any",
+                    yield Select(options, id=f"filter-{key}", prompt=_("any"),
                                  value=value if value in values else Select.NULL)
             with Horizontal(id="filter-buttons"):
                 yield Button(_("Apply"), variant="primary", id="apply")
@@ -109,9 +110,9 @@ class AssignTagsDialog(ModalScreen):
         with Vertical(id="assign-box"):
             yield Static(Content(_("Tags for {n_ids} selected number(s): space marks, tab switches lists").format(n_ids=number(len(self.ids)))))
             with Horizontal(id="assign-lists"):
-                items = [(t["name"], f"{t['name']} ({t['numbers']:,})") for t in tags]
-                yield CheckList(items, (), "Add", id="add")
-                yield CheckList(items, (), "Remove", id="remove")
+                items = [(t["name"], f"{t['name']} ({number(t['numbers'])})") for t in tags]
+                yield CheckList(items, (), _("Add"), id="add")
+                yield CheckList(items, (), _("Remove"), id="remove")
             yield Static("", id="assign-preview")
             with Horizontal(id="assign-buttons"):
                 yield Button(_("Apply"), variant="primary", id="apply")
@@ -131,8 +132,8 @@ class AssignTagsDialog(ModalScreen):
         preview = self.query_one("#assign-preview", Static)
         both = set(add) & set(remove)
         if both:
-            preview.update(plain("x A tag cannot be added and removed at once: "
-                                 + ", ".join(sorted(both))))
+            preview.update(plain(_("x A tag cannot be added and removed at once: {tags}").format(
+                tags=", ".join(sorted(both)))))
             return None
         if not add and not remove:
             preview.update(Content(_("Mark tags to add or remove.")))
@@ -161,7 +162,7 @@ class AssignTagsDialog(ModalScreen):
         except CorptuiError as exc:
             self.app.show_error(exc)
             return
-        self.app.notify(safe_text(_("Tags changed on {numbers_changed:,} number(s).").format(numbers_changed=summary['numbers_changed'])),
+        self.app.notify(safe_text(_("Tags changed on {numbers_changed} number(s).").format(numbers_changed=number(summary['numbers_changed']))),
                         title=_("Tags"), markup=False)
         self.dismiss(True)
 

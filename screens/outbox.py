@@ -4,7 +4,7 @@ background jobs with their live progress (polled every second)."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, number
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,8 +28,8 @@ COLUMNS = [
     Column("last_error", N_("Last error"), 20, flex=1),
 ]
 
-STATE_TEXT = {"queued": "queued", "sending": "sending", "sent": "sent", "kept": "kept",
-              "failed": "FAILED"}
+STATE_TEXT = {"queued": N_("queued"), "sending": N_("sending"), "sent": N_("sent"),
+              "kept": N_("kept"), "failed": N_("FAILED")}
 JOB_ROWS = 4
 BAR = 20
 
@@ -44,12 +44,12 @@ def render_cell(row: dict, key: str) -> str:
     if key == "recipient":
         return recipient_text(row)
     if key == "channel":
-        return "SMS" if row["channel"] == "sms" else "email"
+        return _("SMS") if row["channel"] == "sms" else _("email")
     if key == "state":
-        return STATE_TEXT.get(row["state"], row["state"])
+        return _(STATE_TEXT.get(row["state"], row["state"]))
     if key == "last_error":
         if row["state"] == "kept":
-            return "no SMS gateway: kept here"
+            return _("no SMS gateway: kept here")
         return " ".join((row.get("last_error") or "").split())
     return str(row.get(key, ""))
 
@@ -57,11 +57,13 @@ def render_cell(row: dict, key: str) -> str:
 def detail_text(row: dict) -> str:
     when = row["created_at"].strftime("%Y-%m-%d %H:%M UTC") if row.get("created_at") else "-"
     sent = row["sent_at"].strftime("%Y-%m-%d %H:%M UTC") if row.get("sent_at") else "-"
+    state = row["state"]  # the words of STATE_TEXT, in lower case (failed, not FAILED)
     lines = [
-        f"Channel: {render_cell(row, 'channel')}",
-        f"To: {recipient_text(row)}",
-        f"State: {row['state']} · attempts {row['attempts']}",
-        f"Queued: {when} · sent: {sent}",
+        _("Channel: {channel}").format(channel=render_cell(row, "channel")),
+        _("To: {recipient}").format(recipient=recipient_text(row)),
+        _("State: {state} · attempts {attempts}").format(
+            state=_(state), attempts=row["attempts"]),
+        _("Queued: {queued} · sent: {sent}").format(queued=when, sent=sent),
     ]
     if row.get("subject"):
         lines.append(_("Subject: {subject}").format(subject=row['subject']))
@@ -81,16 +83,18 @@ def progress_bar(percent: int) -> str:
 def job_lines(rows: list[dict]) -> str:
     running = [r for r in rows if r["state"] == "running"]
     queued = [r for r in rows if r["state"] == "queued"]
-    head = f"Background jobs: {len(running)} running, {len(queued)} queued"
+    head = _("Background jobs: {running} running, {queued} queued").format(
+        running=number(len(running)), queued=number(len(queued)))
     if not rows:
-        return head + " · run `corptui worker` to process them"
+        return head + " · " + _("run `corptui worker` to process them")
     lines = [head]
     for r in (running + queued)[:JOB_ROWS]:
         kind = r["kind"][:22]
         if r["state"] == "running":
             lines.append(f" #{r['id']:<5} {kind:<22} {progress_bar(r['progress'])}")
         else:
-            note = f"retry {r['attempts']}/{r['max_attempts']}" if r["attempts"] else "waiting"
+            note = (_("retry {attempt}/{max}").format(attempt=r["attempts"], max=r["max_attempts"])
+                    if r["attempts"] else _("waiting"))
             lines.append(f" #{r['id']:<5} {kind:<22} {note}")
     return "\n".join(lines)
 

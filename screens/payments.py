@@ -62,7 +62,7 @@ def render_cell(row: dict, key: str) -> str:
     if key == "date":
         return date_cell(value)
     if key == "number":
-        return format_msisdn(value) if value else "(account)"
+        return format_msisdn(value) if value else _("(account)")
     if key == "amount":
         return money_cell(value, AMOUNT_WIDTH)
     if key == "type":
@@ -183,8 +183,9 @@ class PaymentsScreen(PagedQueryMixin, AppScreen):
         row = table.row(table.cursor_id) if table.cursor_id is not None else None
         text = ""
         if row is not None:
-            text = (f"{_(PAYMENT_TYPE_LABELS.get(row['type'], row['type']))} · "
-                    f"doc {row['document_no'] or '—'} · {row['employee'] or 'no employee'}")
+            kind = _(PAYMENT_TYPE_LABELS.get(row["type"], row["type"]))
+            doc = _("doc {number}").format(number=row["document_no"] or "—")
+            text = f"{kind} · {doc} · " + (row["employee"] or _("no employee"))
         self.query_one("#detail-line", Static).update(plain(text))
 
     # -- filters ----------------------------------------------------------------------

@@ -3,7 +3,7 @@ n new, e edit, p pause / resume, x delete (confirm), esc/F12 back to documents."
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, ngettext, number
 
 from rich.text import Text
 from textual.binding import Binding
@@ -85,19 +85,20 @@ class SchedulesScreen(RowsScreen):
         self.show_rows(rows, select_id)
         n = len(self.rows)
         self.set_status(
-            f"{n} schedule{'s' if n != 1 else ''} · esc back to documents" if n else
-            "No automatic reports: n adds one (delivered by email and/or SMS).")
+            ngettext("{n} schedule", "{n} schedules", n).format(n=number(n)) + " · "
+            + _("esc back to documents") if n else
+            _("No automatic reports: n adds one (delivered by email and/or SMS)."))
 
     def cells(self, r: dict) -> list:
-        label = documents_uc.TYPE_LABELS.get(r["type"], r["type"])
+        label = _(documents_uc.TYPE_LABELS.get(r["type"], r["type"]))
         to = ", ".join(x for x in (r["email"], r["phone"]) if x)
         return [Text(str(r["id"]), justify="right"), Text(safe_text(label)),
                 Text(safe_text(f"{r['when']} {r['format']}")),
-                Text(safe_text(to)), Text("active" if r["active"] else "paused")]
+                Text(safe_text(to)), Text(_("active") if r["active"] else _("paused"))]
 
-    PALETTE = {"new": "New automatic report", "edit": "Edit the automatic report",
-               "toggle": "Pause or resume the automatic report",
-               "delete": "Delete the automatic report"}
+    PALETTE = {"new": N_("New automatic report"), "edit": N_("Edit the automatic report"),
+               "toggle": N_("Pause or resume the automatic report"),
+               "delete": N_("Delete the automatic report")}
 
     def palette_commands(self):
         """Every action of this screen for the command palette."""
@@ -105,7 +106,7 @@ class SchedulesScreen(RowsScreen):
 
         for binding in self.BINDINGS:
             if binding.action in self.PALETTE:
-                yield SystemCommand(_("Automatic reports: {PALETTE}").format(PALETTE=self.PALETTE[binding.action]),
+                yield SystemCommand(_("Automatic reports: {PALETTE}").format(PALETTE=_(self.PALETTE[binding.action])),
                                     _("key {key}").format(key=binding.key),
                                     getattr(self, f"action_{binding.action}"))
 

@@ -155,24 +155,26 @@ class ServicesWizard(ModalScreen):
                 with Horizontal(id="tariff-row"):
                     yield Label(_("Tariff"))
                     yield Select(
-                        [(Text(f"{t['name']} · {_price(t['price'])} RUB/month"
-                               + (" · by application" if t["by_application"] else "")),
+                        [(Text(_("{name} · {price} RUB/month").format(
+                                   name=t["name"], price=_price(t["price"]))
+                               + (" · " + _("by application") if t["by_application"] else "")),
                           t["code"]) for t in tariffs],
                         prompt=_("(keep the tariff)"), id="tariff")
                 yield Static("", id="error-tariff", classes="wizard-error")
                 with Horizontal(id="option-lists"):
                     items = [(o["code"], f"{o['name']} · {_price(o['price'])}")
                              for o in catalogue]
-                    yield CheckList(items, (), "Connect (space marks)", id="connect")
-                    yield CheckList(items, (), "Disconnect", id="disconnect")
+                    yield CheckList(items, (), _("Connect (space marks)"), id="connect")
+                    yield CheckList(items, (), _("Disconnect"), id="disconnect")
                 yield Static("", id="error-changes", classes="wizard-error")
                 with Horizontal(id="period"):
                     yield Field(_("From"), "date_from", placeholder=_("now, or DD.MM.YYYY"),
                                 max_length=20)
-                    yield Field(_("Until"), "date_until", placeholder="optional", max_length=20)
+                    yield Field(_("Until"), "date_until", placeholder=_("optional"), max_length=20)
                 yield Static(Content("" if self.can_change else
-                                     f"Read only: the {session.role} role can check but "
-                                     "not apply."), classes="wizard-error", id="readonly")
+                                     _("Read only: the {role} role can check but not "
+                                       "apply.").format(
+                                         role=permissions.role_label(session.role))), classes="wizard-error", id="readonly")
                 with Horizontal(classes="wizard-buttons"):
                     yield Button(_("Check"), variant="primary", id="check")
                     yield Button(_("Cancel"), id="cancel")
@@ -265,9 +267,10 @@ class ServicesWizard(ModalScreen):
         if plan.tariff:
             parts.append(_("tariff {tariff}").format(tariff=plan.tariff))
         parts += [f"+{c}" for c in plan.connect] + [f"-{c}" for c in plan.disconnect]
-        when = f"from {plan.date_from}" if plan.date_from else "from now"
+        when = (_("from {date}").format(date=plan.date_from) if plan.date_from
+                else _("from now"))
         if plan.date_until:
-            when += f" until {plan.date_until}"
+            when += " " + _("until {date}").format(date=plan.date_until)
         return ", ".join(parts) + " · " + when
 
     # -- step 2 -------------------------------------------------------------------------
@@ -322,10 +325,11 @@ class ServicesWizard(ModalScreen):
         failing = total - passing
         line = _("{passing} of {total} can get it").format(passing=number(passing), total=number(total))
         if failing:
-            line += f" · {failing:,} marked ! cannot (the reason shows below)"
+            line += " · " + _("{n} marked ! cannot (the reason shows below)").format(
+                n=number(failing))
         self.query_one("#count", Static).update(Content(line))
         apply = self.query_one("#apply", Button)
-        apply.label = f"Apply to {passing:,}"
+        apply.label = _("Apply to {n}").format(n=number(passing))
         apply.disabled = not (passing and self.can_change)
         self._point(table.cursor_id)
 
@@ -344,22 +348,22 @@ class ServicesWizard(ModalScreen):
         if key == "mark":
             return " " if row["ok"] else "!"
         if key == "msisdn":
-            return format_msisdn(row["msisdn"]) if row["msisdn"] else "(gone)"
+            return format_msisdn(row["msisdn"]) if row["msisdn"] else _("(gone)")
         if key == "name":
             return row["name"]
         if row["ok"]:
-            return "ok"
-        first = row["reasons"][0] if row["reasons"] else "cannot"
+            return _("ok")
+        first = row["reasons"][0] if row["reasons"] else _("cannot")
         more = len(row["reasons"]) - 1
-        return f"{first} (+{more} more)" if more > 0 else first
+        return _("{first} (+{more} more)").format(first=first, more=more) if more > 0 else first
 
     def reason_text(self, row_id: int | None) -> str:
         r = self.results.get(row_id) if row_id is not None else None
         if r is None:
             return ""
-        number = format_msisdn(r["msisdn"]) if r["msisdn"] else "(gone)"
+        number = format_msisdn(r["msisdn"]) if r["msisdn"] else _("(gone)")
         if r["ok"]:
-            return f"{number}: ok"
+            return f"{number}: " + _("ok")
         return f"! {number}: " + "; ".join(r["reasons"])
 
     def _point(self, row_id: int | None) -> None:
@@ -427,21 +431,21 @@ class ServicesWizard(ModalScreen):
         self.checking = False
         self.query_one("#check-progress", WorkProgress).finish()
         self.applied = bool(outcome["applied"])
-        lines = [f"Applied to {outcome['applied']:,} number(s)"
-                 + (" (planned: the worker carries it out when due)" if outcome["planned"]
-                    else "") + ":"]
+        lines = [(_("Applied to {n} number(s) (planned: the worker carries it out when due):")
+                  if outcome["planned"] else _("Applied to {n} number(s):")).format(
+                      n=number(outcome["applied"]))]
         for label, count in outcome["steps"]:
-            lines.append(f"  {label}: {count:,}")
+            lines.append(f"  {label}: {number(count)}")
         skipped = outcome["skipped"]
         if skipped:
-            lines.append(_("! Skipped {skipped_count:,} number(s) that changed meanwhile:").format(skipped_count=len(skipped)))
+            lines.append(_("! Skipped {skipped_count} number(s) that changed meanwhile:").format(skipped_count=number(len(skipped))))
             for sid, reasons in list(skipped.items())[:5]:
                 r = self.results.get(sid) or {}
-                number = format_msisdn(r["msisdn"]) if r.get("msisdn") else str(sid)
-                lines.append(f"  ! {number}: {'; '.join(reasons)}")
+                shown = format_msisdn(r["msisdn"]) if r.get("msisdn") else str(sid)
+                lines.append(f"  ! {shown}: {'; '.join(reasons)}")
         not_checked = len(self.results) - sum(1 for r in self.results.values() if r["ok"])
         if not_checked:
-            lines.append(_("Left as they were: {not_checked:,} number(s) marked ! in the check.").format(not_checked=not_checked))
+            lines.append(_("Left as they were: {not_checked} number(s) marked ! in the check.").format(not_checked=number(not_checked)))
         self.query_one("#summary", Static).update(plain("\n".join(lines), multiline=True))
         self._show_step(3)
 

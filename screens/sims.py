@@ -226,7 +226,7 @@ class ImportStockDialog(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box"):
             yield Static(Content(_("Import SIM stock: a text file with one ICCID;PUK1 a line")))
-            yield Field(_("File"), "path", placeholder="/path/to/stock.csv", max_length=500)
+            yield Field(_("File"), "path", placeholder=_("/path/to/stock.csv"), max_length=500)
             yield Static("", id="import-result")
             with Horizontal(id="import-buttons"):
                 yield Button(_("Check"), id="check")
@@ -239,13 +239,13 @@ class ImportStockDialog(ModalScreen):
     def _read(self) -> str | None:
         path = os.path.expanduser(self.query_one("#path").value.strip())
         if not path:
-            show_errors(self, {"path": "enter the path of the file"})
+            show_errors(self, {"path": _("enter the path of the file")})
             return None
         try:
             with open(path, encoding="utf-8-sig", errors="replace") as fh:
                 text = fh.read(20_000_000)
         except OSError as exc:
-            show_errors(self, {"path": f"cannot read the file: {exc.strerror}"})
+            show_errors(self, {"path": _("cannot read the file: {error}").format(error=exc.strerror)})
             return None
         show_errors(self, {})
         return text
@@ -264,13 +264,15 @@ class ImportStockDialog(ModalScreen):
             return None
         errors = checked["errors"]
         if errors:
-            lines = [f"x {len(errors):,} bad line(s): nothing will be imported"]
-            lines += [f"  line {no}: {msg}" for no, msg in errors[:8]]
+            lines = ["x " + _("{n} bad line(s): nothing will be imported").format(
+                n=number(len(errors)))]
+            lines += ["  " + _("line {no}: {message}").format(no=no, message=msg)
+                      for no, msg in errors[:8]]
             if len(errors) > 8:
-                lines.append(_("  ... and {value:,} more").format(value=len(errors) - 8))
+                lines.append(_("  ... and {value} more").format(value=number(len(errors) - 8)))
             self._result("\n".join(lines))
         else:
-            self._result(_("{rows:,} SIM(s) ready to import.").format(rows=checked['rows']))
+            self._result(_("{rows} SIM(s) ready to import.").format(rows=number(checked['rows'])))
         checked["text"] = text
         return checked
 
@@ -291,7 +293,7 @@ class ImportStockDialog(ModalScreen):
         self.busy = True
         for button in self.query(Button):
             button.disabled = button.id != "close"
-        self._result(_("Importing {rows:,} SIM(s)... (each PUK1 is hashed)").format(rows=checked['rows']))
+        self._result(_("Importing {rows} SIM(s)... (each PUK1 is hashed)").format(rows=number(checked['rows'])))
         self._import_worker(checked["text"])
 
     @work(thread=True, exclusive=True, group="sim-import")

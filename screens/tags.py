@@ -4,7 +4,7 @@ tag), esc closes. Names are user text: shown literally. The colour is also a wor
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, ngettext, number
 
 from collections.abc import Callable
 
@@ -25,11 +25,16 @@ from screens.widgets.safe import plain, safe_text
 SWATCH = "■"
 
 
+COLOR_LABELS = {"red": N_("red"), "green": N_("green"), "blue": N_("blue"),
+                "yellow": N_("yellow"), "magenta": N_("magenta"), "cyan": N_("cyan"),
+                "white": N_("white")}
+
+
 def color_text(color: str) -> Text:
     """A coloured swatch and the colour's name (readable without colour)."""
     text = Text()
     text.append(SWATCH + " ", style=color if color in tags_uc.PALETTE else "")
-    text.append(color)
+    text.append(_(COLOR_LABELS.get(color, color)))
     return text
 
 
@@ -143,10 +148,11 @@ class ConfirmDeleteDialog(ConfirmDialog):
 
     def __init__(self, tag_name: str, count: int):
         if count:
-            where = (f"It is on {count:,} number{'s' if count != 1 else ''}: "
-                     "they lose the tag.")
+            where = ngettext("It is on {n} number: it loses the tag.",
+                             "It is on {n} numbers: they lose the tag.", count).format(
+                                 n=number(count))
         else:
-            where = "It is on no numbers."
+            where = _("It is on no numbers.")
         super().__init__(_("Delete the tag {tag_name}?\n{where}\nThis cannot be undone.").format(tag_name=tag_name, where=where),
                          yes=_("Delete"), no=_("Cancel"), danger=True)
         self.tag_name = tag_name
@@ -204,14 +210,15 @@ class TagsScreen(ModalScreen):
         table.clear()
         for t in self.tags:
             table.add_row(Text(safe_text(t["name"])), color_text(t["color"]),
-                          Text(f"{t['numbers']:,}", justify="right"), key=str(t["id"]))
+                          Text(number(t['numbers']), justify="right"), key=str(t["id"]))
         if keep is not None:
             for i, t in enumerate(self.tags):
                 if t["id"] == keep:
                     table.move_cursor(row=i)
                     break
         n = len(self.tags)
-        self.set_status(f"{n} tag{'s' if n != 1 else ''}" if n else "No tags yet: n creates one.")
+        self.set_status(ngettext("{n} tag", "{n} tags", n).format(n=number(n)) if n else
+                        _("No tags yet: n creates one."))
 
     def set_status(self, message: str) -> None:
         self.query_one("#tags-status", Static).update(plain(message))
@@ -295,7 +302,7 @@ class TagsScreen(ModalScreen):
                 self.reload()
                 return
             self.reload()
-            self.set_status(_("Deleted {name} (it was on {used:,} numbers).").format(name=tag['name'], used=used))
+            self.set_status(_("Deleted {name} (it was on {used} numbers).").format(name=tag['name'], used=number(used)))
 
         self.app.push_screen(ConfirmDeleteDialog(tag["name"], count), done)
 

@@ -5,7 +5,7 @@ cancel rolls it back). Dismisses True if undone, False otherwise."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import _, N_, ngettext, number
 
 import datetime as dt
 
@@ -25,32 +25,38 @@ from screens.widgets.work_progress import WorkProgress
 SHOWN = 50  # changed-since numbers listed; the rest is a count
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+def _numbers(n: int) -> str:
+    """"1 number" / "5 numbers" ("1 номер" / "5 номеров")."""
+    return ngettext("{n} number", "{n} numbers", n).format(n=number(n))
 
 
 def ago(at, now=None) -> str:
     """How long ago, in words ("just now", "5 min ago", "3 h ago")."""
     minutes = int(((now or dt.datetime.now(dt.UTC)) - at).total_seconds() // 60)
     if minutes < 1:
-        return "just now"
+        return _("just now")
     if minutes < 60:
-        return f"{minutes} min ago"
-    return f"{minutes // 60} h {minutes % 60:02d} min ago"
+        return _("{minutes} min ago").format(minutes=minutes)
+    return _("{hours} h {minutes} min ago").format(hours=minutes // 60,
+                                                   minutes=f"{minutes % 60:02d}")
 
 
 def preview_text(preview: dict) -> str:
     when = ago(preview["at"])
     actor = preview["actor"] or "?"
     who = format_msisdn(actor) if actor.isdigit() else actor
-    lines = [f"Undo the {preview['label']} made {when} by {who}?",
-             f"{_plural(preview['restorable'], 'number')} get their previous values back."]
+    restorable = preview["restorable"]
+    lines = [_("Undo the {label} made {when} by {who}?").format(
+                 label=preview["label"], when=when, who=who),
+             ngettext("{n} number gets its previous value back.",
+                      "{n} numbers get their previous values back.",
+                      restorable).format(n=number(restorable))]
     changed = preview["changed_since"]
     if changed:
-        lines.append(_("{plural} changed since, left as they are:").format(plural=_plural(len(changed), 'number')))
+        lines.append(_("{plural} changed since, left as they are:").format(plural=_numbers(len(changed))))
         lines += [f"  {c['number']}: {c['what']}" for c in changed[:SHOWN]]
         if len(changed) > SHOWN:
-            lines.append(_("  ... and {value:,} more").format(value=len(changed) - SHOWN))
+            lines.append(_("  ... and {value} more").format(value=number(len(changed) - SHOWN)))
     return "\n".join(lines)
 
 
@@ -82,7 +88,7 @@ class UndoDialog(BulkWork, ModalScreen[bool]):
         try:
             op = self.operation or undo_uc.last_undoable(session)
             if op is None:
-                self.message = "Nothing to undo: no bulk change of yours in the last 24 hours."
+                self.message = _("Nothing to undo: no bulk change of yours in the last 24 hours.")
                 return
             self.operation = op
             self.preview = undo_uc.preview_undo(session, op)
@@ -101,7 +107,7 @@ class UndoDialog(BulkWork, ModalScreen[bool]):
             with Horizontal(id="undo-buttons"):
                 if self.preview:
                     yield Button(_("Undo (u)"), variant="warning", id="undo")
-                yield Button("Cancel (esc)" if self.preview else "Close (esc)", id="cancel")
+                yield Button(_("Cancel (esc)") if self.preview else _("Close (esc)"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#undo-error").display = False
@@ -129,10 +135,12 @@ class UndoDialog(BulkWork, ModalScreen[bool]):
         self.query_one("#undo-progress .work-cancel", Button).focus()
 
     def _undone(self, result: dict) -> None:
-        restored = _plural(result["restored"], "number")
+        restored = _numbers(result["restored"])
         kept = len(result["changed_since"])
-        note = f"; {_plural(kept, 'number')} changed since kept" if kept else ""
-        self.app.notify(_("Undone: {restored} restored{note}").format(restored=restored, note=note), title=_("Undo"))
+        text = (_("Undone: {restored} restored; {kept} changed since kept").format(
+                    restored=restored, kept=_numbers(kept)) if kept else
+                _("Undone: {restored} restored").format(restored=restored))
+        self.app.notify(text, title=_("Undo"))
         self.dismiss(True)
 
     def _failed(self, message: str) -> None:

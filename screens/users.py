@@ -32,8 +32,8 @@ COLUMNS = [
     Column("last_login_at", N_("Last login"), 16),
 ]
 
-OWNER_HINT = "n add · r reset password · b block/unblock · e role · enter details"
-VIEWER_HINT = "Only the owner manages users: the list is read-only for your role."
+OWNER_HINT = N_("n add · r reset password · b block/unblock · e role · enter details")
+VIEWER_HINT = N_("Only the owner manages users: the list is read-only for your role.")
 
 
 def _when(iso: str | None) -> dt.datetime | None:
@@ -99,7 +99,7 @@ class UsersScreen(KeyedRowsScreen):
 
     def on_mount(self) -> None:
         self.reload()
-        self.set_status(OWNER_HINT if self.can_manage else VIEWER_HINT)
+        self.set_status(_(OWNER_HINT if self.can_manage else VIEWER_HINT))
         self.table.focus()
 
     def reload(self) -> None:

@@ -168,3 +168,36 @@ def test_import_refuses_binary_and_missing_files(data, tmp_path):
     res = run("import", "employees", str(tmp_path / "gone.csv"), *CO)
     assert res.exit_code == 1
     assert "no such file" in res.stderr
+
+
+@pytest.fixture
+def russian(monkeypatch):
+    """The CLI in Russian from the environment; English again for the next tests."""
+    from corptui import i18n
+
+    monkeypatch.setenv("CORPTUI_LANG", "ru")
+    yield
+    monkeypatch.delenv("CORPTUI_LANG")
+    i18n.set_language("en")
+
+
+def test_cli_speaks_russian_from_the_environment(data, russian):
+    res = run("tags", "list", *CO)
+    assert res.exit_code == 0, res.stderr
+    header = res.stdout.splitlines()[0]
+    assert "название" in header and "цвет" in header and "номера" in header, header
+    assert "name" not in header and "color" not in header
+    # CSV and JSON keep the keys for scripts
+    res = run("tags", "list", *CO, "--format", "csv")
+    assert res.stdout.splitlines()[0] == "name,color,numbers"
+    res = run("tags", "create", "Склад", "--color", "cyan", *CO)
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.strip() == "создан тег Склад (cyan)"
+    res = run("tags", "assign", "Drivers", "+7 926 123-45-67", *CO)
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.startswith("тег Drivers: добавлен к 1 из 1"), res.stdout
+    # a use case's error and the prefix of the error line
+    res = run("tags", "create", "склад", *CO)
+    assert res.exit_code == 1
+    assert res.stderr.startswith("Ошибка: ") and "Склад" in res.stderr, res.stderr
+    assert not any(w in res.stderr for w in ("Error", "exists", "tag named")), res.stderr

@@ -10,27 +10,30 @@ import sys
 
 import click
 
-from corptui import __version__
+from corptui import __version__, i18n
 from corptui.errors import CorptuiError
+from corptui.i18n import _
 
 
 class CorptuiGroup(click.Group):
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
+        i18n.set_language()  # once per run: CORPTUI_LANG / LC_ALL / LC_MESSAGES / LANG
         try:
             rv = super().main(*args, **kwargs)
         except click.exceptions.Abort:
-            click.echo("Aborted.", err=True)
+            click.echo(_("Aborted."), err=True)
             sys.exit(1)
         except click.ClickException as exc:
             # usage errors: one line (plus the hint), exit 1
             msg = exc.format_message()
             ctx = getattr(exc, "ctx", None)
-            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
-            click.echo(f"Error: {msg}{hint}", err=True)
+            hint = (" " + _("(see `{command} --help`)").format(command=ctx.command_path)
+                    if ctx is not None else "")
+            click.echo(_("Error: {message}").format(message=msg) + hint, err=True)
             sys.exit(1)
         except CorptuiError as exc:
-            click.echo(f"Error: {exc.message}", err=True)
+            click.echo(_("Error: {message}").format(message=exc.message), err=True)
             sys.exit(1)
         except (KeyboardInterrupt, BrokenPipeError):
             sys.exit(1)
@@ -41,9 +44,11 @@ class CorptuiGroup(click.Group):
 
             message = failure_message(exc)  # lost connection, statement timeout, busy...
             if message:
-                click.echo(f"Error: {message}", err=True)
+                click.echo(_("Error: {message}").format(message=message), err=True)
                 sys.exit(1)
-            click.echo(f"Error: internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo(_("Error: {message}").format(
+                message=_("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}")),
+                err=True)
             sys.exit(1)
         if isinstance(rv, int) and rv:
             sys.exit(rv)
@@ -57,7 +62,7 @@ class CliContext:
     def open(self, *, create: bool = True, check_schema: bool = True):
         from corptui.database import open_database, set_notice
 
-        set_notice(lambda text: click.echo(f"note: {text}", err=True))
+        set_notice(lambda text: click.echo(_("note: {text}").format(text=text), err=True))
         return open_database(self.db_url, create=create, check_schema=check_schema)
 
     def session(self, company: str | None, source: str):

@@ -7,6 +7,7 @@ import sys
 import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
+from corptui.i18n import _
 
 
 @main.group("tags")
@@ -40,7 +41,7 @@ def create_cmd(obj, name, company, color) -> None:
 
     session = obj.session(company, "cli tags create")
     tag = create_tag(session, name, color)
-    click.echo(f"created tag {tag['name']} ({tag['color']})")
+    click.echo(_("created tag {name} ({color})").format(name=tag["name"], color=tag["color"]))
 
 
 @tags_group.command("rename")
@@ -54,7 +55,7 @@ def rename_cmd(obj, name, new_name, company) -> None:
 
     session = obj.session(company, "cli tags rename")
     tag = rename_tag(session, get_tag(session, name).id, new_name)
-    click.echo(f"renamed tag {name} to {tag['name']}")
+    click.echo(_("renamed tag {name} to {new_name}").format(name=name, new_name=tag["name"]))
 
 
 @tags_group.command("recolor")
@@ -69,7 +70,7 @@ def recolor_cmd(obj, name, color, company) -> None:
 
     session = obj.session(company, "cli tags recolor")
     tag = recolor_tag(session, get_tag(session, name).id, color)
-    click.echo(f"tag {tag['name']} is now {tag['color']}")
+    click.echo(_("tag {name} is now {color}").format(name=tag["name"], color=tag["color"]))
 
 
 @tags_group.command("delete")
@@ -86,9 +87,10 @@ def delete_cmd(obj, name, company, yes) -> int | None:
     tag = get_tag(session, name)
     used = tag_usage(session, tag.id)
     if used and not yes:
-        raise Conflict(f"tag {tag.name} is on {used} number(s): add --yes to delete it")
+        raise Conflict(_("tag {name} is on {n} number(s): add --yes to delete it").format(
+            name=tag.name, n=used))
     n = delete_tag(session, tag.id)
-    click.echo(f"deleted tag {tag.name} (it was on {n} number(s))")
+    click.echo(_("deleted tag {name} (it was on {n} number(s))").format(name=tag.name, n=n))
     return None
 
 
@@ -116,7 +118,7 @@ def _read_numbers(args, file) -> list[str]:
             with open(file, encoding="utf-8-sig", errors="replace") as fh:
                 values.extend(_split(fh.read()))
         except OSError as exc:
-            raise click.BadParameter(f"cannot read {file}: {exc.strerror}",
+            raise click.BadParameter(_("cannot read {file}: {error}").format(file=file, error=exc.strerror),
                                      param_hint="--file") from None
     return values
 
@@ -138,17 +140,21 @@ def assign_cmd(obj, tag, msisdns, remove, file, company, dry_run) -> None:
     session = obj.session(company, "cli tags assign")
     raw = _read_numbers(msisdns, file)
     if not raw:
-        raise ValidationError("no numbers given (arguments, --file FILE or '-' for stdin)",
+        raise ValidationError(_("no numbers given (arguments, --file FILE or '-' for stdin)"),
                               "msisdn")
     found = tags_uc.ids_for_numbers(session, raw)
     kwargs = {"remove": [tag]} if remove else {"add": [tag]}
     fn = tags_uc.preview_assign if dry_run else tags_uc.assign
     summary = fn(session, set(found.values()), **kwargs)
     name = tags_uc.get_tag(session, tag).name
-    verb = "would be" if dry_run else ""
+    n = len(found)
     if remove:
-        click.echo(f"tag {name}: {verb + ' ' if verb else ''}removed from "
-                   f"{summary['removes']} of {len(found)} number(s)")
+        text = (_("tag {name}: would be removed from {changed} of {n} number(s)") if dry_run
+                else _("tag {name}: removed from {changed} of {n} number(s)"))
+        click.echo(text.format(name=name, changed=summary["removes"], n=n))
     else:
-        click.echo(f"tag {name}: {verb + ' ' if verb else ''}added to {summary['adds']} of "
-                   f"{len(found)} number(s) ({len(found) - summary['adds']} already had it)")
+        text = (_("tag {name}: would be added to {changed} of {n} number(s) ({had} already "
+                  "had it)") if dry_run else
+                _("tag {name}: added to {changed} of {n} number(s) ({had} already had it)"))
+        click.echo(text.format(name=name, changed=summary["adds"], n=n,
+                               had=n - summary["adds"]))

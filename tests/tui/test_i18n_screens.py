@@ -155,3 +155,62 @@ async def test_every_section_in_russian_has_no_english_labels(seeded, monkeypatc
             if found:
                 leftovers[name] = found
         assert leftovers == {}
+
+# and on the dialogs: their buttons, field labels, choices and hints
+DIALOG_LEFTOVERS = ENGLISH_LEFTOVERS + (
+    "Apply", "Check", "Save", "Close", "Add", "Remove", "Import", "File", "Reason", "Tag",
+    "Tariff", "Account", "any", "optional", "comma", "Connect", "Disconnect", "Step", "step",
+    "Preview", "keep", "banned", "allowed", "Limits", "always", "blue", "dates", "number",
+    "Open", "Paste", "Reason", "Attachment", "Delete", "Next", "Keys", "hotline")
+
+# (section, keys that open the dialog from that section's screen, what the dialog is)
+DIALOGS = [
+    ("numbers", ("f",), "FilterDialog"),
+    ("numbers", ("a", "t"), "AssignTagsDialog"),
+    ("numbers", ("a", "s"), "ServicesWizard"),
+    ("numbers", ("a", "w"), "ForwardingDialog"),
+    ("numbers", ("a", "l"), "LimitsDialog"),
+    ("numbers", ("p",), "SelectByListDialog"),
+    ("numbers", ("v",), "SaveViewDialog"),
+    ("numbers", ("ctrl+o",), "ImportScreen"),
+    ("numbers", ("g", "n"), "TagNameDialog"),
+    ("numbers", ("f1",), "HelpScreen"),
+    ("numbers", ("ctrl+g",), "SectionMenu"),
+    ("charges", ("down", "enter", "enter", "d"), "DisputeDialog"),
+    ("payments", ("e",), "ExportDialog"),
+    ("documents", ("n",), "DocumentWizard"),
+    ("schedules", ("n",), "FormDialog"),
+    ("users", ("n",), "AddUserDialog"),
+]
+
+
+async def test_every_main_dialog_in_russian_has_no_english_labels(seeded, monkeypatch):
+    """Each main dialog, opened by its key from its screen in Russian: no English labels,
+    keys or counts of the app (data such as option codes may stay as they are)."""
+    import re
+
+    monkeypatch.setenv("CORPTUI_LANG", "ru")
+    app = make_app(demo_session())
+    leftovers, opened = {}, []
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot)
+        for section, keys, expected in DIALOGS:
+            app.open_section(section)
+            await _settle(pilot)
+            depth = len(app.screen_stack)
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+                if section == "charges":  # the drill-down loads in a worker
+                    await _settle(pilot)
+            name = type(app.screen).__name__
+            opened.append(name)
+            text = _screen_text(app)
+            found = [w for w in DIALOG_LEFTOVERS if re.search(rf"\b{w}\b", text)]
+            if found:
+                leftovers[name] = found
+            while len(app.screen_stack) > depth:
+                app.pop_screen()
+                await pilot.pause()
+    assert opened == [expected for _s, _k, expected in DIALOGS]
+    assert leftovers == {}

@@ -28,10 +28,11 @@ def test_forwarding_dialog_with_errors(snap_compare, seeded):
         await pilot.press("ctrl+f")
         await _settle(pilot)
         pilot.app.screen.query_one("#fwd-condition").value = "no_answer"
+        await _settle(pilot)
         await _type(pilot, "#target", "12345")
         await _type(pilot, "#delay", "40")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await _settle(pilot)
 
     assert snap_compare(make_app(demo_session()), terminal_size=(80, 24), run_before=run_before)
 
