@@ -4,14 +4,13 @@ many accounts there are."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import datetime as dt
 
 import peewee as pw
 
 from corptui import permissions
 from corptui.errors import NotFound
+from corptui.i18n import _
 from corptui.periods import money_sum, month_start
 from storage.models import Charge, Payment, PersonalAccount, Subscriber
 

@@ -6,9 +6,8 @@ to start logged in."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import time
+from pathlib import Path
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -16,7 +15,7 @@ from textual.binding import Binding
 
 from corptui import __version__
 from corptui.errors import CorptuiError
-from corptui.i18n import _, N_
+from corptui.i18n import N_, _
 from corptui.session import Session
 
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"

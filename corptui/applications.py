@@ -9,13 +9,12 @@ queues an email with the reason. Each step is one transaction with its audit ent
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import re
 import unicodedata
 
 from corptui import audit
 from corptui.errors import Conflict, NotFound, ValidationError, check_all
+from corptui.i18n import _
 from corptui.passwords import generate_temporary, hash_password
 from corptui.phones import format_msisdn, normalize, scan_numbers, shorten
 from corptui.session import Session
@@ -49,7 +48,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 
 def _check_digit(digits: str, weights) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights)) % 11 % 10
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
 
 
 def validate_inn(text: str, field: str = "inn") -> str:

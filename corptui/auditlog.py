@@ -3,12 +3,11 @@ period (local calendar days), newest first. Writing is corptui.audit."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import datetime as dt
 
 from corptui import permissions
 from corptui.errors import ValidationError
+from corptui.i18n import _
 from corptui.periods import check_range, parse_date, raise_errors, utc_bounds
 from corptui.phones import normalize
 from storage.models import AuditEntry, User

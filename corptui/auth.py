@@ -11,13 +11,12 @@
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 import datetime as dt
 import os
 
 from corptui import audit, permissions
 from corptui.errors import AuthError, ValidationError
+from corptui.i18n import N_, _
 from corptui.passwords import dummy_verify, hash_password, verify_password
 from corptui.phones import normalize
 from corptui.session import Session

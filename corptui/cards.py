@@ -3,15 +3,20 @@ Later issues (services, forwarding, SIM, limits) add their actions; this module 
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import peewee as pw
 
 from corptui import permissions
 from corptui.errors import NotFound
+from corptui.i18n import _
 from corptui.numbers import tags_by_subscriber
 from storage.models import (
-    Charge, ForwardingRule, Option, PersonalAccount, SimCard, Subscriber, SubscriberOption,
+    Charge,
+    ForwardingRule,
+    Option,
+    PersonalAccount,
+    SimCard,
+    Subscriber,
+    SubscriberOption,
     Tariff,
 )
 

@@ -5,11 +5,10 @@ status; the company sees its history, newest first, and may cancel one still sub
 
 from __future__ import annotations
 
-from corptui.i18n import N_, _
-
 from corptui import audit, permissions
 from corptui.applications import clean_text, parse_numbers
 from corptui.errors import Conflict, NotFound, ValidationError, check_all
+from corptui.i18n import N_, _
 from corptui.phones import format_msisdn, normalize
 from storage.bulk import in_values
 from storage.db import atomic

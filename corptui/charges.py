@@ -9,8 +9,6 @@ those numbers (any size: storage.idsets). Every query is scoped to the company."
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import datetime as dt
 import weakref
 from dataclasses import dataclass, replace
@@ -19,6 +17,7 @@ from decimal import Decimal
 import peewee as pw
 
 from corptui import permissions
+from corptui.i18n import _
 from corptui.periods import (
     check_choices,
     money_sum,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import peewee as pw
 
 from corptui.errors import NotFound, ValidationError
+from corptui.i18n import _
 from storage.models import Company, Subscriber
 
 

@@ -20,8 +20,6 @@ environment overrides. Example::
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 import copy
 import os
 import tomllib
@@ -29,6 +27,7 @@ from pathlib import Path
 
 from corptui import locations
 from corptui.errors import CorptuiError
+from corptui.i18n import N_, _
 
 DEFAULT_HOTLINES = [
     {"number": "8-800-550-05-00", "who": N_("individuals (free in Russia)")},

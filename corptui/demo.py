@@ -16,8 +16,6 @@ exists) is therefore true only after a complete seed, and ``corptui demo`` seeds
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import datetime as dt
 import random
 import sys
@@ -25,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 from corptui.errors import Conflict
+from corptui.i18n import _
 from storage import schema
 from storage.db import database, is_postgres
 from storage.fields import db_time
@@ -175,7 +174,7 @@ def tty_progress() -> Progress | None:
 def _months(months: int) -> list[dt.date]:
     out = []
     y, m = ANCHOR.year, ANCHOR.month
-    for _ in range(months):
+    for _month in range(months):
         out.append(dt.date(y, m, 1))
         m -= 1
         if m == 0:

@@ -10,8 +10,6 @@ transaction."""
 
 from __future__ import annotations
 
-from corptui.i18n import N_, _
-
 import datetime as dt
 import os
 import shutil
@@ -23,6 +21,7 @@ import peewee as pw
 
 from corptui import audit, locations, permissions
 from corptui.errors import Conflict, NotFound, ValidationError
+from corptui.i18n import N_, _
 from corptui.phones import format_msisdn
 from storage.db import atomic, is_postgres
 from storage.fields import utcnow

@@ -6,17 +6,16 @@ both values."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import unicodedata
 
 from corptui import audit, permissions
+from corptui.database import retrying
 from corptui.errors import Conflict, NotFound, ValidationError
+from corptui.i18n import _
 from storage.db import atomic, is_postgres
 from storage.fields import utcnow
 from storage.models import Subscriber
 from storage.search import search_key
-from corptui.database import retrying
 
 NAME_MAX = 200
 POSITION_MAX = 200

@@ -3,7 +3,7 @@ dialog or next to the field, the CLI prints it on one line and exits 1."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
+from corptui.i18n import N_, _
 
 
 class CorptuiError(Exception):

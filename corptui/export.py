@@ -19,8 +19,6 @@ xlsxwriter and fpdf2 are imported only when that format is asked for."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number
-
 import csv
 import datetime as dt
 import json
@@ -35,6 +33,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from corptui.errors import Conflict, CorptuiError, ValidationError, stop_if_cancelled
+from corptui.i18n import N_, _, number
 from corptui.output import neutralise
 
 FORMATS = ("csv", "xlsx", "pdf", "json")

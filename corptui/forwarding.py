@@ -8,10 +8,9 @@ all-or-nothing with a preview."""
 
 from __future__ import annotations
 
-from corptui.i18n import N_, _
-
 from corptui import audit, permissions
 from corptui.errors import NotFound, ValidationError, stop_if_cancelled
+from corptui.i18n import N_, _
 from corptui.phones import format_msisdn, normalize
 from storage.bulk import in_values
 from storage.db import atomic

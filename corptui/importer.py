@@ -18,8 +18,6 @@ transaction, so everything written so far is rolled back and nothing is changed.
 
 from __future__ import annotations
 
-from corptui.i18n import N_, _
-
 import csv
 import hashlib
 import io
@@ -30,14 +28,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from corptui import audit, permissions
+from corptui.database import retrying
 from corptui.errors import Conflict, ValidationError, stop_if_cancelled
+from corptui.i18n import N_, _
 from corptui.phones import normalize
 from storage import bulk
 from storage.db import atomic
 from storage.fields import utcnow
 from storage.models import Subscriber
 from storage.search import search_key
-from corptui.database import retrying
 
 MAX_BYTES = 50 * 1024 * 1024
 NAME_MAX = 200

@@ -13,8 +13,6 @@ indexes): 100,000 numbers and 1,000,000 call records well under 2 s (bench_insig
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import datetime as dt
 from decimal import Decimal
 
@@ -22,14 +20,24 @@ import peewee as pw
 
 from corptui import permissions
 from corptui.errors import NotFound, ValidationError
+from corptui.i18n import _
 from corptui.periods import add_months, money_sum, month_start, parse_date
 from corptui.phones import format_msisdn, normalize
 from storage.db import is_postgres as is_pg
 from storage.fields import utcnow
 from storage.idsets import in_ids
 from storage.models import (
-    AuditEntry, CallRecord, Charge, ForwardingRule, Option, PersonalAccount, Subscriber,
-    SubscriberOption, SubscriberTag, Tag, Tariff,
+    AuditEntry,
+    CallRecord,
+    Charge,
+    ForwardingRule,
+    Option,
+    PersonalAccount,
+    Subscriber,
+    SubscriberOption,
+    SubscriberTag,
+    Tag,
+    Tariff,
 )
 
 DEFAULT_DAYS = 60

@@ -28,8 +28,6 @@ plus the comma-separated module names in ``CORPTUI_JOB_MODULES``)."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import contextlib
 import contextvars
 import datetime as dt
@@ -43,11 +41,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corptui import permissions
+from corptui.database import retrying
 from corptui.errors import NotFound
+from corptui.i18n import _
 from storage.db import atomic, database, is_postgres
 from storage.fields import utcnow
 from storage.models import Job
-from corptui.database import retrying
 
 JOB_STATES = ("queued", "running", "done", "failed")
 LEASE_SECONDS = 300  # a running job whose lock is older than this is claimed again

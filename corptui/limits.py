@@ -10,13 +10,12 @@ has none)."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from corptui import audit, permissions
 from corptui.errors import NotFound, ValidationError, stop_if_cancelled
+from corptui.i18n import _
 from storage.bulk import in_values
 from storage.db import atomic
 from storage.fields import utcnow

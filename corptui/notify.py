@@ -23,8 +23,6 @@ gateway class, so other gateways plug in by scheme."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import json
 import mimetypes
 import os
@@ -40,6 +38,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from corptui import audit, config, jobs, permissions
 from corptui.applications import validate_email
 from corptui.errors import NotFound, ValidationError
+from corptui.i18n import _
 from corptui.phones import normalize
 from storage.db import atomic, is_postgres
 from storage.fields import utcnow

@@ -7,14 +7,13 @@ in the MSISDN, name search matches the normalised search column (Cyrillic case f
 
 from __future__ import annotations
 
-from corptui.i18n import _, number
-
 from dataclasses import dataclass, field
 
 import peewee as pw
 
 from corptui import permissions
 from corptui.errors import NotFound
+from corptui.i18n import _, number
 from corptui.phones import search_digits
 from storage.db import database
 from storage.models import PersonalAccount, Subscriber, SubscriberTag, Tag, Tariff
@@ -401,15 +400,15 @@ def select_by_list(session, text: str) -> ListSelection:
     not_found: list[tuple[int, str]] = []
     invalid: list[tuple[int, str, str]] = []
     duplicates = 0
-    for line, piece, number, error in scan_numbers(text):
+    for line, piece, msisdn, error in scan_numbers(text):
         if error:
             invalid.append((line, piece, error))
             continue
-        if number in seen:
+        if msisdn in seen:
             duplicates += 1
             continue
-        seen.add(number)
-        sid = by_msisdn.get(number)
+        seen.add(msisdn)
+        sid = by_msisdn.get(msisdn)
         if sid is None:
             not_found.append((line, piece))
         else:

@@ -13,8 +13,6 @@ grouped by an operation id."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 import datetime as dt
 import time
 from collections.abc import Iterable
@@ -22,7 +20,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from corptui import audit, permissions
+from corptui.database import retrying
 from corptui.errors import Conflict, NotFound, ValidationError, stop_if_cancelled
+from corptui.i18n import N_, _
 from corptui.periods import parse_date, utc_bounds
 from corptui.phones import format_msisdn
 from corptui.session import Session
@@ -30,10 +30,14 @@ from storage.db import atomic, database, is_postgres
 from storage.fields import to_kopecks, utcnow
 from storage.idsets import in_ids
 from storage.models import (
-    Option, OptionRule, PersonalAccount, Subscriber, SubscriberOption, Tariff,
+    Option,
+    OptionRule,
+    PersonalAccount,
+    Subscriber,
+    SubscriberOption,
+    Tariff,
     TariffChange,
 )
-from corptui.database import retrying
 
 LIVE = ("active", "planned")
 

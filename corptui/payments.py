@@ -8,8 +8,6 @@ Days are local calendar days turned into UTC bounds (periods.utc_bounds)."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -18,6 +16,7 @@ import peewee as pw
 
 from corptui import permissions
 from corptui.errors import ValidationError
+from corptui.i18n import _
 from corptui.periods import (  # noqa: F401 - presets are part of this module's surface
     PRESETS,
     check_choices,

@@ -6,13 +6,12 @@ of ``today`` so that screens and tests can inject the date."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
 from corptui.errors import ValidationError
+from corptui.i18n import _
 
 UTC = dt.UTC
 PRESETS = ("this_month", "last_month", "quarter", "year")

@@ -5,11 +5,10 @@ in about a microsecond; anything else goes through the phonenumbers library."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import re
 
 from corptui.errors import ValidationError
+from corptui.i18n import _
 
 _NON_DIGITS = re.compile(r"\D")
 _ALLOWED = re.compile(r"^[\s\d+()\-.]*$")

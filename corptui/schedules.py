@@ -13,13 +13,12 @@ run twice. The worker calls ``due`` through the periodic hook ``schedules.due``.
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 import datetime as dt
 import re
 
 from corptui import audit, permissions
 from corptui.errors import NotFound, ValidationError
+from corptui.i18n import N_, _
 from corptui.periods import add_months, month_end, raise_errors
 from storage.db import atomic
 from storage.fields import utcnow

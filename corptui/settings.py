@@ -5,14 +5,13 @@ keymap file next to it overrides any key by its binding id."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import os
 import tomllib
 from pathlib import Path
 
 from corptui import audit, config, locations, permissions
 from corptui.errors import ValidationError
+from corptui.i18n import _
 
 THEMES = ("textual-dark", "textual-light", "ansi-dark", "ansi-light")
 LANGUAGES = ("en", "ru")

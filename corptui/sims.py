@@ -10,8 +10,6 @@ a PUK."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import hashlib
 import hmac
 import os
@@ -22,6 +20,7 @@ import peewee as pw
 
 from corptui import audit, permissions
 from corptui.errors import NotFound, ValidationError
+from corptui.i18n import _
 from storage.bulk import in_values
 from storage.db import atomic
 from storage.fields import utcnow

@@ -7,20 +7,19 @@ and writes ONE audit entry carrying the operation id and the changed numbers."""
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import unicodedata
 from collections.abc import Iterable
 
 import peewee as pw
 
 from corptui import audit, permissions
+from corptui.database import retrying
 from corptui.errors import Conflict, NotFound, ValidationError
+from corptui.i18n import _
 from corptui.phones import format_msisdn, normalize
 from storage.bulk import in_values
 from storage.db import atomic
 from storage.models import Subscriber, SubscriberTag, Tag
-from corptui.database import retrying
 
 PALETTE = ("red", "green", "blue", "yellow", "magenta", "cyan", "white")
 DEFAULT_COLOR = "blue"

@@ -28,8 +28,6 @@ bottom of this module; a new module adds its own with ``register_undo``."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 import datetime as dt
 import zlib
 from collections.abc import Callable
@@ -39,6 +37,7 @@ import peewee as pw
 
 from corptui import audit
 from corptui.errors import Conflict, NotFound, PermissionDenied, stop_if_cancelled
+from corptui.i18n import N_, _
 from corptui.phones import format_msisdn
 from storage import bulk
 from storage.db import atomic, database, is_postgres
@@ -216,7 +215,7 @@ def undo(session, operation: str, progress=None, cancelled=None) -> dict:
         total = sum(p.restorable for _a, p in plans)
         if progress:
             progress(0, total)
-        for action, plan in plans:
+        for _action, plan in plans:
             stop_if_cancelled(cancelled)
             rows = plan.apply()
             restored += len(rows)
@@ -390,7 +389,7 @@ def _undo_limits(session, entries) -> UndoPlan:
         if row is None:
             changed.append({"number": _("number #{id}").format(id=sid), "what": _("no longer in this company")})
             continue
-        values = dict(zip(_LIMIT_FIELDS, row[2:]))
+        values = dict(zip(_LIMIT_FIELDS, row[2:], strict=True))
         after = e.after or {}
         diffs = [_("{field} is now {now} (the change set {set})").format(
                      field=k, now=audit._jsonable(values.get(k)), set=v)
@@ -457,7 +456,7 @@ def _undo_forwarding(session, entries) -> UndoPlan:
 
     def apply() -> list[tuple]:
         out = []
-        for sid, condition, before, after, now in todo:
+        for sid, _condition, before, after, now in todo:
             if before is None:
                 ForwardingRule.delete().where(ForwardingRule.id == now.id).execute()
             elif now is None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 from corptui import audit, permissions
 from corptui.errors import Conflict, NotFound, ValidationError
+from corptui.i18n import _
 from corptui.passwords import generate_temporary, hash_password
 from corptui.phones import normalize
 from storage.db import atomic

@@ -3,12 +3,11 @@ a name per user and applied with one key (or `corptui numbers list --view NAME`)
 
 from __future__ import annotations
 
-from corptui.i18n import _
-
 import unicodedata
 
 from corptui import audit, permissions
 from corptui.errors import Conflict, NotFound, ValidationError
+from corptui.i18n import _
 from corptui.numbers import SORT_KEYS, NumberFilter
 from storage.db import atomic
 from storage.fields import utcnow

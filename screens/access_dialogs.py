@@ -4,8 +4,6 @@ screens.widgets.dialogs). All user text is shown as plain Content, never as mark
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,8 +13,8 @@ from textual.widgets import Button, Label, Select, Static
 from corptui import permissions
 from corptui import users as users_uc
 from corptui.errors import CorptuiError, ValidationError
-from screens.widgets.dialogs import (  # noqa: F401 (ConfirmDialog, MessageDialog: shared)
-    DIALOG_CSS, ConfirmDialog, MessageDialog, SaveCancelDialog)
+from corptui.i18n import N_, _
+from screens.widgets.dialogs import DIALOG_CSS, ConfirmDialog, MessageDialog, SaveCancelDialog  # noqa: F401 (ConfirmDialog, MessageDialog: shared)
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain
 

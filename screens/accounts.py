@@ -4,14 +4,13 @@ selected count at the bottom); p opens their payments, c their charges, l their 
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, ngettext, number
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from corptui import accounts as accounts_uc
 from corptui.errors import CorptuiError
+from corptui.i18n import N_, _, ngettext, number
 from screens.base import KeyedRowsScreen
 from screens.money_dialogs import date_cell, keep, kept, money_cell, money_text, today_of
 from screens.widgets.safe import plain

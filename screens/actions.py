@@ -4,11 +4,11 @@ entry. Keys avoid ctrl+w/t/n, which browsers take under textual-serve."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from dataclasses import dataclass
 
 from textual.binding import Binding
+
+from corptui.i18n import N_, _
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,6 @@ the numbers to link, contact phone and email. A reference number is shown on suc
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -13,8 +11,9 @@ from textual.widgets import Button, Static
 
 from corptui import applications
 from corptui.errors import CorptuiError, ValidationError
-from screens.widgets.keys_footer import KeysFooter
+from corptui.i18n import N_, _
 from screens.widgets.form import Field, show_errors
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.safe import plain
 
 FIELDS = [

@@ -4,8 +4,6 @@ its before and after values as plain JSON text."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, ngettext, number
-
 import datetime as dt
 import json
 
@@ -17,6 +15,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from corptui import auditlog
 from corptui import users as users_uc
 from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _, ngettext, number
 from corptui.phones import format_msisdn
 from screens.access_dialogs import MessageDialog
 from screens.base import KeyedRowsScreen

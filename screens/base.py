@@ -3,8 +3,6 @@ the footer with the keys. Section keys (F1-F10) come from screens.actions."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -12,8 +10,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from corptui import permissions
-from screens.widgets.keys_footer import KeysFooter
+from corptui.i18n import N_, _
 from screens.actions import app_bindings
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import VirtualTable
 

@@ -7,8 +7,6 @@ window), so a year of a busy number or a month of the company opens at once."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, date_text, ngettext, number
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -16,6 +14,7 @@ from textual.widgets import Static
 from corptui import calls as calls_uc
 from corptui.calls import CallFilter
 from corptui.errors import ValidationError
+from corptui.i18n import N_, _, date_text, ngettext, number
 from corptui.periods import preset
 from corptui.phones import format_msisdn
 from screens.base import AppScreen

@@ -3,8 +3,6 @@ number has: account, tariff, status, limit, options, forwarding, SIM, latest cha
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, money, state_label
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -15,6 +13,7 @@ from textual.widgets import Button, Static
 from corptui import cards, employees, permissions
 from corptui import tags as tags_uc
 from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _, money, state_label
 from corptui.phones import format_msisdn
 from screens.widgets.check_list import CheckList
 from screens.widgets.form import Field, show_errors

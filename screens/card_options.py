@@ -6,8 +6,6 @@ change is shown in the heading. Dismisses with True when something changed."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, date_text, money, state_label
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,6 +16,7 @@ from textual.widgets import Button, Static
 from corptui import options as options_uc
 from corptui import permissions
 from corptui.errors import CorptuiError
+from corptui.i18n import N_, _, date_text, money, state_label
 from corptui.phones import format_msisdn
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.safe import plain

@@ -3,8 +3,6 @@ services, comment, contact) and the company's history of applications."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,6 +13,7 @@ from textual.widgets import Button, Static
 from corptui import change_applications as ca
 from corptui import permissions
 from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _, number
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable

@@ -3,8 +3,6 @@ after a login with a temporary password: nothing else opens until it is changed.
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,8 +11,9 @@ from textual.widgets import Button, Static
 
 from corptui import auth
 from corptui.errors import CorptuiError, ValidationError
-from screens.widgets.keys_footer import KeysFooter
+from corptui.i18n import N_, _
 from screens.widgets.form import Field, show_errors
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.safe import plain
 
 

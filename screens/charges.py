@@ -5,8 +5,6 @@ exports the charge lines of what is shown."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, ngettext, number
-
 import datetime as dt
 from decimal import Decimal
 
@@ -20,9 +18,9 @@ from textual.widgets import Static
 from corptui import charges as charges_uc
 from corptui.charges import KINDS, ChargeFilter
 from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _, ngettext, number
 from corptui.periods import add_months, month_start, parse_date, preset
 from corptui.phones import format_msisdn
-from screens.widgets.keys_footer import KeysFooter
 from screens.base import AppScreen
 from screens.money_dialogs import (
     CHARGE_KIND_LABELS,
@@ -40,6 +38,7 @@ from screens.money_dialogs import (
     scope_summary,
     today_of,
 )
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -559,8 +558,8 @@ class TopSpendersScreen(DrillScreen):
             _("{n_rows} numbers · Enter: calls of the number · esc back").format(n_rows=len(self.rows))))
 
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
-        from screens.calls import EMPTY_STATE
         from corptui.periods import month_end
+        from screens.calls import EMPTY_STATE
 
         row = self.rows[event.row_id]
         state = dict(kept(self.app, "calls", EMPTY_STATE))

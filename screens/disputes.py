@@ -4,8 +4,6 @@ credit, reject with a reason). Reasons and names are user text: shown literally.
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +12,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from corptui import disputes as disputes_uc
 from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _
 from screens.base import AppScreen
 from screens.widgets.dialogs import SaveCancelDialog
 from screens.widgets.safe import plain, safe_text

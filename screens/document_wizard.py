@@ -8,8 +8,6 @@ with the message under the field; Finish orders the document and dismisses with 
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,6 +18,7 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 from corptui import documents as documents_uc
 from corptui import payments as payments_uc
 from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _
 from corptui.periods import last_month
 from screens.money_dialogs import today_of
 from screens.widgets.check_list import CheckList

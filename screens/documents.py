@@ -6,8 +6,6 @@ a automatic reports. A protected document asks for its password on save and send
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, date_text, ngettext
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +16,7 @@ from textual.widgets import Button, DataTable, Static
 
 from corptui import documents as documents_uc
 from corptui.errors import Conflict, CorptuiError, ValidationError
+from corptui.i18n import N_, _, date_text, ngettext
 from screens.base import RowsScreen
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field, show_errors

@@ -6,8 +6,6 @@ the whole change back."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, ngettext, number
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from corptui import forwarding, permissions
 from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _, ngettext, number
 from corptui.phones import format_msisdn
 from screens.widgets.bulk_work import BulkWork
 from screens.widgets.dialogs import NumbersDialog

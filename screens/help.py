@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -12,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from corptui import config
+from corptui.i18n import N_, _
 from screens.actions import APP_ACTIONS, help_rows
 
 NUMBERS_KEYS = [

@@ -10,8 +10,6 @@ Dismisses with True when an import was applied, False otherwise."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, ngettext, number
-
 import os
 
 from rich.text import Text
@@ -25,6 +23,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, Static
 
 from corptui import importer
+from corptui.i18n import N_, _, ngettext, number
 from screens.widgets.background import run_in_worker
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable

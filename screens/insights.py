@@ -9,10 +9,8 @@ audit log, with the values before and after."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, date_text, money, ngettext
-
-from textual.app import ComposeResult
 from textual import work
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -21,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from corptui import insights as uc
 from corptui.errors import CorptuiError
+from corptui.i18n import N_, _, date_text, money, ngettext
 from corptui.periods import add_months
 from corptui.phones import format_msisdn
 from screens.base import AppScreen

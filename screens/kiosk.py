@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Static
+
+from corptui.i18n import N_, _
 
 WELCOME = N_("""corptui: your company's mobile numbers, in one keyboard-driven console
 

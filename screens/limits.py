@@ -6,8 +6,6 @@ cancel rolls the whole change back."""
 
 from __future__ import annotations
 
-from corptui.i18n import N_, _, ngettext, number
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -16,6 +14,7 @@ from textual.widgets import Button, Label, Select, Static
 
 from corptui import limits, permissions
 from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _, ngettext, number
 from corptui.phones import format_msisdn
 from screens.widgets.bulk_work import BulkWork
 from screens.widgets.dialogs import NumbersDialog

@@ -3,8 +3,6 @@ saved view."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, state_label
-
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -17,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from corptui import numbers as numbers_uc
 from corptui import views as views_uc
 from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _, state_label
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 

@@ -3,8 +3,6 @@ operator's hotline numbers for legal entities (from the seed article)."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,6 +12,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from corptui import auth, permissions
 from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.safe import plain
 

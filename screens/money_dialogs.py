@@ -7,8 +7,6 @@ a bad amount or date is shown under its field and the dialog stays open."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, ngettext, number
-
 import datetime as dt
 from collections.abc import Callable
 
@@ -22,6 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from corptui import i18n
 from corptui.errors import Cancelled, Conflict, CorptuiError, ValidationError
+from corptui.i18n import N_, _, ngettext, number
 from corptui.periods import preset
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field, show_errors

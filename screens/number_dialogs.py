@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number, state_label
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +12,7 @@ from textual.widgets import Button, Label, Select, Static
 
 from corptui import tags as tags_uc
 from corptui.errors import CorptuiError
+from corptui.i18n import N_, _, number, state_label
 from corptui.numbers import NumberFilter
 from screens.widgets.check_list import CheckList
 from screens.widgets.safe import plain, safe_text

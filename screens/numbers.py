@@ -4,20 +4,19 @@ bulk actions for the selection."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number
-
 import time
 
 from textual import work
-from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from corptui import numbers as numbers_uc
 from corptui.errors import CorptuiError
+from corptui.i18n import N_, _, number
 from corptui.numbers import NumberFilter
 from corptui.phones import format_msisdn
 from screens.base import AppScreen

@@ -4,8 +4,6 @@ background jobs with their live progress (polled every second)."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -13,6 +11,7 @@ from textual.widgets import Static
 from corptui import jobs as jobs_uc
 from corptui import notify
 from corptui.errors import CorptuiError
+from corptui.i18n import N_, _, number
 from corptui.phones import format_msisdn
 from screens.access_dialogs import MessageDialog
 from screens.base import KeyedRowsScreen

@@ -8,14 +8,13 @@ in the session (screens.money_dialogs.keep) while it lasts."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, ngettext, number
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from corptui import payments as payments_uc
 from corptui.errors import ValidationError
+from corptui.i18n import N_, _, ngettext, number
 from corptui.payments import PaymentFilter
 from corptui.periods import preset
 from corptui.phones import format_msisdn

@@ -3,8 +3,6 @@ n new, e edit, p pause / resume, x delete (confirm), esc/F12 back to documents."
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, ngettext, number
-
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -12,6 +10,7 @@ from textual.widgets import DataTable
 from corptui import documents as documents_uc
 from corptui import schedules as schedules_uc
 from corptui.errors import CorptuiError
+from corptui.i18n import N_, _, ngettext, number
 from screens.base import RowsScreen
 from screens.documents import FormDialog
 from screens.widgets.dialogs import ConfirmDialog

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from corptui.i18n import N_, _
 from screens.actions import APP_ACTIONS, available_sections
 
 

@@ -12,8 +12,6 @@ Open it with ``ServicesWizard(ids)``; it dismisses with True when something was 
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number
-
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -30,7 +28,8 @@ from textual.widgets import Button, Label, Select, Static
 from corptui import numbers as numbers_uc
 from corptui import options as options_uc
 from corptui import permissions
-from corptui.errors import Cancelled, CorptuiError, ValidationError
+from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _, number
 from corptui.phones import format_msisdn
 from screens.widgets.background import run_in_worker
 from screens.widgets.check_list import CheckList

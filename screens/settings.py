@@ -3,18 +3,17 @@ server and SMS gateway (owner only). Saved to config.toml in the user config fol
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.lazy import Lazy
 from textual.content import Content
+from textual.lazy import Lazy
 from textual.widgets import Button, Label, Select, Static
 
 from corptui import permissions
 from corptui import settings as settings_uc
 from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _
 from screens.base import AppScreen
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain

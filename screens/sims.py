@@ -3,8 +3,6 @@ stock list, and importing stock from a file (one "ICCID;PUK1" a line)."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, number
-
 import os
 
 from rich.text import Text
@@ -18,6 +16,7 @@ from textual.widgets import Button, Label, Select, Static
 
 from corptui import permissions, sims
 from corptui.errors import CorptuiError, ValidationError
+from corptui.i18n import N_, _, number
 from corptui.phones import format_msisdn
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text

@@ -4,8 +4,6 @@ tag), esc closes. Names are user text: shown literally. The colour is also a wor
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, ngettext, number
-
 from collections.abc import Callable
 
 from rich.text import Text
@@ -19,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from corptui import tags as tags_uc
 from corptui.errors import Conflict, CorptuiError, ValidationError
+from corptui.i18n import N_, _, ngettext, number
 from screens.widgets.dialogs import ConfirmDialog, SaveCancelDialog
 from screens.widgets.safe import plain, safe_text
 

@@ -5,8 +5,6 @@ cancel rolls it back). Dismisses True if undone, False otherwise."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, ngettext, number
-
 import datetime as dt
 
 from textual.app import ComposeResult
@@ -17,6 +15,7 @@ from textual.widgets import Button, Static
 
 from corptui import undo as undo_uc
 from corptui.errors import CorptuiError
+from corptui.i18n import N_, _, ngettext, number
 from corptui.phones import format_msisdn
 from screens.widgets.bulk_work import BulkWork
 from screens.widgets.safe import plain

@@ -5,8 +5,6 @@ screen, with the same message."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_, date_text
-
 import datetime as dt
 
 from textual.app import ComposeResult
@@ -17,10 +15,11 @@ from corptui import permissions
 from corptui import users as users_uc
 from corptui.auth import local_time_text
 from corptui.errors import CorptuiError
+from corptui.i18n import N_, _, date_text
 from corptui.phones import format_msisdn
 from screens.access_dialogs import AddUserDialog, RoleDialog
-from screens.widgets.dialogs import ConfirmDialog, MessageDialog
 from screens.base import KeyedRowsScreen
+from screens.widgets.dialogs import ConfirmDialog, MessageDialog
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
 

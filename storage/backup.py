@@ -171,7 +171,7 @@ def _dump(target: Path, progress=None) -> dict[str, int]:
         version = schema.current_version()
         out.write(json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION,
                               "schema_version": version,
-                              "made_at": dt.datetime.now(dt.timezone.utc).isoformat()}) + "\n")
+                              "made_at": dt.datetime.now(dt.UTC).isoformat()}) + "\n")
         for model in models.ALL_MODELS:
             name = model._meta.table_name
             out.write(json.dumps({"table": name,
@@ -343,7 +343,7 @@ def _load_from_sqlite(path, progress=None) -> dict[str, int]:
                 cols = ", ".join(f'"{f.column_name}"' for f in fields)
                 n = 0
                 for row in src.execute(f'SELECT {cols} FROM "{name}" ORDER BY rowid'):
-                    yield ("row", [_encode(f.python_value(v)) for f, v in zip(fields, row)])
+                    yield ("row", [_encode(f.python_value(v)) for f, v in zip(fields, row, strict=True)])
                     n += 1
                 expected[name] = n
             yield ("end", expected)

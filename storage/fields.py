@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import peewee as pw
 
 CENT = Decimal("0.01")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def to_kopecks(value) -> int:

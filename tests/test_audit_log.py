@@ -9,9 +9,9 @@ import io
 import json
 
 import pytest
+from access_data import OTHER_OWNER, build, session_of
 from click.testing import CliRunner
 
-from access_data import OTHER_OWNER, build, session_of
 from corptui import audit, auditlog, users
 from corptui.cli import main
 from corptui.database import close_database, open_database

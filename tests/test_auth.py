@@ -9,9 +9,9 @@ import sys
 import time
 
 import pytest
+from access_data import OTHER_OWNER, PASSWORD, ROLE_PHONES, build, session_of
 from click.testing import CliRunner
 
-from access_data import OTHER_OWNER, PASSWORD, ROLE_PHONES, build, session_of
 from corptui import auth, users
 from corptui.auth import LOCK_AFTER, LoginLocked
 from corptui.cli import main

@@ -13,7 +13,13 @@ from numbers_core_data import build
 from corptui import audit, forwarding, limits, options
 from corptui.errors import Cancelled
 from storage.models import (
-    AuditEntry, ForwardingRule, Option, Subscriber, SubscriberOption, Tariff, TariffChange,
+    AuditEntry,
+    ForwardingRule,
+    Option,
+    Subscriber,
+    SubscriberOption,
+    Tariff,
+    TariffChange,
 )
 
 

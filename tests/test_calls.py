@@ -95,9 +95,9 @@ def test_utc_days_differ_from_moscow_days(data):
 def test_time_index_plan_gives_the_same_pages(data, monkeypatch):
     """The plan for a company holding most numbers (walk the time index) returns exactly
     the pages of the usual plan, both orders, any offset."""
-    from corptui import calls as calls_uc
-
     from dataclasses import replace
+
+    from corptui import calls as calls_uc
 
     session = data["session"]
     flt_all = calls_uc.CallFilter()

@@ -11,8 +11,8 @@ from conftest import run_cli as run
 from corptui import __version__
 from corptui.database import close_database, open_database
 from corptui.passwords import verify_password
-from storage.schema import SCHEMA_VERSION
 from storage.models import Company, PersonalAccount, Subscriber, SubscriberTag, Tag, Tariff, User
+from storage.schema import SCHEMA_VERSION
 from storage.search import search_key
 
 

@@ -18,8 +18,18 @@ from corptui.passwords import verify_password
 from corptui.phones import normalize
 from corptui.session import Session
 from storage.models import (
-    PAYMENT_TYPES, CallRecord, Charge, Company, ForwardingRule, OptionRule, Payment,
-    SimCard, Subscriber, SubscriberOption, Tag, User,
+    PAYMENT_TYPES,
+    CallRecord,
+    Charge,
+    Company,
+    ForwardingRule,
+    OptionRule,
+    Payment,
+    SimCard,
+    Subscriber,
+    SubscriberOption,
+    Tag,
+    User,
 )
 
 MAIN = demo.MAIN_COMPANY["name"]

@@ -17,7 +17,13 @@ from corptui.database import close_database, open_database
 from corptui.errors import NotFound, ValidationError
 from corptui.session import Session
 from storage.models import (
-    AuditEntry, CallRecord, Charge, Option, PersonalAccount, Subscriber, SubscriberOption,
+    AuditEntry,
+    CallRecord,
+    Charge,
+    Option,
+    PersonalAccount,
+    Subscriber,
+    SubscriberOption,
     Tariff,
 )
 

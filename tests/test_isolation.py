@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
+import money_data
 import pytest
+from access_data import OTHER_OWNER, build, session_of
 from click.testing import CliRunner
 
-import money_data
-from access_data import OTHER_OWNER, build, session_of
 from corptui import (
     accounts,
     auditlog,

@@ -12,10 +12,10 @@ import threading
 import time
 from pathlib import Path
 
+import job_kinds  # noqa: F401  (registers test.slow_file and test.echo)
 import pytest
 from click.testing import CliRunner
 
-import job_kinds  # noqa: F401  (registers test.slow_file and test.echo)
 from corptui import jobs
 from corptui.cli import main
 from corptui.errors import NotFound

@@ -3,10 +3,10 @@ order, whatever the query and however it was typed."""
 
 from __future__ import annotations
 
+from conftest import demo_session
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import demo_session
 from corptui import numbers as n
 
 QUERIES = ["9", "92", "926", "8", "8 9", "8 (91", "+7 9", "55-1", "и", "ив", "иван",

@@ -17,8 +17,15 @@ from corptui.errors import NotFound, PermissionDenied, ValidationError
 from corptui.session import Session
 from storage.fields import utcnow
 from storage.models import (
-    AuditEntry, Company, Option, OptionRule, PersonalAccount, Subscriber, SubscriberOption,
-    Tariff, TariffChange,
+    AuditEntry,
+    Company,
+    Option,
+    OptionRule,
+    PersonalAccount,
+    Subscriber,
+    SubscriberOption,
+    Tariff,
+    TariffChange,
 )
 
 UTC = dt.UTC

@@ -10,13 +10,24 @@ import hashlib
 from pathlib import Path
 
 import pytest
-
 from access_data import PASSWORD, build, session_of
+
 from corptui import (
-    auth, change_applications, disputes, employees, forwarding, importer, limits, permissions,
-    sims, tags, users,
+    auth,
+    change_applications,
+    disputes,
+    documents,
+    employees,
+    forwarding,
+    importer,
+    limits,
+    options,
+    permissions,
+    schedules,
+    sims,
+    tags,
+    users,
 )
-from corptui import documents, options, schedules
 from corptui.errors import PermissionDenied
 from storage.models import (
     AuditEntry,

@@ -22,7 +22,13 @@ from corptui.database import close_database, open_database
 from corptui.employees import VersionConflict
 from storage.db import is_postgres
 from storage.models import (
-    AuditEntry, Job, Option, Subscriber, SubscriberOption, SubscriberTag, Tag,
+    AuditEntry,
+    Job,
+    Option,
+    Subscriber,
+    SubscriberOption,
+    SubscriberTag,
+    Tag,
 )
 
 TESTS = Path(__file__).resolve().parent

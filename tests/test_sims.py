@@ -110,7 +110,7 @@ def test_three_wrong_puks_lock_the_sim_persistently(data):
     assert [r["iccid"] for r in sims.stock(s, "locked")] == [iccid(3)]
     assert iccid(3) not in [r["iccid"] for r in sims.stock(s)]
     assert AuditEntry.select().where(AuditEntry.action == "sim.puk_wrong").count() == 3
-    assert SimCard.select().where((SimCard.subscriber == sub.id)).count() == 0
+    assert SimCard.select().where(SimCard.subscriber == sub.id).count() == 0
 
 
 def test_replace_scope_and_field_errors(data):

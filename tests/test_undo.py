@@ -9,7 +9,7 @@ import pytest
 from numbers_core_data import build
 
 from corptui import importer, tags, undo
-from corptui.errors import Conflict, NotFound, PermissionDenied
+from corptui.errors import Conflict, CorptuiError, NotFound, PermissionDenied
 from corptui.session import Session
 from storage.models import AuditEntry, ForwardingRule, Subscriber, SubscriberTag, User
 
@@ -254,5 +254,5 @@ def test_option_disconnect_undo_restores_state_and_end_date(data):
     after = {r.subscriber_id: (r.state, r.connected_until) for r in SubscriberOption.select()}
     assert after[subs[0].id] == before[subs[0].id]
     assert after[subs[1].id] == before[subs[1].id]
-    with pytest.raises(Exception):
+    with pytest.raises(CorptuiError):
         undo.undo(anna, res["operation"])  # not twice

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import demo_session
+
 from corptui import numbers as n
 from corptui import views
 from corptui.cli import main

@@ -4,7 +4,6 @@ virtual table: space toggles, arrows move."""
 from __future__ import annotations
 
 from corptui.i18n import _
-
 from screens.widgets.virtual_table import Column, VirtualTable
 
 

@@ -3,14 +3,13 @@ read. All text is shown as plain Content, never as markup."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from corptui.i18n import N_, _
 from screens.widgets.safe import plain
 
 # A centred box with a bold title, text, a message line and a row of buttons; ``{cls}``

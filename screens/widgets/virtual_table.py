@@ -9,8 +9,6 @@ shows ``[x]``."""
 
 from __future__ import annotations
 
-from corptui.i18n import _, N_
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from corptui.i18n import N_, _
 from screens.widgets.safe import safe_text
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import demo_session, make_app, settle as _settle
+from conftest import demo_session, make_app
+from conftest import settle as _settle
 from textual.widgets import Input, Select, Static, TextArea
 
 from corptui import demo, tags, users

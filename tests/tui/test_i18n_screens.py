@@ -4,9 +4,10 @@ login screen and the numbers console show Russian labels, keys and counts."""
 from __future__ import annotations
 
 import pytest
+from conftest import demo_session, make_app
+from conftest import settle as _settle
 from textual.widgets import Button, Label, Static
 
-from conftest import demo_session, make_app, settle as _settle
 from corptui import i18n
 
 
@@ -194,7 +195,7 @@ async def test_every_main_dialog_in_russian_has_no_english_labels(seeded, monkey
     leftovers, opened = {}, []
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(pilot)
-        for section, keys, expected in DIALOGS:
+        for section, keys, _expected in DIALOGS:
             app.open_section(section)
             await _settle(pilot)
             depth = len(app.screen_stack)

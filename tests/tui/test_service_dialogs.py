@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conftest import demo_session, make_app, settle as _settle
+from conftest import demo_session, make_app
+from conftest import settle as _settle
 
 from corptui import demo
 from screens.card import EmployeeCard

@@ -4,7 +4,8 @@ hover), apply to the numbers that pass, summary; field errors; viewer read-only.
 
 from __future__ import annotations
 
-from conftest import demo_session, make_app, settle as _settle
+from conftest import demo_session, make_app
+from conftest import settle as _settle
 
 from corptui import options
 from screens.services_wizard import CheckTable, ServicesWizard

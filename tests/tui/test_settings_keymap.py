@@ -6,8 +6,9 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from conftest import demo_session, make_app
+from conftest import settle as _settle
 
-from conftest import demo_session, make_app, settle as _settle
 from corptui import locations
 from corptui import settings as settings_uc
 from corptui.errors import PermissionDenied, ValidationError

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from conftest import demo_session, make_app, settle as _settle
+from conftest import demo_session, make_app
+from conftest import settle as _settle
 
 TODAY = dt.date(2026, 10, 20)
 

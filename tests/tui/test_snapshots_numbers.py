@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import demo_session, make_app, settle as _settle
+from conftest import demo_session, make_app
+from conftest import settle as _settle
 
 
 def test_numbers_screen(snap_compare, seeded):

@@ -3,7 +3,8 @@ SIM stock, limits, change application."""
 
 from __future__ import annotations
 
-from conftest import demo_session, make_app, settle as _settle
+from conftest import demo_session, make_app
+from conftest import settle as _settle
 
 from storage.models import Subscriber
 
