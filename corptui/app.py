@@ -271,8 +271,8 @@ class CorptuiApp(App):
         if isinstance(exc, CorptuiError):
             self.notify(exc.message, title=_(exc.title), severity="error", markup=False)
         else:
-            self.notify(f"{type(exc).__name__}: {exc}", title=_("Unexpected error"),
-                        severity="error", markup=False)
+            text = f"{type(exc).__name__}: {exc}"  # may hold user text: never markup
+            self.notify(text, title=_("Unexpected error"), severity="error", markup=False)
 
 
 class KioskApp(CorptuiApp):
