@@ -34,10 +34,11 @@ def _signed(value) -> str:
     return ("+" if value > 0 else "") + _money(value)
 
 
-def _section(title: str, rows, columns, headers) -> str:
+def _section(heading: str, rows, columns, headers) -> str:
+    """A titled table; the heading ends with its colon ("Lines:"), a whole msgid."""
     if not rows:
-        return _("{title}: none").format(title=title)
-    return f"{title}:\n" + render(rows, "table", columns, headers)
+        return _("{heading} none").format(heading=heading)
+    return f"{heading}\n" + render(rows, "table", columns, headers)
 
 
 @main.group("insights")
@@ -75,13 +76,13 @@ def unused_cmd(obj, company, days, as_of, account, fmt) -> None:
                  "charges of {month}: {n} numbers, {amount} RUB a month").format(
         since=date_text(lines["since"]), until=date_text(lines["until"]), days=lines["days"],
         month=month, n=len(lines["lines"]), amount=_money(lines["total"])))
-    click.echo(_section(_("Lines"), lines["lines"],
+    click.echo(_section(_("Lines:"), lines["lines"],
                         ("number", "employee", "account", "tariff", "last", "monthly_text"),
                         ("number", HEAD_EMPLOYEE, "account", "tariff", HEAD_LAST_USED,
                          HEAD_MONTHLY)))
     click.echo("\n" + _("Paid options never used: {n}, {amount} RUB a month").format(
         n=len(options["lines"]), amount=_money(options["total"])))
-    click.echo(_section(_("Options"), options["lines"],
+    click.echo(_section(_("Options:"), options["lines"],
                         ("number", "employee", "option_name", "unused", "monthly_text"),
                         ("number", HEAD_EMPLOYEE, HEAD_OPTION, HEAD_WHY, HEAD_MONTHLY)))
 
@@ -125,27 +126,27 @@ def changes_cmd(obj, company, month_a, month_b, account, top, fmt) -> None:
         row["when"] = date_text(row["at"]) if row["at"] else _("bill")
     mcols = ("a_t", "b_t", "d_t")
     mhead = (_month(r["month_a"]), _month(r["month_b"]), HEAD_CHANGE)
-    click.echo(_section(_("By kind"), r["kinds"], ("kind", *mcols), ("kind", *mhead)))
-    click.echo(_section(_("By account"), r["accounts"], ("account", *mcols),
+    click.echo(_section(_("By kind:"), r["kinds"], ("kind", *mcols), ("kind", *mhead)))
+    click.echo(_section(_("By account:"), r["accounts"], ("account", *mcols),
                         ("account", *mhead)))
     num = ("number", "employee")
     head = ("number", HEAD_EMPLOYEE)
-    click.echo(_section(_("New numbers"), r["new_numbers"], (*num, "account"),
+    click.echo(_section(_("New numbers:"), r["new_numbers"], (*num, "account"),
                         (*head, "account")))
-    click.echo(_section(_("Removed numbers"), r["removed_numbers"], (*num, "account"),
+    click.echo(_section(_("Removed numbers:"), r["removed_numbers"], (*num, "account"),
                         (*head, "account")))
-    click.echo(_section(_("New paid options"), r["new_options"],
+    click.echo(_section(_("New paid options:"), r["new_options"],
                         (*num, "option_name", "monthly_text"),
                         (*head, HEAD_OPTION, HEAD_MONTHLY)))
-    click.echo(_section(_("Removed paid options"), r["removed_options"],
+    click.echo(_section(_("Removed paid options:"), r["removed_options"],
                         (*num, "option_name", "monthly_text"),
                         (*head, HEAD_OPTION, HEAD_MONTHLY)))
-    click.echo(_section(_("Tariff changes"), r["tariff_changes"],
+    click.echo(_section(_("Tariff changes:"), r["tariff_changes"],
                         (*num, "before", "after", "when", "actor"),
                         (*head, "before", "after", "when", HEAD_WHO)))
-    click.echo(_section(_("Roaming spikes"), r["roaming_spikes"], (*num, *mcols),
+    click.echo(_section(_("Roaming spikes:"), r["roaming_spikes"], (*num, *mcols),
                         (*head, *mhead)))
-    click.echo(_section(_("Top increases"), r["top_numbers"], (*num, *mcols), (*head, *mhead)))
+    click.echo(_section(_("Top increases:"), r["top_numbers"], (*num, *mcols), (*head, *mhead)))
 
 
 @insights_group.command("blame")
