@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 from corptui.errors import Conflict
-from corptui.i18n import _
+from corptui.i18n import N_, _
 from storage import schema
 from storage.db import database, is_postgres
 from storage.fields import db_time
@@ -142,7 +142,8 @@ def has_data() -> bool:
     return Company.select().exists()
 
 
-INTERRUPTED = ("seeding stopped (ctrl+c): nothing was written, the database is as it was "
+# shown with _() where it is printed (the CLI sets the language after import)
+INTERRUPTED = N_("seeding stopped (ctrl+c): nothing was written, the database is as it was "
                "before")
 
 

@@ -44,14 +44,14 @@ COLUMNS = {
         Column("employee", N_("Employee"), 12, flex=1),
         Column("tariff", N_("Tariff"), 12, flex=1, min_table_width=90),
         Column("last", N_("Last used"), 10),
-        Column("money", "RUB/month".rjust(MONEY_WIDTH), MONEY_WIDTH),
+        Column("money", N_("RUB/month").rjust(MONEY_WIDTH), MONEY_WIDTH),
     ],
     "options": [
         Column("number", N_("Number"), 16),
         Column("employee", N_("Employee"), 10, flex=1, min_table_width=90),
         Column("option", N_("Option"), 14, flex=1),
         Column("why", N_("Why unused"), 12, flex=1),
-        Column("money", "RUB/month".rjust(MONEY_WIDTH), MONEY_WIDTH),
+        Column("money", N_("RUB/month").rjust(MONEY_WIDTH), MONEY_WIDTH),
     ],
     "changes": [
         Column("what", N_("What"), 12),
@@ -224,8 +224,9 @@ class InsightsScreen(AppScreen):
             month_b = r["month_b"]
             rows = change_rows(r)
             t = r["total"]
-            text = (f"{r['month_a']:%m.%Y} -> {r['month_b']:%m.%Y}: {_money(t['a'])} -> "
-                    f"{_money(t['b'])} RUB ({_signed(t['delta'])})")
+            text = _("{month_a} -> {month_b}: {before} -> {after} RUB ({delta})").format(
+                month_a=f"{r['month_a']:%m.%Y}", month_b=f"{r['month_b']:%m.%Y}",
+                before=_money(t["a"]), after=_money(t["b"]), delta=_signed(t["delta"]))
         return rows, text, month_b
 
     def _show(self, mode, rows, text, month_b, error, revert_month, accounts) -> None:

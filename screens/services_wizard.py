@@ -183,7 +183,7 @@ class ServicesWizard(ModalScreen):
                 yield CheckTable(
                     [Column("mark", "", 1), Column("msisdn", N_("Number"), 16),
                      Column("name", N_("Employee"), 12, flex=1, min_table_width=70),
-                     Column("result", N_("Check"), 20, flex=2)],
+                     Column("result", N_("Check result"), 20, flex=2)],
                     self._table_rows, self._table_cell, checkboxes=False, id="check-table",
                     empty_text=_("Checking..."), reason_of=self.reason_text)
                 yield Static("", id="reason")

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from conftest import run_cli as run
 from numbers_core_data import build
 
@@ -201,3 +202,76 @@ def test_cli_speaks_russian_from_the_environment(data, russian):
     assert res.exit_code == 1
     assert res.stderr.startswith("Ошибка: ") and "Склад" in res.stderr, res.stderr
     assert not any(w in res.stderr for w in ("Error", "exists", "tag named")), res.stderr
+
+
+def test_cli_commands_speak_russian(data, russian, tmp_path):
+    """Messages of other command files in Russian: whole sentences with the counts in the
+    right form; the errors too. English is the default (next test)."""
+    seen = []
+
+    def run(*args, **kwargs):
+        res = run_cli(*args, **kwargs)
+        seen.append(res.stdout + res.stderr)
+        return res
+
+    # limits: a summary (genitive after «из»: 1 номера, 2 номеров) and a usage error
+    res = run("limits", "set", "79261234567", "--amount", "1000", "--dry-run", *CO)
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.strip() == "изменились бы лимиты 1 из 1 номера", res.stdout
+    res = run("limits", "set", "79261234567", "79261234568", "--amount", "1000", *CO)
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.strip() == "лимиты установлены: изменено 2 из 2 номеров", res.stdout
+    res = run("limits", "set", "79261234567", *CO)
+    assert res.exit_code == 1
+    assert res.stderr.startswith("Ошибка: нечего устанавливать: укажите --amount"), res.stderr
+    # users: the temporary password lines, block twice
+    res = run("users", "add", "+7 916 555-00-11", "--role", "viewer", *CO)
+    assert res.exit_code == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith("добавлен пользователь ") and lines[0].endswith("(viewer)")
+    assert lines[1].startswith("временный пароль: ") and len(lines[1]) > len("временный пароль: ")
+    assert lines[2] == "его нужно сменить при первом входе"
+    res = run("users", "block", "79165550011", *CO)
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.strip().endswith(" заблокирован"), res.stdout
+    res = run("users", "block", "79165550011", *CO)
+    assert res.stdout.strip().endswith(" уже был заблокирован"), res.stdout
+    # documents: order (the type label in Russian), delete, a use case's error
+    res = run("documents", "order", "reconciliation", "--account", "100200300",
+              "--from", "2026-01-01", "--to", "2026-01-31", *CO)
+    assert res.exit_code == 0, res.stderr
+    out = res.stdout.strip()
+    assert out.startswith("документ ") and "поставлен в очередь (Акт сверки, pdf)" in out, out
+    doc_id = out.split()[1]
+    res = run("documents", "delete", doc_id, *CO)
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.strip() == f"документ {doc_id} удалён"
+    res = run("documents", "order", "reconciliation", "--account", "100200300",
+              "--from", "2026-01-01", "--to", "2026-01-31", "--password-stdin", *CO, input="\n")
+    assert res.exit_code == 1
+    assert res.stderr.startswith("Ошибка: --password-stdin: на стандартном вводе нет пароля")
+    # money: an option error and the export summary
+    res = run("export", "payments", *CO, "--sep", "|", "-o", str(tmp_path / "p.csv"))
+    assert res.exit_code == 1
+    assert res.stderr.startswith("Ошибка: --sep: используйте ',', ';' или tab, а не '|'"), \
+        res.stderr
+    res = run("export", "payments", *CO, "-o", str(tmp_path / "p.csv"))
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.strip() == f"выгрузка платежей: строк — 0, записано в {tmp_path / 'p.csv'}"
+    res = run("export", "charges", *CO, "--type", "nope", "-o", str(tmp_path / "c.csv"))
+    assert res.exit_code == 1
+    assert "неизвестный вид начисления 'nope'" in res.stderr, res.stderr
+    # nothing English left in these outputs
+    for word in ("number(s)", "queued", "rows written", "Error", "temporary", "blocked"):
+        assert not any(word in text for text in seen), word
+
+
+def test_cli_messages_stay_english_by_default(data, tmp_path):
+    res = run("limits", "set", "79261234567", "79261234568", "--amount", "1000", *CO)
+    assert res.stdout.strip() == "limits set: 2 of 2 number(s) changed", res.stdout
+    res = run("export", "payments", *CO, "-o", str(tmp_path / "p.csv"))
+    assert res.stdout.strip() == f"payments: 0 rows written to {tmp_path / 'p.csv'}"
+    res = run("users", "add", "+7 916 555-00-11", "--role", "viewer", *CO)
+    assert res.stdout.splitlines()[2] == "it must be changed at first login"
+    res = run("export", "charges", *CO, "--type", "nope", "-o", str(tmp_path / "c.csv"))
+    assert res.stderr.startswith("Error: --type: unknown charge kind 'nope' (use "), res.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from corptui.cli import format_option, main, pass_ctx
+from corptui.i18n import _, ngettext
 from corptui.output import render
 from storage.models import APPLICATION_STATUSES
 
@@ -46,11 +47,16 @@ def approve_cmd(obj, application: str) -> None:
 
     obj.open()
     result = approve(application, operator="cli")
-    click.echo(f"approved {result['reference']}: company {result['company']!r}, "
-               f"account {result['account']}, {result['numbers']} number(s)")
-    click.echo(f"login: {format_msisdn(result['login'])}")
-    click.echo(f"temporary password: {result['temporary_password']}")
-    click.echo("it must be changed at first login; an email and an SMS are queued")
+    click.echo(ngettext("approved {reference}: company {company}, account {account}, "
+                        "{n} number(s)",
+                        "approved {reference}: company {company}, account {account}, "
+                        "{n} number(s)", result["numbers"]).format(
+        reference=result["reference"], company=repr(result["company"]),
+        account=result["account"], n=result["numbers"]))
+    click.echo(_("login: {login}").format(login=format_msisdn(result["login"])))
+    click.echo(_("temporary password: {password}").format(
+        password=result["temporary_password"]))
+    click.echo(_("it must be changed at first login; an email and an SMS are queued"))
 
 
 @applications_group.command("reject")
@@ -63,4 +69,5 @@ def reject_cmd(obj, application: str, reason: str) -> None:
 
     obj.open()
     result = reject(application, reason, operator="cli")
-    click.echo(f"rejected {result['reference']}; an email with the reason is queued")
+    click.echo(_("rejected {reference}; an email with the reason is queued").format(
+        reference=result["reference"]))

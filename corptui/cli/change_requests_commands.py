@@ -6,6 +6,7 @@ import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
 from corptui.cli.tags_commands import _read_numbers
+from corptui.i18n import _, ngettext
 
 
 @main.group("change-requests")
@@ -48,7 +49,10 @@ def create_cmd(obj, msisdns, desired, contact, comment, file, company) -> None:
 
     session = obj.session(company, "cli change-requests create")
     app = create(session, _read_numbers(msisdns, file), desired, comment, contact)
-    click.echo(f"application {app['reference']} submitted for {len(app['numbers'])} number(s)")
+    n = len(app["numbers"])
+    click.echo(ngettext("application {reference} submitted for {n} number(s)",
+                        "application {reference} submitted for {n} number(s)", n).format(
+        reference=app["reference"], n=n))
 
 
 @change_requests_group.command("cancel")
@@ -61,4 +65,4 @@ def cancel_cmd(obj, reference, company) -> None:
 
     session = obj.session(company, "cli change-requests cancel")
     app = cancel(session, reference)
-    click.echo(f"application {app['reference']} cancelled")
+    click.echo(_("application {reference} cancelled").format(reference=app["reference"]))

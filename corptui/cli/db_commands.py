@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 
 import click
 
 from corptui.cli import main, pass_ctx
+from corptui.i18n import _, number
 
 
 @main.group("db")
@@ -23,11 +25,12 @@ def upgrade(obj) -> None:
     obj.open(check_schema=False)
     before, after = _run(schema.upgrade)
     if before is None:
-        click.echo(f"created schema version {after}")
+        click.echo(_("created schema version {version}").format(version=after))
     elif before == after:
-        click.echo(f"schema is current (version {after})")
+        click.echo(_("schema is current (version {version})").format(version=after))
     else:
-        click.echo(f"upgraded schema from version {before} to {after}")
+        click.echo(_("upgraded schema from version {before} to {after}").format(
+            before=before, after=after))
 
 
 @db_group.command("check")
@@ -39,17 +42,19 @@ def check(obj) -> None:
     obj.open(create=False, check_schema=False)
     version = _run(schema.current_version)
     if version is None:
-        click.echo("Error: the database holds no corptui schema", err=True)
+        click.echo(_("Error: {message}").format(
+            message=_("the database holds no corptui schema")), err=True)
         sys.exit(1)
     problems = _run(schema.check)
     if version != schema.SCHEMA_VERSION:
-        problems.insert(0, f"schema version {version}, this corptui expects {schema.SCHEMA_VERSION}")
-    click.echo(f"schema version {version}")
+        problems.insert(0, _("schema version {version}, this corptui expects {expected}").format(
+            version=version, expected=schema.SCHEMA_VERSION))
+    click.echo(_("schema version {version}").format(version=version))
     for p in problems:
-        click.echo(f"problem: {p}", err=True)
+        click.echo(_("problem: {problem}").format(problem=p), err=True)
     if problems:
         sys.exit(1)
-    click.echo("ok")
+    click.echo("ok")  # a status word, as scripts read it
 
 
 def _run(fn):
@@ -83,12 +88,12 @@ def seed(obj, n_numbers: int, n_calls: int | None, months: int, seed: int, fresh
         summary = demo.seed(numbers=n_numbers, calls=n_calls, months=months, seed=seed,
                             fresh=fresh, progress=progress)
     except KeyboardInterrupt:  # the seed's one transaction was rolled back
-        click.echo(f"\n{demo.INTERRUPTED}", err=True)
+        click.echo("\n" + _(demo.INTERRUPTED), err=True)
         sys.exit(130)
-    click.echo(
-        f"seeded {summary['numbers']} numbers, {summary['calls']} call records, "
-        f"{summary['companies']} companies in {summary['seconds']:.1f} s"
-    )
+    click.echo(_("seeded {numbers} numbers, {calls} call records, {companies} companies in "
+                 "{seconds} s").format(
+        numbers=summary["numbers"], calls=summary["calls"], companies=summary["companies"],
+        seconds=number(Decimal(f"{summary['seconds']:.1f}"), "0.0")))
 
 
 @db_group.command("backup")
@@ -105,8 +110,9 @@ def backup_cmd(obj, file: str) -> None:
     obj.open(create=False)
     result = _run(lambda: backup.backup(file))
     total = sum(result["counts"].values())
-    click.echo(f"backed up {total} rows in {len(result['counts'])} tables to {file} "
-               f"({'SQLite file' if result['format'] == 'sqlite' else 'corptui dump'})")
+    kind = _("SQLite file") if result["format"] == "sqlite" else _("corptui dump")
+    click.echo(_("backed up {rows} rows in {tables} tables to {file} ({kind})").format(
+        rows=total, tables=len(result["counts"]), file=file, kind=kind))
 
 
 @db_group.command("restore")
@@ -122,7 +128,8 @@ def restore_cmd(obj, file: str, replace: bool) -> None:
     obj.open(check_schema=False)
     result = _run(lambda: backup.restore(file, replace=replace))
     total = sum(result["counts"].values())
-    click.echo(f"restored {total} rows in {len(result['counts'])} tables from {file}")
+    click.echo(_("restored {rows} rows in {tables} tables from {file}").format(
+        rows=total, tables=len(result["counts"]), file=file))
 
 
 @db_group.command("migrate-to")
@@ -138,4 +145,4 @@ def migrate_to(obj, url: str) -> None:
     for table, n in result["target"].items():
         if n:
             click.echo(f"{table}: {n}")
-    click.echo(f"copied {sum(result['target'].values())} rows; counts match")
+    click.echo(_("copied {rows} rows; counts match").format(rows=sum(result["target"].values())))

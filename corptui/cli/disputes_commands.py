@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
+from corptui.i18n import _
 
 COLUMNS = ["id", "charge", "period", "number", "kind", "amount", "status", "credit", "reason"]
 
@@ -48,7 +49,8 @@ def open_cmd(obj, charge_id, reason, attachment, company) -> None:
 
     session = obj.session(company, "cli disputes open")
     d = open_dispute(session, charge_id, reason, attachment)
-    click.echo(f"opened dispute {d['id']} of charge {d['charge']} ({d['amount']})")
+    click.echo(_("opened dispute {id} of charge {charge} ({amount})").format(
+        id=d["id"], charge=d["charge"], amount=d["amount"]))
 
 
 @disputes_group.command("review")
@@ -61,7 +63,7 @@ def review_cmd(obj, dispute_id, company) -> None:
 
     session = obj.session(company, "cli disputes review")
     d = set_status(session, dispute_id, "in_review")
-    click.echo(f"dispute {d['id']} is in review")
+    click.echo(_("dispute {id} is in review").format(id=d["id"]))
 
 
 @disputes_group.command("accept")
@@ -76,7 +78,8 @@ def accept_cmd(obj, dispute_id, credit, note, company) -> None:
 
     session = obj.session(company, "cli disputes accept")
     d = accept(session, dispute_id, credit, note)
-    click.echo(f"dispute {d['id']} accepted: credit {d['credit']} (adjustment payment)")
+    click.echo(_("dispute {id} accepted: credit {credit} (adjustment payment)").format(
+        id=d["id"], credit=d["credit"]))
 
 
 @disputes_group.command("reject")
@@ -90,4 +93,4 @@ def reject_cmd(obj, dispute_id, reason, company) -> None:
 
     session = obj.session(company, "cli disputes reject")
     d = reject(session, dispute_id, reason)
-    click.echo(f"dispute {d['id']} rejected")
+    click.echo(_("dispute {id} rejected").format(id=d["id"]))

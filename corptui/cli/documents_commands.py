@@ -8,6 +8,7 @@ import sys
 import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
+from corptui.i18n import N_, _, ngettext
 
 DOC_TYPES = ("reconciliation", "invoice", "act", "invoice-facture", "charges", "payments",
              "calls")
@@ -26,7 +27,8 @@ def _read_password() -> str:
     line = sys.stdin.readline()
     password = line.rstrip("\r\n")
     if not password:
-        raise ValidationError("--password-stdin: no password on standard input", "password")
+        raise ValidationError(_("--password-stdin: no password on standard input"),
+                              "password")
     return password
 
 
@@ -62,8 +64,9 @@ def order_cmd(obj, doc_type, company, accounts, numbers, date_from, date_to, fmt
     doc = documents.order(session, doc_type, _split(accounts), _split(numbers), date_from,
                           date_to, fmt, copies=copies, notify_email=email or None,
                           notify_sms=sms or None, password=password)
-    click.echo(f"document {doc.id} queued ({documents.TYPE_LABELS[doc.type]}, "
-               f"{doc.format}); `corptui worker --once` builds it")
+    click.echo(_("document {id} queued ({type}, {format}); `corptui worker --once` builds "
+                 "it").format(id=doc.id, type=_(documents.TYPE_LABELS[doc.type]),
+                              format=doc.format))
 
 
 @documents_group.command("list")
@@ -86,7 +89,8 @@ def list_cmd(obj, company, fmt) -> None:
         for r in rows:
             n = len(r["numbers"])
             if n:
-                r["accounts"] = ", ".join(r["accounts"] + [f"{n} numbers"])
+                r["accounts"] = ", ".join(
+                    r["accounts"] + [ngettext("{n} number", "{n} numbers", n).format(n=n)])
     click.echo(render([{k: r[k] for k in keys} for r in rows], fmt, keys))
 
 
@@ -105,7 +109,7 @@ def save_cmd(obj, doc_id, company, output, force, password_stdin) -> None:
     password = _read_password() if password_stdin else None
     session = obj.session(company, "cli documents save")
     path = documents.save_to(session, doc_id, output, force=force, password=password)
-    click.echo(f"document {doc_id} saved to {path}")
+    click.echo(_("document {id} saved to {path}").format(id=doc_id, path=path))
 
 
 @documents_group.command("send")
@@ -122,7 +126,8 @@ def send_cmd(obj, doc_id, company, email, password_stdin) -> None:
     password = _read_password() if password_stdin else None
     session = obj.session(company, "cli documents send")
     nid = documents.send(session, doc_id, email, password=password)
-    click.echo(f"document {doc_id} queued for {email} (outbox {nid})")
+    click.echo(_("document {id} queued for {email} (outbox {outbox})").format(
+        id=doc_id, email=email, outbox=nid))
 
 
 @documents_group.command("reorder")
@@ -135,7 +140,7 @@ def reorder_cmd(obj, doc_id, company) -> None:
 
     session = obj.session(company, "cli documents reorder")
     doc = documents.reorder(session, doc_id)
-    click.echo(f"document {doc.id} queued (again from {doc_id})")
+    click.echo(_("document {id} queued (again from {old})").format(id=doc.id, old=doc_id))
 
 
 @documents_group.command("delete")
@@ -148,7 +153,7 @@ def delete_cmd(obj, doc_id, company) -> None:
 
     session = obj.session(company, "cli documents delete")
     documents.delete(session, doc_id)
-    click.echo(f"document {doc_id} deleted")
+    click.echo(_("document {id} deleted").format(id=doc_id))
 
 
 # -- schedules ------------------------------------------------------------------------
@@ -204,11 +209,12 @@ def schedules_add(obj, doc_type, company, accounts, numbers, fmt, period, day, a
     session = obj.session(company, "cli schedules add")
     row = schedules.create(session, doc_type, _split(accounts), _split(numbers), fmt, period,
                            day, at_time, email or None, phone or None)
-    click.echo(f"schedule {row['id']} added ({row['when']}); next run "
-               f"{row['next_run_at'].astimezone().strftime('%Y-%m-%d %H:%M')}")
+    click.echo(_("schedule {id} added ({when}); next run {next_run}").format(
+        id=row["id"], when=row["when"],
+        next_run=row["next_run_at"].astimezone().strftime("%Y-%m-%d %H:%M")))
 
 
-def _simple(name: str, fn_name: str, done: str):
+def _simple(name: str, fn_name: str, done: str, message: str):
     @schedules_group.command(name)
     @click.argument("sid", type=int)
     @company_option()
@@ -218,12 +224,12 @@ def _simple(name: str, fn_name: str, done: str):
 
         session = obj.session(company, f"cli schedules {name}")
         getattr(schedules, fn_name)(session, sid)
-        click.echo(f"schedule {sid} {done}")
+        click.echo(_(message).format(id=sid))
 
     cmd.__doc__ = f"{done.capitalize()} a schedule."
     return cmd
 
 
-_simple("pause", "pause", "paused")
-_simple("resume", "resume", "resumed")
-_simple("delete", "delete", "deleted")
+_simple("pause", "pause", "paused", N_("schedule {id} paused"))
+_simple("resume", "resume", "resumed", N_("schedule {id} resumed"))
+_simple("delete", "delete", "deleted", N_("schedule {id} deleted"))

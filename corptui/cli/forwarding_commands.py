@@ -6,6 +6,7 @@ import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
 from corptui.cli.tags_commands import _read_numbers
+from corptui.i18n import _, ngettext
 
 CONDITIONS = ("unconditional", "busy", "no_answer", "unreachable")
 
@@ -50,16 +51,22 @@ def set_cmd(obj, msisdns, condition, target, delay, file, company, dry_run) -> N
     session = obj.session(company, "cli forwarding set")
     raw = _read_numbers(msisdns, file)
     if not raw:
-        raise ValidationError("no numbers given (arguments, --file FILE or '-')", "msisdn")
+        raise ValidationError(_("no numbers given (arguments, --file FILE or '-')"), "msisdn")
     ids = set(ids_for_numbers(session, raw).values())
     if dry_run:
         p = forwarding.preview_set(session, ids, condition, target, delay)
-        click.echo(f"would set {condition} on {p['numbers']} number(s): {p['new']} new, "
-                   f"{p['replaced']} replaced, {p['unchanged']} unchanged")
+        click.echo(ngettext("would set {condition} on {n} number(s): {new} new, {replaced} "
+                            "replaced, {unchanged} unchanged",
+                            "would set {condition} on {n} number(s): {new} new, {replaced} "
+                            "replaced, {unchanged} unchanged", p["numbers"]).format(
+            condition=condition, n=p["numbers"], new=p["new"], replaced=p["replaced"],
+            unchanged=p["unchanged"]))
         return
     done = forwarding.bulk_set(session, ids, condition, target, delay)
-    click.echo(f"{condition} forwarding set on {done['numbers']} number(s) "
-               f"({done['changed']} changed)")
+    click.echo(ngettext("{condition} forwarding set on {n} number(s) ({changed} changed)",
+                        "{condition} forwarding set on {n} number(s) ({changed} changed)",
+                        done["numbers"]).format(condition=condition, n=done["numbers"],
+                                                changed=done["changed"]))
 
 
 @forwarding_group.command("delete")
@@ -76,11 +83,13 @@ def delete_cmd(obj, msisdns, condition, all_rules, file, company) -> None:
     from corptui.tags import ids_for_numbers
 
     if bool(condition) == bool(all_rules):
-        raise ValidationError("give either --condition or --all", "condition")
+        raise ValidationError(_("give either --condition or --all"), "condition")
     session = obj.session(company, "cli forwarding delete")
     raw = _read_numbers(msisdns, file)
     if not raw:
-        raise ValidationError("no numbers given (arguments, --file FILE or '-')", "msisdn")
+        raise ValidationError(_("no numbers given (arguments, --file FILE or '-')"), "msisdn")
     ids = set(ids_for_numbers(session, raw).values())
     done = forwarding.bulk_delete(session, ids, condition)
-    click.echo(f"deleted {done['deleted']} rule(s) of {done['numbers']} number(s)")
+    click.echo(ngettext("deleted {deleted} rule(s) of {n} number(s)",
+                        "deleted {deleted} rule(s) of {n} number(s)", done["numbers"]).format(
+        deleted=done["deleted"], n=done["numbers"]))

@@ -7,6 +7,7 @@ import json
 import click
 
 from corptui.cli import company_option, main, pass_ctx
+from corptui.i18n import _
 
 
 @main.group("import")
@@ -55,16 +56,16 @@ def _table(report, prev, applied, dry_run) -> None:
         click.echo(render(rows, "table", ["line", "text", "error"]))
         click.echo("")
     if applied:
-        state = "applied"
+        state = _("applied")
     elif dry_run:
-        state = "dry run: nothing changed"
+        state = _("dry run: nothing changed")
     else:
-        state = "nothing applied (fix the errors or use --skip-errors)"
-    click.echo(
-        f"{prev.file_name} ({prev.encoding}): {report['total']} lines, "
-        f"{report['updated']} to update, {report['unchanged']} unchanged, "
-        f"{len(report['errors'])} errors; {state}"
-    )
+        state = _("nothing applied (fix the errors or use --skip-errors)")
+    click.echo(_("{file} ({encoding}): {total} lines, {updated} to update, {unchanged} "
+                 "unchanged, {errors} errors; {state}").format(
+        file=prev.file_name, encoding=prev.encoding, total=report["total"],
+        updated=report["updated"], unchanged=report["unchanged"],
+        errors=len(report["errors"]), state=state))
 
 
 def _plain(text: str) -> str:

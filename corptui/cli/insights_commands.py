@@ -6,7 +6,12 @@ from __future__ import annotations
 import click
 
 from corptui.cli import company_option, main, pass_ctx
+from corptui.i18n import N_, _, date_text, language, money
 from corptui.output import render, to_json
+
+# Table headers of these reports (render() translates them; JSON keeps its keys).
+HEAD_EMPLOYEE, HEAD_LAST_USED, HEAD_MONTHLY = N_("employee"), N_("last used"), N_("RUB/month")
+HEAD_OPTION, HEAD_WHY, HEAD_CHANGE, HEAD_WHO = N_("option"), N_("why"), N_("change"), N_("who")
 
 
 def _fmt():
@@ -15,17 +20,25 @@ def _fmt():
 
 
 def _money(value) -> str:
+    if language() != "en":  # "1 234,50" in Russian
+        return money(value, symbol=False)
     return f"{value:,.2f}".replace(",", " ")
+
+
+def _month(day) -> str:
+    """A billing month: 2026-09 (en) / 09.2026 (ru)."""
+    return f"{day:%Y-%m}" if language() == "en" else f"{day:%m.%Y}"
 
 
 def _signed(value) -> str:
     return ("+" if value > 0 else "") + _money(value)
 
 
-def _section(title: str, rows, columns, headers) -> str:
+def _section(heading: str, rows, columns, headers) -> str:
+    """A titled table; the heading ends with its colon ("Lines:"), a whole msgid."""
     if not rows:
-        return f"{title}: none"
-    return f"{title}:\n" + render(rows, "table", columns, headers)
+        return _("{heading} none").format(heading=heading)
+    return f"{heading}\n" + render(rows, "table", columns, headers)
 
 
 @main.group("insights")
@@ -55,21 +68,23 @@ def unused_cmd(obj, company, days, as_of, account, fmt) -> None:
         return
     for row in lines["lines"]:
         row["monthly_text"] = _money(row["monthly"])
-        row["last"] = f"{row['last_used']:%Y-%m-%d}" if row["last_used"] else "never"
+        row["last"] = date_text(row["last_used"]) if row["last_used"] else _("never")
     for row in options["lines"]:
         row["monthly_text"] = _money(row["monthly"])
-    month = f"{lines['month']:%Y-%m}" if lines["month"] else "-"
-    click.echo(f"Unused lines: no usage from {lines['since']:%Y-%m-%d} to "
-               f"{lines['until']:%Y-%m-%d} ({lines['days']} days), recurring charges of "
-               f"{month}: {len(lines['lines'])} numbers, {_money(lines['total'])} RUB a month")
-    click.echo(_section("Lines", lines["lines"],
+    month = _month(lines["month"]) if lines["month"] else "-"
+    click.echo(_("Unused lines: no usage from {since} to {until} ({days} days), recurring "
+                 "charges of {month}: {n} numbers, {amount} RUB a month").format(
+        since=date_text(lines["since"]), until=date_text(lines["until"]), days=lines["days"],
+        month=month, n=len(lines["lines"]), amount=_money(lines["total"])))
+    click.echo(_section(_("Lines:"), lines["lines"],
                         ("number", "employee", "account", "tariff", "last", "monthly_text"),
-                        ("number", "employee", "account", "tariff", "last used", "RUB/month")))
-    click.echo(f"\nPaid options never used: {len(options['lines'])}, "
-               f"{_money(options['total'])} RUB a month")
-    click.echo(_section("Options", options["lines"],
+                        ("number", HEAD_EMPLOYEE, "account", "tariff", HEAD_LAST_USED,
+                         HEAD_MONTHLY)))
+    click.echo("\n" + _("Paid options never used: {n}, {amount} RUB a month").format(
+        n=len(options["lines"]), amount=_money(options["total"])))
+    click.echo(_section(_("Options:"), options["lines"],
                         ("number", "employee", "option_name", "unused", "monthly_text"),
-                        ("number", "employee", "option", "why", "RUB/month")))
+                        ("number", HEAD_EMPLOYEE, HEAD_OPTION, HEAD_WHY, HEAD_MONTHLY)))
 
 
 @insights_group.command("changes")
@@ -92,9 +107,13 @@ def changes_cmd(obj, company, month_a, month_b, account, top, fmt) -> None:
         click.echo(to_json(r))
         return
     t = r["total"]
-    scope = f"account {r['account']}" if r["account"] else "the company"
-    click.echo(f"Changes of {scope} from {r['month_a']:%Y-%m} to {r['month_b']:%Y-%m}: "
-               f"{_money(t['a'])} -> {_money(t['b'])} RUB ({_signed(t['delta'])})")
+    text = (_("Changes of account {account} from {month_a} to {month_b}: {before} -> {after} "
+              "RUB ({delta})") if r["account"] else
+            _("Changes of the company from {month_a} to {month_b}: {before} -> {after} RUB "
+              "({delta})"))
+    click.echo(text.format(account=r["account"], month_a=_month(r["month_a"]),
+                           month_b=_month(r["month_b"]), before=_money(t["a"]),
+                           after=_money(t["b"]), delta=_signed(t["delta"])))
     money_rows = ("kinds", "accounts", "roaming_spikes", "top_numbers")
     for key in money_rows:
         for row in r[key]:
@@ -104,25 +123,30 @@ def changes_cmd(obj, company, month_a, month_b, account, top, fmt) -> None:
         for row in r[key]:
             row["monthly_text"] = _money(row["monthly"])
     for row in r["tariff_changes"]:
-        row["when"] = f"{row['at']:%Y-%m-%d}" if row["at"] else "bill"
+        row["when"] = date_text(row["at"]) if row["at"] else _("bill")
     mcols = ("a_t", "b_t", "d_t")
-    mhead = (f"{r['month_a']:%Y-%m}", f"{r['month_b']:%Y-%m}", "change")
-    click.echo(_section("By kind", r["kinds"], ("kind", *mcols), ("kind", *mhead)))
-    click.echo(_section("By account", r["accounts"], ("account", *mcols), ("account", *mhead)))
+    mhead = (_month(r["month_a"]), _month(r["month_b"]), HEAD_CHANGE)
+    click.echo(_section(_("By kind:"), r["kinds"], ("kind", *mcols), ("kind", *mhead)))
+    click.echo(_section(_("By account:"), r["accounts"], ("account", *mcols),
+                        ("account", *mhead)))
     num = ("number", "employee")
-    click.echo(_section("New numbers", r["new_numbers"], (*num, "account"),
-                        (*num, "account")))
-    click.echo(_section("Removed numbers", r["removed_numbers"], (*num, "account"),
-                        (*num, "account")))
-    click.echo(_section("New paid options", r["new_options"],
-                        (*num, "option_name", "monthly_text"), (*num, "option", "RUB/month")))
-    click.echo(_section("Removed paid options", r["removed_options"],
-                        (*num, "option_name", "monthly_text"), (*num, "option", "RUB/month")))
-    click.echo(_section("Tariff changes", r["tariff_changes"],
+    head = ("number", HEAD_EMPLOYEE)
+    click.echo(_section(_("New numbers:"), r["new_numbers"], (*num, "account"),
+                        (*head, "account")))
+    click.echo(_section(_("Removed numbers:"), r["removed_numbers"], (*num, "account"),
+                        (*head, "account")))
+    click.echo(_section(_("New paid options:"), r["new_options"],
+                        (*num, "option_name", "monthly_text"),
+                        (*head, HEAD_OPTION, HEAD_MONTHLY)))
+    click.echo(_section(_("Removed paid options:"), r["removed_options"],
+                        (*num, "option_name", "monthly_text"),
+                        (*head, HEAD_OPTION, HEAD_MONTHLY)))
+    click.echo(_section(_("Tariff changes:"), r["tariff_changes"],
                         (*num, "before", "after", "when", "actor"),
-                        (*num, "before", "after", "when", "who")))
-    click.echo(_section("Roaming spikes", r["roaming_spikes"], (*num, *mcols), (*num, *mhead)))
-    click.echo(_section("Top increases", r["top_numbers"], (*num, *mcols), (*num, *mhead)))
+                        (*head, "before", "after", "when", HEAD_WHO)))
+    click.echo(_section(_("Roaming spikes:"), r["roaming_spikes"], (*num, *mcols),
+                        (*head, *mhead)))
+    click.echo(_section(_("Top increases:"), r["top_numbers"], (*num, *mcols), (*head, *mhead)))
 
 
 @insights_group.command("blame")
@@ -145,11 +169,13 @@ def blame_cmd(obj, company, number, item, fmt) -> None:
     if fmt == "json":
         click.echo(to_json(r))
         return
-    click.echo(f"{r['label']} of {r['number']}: {r['current'] or '-'}")
+    click.echo(_("{label} of {number}: {current}").format(
+        label=r["label"], number=r["number"], current=r["current"] or "-"))
     if "charge" in r:
         c = r["charge"]
-        click.echo(f"Charge line {c['id']}: {c['period']:%Y-%m} {_money(c['amount'])} RUB "
-                   f"({c['description']})")
+        click.echo(_("Charge line {id}: {period} {amount} RUB ({description})").format(
+            id=c["id"], period=_month(c["period"]), amount=_money(c["amount"]),
+            description=c["description"]))
     rows = [{"at": f"{c['at']:%Y-%m-%d %H:%M}", "actor": c["actor"], "source": c["source"],
              "action": c["action"], "before": insights.describe(c["before"]),
              "after": insights.describe(c["after"])} for c in r["changes"]]

@@ -6,6 +6,7 @@ import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
 from corptui.cli.tags_commands import _read_numbers
+from corptui.i18n import _, ngettext
 
 
 @main.group("limits")
@@ -59,7 +60,7 @@ def set_cmd(obj, msisdns, amount, data_ban, roaming_ban, notify, file, company,
     session = obj.session(company, "cli limits set")
     raw = _read_numbers(msisdns, file)
     if not raw:
-        raise ValidationError("no numbers given (arguments, --file FILE or '-')", "msisdn")
+        raise ValidationError(_("no numbers given (arguments, --file FILE or '-')"), "msisdn")
     ids = set(ids_for_numbers(session, raw).values())
     changes = {}
     if amount is not None:
@@ -71,11 +72,15 @@ def set_cmd(obj, msisdns, amount, data_ban, roaming_ban, notify, file, company,
     if roaming_ban is not None:
         changes["roaming_ban"] = roaming_ban
     if not changes:
-        raise ValidationError("nothing to set: give --amount, --notify, --data-ban or "
-                              "--roaming-ban", "amount")
+        raise ValidationError(_("nothing to set: give --amount, --notify, --data-ban or "
+                                "--roaming-ban"), "amount")
     if dry_run:
         p = limits.preview(session, ids, **changes)
-        click.echo(f"would change {p['changed']} of {p['numbers']} number(s)")
+        click.echo(ngettext("would change {changed} of {n} number(s)",
+                            "would change {changed} of {n} number(s)", p["numbers"]).format(
+            changed=p["changed"], n=p["numbers"]))
         return
     done = limits.set_limits(session, ids, **changes)
-    click.echo(f"limits set: {done['changed']} of {done['numbers']} number(s) changed")
+    click.echo(ngettext("limits set: {changed} of {n} number(s) changed",
+                        "limits set: {changed} of {n} number(s) changed", done["numbers"]).format(
+        changed=done["changed"], n=done["numbers"]))

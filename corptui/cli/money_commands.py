@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
+from corptui.i18n import N_, _
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf", "json")
 SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t"}
@@ -61,9 +62,10 @@ class _Args:
         self.fmt = fmt or _format_from(output)
         self.sep = SEPARATORS.get(sep)
         if self.sep is None:
-            raise ValidationError(f"--sep: use ',', ';' or tab, not {sep!r}", "--sep")
+            raise ValidationError(_("--sep: use ',', ';' or tab, not {value}").format(
+                value=repr(sep)), "--sep")
         if self.sep != "," and self.fmt != "csv":
-            raise ValidationError("--sep applies to CSV only", "--sep")
+            raise ValidationError(_("--sep applies to CSV only"), "--sep")
         lo = hi = None
         if period:
             lo, hi = preset(period, dt.date.today())
@@ -77,7 +79,8 @@ class _Args:
         try:
             msisdns = [normalize(p, "--numbers") for p in numbers.split(",") if p.strip()]
         except ValidationError as exc:
-            raise ValidationError(f"--numbers: {exc.message}", "--numbers") from None
+            raise ValidationError(_("--numbers: {message}").format(message=exc.message),
+                                  "--numbers") from None
         obj.open()
         self.company = resolve_company(company)
         self.session = Session.system(self.company.id, source=source)
@@ -93,13 +96,18 @@ def _format_from(output: str) -> str:
     suffix = Path(output).suffix.lower().lstrip(".")
     if suffix in EXPORT_FORMATS:
         return suffix
-    raise ValidationError("--format: give csv, xlsx, pdf or json (the output file has no "
-                          "known extension)", "--format")
+    raise ValidationError(_("--format: give csv, xlsx, pdf or json (the output file has no "
+                            "known extension)"), "--format")
+
+
+DONE = {"payments": N_("payments: {rows} rows written to {where}"),
+        "charges": N_("charges: {rows} rows written to {where}"),
+        "calls": N_("calls: {rows} rows written to {where}")}
 
 
 def _done(what: str, result) -> None:
-    where = "standard output" if result.path == "-" else result.path
-    click.echo(f"{what}: {result.rows} rows written to {where}",
+    where = _("standard output") if result.path == "-" else result.path
+    click.echo(_(DONE[what]).format(rows=result.rows, where=where),
                err=result.path == "-")
 
 
@@ -119,7 +127,8 @@ def export_payments(obj, **opts) -> None:
     flt = payments.PaymentFilter(
         subscriber_ids=a.subscriber_ids, account_ids=a.account_ids, amount_min=a.amount_min,
         amount_max=a.amount_max, date_from=a.date_from, date_to=a.date_to,
-        types=_checked(a.types, payments.PAYMENT_TYPES, "payment type"),
+        types=_checked(a.types, payments.PAYMENT_TYPES,
+                       N_("--type: unknown payment type {value} (use {allowed})")),
         sort="date", descending=False)
     result = payments.export(a.session, flt, a.fmt, a.output, company_name=a.company.name,
                              force=a.force, sep=a.sep)
@@ -136,7 +145,9 @@ def export_charges(obj, **opts) -> None:
     a = _Args(obj, **opts, source="cli export charges")
     flt = charges.ChargeFilter(
         subscriber_ids=a.subscriber_ids, account_ids=a.account_ids, date_from=a.date_from,
-        date_to=a.date_to, kinds=_checked(a.types, charges.KINDS, "charge kind"),
+        date_to=a.date_to,
+        kinds=_checked(a.types, charges.KINDS,
+                       N_("--type: unknown charge kind {value} (use {allowed})")),
         amount_min=a.amount_min, amount_max=a.amount_max)
     result = charges.export(a.session, flt, a.fmt, a.output, company_name=a.company.name,
                             force=a.force, sep=a.sep)
@@ -162,19 +173,21 @@ def export_calls(obj, direction, roaming, **opts) -> None:
     flt = calls.CallFilter(
         subscriber_ids=scope, date_from=a.date_from, date_to=a.date_to,
         directions=(direction,) if direction else (),
-        kinds=_checked(a.types, CALL_KINDS, "call kind"), roaming=roaming,
+        kinds=_checked(a.types, CALL_KINDS,
+                       N_("--type: unknown call kind {value} (use {allowed})")),
+        roaming=roaming,
         amount_min=a.amount_min, amount_max=a.amount_max)
     result = calls.export(a.session, flt, a.fmt, a.output, company_name=a.company.name,
                           force=a.force, sep=a.sep)
     _done("calls", result)
 
 
-def _checked(values, allowed, what: str) -> tuple[str, ...]:
+def _checked(values, allowed, message: str) -> tuple[str, ...]:
     from corptui.errors import ValidationError
 
     for v in values:
         if v not in allowed:
-            raise ValidationError(f"--type: unknown {what} {v!r} (use {', '.join(allowed)})",
+            raise ValidationError(_(message).format(value=repr(v), allowed=", ".join(allowed)),
                                   "--type")
     return tuple(values)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
+from corptui.i18n import _, ngettext
 
 
 @main.group("options")
@@ -20,7 +21,7 @@ def _numbers(obj, company, source, msisdns, file):
     session = obj.session(company, source)
     raw = _read_numbers(msisdns, file)
     if not raw:
-        raise ValidationError("no numbers given (arguments, --file FILE or '-' for stdin)",
+        raise ValidationError(_("no numbers given (arguments, --file FILE or '-' for stdin)"),
                               "msisdn")
     return session, ids_for_numbers(session, raw)
 
@@ -89,12 +90,15 @@ def check_cmd(obj, option, msisdns, file, company, for_disconnect, date_from, fm
         click.echo(render([{k: r[k] for k in ("msisdn", "ok", "reasons")} for r in rows],
                           "json", []))
         return
-    table = [{"number": r["number"], "ok": "yes" if r["ok"] else "! no",
+    table = [{"number": r["number"], "ok": _("yes") if r["ok"] else "! " + _("no"),
               "reasons": "; ".join(r["reasons"])} for r in rows]
     click.echo(render(table, "table", ["number", "ok", "reasons"]))
     passing = sum(1 for r in rows if r["ok"])
-    click.echo(f"{passing} of {len(rows)} can get it" if not for_disconnect
-               else f"{passing} of {len(rows)} can lose it")
+    n = len(rows)
+    text = (ngettext("{passing} of {n} can get it", "{passing} of {n} can get it", n)
+            if not for_disconnect else
+            ngettext("{passing} of {n} can lose it", "{passing} of {n} can lose it", n))
+    click.echo(text.format(passing=passing, n=n))
 
 
 def _report(kind, outcome, found, total) -> int:
@@ -102,8 +106,13 @@ def _report(kind, outcome, found, total) -> int:
 
     by_id = {sid: msisdn for msisdn, sid in found.items()}
     done = len(outcome["ids"])
-    click.echo(f"{kind}: {done} of {total} number(s)"
-               + (f", {len(outcome['skipped'])} skipped" if outcome["skipped"] else ""))
+    if outcome["skipped"]:
+        text = ngettext("{what}: {done} of {n} number(s), {skipped} skipped",
+                        "{what}: {done} of {n} number(s), {skipped} skipped", total)
+    else:
+        text = ngettext("{what}: {done} of {n} number(s)", "{what}: {done} of {n} number(s)",
+                        total)
+    click.echo(text.format(what=kind, done=done, n=total, skipped=len(outcome["skipped"])))
     for sid, reasons in sorted(outcome["skipped"].items(), key=lambda kv: by_id.get(kv[0], "")):
         click.echo(f"  ! {format_msisdn(by_id.get(sid, ''))}: {'; '.join(reasons)}", err=True)
     return 1 if outcome["skipped"] and not done else 0
@@ -125,7 +134,8 @@ def connect_cmd(obj, option, msisdns, file, company, date_from, date_until) -> i
     session, found = _numbers(obj, company, "cli options connect", msisdns, file)
     outcome = connect(session, option, found.values(), date_from, date_until)
     code = get_option(option).code
-    verb = f"{code} planned" if outcome["planned"] else f"{code} connected"
+    verb = (_("{code} planned") if outcome["planned"] else _("{code} connected")).format(
+        code=code)
     return _report(verb, outcome, found, len(found))
 
 
@@ -143,12 +153,13 @@ def disconnect_cmd(obj, option, msisdns, file, company, date_from, date_until) -
     from corptui.options import disconnect, get_option
 
     if date_until:
-        raise ValidationError("--until applies to connect; use --from DATE to disconnect "
-                              "on a date", "date_until")
+        raise ValidationError(_("--until applies to connect; use --from DATE to disconnect "
+                                "on a date"), "date_until")
     session, found = _numbers(obj, company, "cli options disconnect", msisdns, file)
     outcome = disconnect(session, option, found.values(), date_from)
     code = get_option(option).code
-    verb = f"{code} disconnection planned" if outcome["planned"] else f"{code} disconnected"
+    verb = (_("{code} disconnection planned") if outcome["planned"]
+            else _("{code} disconnected")).format(code=code)
     return _report(verb, outcome, found, len(found))
 
 
@@ -164,5 +175,6 @@ def tariff_cmd(obj, tariff, msisdns, file, company, date_from) -> int:
 
     session, found = _numbers(obj, company, "cli options tariff", msisdns, file)
     outcome = change_tariff(session, found.values(), tariff, date_from)
-    verb = f"tariff {tariff} planned" if outcome["planned"] else f"tariff {tariff}"
+    verb = (_("tariff {tariff} planned") if outcome["planned"]
+            else _("tariff {tariff}")).format(tariff=tariff)
     return _report(verb, outcome, found, len(found))

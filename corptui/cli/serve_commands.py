@@ -9,6 +9,7 @@ import sys
 import click
 
 from corptui.cli import main, pass_ctx
+from corptui.i18n import _
 
 
 def app_command(db_url: str | None) -> str:
@@ -30,6 +31,7 @@ def serve(obj, host: str, port: int, public_url: str | None) -> None:
     obj.open()  # fail early with a clear message if the database is unusable
     from textual_serve.server import Server
 
-    click.echo(f"serving corptui on http://{host}:{port} (ctrl+c to stop)")
+    click.echo(_("serving corptui on {url} (ctrl+c to stop)").format(
+        url=f"http://{host}:{port}"))
     Server(app_command(obj.db_url), host=host, port=port, title="corptui",
            public_url=public_url).serve()

@@ -7,6 +7,7 @@ import sys
 import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
+from corptui.i18n import _, ngettext
 
 
 @main.group("sims")
@@ -48,19 +49,26 @@ def import_cmd(obj, file, company, dry_run) -> int | None:
             with open(file, encoding="utf-8-sig", errors="replace") as fh:
                 text = fh.read()
         except OSError as exc:
-            raise click.BadParameter(f"cannot read {file}: {exc.strerror}",
+            raise click.BadParameter(_("cannot read {file}: {error}").format(
+                file=file, error=exc.strerror),
                                      param_hint="FILE") from None
     checked = sims.preview_import(session, text)
     for no, msg in checked["errors"]:
-        click.echo(f"line {no}: {msg}", err=True)
+        click.echo(_("line {line}: {message}").format(line=no, message=msg), err=True)
     if checked["errors"]:
-        click.echo(f"Error: {len(checked['errors'])} bad line(s), nothing imported", err=True)
+        n = len(checked["errors"])
+        click.echo(_("Error: {message}").format(message=ngettext(
+            "{n} bad line(s), nothing imported", "{n} bad line(s), nothing imported", n).format(
+            n=n)), err=True)
         return 1
     if dry_run:
-        click.echo(f"{checked['rows']} SIM(s) would be imported")
+        click.echo(ngettext("{n} SIM(s) would be imported", "{n} SIM(s) would be imported",
+                            checked["rows"]).format(n=checked["rows"]))
         return None
     done = sims.import_stock(session, text)
-    click.echo(f"imported {done['imported']} SIM(s) into the stock")
+    click.echo(ngettext("imported {n} SIM(s) into the stock",
+                        "imported {n} SIM(s) into the stock", done["imported"]).format(
+        n=done["imported"]))
     return None
 
 
@@ -84,5 +92,6 @@ def replace_cmd(obj, msisdn, iccid, puk_stdin, company) -> None:
     else:
         puk = click.prompt("PUK1", hide_input=True)
     done = sims.replace_sim(session, sid, iccid, puk)
-    old = ", ".join(done["old"]) or "none"
-    click.echo(f"SIM of {msisdn} replaced: {done['new']} is active, retired {old}")
+    old = ", ".join(done["old"]) or _("none")
+    click.echo(_("SIM of {msisdn} replaced: {new} is active, retired {old}").format(
+        msisdn=msisdn, new=done["new"], old=old))

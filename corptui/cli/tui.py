@@ -7,6 +7,7 @@ import sys
 import click
 
 from corptui.cli import main, pass_ctx
+from corptui.i18n import _
 
 
 def run_app(obj, *, demo_logins=None) -> None:
@@ -33,15 +34,16 @@ def demo_cmd(obj, n_numbers: int, fresh: bool, no_app: bool) -> None:
 
     before, after = schema.upgrade()  # a demo database from an older corptui is upgraded
     if before is not None and before != after:
-        click.echo(f"upgraded the demo database from schema version {before} to {after}")
+        click.echo(_("upgraded the demo database from schema version {before} to {after}")
+                   .format(before=before, after=after))
     if fresh or not demo.has_data():
-        click.echo(f"creating the demo database ({n_numbers} numbers)...")
+        click.echo(_("creating the demo database ({n} numbers)...").format(n=n_numbers))
         try:
             demo.seed(numbers=n_numbers, fresh=True, progress=demo.tty_progress())
         except KeyboardInterrupt:  # rolled back: the next `corptui demo` seeds again
-            click.echo(f"\n{demo.INTERRUPTED}", err=True)
+            click.echo("\n" + _(demo.INTERRUPTED), err=True)
             sys.exit(130)
-    click.echo("demo logins (phone / password):")
+    click.echo(_("demo logins (phone / password):"))
     for login in demo.DEMO_LOGINS:
         click.echo(f"  {login['phone']}  {login['password']}  ({login['role']}, {login['company']})")
     if not no_app:
@@ -59,12 +61,12 @@ def kiosk_cmd(n_numbers: int) -> None:
 
     cfg = kiosk.settings()
     if not cfg["pin"]:
-        raise click.UsageError("set a staff PIN first: [kiosk] pin = \"...\" in config.toml "
-                               "or CORPTUI_KIOSK_PIN")
+        raise click.UsageError(_("set a staff PIN first: [kiosk] pin = \"...\" in config.toml "
+                                 "or CORPTUI_KIOSK_PIN"))
     try:
         pristine, working = kiosk.prepare(n_numbers, progress=demo.tty_progress())
     except KeyboardInterrupt:  # seeded into a temporary file: nothing is left behind
-        click.echo(f"\n{demo.INTERRUPTED}", err=True)
+        click.echo("\n" + _(demo.INTERRUPTED), err=True)
         sys.exit(130)
     open_database(kiosk.reset(pristine, working))
     from corptui.app import KioskApp

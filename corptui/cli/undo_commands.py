@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from corptui.cli import company_option, main, pass_ctx
+from corptui.i18n import ngettext
 
 
 @main.group("undo")
@@ -24,13 +25,19 @@ def last_cmd(obj, dry_run, company) -> None:
     result = undo.undo_last(session, dry_run=dry_run)
     when = result["at"].strftime("%Y-%m-%d %H:%M UTC")
     who = result["actor"] or "?"
-    head = f"{result['label']} of {when} by {who}"
     if dry_run:
-        click.echo(f"would undo {head}: {result['restorable']} number(s) restorable")
+        n = result["restorable"]
+        text = ngettext("would undo {label} of {when} by {who}: {n} number(s) restorable",
+                        "would undo {label} of {when} by {who}: {n} number(s) restorable", n)
     else:
-        click.echo(f"undid {head}: {result['restored']} number(s) restored")
+        n = result["restored"]
+        text = ngettext("undid {label} of {when} by {who}: {n} number(s) restored",
+                        "undid {label} of {when} by {who}: {n} number(s) restored", n)
+    click.echo(text.format(label=result["label"], when=when, who=who, n=n))
     changed = result["changed_since"]
     if changed:
-        click.echo(f"{len(changed)} number(s) changed since, left as they are:")
+        click.echo(ngettext("{n} number(s) changed since, left as they are:",
+                            "{n} number(s) changed since, left as they are:",
+                            len(changed)).format(n=len(changed)))
         for c in changed:
             click.echo(f"  {c['number']}: {c['what']}")

@@ -7,6 +7,7 @@ import sys
 import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
+from corptui.i18n import _
 from corptui.output import render
 from storage.models import ROLES
 
@@ -34,10 +35,10 @@ def add(obj, phone: str, company: str | None, role: str, full_name: str, passwor
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     user, temporary = add_user(session, phone, role, password, full_name=full_name)
-    click.echo(f"added {user.phone} ({role})")
+    click.echo(_("added {phone} ({role})").format(phone=user.phone, role=role))
     if temporary:
-        click.echo(f"temporary password: {temporary}")
-        click.echo("it must be changed at first login")
+        click.echo(_("temporary password: {password}").format(password=temporary))
+        click.echo(_("it must be changed at first login"))
 
 
 @users_group.command("list")
@@ -65,8 +66,8 @@ def reset_password_cmd(obj, phone: str, company: str | None) -> None:
 
     session = obj.session(company, "cli users reset-password")
     temporary = reset_password(session, phone)
-    click.echo(f"temporary password: {temporary}")
-    click.echo("it must be changed at the next login")
+    click.echo(_("temporary password: {password}").format(password=temporary))
+    click.echo(_("it must be changed at the next login"))
 
 
 def _set_blocked(obj, phone: str, company: str | None, blocked: bool) -> None:
@@ -75,11 +76,11 @@ def _set_blocked(obj, phone: str, company: str | None, blocked: bool) -> None:
     verb = "block" if blocked else "unblock"
     session = obj.session(company, f"cli users {verb}")
     result = set_blocked(session, phone, blocked)
-    state = "blocked" if blocked else "unblocked"
     if result["changed"]:
-        click.echo(f"{result['phone']} {state}")
+        text = _("{phone} blocked") if blocked else _("{phone} unblocked")
     else:
-        click.echo(f"{result['phone']} was {state} already")
+        text = _("{phone} was blocked already") if blocked else _("{phone} was unblocked already")
+    click.echo(text.format(phone=result["phone"]))
 
 
 @users_group.command("block")

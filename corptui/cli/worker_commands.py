@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from corptui.cli import main, pass_ctx
+from corptui.i18n import _, ngettext
 from corptui.output import render
 
 
@@ -27,7 +28,7 @@ def worker_cmd(obj, once, worker_id, poll, quiet) -> None:
     worker = Worker(worker_id, poll=poll, log=(lambda text: None) if quiet else log_to_stderr)
     ran = worker.run(once=once)
     if once and not quiet:
-        click.echo(f"{ran} job(s) run")
+        click.echo(ngettext("{n} job(s) run", "{n} job(s) run", ran).format(n=ran))
 
 
 @main.group("jobs")
@@ -84,4 +85,4 @@ def outbox_retry(obj, notification_id) -> None:
     obj.open()
     row = notify.retry_any(Session.system(None, source=f"cli outbox retry {notification_id}"),
                            notification_id)
-    click.echo(f"notification {row['id']} queued again")
+    click.echo(_("notification {id} queued again").format(id=row["id"]))
