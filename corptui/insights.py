@@ -18,9 +18,9 @@ from decimal import Decimal
 
 import peewee as pw
 
-from corptui import permissions
+from corptui import forwarding, permissions
 from corptui.errors import NotFound, ValidationError
-from corptui.i18n import _
+from corptui.i18n import _, money, state_label
 from corptui.periods import add_months, money_sum, month_start, parse_date
 from corptui.phones import format_msisdn, normalize
 from storage.db import is_postgres as is_pg
@@ -516,8 +516,8 @@ TAG_ACTIONS = ("tags.set", "tags.assign", "undo")
 
 def _money_text(value) -> str:
     if value is None:
-        return "none"
-    return f"{value:,.2f} RUB".replace(",", " ")
+        return _("none")
+    return money(value)
 
 
 def blame_items(session, number) -> list[dict]:
@@ -532,20 +532,25 @@ def blame_items(session, number) -> list[dict]:
                                                   & (SubscriberOption.state != "disconnected"))
                               .order_by(Option.name).tuples()):
         out.append({"item": f"option:{code}",
-                    "label": f"Option {name}" + ("" if state == "active" else f" ({state})")})
+                    "label": (_("Option {name}").format(name=name) if state == "active" else
+                              _("Option {name} ({state})").format(name=name,
+                                                                   state=state_label(state)))})
     tariff = Tariff.get_or_none(Tariff.id == sub.tariff_id) if sub.tariff_id else None
-    out.append({"item": "tariff", "label": f"Tariff {tariff.name if tariff else '-'}"})
-    out.append({"item": "limit", "label": f"Spending limit {_money_text(sub.spending_limit)}"
-                + (" · data ban" if sub.data_ban else "")
-                + (" · roaming ban" if sub.roaming_ban else "")})
+    out.append({"item": "tariff",
+                "label": _("Tariff {name}").format(name=tariff.name if tariff else "-")})
+    bans = [_("data ban")] * bool(sub.data_ban) + [_("roaming ban")] * bool(sub.roaming_ban)
+    out.append({"item": "limit", "label": " · ".join(
+        [_("Spending limit {amount}").format(amount=_money_text(sub.spending_limit)), *bans])})
     for cond, target in (ForwardingRule.select(ForwardingRule.condition, ForwardingRule.target)
                          .where(ForwardingRule.subscriber == sub.id)
                          .order_by(ForwardingRule.condition).tuples()):
         out.append({"item": f"forwarding:{cond}",
-                    "label": f"Forwarding {cond} -> {format_msisdn(target)}"})
+                    "label": _("Forwarding {condition} -> {target}").format(
+                        condition=_(forwarding.CONDITION_LABELS.get(cond, cond)),
+                        target=format_msisdn(target))})
     for (name,) in (Tag.select(Tag.name).join(SubscriberTag)
                     .where(SubscriberTag.subscriber == sub.id).order_by(Tag.name).tuples()):
-        out.append({"item": f"tag:{name}", "label": f"Tag {name}"})
+        out.append({"item": f"tag:{name}", "label": _("Tag {name}").format(name=name)})
     latest = (Charge.select(pw.fn.MAX(Charge.period))
               .where((Charge.subscriber == sub.id) & (Charge.kind == RECURRING)).scalar())
     if latest is not None:
@@ -555,10 +560,11 @@ def blame_items(session, number) -> list[dict]:
                 .where((Charge.subscriber == sub.id) & (Charge.period == latest)
                        & (Charge.kind == RECURRING) & (Charge.company == session.company_id))
                 .order_by(Charge.option.is_null(False), Charge.id).tuples()):
-            what = names.get(oid, "option") if oid else "tariff fee"
+            what = names.get(oid, _("option")) if oid else _("tariff fee")
             out.append({"item": f"charge:{cid}",
-                        "label": f"Charge {_as_date(period):%m.%Y} {what} "
-                                 f"{_money_text(amount)}"})
+                        "label": _("Charge {month} {what} {amount}").format(
+                            month=f"{_as_date(period):%m.%Y}", what=what,
+                            amount=_money_text(amount))})
     return out
 
 

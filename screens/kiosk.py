@@ -60,7 +60,7 @@ class PinDialog(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(_("Staff only: enter the PIN to quit the kiosk."), markup=False)
+            yield Static(_("Staff only: enter the PIN to quit the kiosk (esc goes back)."), markup=False)
             yield Input(password=True, id="pin", max_length=32)
             yield Static("", id="pin-message")
 
