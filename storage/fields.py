@@ -64,6 +64,13 @@ class UTCDateTimeField(pw.DateTimeField):
         return super().db_value(value)
 
     def python_value(self, value):
+        if isinstance(value, str):  # SQLite text: the C parser first (peewee tries formats)
+            try:
+                parsed = dt.datetime.fromisoformat(value)
+            except ValueError:
+                parsed = None
+            if parsed is not None:
+                return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
         value = super().python_value(value)
         if isinstance(value, dt.datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)

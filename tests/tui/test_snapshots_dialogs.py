@@ -97,7 +97,8 @@ def test_change_password_voluntary_with_errors(snap_compare, seeded):
         screen.query_one("#new_password", Input).value = "short"
         screen.query_one("#confirm", Input).value = "other"
         await pilot.click("#save")
-        await pilot.pause(0.4)  # past the button's pressed look
+        await settle(pilot)
+        await pilot.pause(0.6)  # past the button's pressed look (a timer; slow under load)
 
     assert snap_compare(_app(), terminal_size=SIZE, run_before=run_before)
 
@@ -160,7 +161,7 @@ def test_import_stock_check_errors(snap_compare, seeded, tmp_path, monkeypatch):
         await pilot.pause()
         await _type(pilot, "#path", "stock.csv")
         await pilot.click("#check")
-        await pilot.pause(0.4)  # past the button's pressed look
+        await pilot.pause(0.6)  # past the button's pressed look
 
     assert snap_compare(_app(), terminal_size=SIZE, run_before=run_before)
 
