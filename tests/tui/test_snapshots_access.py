@@ -73,7 +73,7 @@ def test_change_password_forced(snap_compare, owner):
         screen.query_one("#confirm", Input).value = "other"
         screen.query_one("#current_password", Input).value = temporary
         await pilot.click("#save")
-        await pilot.pause(0.6)  # past the button's pressed look (a timer): deterministic
+        await pilot.pause(0.4)  # past the button's pressed look (a timer): deterministic
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=login)
 

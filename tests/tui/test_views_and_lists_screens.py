@@ -70,7 +70,7 @@ def test_snapshot_select_by_list(snap_compare, seeded):
         await pilot.pause()
         pilot.app.screen.query_one("#list-text").text = "79990000001\nмусор\n"
         await pilot.click("#add")
-        await pilot.pause(0.6)  # past the button's pressed look (a timer): deterministic
+        await pilot.pause(0.4)  # past the button's pressed look (a timer): deterministic
 
     assert snap_compare(make_app(demo_session()), terminal_size=(80, 24), run_before=run_before)
 
