@@ -183,7 +183,9 @@ class NumbersScreen(AppScreen):
 
         try:
             version = numbers_uc.data_version(self.app.session)
-            if if_changed and version != self.data_version:
+            if if_changed:
+                if version == self.data_version and self.view is not None:
+                    return  # nothing changed since: the same ids, index and marks
                 data_changed = True
             ids = numbers_uc.matching_ids(self.app.session, flt)
             index = (numbers_uc.SearchIndex(self.app.session)
