@@ -18,19 +18,23 @@ from corptui import forwarding, permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, ngettext, number
 from corptui.phones import format_msisdn
-from screens.widgets.bulk_work import BulkWork
+from screens.widgets.bulk_work import BulkForm
 from screens.widgets.dialogs import NumbersDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.work_progress import WorkProgress
 
 
-class ForwardingDialog(BulkWork, NumbersDialog):
+class ForwardingDialog(BulkForm, NumbersDialog):
     """Dismisses with True when something changed."""
 
     BINDINGS = NumbersDialog.BINDINGS + [
         Binding("delete", "delete", N_("Delete rule"))]  # in the rule list
     MESSAGE_ID = "fwd-message"
+    FORM_FIELDS = ("#fwd-condition", "#target", "#delay", "#save", "#delete")
+    FORM_FOCUS = "#target"
+    PROGRESS = "#fwd-progress"
+    NOTICE_TITLE = N_("Forwarding")
     DEFAULT_CSS = """
     ForwardingDialog { align: center middle; }
     #fwd-box { width: 76; height: auto; max-height: 100%; border: round $primary;
@@ -220,36 +224,4 @@ class ForwardingDialog(BulkWork, NumbersDialog):
     def _start(self, template: str, call, done) -> None:
         """Run a bulk set or delete of the selection with the progress bar."""
         self._show_errors({})
-        self._message("")
-        self._lock_form(True)
-        self.start_bulk(self.query_one("#fwd-progress", WorkProgress), template, len(self.ids),
-                        call, done=lambda result: self._bulk_end(done, result),
-                        failed=self._bulk_failed, cancelled=self._bulk_cancelled)
-
-    def _lock_form(self, busy: bool) -> None:
-        for selector in ("#fwd-condition", "#target", "#delay", "#save", "#delete"):
-            self.query_one(selector).disabled = busy
-        if busy:
-            self.query_one("#fwd-progress .work-cancel", Button).focus()
-        else:
-            self.query_one("#target").focus()
-
-    def _bulk_end(self, done, result) -> None:
-        self._lock_form(False)
-        done(result)
-
-    def _bulk_failed(self, message: str) -> None:
-        self._lock_form(False)
-        self._message("x " + message)
-
-    def _bulk_cancelled(self) -> None:
-        self._lock_form(False)
-        text = _("Cancelled: nothing was changed.")
-        self._message(text)
-        self.app.notify(text, title=_("Forwarding"), markup=False)
-
-    def action_close(self) -> None:
-        if self.busy:  # esc while a bulk change runs: cancel it (rolled back)
-            self.cancel_bulk()
-            return
-        super().action_close()
+        self.start_form_bulk(template, call, done)

@@ -16,7 +16,7 @@ from corptui import limits, permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, ngettext, number
 from corptui.phones import format_msisdn
-from screens.widgets.bulk_work import BulkWork
+from screens.widgets.bulk_work import BulkForm
 from screens.widgets.dialogs import NumbersDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
@@ -29,10 +29,14 @@ def _amount_text(value) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-class LimitsDialog(BulkWork, NumbersDialog):
+class LimitsDialog(BulkForm, NumbersDialog):
     """Dismisses with True when something changed."""
 
     MESSAGE_ID = "limits-message"
+    FORM_FIELDS = ("#amount", "#notify_percent", "#data-ban", "#roaming-ban", "#save")
+    FORM_FOCUS = "#amount"
+    PROGRESS = "#limits-progress"
+    NOTICE_TITLE = N_("Limits")
     DEFAULT_CSS = """
     LimitsDialog { align: center middle; }
     #limits-box { width: 72; height: auto; max-height: 100%; border: round $primary;
@@ -161,15 +165,12 @@ class LimitsDialog(BulkWork, NumbersDialog):
             self._saved(result)
             return
         show_errors(self, {})
-        self._message("")
-        self._lock_form(True)
         session = self.app.session
-        self.start_bulk(
-            self.query_one("#limits-progress", WorkProgress),
-            N_("Changed {done} of {total} numbers"), len(self.ids),
+        self.start_form_bulk(
+            N_("Changed {done} of {total} numbers"),
             lambda progress, cancelled: limits.set_limits(
                 session, self.ids, progress=progress, cancelled=cancelled, **changes),
-            done=self._bulk_saved, failed=self._bulk_failed, cancelled=self._bulk_cancelled)
+            self._saved)
 
     def _saved(self, result: dict) -> None:
         show_errors(self, {})
@@ -181,32 +182,3 @@ class LimitsDialog(BulkWork, NumbersDialog):
                 (_("Saved.") if result["changed"] else _("Nothing changed.")))
         self._message(text)
         self.app.notify(safe_text(text), title=_("Limits"), markup=False)
-
-    # -- a selection: the change in a worker ---------------------------------------------
-    def _lock_form(self, busy: bool) -> None:
-        for selector in ("#amount", "#notify_percent", "#data-ban", "#roaming-ban", "#save"):
-            self.query_one(selector).disabled = busy
-        if busy:
-            self.query_one("#limits-progress .work-cancel", Button).focus()
-        else:
-            self.query_one("#amount").focus()
-
-    def _bulk_saved(self, result: dict) -> None:
-        self._lock_form(False)
-        self._saved(result)
-
-    def _bulk_failed(self, message: str) -> None:
-        self._lock_form(False)
-        self._message("x " + message)
-
-    def _bulk_cancelled(self) -> None:
-        self._lock_form(False)
-        text = _("Cancelled: nothing was changed.")
-        self._message(text)
-        self.app.notify(text, title=_("Limits"), markup=False)
-
-    def action_close(self) -> None:
-        if self.busy:  # esc while a bulk change runs: cancel it (rolled back)
-            self.cancel_bulk()
-            return
-        super().action_close()

@@ -56,3 +56,54 @@ class BulkWork:
         """Ask the running change to stop; False when none runs."""
         bar = self._bulk_bar
         return bool(self.busy and bar is not None and bar.request_cancel())
+
+
+class BulkForm(BulkWork):
+    """A form dialog (forwarding, limits) whose change of a selection runs as bulk work:
+    the form is locked and the bar's Cancel focused meanwhile; a failure or a cancel is
+    said on the dialog's message line (``self._message``); esc cancels the running
+    change before it closes the dialog. Set ``FORM_FIELDS`` (selectors locked while
+    busy), ``FORM_FOCUS`` (focused afterwards), ``PROGRESS`` (the WorkProgress) and
+    ``NOTICE_TITLE`` (marked with N_)."""
+
+    FORM_FIELDS: tuple[str, ...] = ()
+    FORM_FOCUS = ""
+    PROGRESS = ""
+    NOTICE_TITLE = ""
+
+    def start_form_bulk(self, template: str, call, done: Callable[[object], None]) -> None:
+        self._message("")
+        self._lock_form(True)
+        self.start_bulk(self.query_one(self.PROGRESS, WorkProgress), template, len(self.ids),
+                        call, done=lambda result: self._form_bulk_end(done, result),
+                        failed=self._form_bulk_failed, cancelled=self._form_bulk_cancelled)
+
+    def _lock_form(self, busy: bool) -> None:
+        for selector in self.FORM_FIELDS:
+            self.query_one(selector).disabled = busy
+        if busy:
+            self.query_one(f"{self.PROGRESS} .work-cancel").focus()
+        else:
+            self.query_one(self.FORM_FOCUS).focus()
+
+    def _form_bulk_end(self, done, result) -> None:
+        self._lock_form(False)
+        done(result)
+
+    def _form_bulk_failed(self, message: str) -> None:
+        self._lock_form(False)
+        self._message("x " + message)
+
+    def _form_bulk_cancelled(self) -> None:
+        from corptui.i18n import _
+
+        self._lock_form(False)
+        text = _("Cancelled: nothing was changed.")
+        self._message(text)
+        self.app.notify(text, title=_(self.NOTICE_TITLE), markup=False)
+
+    def action_close(self) -> None:
+        if self.busy:  # esc while a bulk change runs: cancel it (rolled back)
+            self.cancel_bulk()
+            return
+        super().action_close()

@@ -7,11 +7,10 @@ transaction), so the counts and the cancel are tested at a known point, not race
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from decimal import Decimal
 
 from conftest import make_app
+from progress_gate import Gate, wait_for
 
 from corptui import forwarding, limits
 from corptui import options as options_uc
@@ -21,34 +20,6 @@ from screens.services_wizard import ServicesWizard
 from screens.widgets.check_list import CheckList
 from screens.widgets.work_progress import WorkProgress
 from storage.models import AuditEntry, ForwardingRule, Subscriber, SubscriberOption
-
-
-class Gate:
-    """Wraps a progress callback: after ``after`` reports it waits until released."""
-
-    def __init__(self, after: int):
-        self.after = after
-        self.calls = 0
-        self.reached = threading.Event()
-        self.release = threading.Event()
-
-    def wrap(self, progress):
-        def report(*args):
-            progress(*args)
-            self.calls += 1
-            if self.calls == self.after:
-                self.reached.set()
-                self.release.wait(10)
-        return report
-
-
-async def wait_for(pilot, event: threading.Event) -> None:
-    for _ in range(250):
-        if event.is_set():
-            break
-        await asyncio.sleep(0.02)
-    assert event.is_set()
-    await pilot.pause()
 
 
 async def settle(pilot) -> None:

@@ -6,11 +6,10 @@ counts and the cancel are tested at a known point, not raced."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import threading
 
 from conftest import demo_session, make_app
+from progress_gate import Gate, wait_for
 
 from corptui import documents, export, importer
 from corptui import options as options_uc
@@ -19,35 +18,6 @@ from screens.services_wizard import CheckTable, ServicesWizard
 from screens.widgets.check_list import CheckList
 from screens.widgets.work_progress import WorkProgress
 from storage.models import AuditEntry, Document, PersonalAccount, Subscriber, SubscriberOption
-
-
-class Gate:
-    """Wraps a progress callback: after ``after`` reports it waits until released."""
-
-    def __init__(self, after: int = 1):
-        self.after = after
-        self.calls = 0
-        self.reached = threading.Event()
-        self.release = threading.Event()
-
-    def wrap(self, progress):
-        def report(*args):
-            if progress is not None:
-                progress(*args)
-            self.calls += 1
-            if self.calls == self.after:
-                self.reached.set()
-                self.release.wait(10)
-        return report
-
-
-async def wait_for(pilot, event: threading.Event) -> None:
-    for _ in range(200):
-        if event.is_set():
-            break
-        await asyncio.sleep(0.02)
-    assert event.is_set()
-    await pilot.pause()
 
 
 async def settle(pilot, groups=None):
