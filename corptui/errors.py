@@ -62,6 +62,21 @@ def stop_if_cancelled(cancelled) -> None:
         raise Cancelled()
 
 
+def chunked(items: list, size: int, progress=None, cancelled=None):
+    """``items`` in slices of ``size`` for long bulk work: ``cancelled()`` is asked
+    before each slice (Cancelled, raised inside the caller's transaction, rolls it
+    back) and ``progress(items done, items)`` is told before the first and after each."""
+    total = len(items)
+    if progress:
+        progress(0, total)
+    for first in range(0, total, size):
+        stop_if_cancelled(cancelled)
+        chunk = items[first:first + size]
+        yield chunk
+        if progress:
+            progress(first + len(chunk), total)
+
+
 def check_all(checks) -> dict:
     """Run (field, check) pairs; return {field: value}, or raise one ValidationError
     that names every bad field (the first one as the main message)."""

@@ -9,7 +9,7 @@ all-or-nothing with a preview."""
 from __future__ import annotations
 
 from corptui import audit, permissions
-from corptui.errors import NotFound, ValidationError, stop_if_cancelled
+from corptui.errors import NotFound, ValidationError, chunked, stop_if_cancelled
 from corptui.i18n import N_, _
 from corptui.phones import format_msisdn, normalize
 from storage.bulk import in_values
@@ -276,17 +276,10 @@ def bulk_delete(session, ids, condition=None, progress=None, cancelled=None) -> 
             q = q.where(ForwardingRule.condition == clean_condition(condition))
         rules = sorted(q, key=lambda r: r.id)
         op = audit.new_operation()
-        total = len(rules)
-        if progress:
-            progress(0, total)
-        for first in range(0, total, CHUNK):
-            stop_if_cancelled(cancelled)
-            chunk = rules[first:first + CHUNK]
+        for chunk in chunked(rules, CHUNK, progress, cancelled):
             ForwardingRule.delete().where(
                 in_values(ForwardingRule.id, [r.id for r in chunk])).execute()
             audit.record_many(session, "forwarding.delete", "subscriber",
                               [(r.subscriber_id, _rule_dict(r), None) for r in chunk], op)
-            if progress:
-                progress(first + len(chunk), total)
         stop_if_cancelled(cancelled)  # a cancel after the last chunk still rolls back
     return {"numbers": len(numbers), "deleted": len(rules), "operation": op}

@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from corptui import audit, permissions
-from corptui.errors import NotFound, ValidationError, stop_if_cancelled
+from corptui.errors import NotFound, ValidationError, chunked, stop_if_cancelled
 from corptui.i18n import _
 from storage.bulk import in_values
 from storage.db import atomic
@@ -161,18 +161,11 @@ def set_limits(session, ids, progress=None, cancelled=None, **changes) -> dict:
         current = _company_limits(session, ids)
         rows = _diff(current, clean)
         op = audit.new_operation()
-        total = len(rows)
-        if progress:
-            progress(0, total)
-        for i in range(0, total, CHUNK):
-            stop_if_cancelled(cancelled)
-            chunk = rows[i:i + CHUNK]
+        for chunk in chunked(rows, CHUNK, progress, cancelled):
             Subscriber.update(**clean, updated_at=utcnow()).where(
                 (Subscriber.company == session.company_id)
                 & Subscriber.id.in_([sid for sid, _b, _a in chunk])).execute()
             audit.record_many(session, "limits.set", "subscriber", chunk, op)
-            if progress:
-                progress(i + len(chunk), total)
         stop_if_cancelled(cancelled)  # a cancel after the last chunk still rolls back
     return {"numbers": len(current), "changed": len(rows), "operation": op, "changes": clean}
 
