@@ -6,6 +6,7 @@ to start logged in."""
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -146,8 +147,18 @@ class CorptuiApp(App):
             self._kept_sections[name] = screen
         return screen
 
+    def keep_long_lived(self) -> None:
+        """After a big load (the numbers list of a large company): what is alive now is
+        moved out of the cyclic collector's way (gc.freeze), so its full collections,
+        40-100 ms with 100k numbers loaded, stay short and do not land in a screen switch
+        or a keystroke. Called after the load is on screen; undone at logout."""
+        gc.unfreeze()  # what an earlier freeze kept is looked at once more
+        gc.collect()
+        gc.freeze()
+
     def drop_kept_sections(self) -> None:
         """Forget the kept section screens (logout): the next user starts afresh."""
+        gc.unfreeze()  # the old session's objects can be collected again
         kept, self._kept_sections = self._kept_sections, {}
         for screen in kept.values():
             self.uninstall_screen(screen)

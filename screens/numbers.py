@@ -68,6 +68,9 @@ class SearchInput(Input):
         self.screen.query_one(VirtualTable).focus()
 
 
+LONG_LIVED_AT = 10_000  # numbers from which the loaded index is frozen out of the GC
+
+
 class NumbersScreen(AppScreen):
     SECTION = "numbers"
     KEEP_ALIVE = True  # the app keeps it while logged in (search, filter, selection)
@@ -211,6 +214,8 @@ class NumbersScreen(AppScreen):
             if getattr(index, "limit_flags", None) is not None:
                 self.limit_flags = index.limit_flags
                 self.table.invalidate()
+            if len(index) >= LONG_LIVED_AT and hasattr(self.app, "keep_long_lived"):
+                self.call_after_refresh(self.app.keep_long_lived)
         self.view = self.index.view(ids)
         self.table.sort_key = flt.sort
         self.table.sort_descending = flt.descending

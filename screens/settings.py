@@ -3,12 +3,11 @@ server and SMS gateway (owner only). Saved to config.toml in the user config fol
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.lazy import Lazy
-from textual.widgets import Button, Label, Select, Static
+from textual.widgets import Button, Static
 
 from corptui import permissions
 from corptui import settings as settings_uc
@@ -16,6 +15,7 @@ from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _
 from screens.base import AppScreen
 from screens.widgets.form import Field, show_errors
+from screens.widgets.radio_list import RadioList
 from screens.widgets.safe import plain
 
 THEME_LABELS = {"textual-dark": N_("dark"), "textual-light": N_("light"),
@@ -33,7 +33,7 @@ class SettingsScreen(AppScreen):
     #settings Horizontal { height: auto; }
     #delivery { height: auto; }
     #settings Horizontal Label { width: 18; padding-top: 1; }
-    #settings Select { width: 40; }
+    #settings RadioList { width: 58; margin-top: 1; }
     .settings-title { text-style: bold; margin-top: 1; }
     .settings-message { height: auto; text-style: bold; }
     .settings-buttons { height: 3; }
@@ -44,16 +44,12 @@ class SettingsScreen(AppScreen):
         owner = permissions.allowed(self.app.session.role, "settings.manage")
         with VerticalScroll(id="settings"):
             yield Static(_("This workstation"), classes="settings-title", markup=False)
-            with Horizontal():
-                yield Label(_("Theme"))
-                yield Select([(Text(_(THEME_LABELS[t])), t) for t in settings_uc.THEMES],
-                             value=current["theme"], allow_blank=False, id="theme")
+            yield RadioList([(t, _(THEME_LABELS[t])) for t in settings_uc.THEMES],
+                            current["theme"], _("Theme"), id="theme")
             yield Field(_("Idle minutes"), "idle_minutes", value=str(current["idle_minutes"]),
                         max_length=4)
-            with Horizontal():
-                yield Label(_("Language"))
-                yield Select([(Text(_(LANGUAGE_LABELS[k])), k) for k in ("", "en", "ru")],
-                             value=current["language"] or "", allow_blank=False, id="language")
+            yield RadioList([(k, _(LANGUAGE_LABELS[k])) for k in ("", "en", "ru")],
+                            current["language"] or "", _("Language"), id="language")
             yield Static("", classes="settings-message", id="ui-message")
             with Horizontal(classes="settings-buttons"):
                 yield Button(_("Save"), variant="primary", id="save-ui")
@@ -76,8 +72,8 @@ class SettingsScreen(AppScreen):
     def on_mount(self) -> None:
         self.query_one("#theme").focus()
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "theme" and event.value in settings_uc.THEMES:
+    def on_radio_list_changed(self, event: RadioList.Changed) -> None:
+        if event.radio_list.id == "theme" and event.value in settings_uc.THEMES:
             self.app.theme = event.value  # preview at once; Save remembers it
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -92,9 +88,9 @@ class SettingsScreen(AppScreen):
     def save_ui(self) -> None:
         message = self.query_one("#ui-message", Static)
         try:
-            saved = settings_uc.save_ui(self.app.session, self.query_one("#theme", Select).value,
+            saved = settings_uc.save_ui(self.app.session, self.query_one("#theme", RadioList).value,
                                         self._fields()["idle_minutes"],
-                                        self.query_one("#language", Select).value)
+                                        self.query_one("#language", RadioList).value)
         except ValidationError as exc:
             show_errors(self, exc.errors or {exc.field: exc.message})
             message.update(plain("x " + exc.message))

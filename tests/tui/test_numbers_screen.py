@@ -319,3 +319,25 @@ async def test_section_trip_keeps_search_selection_and_refreshes_data(owner):
         assert isinstance(fresh, NumbersScreen) and fresh is not screen
         assert fresh.query_one(VirtualTable).selected == set()
         assert fresh.query_one("#search").value == ""
+
+
+async def test_a_big_numbers_load_is_frozen_out_of_the_gc_until_logout(owner, monkeypatch):
+    """With a large company loaded, full GC passes would walk the index every time
+    (40-100 ms at 100k): after the load it is frozen (gc.freeze), and a logout thaws it."""
+    import gc
+
+    import screens.numbers as numbers_screen
+
+    monkeypatch.setattr(numbers_screen, "LONG_LIVED_AT", 50)  # the demo has 60 numbers
+    gc.unfreeze()
+    app = make_app(owner)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _settle(pilot)
+            await pilot.pause()
+            assert gc.get_freeze_count() > 0
+            app.logout()
+            await _settle(pilot)
+            assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()

@@ -51,10 +51,12 @@ async def test_settings_screen_changes_theme_and_remembers(seeded):
         await _settle(pilot)
         app.open_section("settings")
         await _settle(pilot)
-        from textual.widgets import Select
-
-        app.screen.query_one("#theme", Select).value = "textual-light"
+        theme = app.screen.query_one("#theme")
+        theme.focus()
+        await pilot.press("down")  # dark -> light, chosen with space (previewed at once)
+        await pilot.press("space")
         await pilot.pause()
+        assert theme.value == "textual-light"
         assert app.theme == "textual-light"
         app.screen.query_one("#idle_minutes").value = "abc"
         await pilot.click("#save-ui")
