@@ -25,12 +25,18 @@ class SectionMenu(ModalScreen):
 
     def compose(self) -> ComposeResult:
         have = available_sections()
+        shown = [a for a in APP_ACTIONS if a.section and a.section in have]
+        label_w = max(len(_(a.label)) for a in shown)
+        key_w = max(len(a.key or "") for a in shown)
+        room = max(10, 68 - label_w - key_w - 2)  # one line a section (80 columns)
         options = []
-        for a in APP_ACTIONS:
-            if a.section and a.section in have:
-                key = a.key.upper() if a.key else ""
-                options.append(Option(Content(f"{_(a.label):<14} {key:<6} {_(a.description)}"),
-                                      id=a.section))
+        for a in shown:
+            key = a.key.upper() if a.key else ""
+            text = _(a.description)
+            if len(text) > room:
+                text = text[:room - 1].rstrip() + "…"
+            options.append(Option(Content(f"{_(a.label):<{label_w}} {key:<{key_w}} {text}"),
+                                  id=a.section))
         with Vertical():
             yield Static(_("Go to (enter opens, esc closes)"), markup=False)
             yield OptionList(*options, id="sections")
