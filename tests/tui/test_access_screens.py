@@ -216,11 +216,11 @@ async def test_apply_for_access_field_errors_then_reference(seeded):
 
 # -- ending a session -------------------------------------------------------------------
 async def test_idle_session_returns_to_the_login(owner):
-    app = make_app(owner, idle_seconds=0.5)
+    app = make_app(owner, idle_seconds=2)  # room for a loaded CI machine before the check
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, NumbersScreen)
-        await pilot.pause(1.6)
+        await pilot.pause(3.2)
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
         assert app.session is None
