@@ -60,21 +60,38 @@ class AppScreen(Screen):
 
 class RowsScreen(AppScreen):
     """A section that lists ``self.rows`` (dicts with an "id") in one DataTable, a row
-    per dict, with a status line under it. Subclasses set ``TABLE_ID`` and ``STATUS_ID``,
-    add the columns and implement ``cells(row)``."""
+    per dict, with a status line under it. Subclasses set ``TABLE_ID``, ``STATUS_ID`` and
+    ``COLUMNS`` ((key, N_ title, width), ...) and implement ``cells(row)`` and
+    ``reload()``; on mount the columns are added, the rows loaded and the table focused."""
 
     TABLE_ID = "rows-table"
     STATUS_ID = "rows-status"
+    COLUMNS: tuple[tuple[str, str, int], ...] = ()
+    DEFAULT_CSS = """
+    RowsScreen .rows-table { height: 1fr; }
+    RowsScreen .rows-status { height: 1; padding: 0 1; }
+    """
 
     def __init__(self):
         super().__init__()
         self.rows: list[dict] = []
 
     def compose_body(self) -> ComposeResult:
-        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=False)
-        yield Static("", id=self.STATUS_ID)
+        yield DataTable(id=self.TABLE_ID, classes="rows-table", cursor_type="row",
+                        zebra_stripes=False)
+        yield Static("", id=self.STATUS_ID, classes="rows-status")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, title, width in self.COLUMNS:
+            table.add_column(_(title), key=key, width=width)
+        self.reload()
+        table.focus()
 
     def cells(self, row: dict) -> list:
+        raise NotImplementedError
+
+    def reload(self, select_id: int | None = None) -> None:
         raise NotImplementedError
 
     def show_rows(self, rows: list[dict], keep_id: int | None = None) -> None:

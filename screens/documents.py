@@ -185,23 +185,13 @@ class DocumentsScreen(RowsScreen):
         Binding("a", "schedules", N_("Auto"), show=False),
         Binding("enter", "summary", N_("Open"), show=False),
     ]
-    DEFAULT_CSS = """
-    #docs-table { height: 1fr; }
-    #docs-status { height: 1; padding: 0 1; }
-    """
     TABLE_ID = "docs-table"
     STATUS_ID = "docs-status"
+    COLUMNS = (("id", N_("No."), 3), ("type", N_("Document"), 18), ("scope", N_("Scope"), 12),
+               ("period", N_("Period"), 17), ("format", N_("Fmt"), 4),
+               ("state", N_("State"), 12))
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column(_("No."), key="id", width=3)
-        table.add_column(_("Document"), key="type", width=18)
-        table.add_column(_("Scope"), key="scope", width=12)
-        table.add_column(_("Period"), key="period", width=17)
-        table.add_column(_("Fmt"), key="format", width=4)
-        table.add_column(_("State"), key="state", width=12)
-        self.reload()
-        table.focus()
+    def on_mount(self) -> None:  # (RowsScreen's on_mount runs too: Textual calls each)
         self.set_interval(1.0, self.poll)
 
     # -- data -----------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from corptui import documents as documents_uc
 from corptui import schedules as schedules_uc
@@ -58,22 +57,10 @@ class SchedulesScreen(RowsScreen):
         Binding("x", "delete", N_("Delete")),
         Binding("escape", "back", N_("Documents"), show=False),
     ]
-    DEFAULT_CSS = """
-    #sched-table { height: 1fr; }
-    #sched-status { height: 1; padding: 0 1; }
-    """
     TABLE_ID = "sched-table"
     STATUS_ID = "sched-status"
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column(_("No."), key="id", width=4)
-        table.add_column(_("Report"), key="type", width=18)
-        table.add_column(_("When"), key="when", width=24)
-        table.add_column(_("Deliver to"), key="to", width=16)
-        table.add_column(_("State"), key="state", width=6)
-        self.reload()
-        table.focus()
+    COLUMNS = (("id", N_("No."), 4), ("type", N_("Report"), 18), ("when", N_("When"), 24),
+               ("to", N_("Deliver to"), 16), ("state", N_("State"), 6))
 
     def reload(self, select_id: int | None = None) -> None:
         try:
