@@ -47,7 +47,8 @@ def write_pot(path: Path = POT) -> Catalog:
     catalog = extract()
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
-        write_po(fh, catalog, width=96, omit_header=False, sort_output=False)
+        write_po(fh, catalog, width=96, omit_header=False, sort_output=True,
+                 include_lineno=False)
     return catalog
 
 
@@ -65,7 +66,8 @@ def update() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:
-            write_po(fh, catalog, width=96, ignore_obsolete=True)
+            write_po(fh, catalog, width=96, ignore_obsolete=True, sort_output=True,
+                     include_lineno=False)
 
 
 def compile_all() -> list[Path]:

@@ -3,6 +3,8 @@ login screen and the numbers console show Russian labels, keys and counts."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from conftest import demo_session, make_app
 from conftest import settle as _settle
@@ -192,6 +194,7 @@ async def test_every_main_dialog_in_russian_has_no_english_labels(seeded, monkey
 
     monkeypatch.setenv("CORPTUI_LANG", "ru")
     app = make_app(demo_session())
+    app.today = dt.date(2026, 10, 20)  # the seeded demo months end in 2026-10
     leftovers, opened = {}, []
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(pilot)
