@@ -10,7 +10,6 @@ queues an email with the reason. Each step is one transaction with its audit ent
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from corptui import audit
 from corptui.errors import Conflict, NotFound, ValidationError, check_all
@@ -18,6 +17,7 @@ from corptui.i18n import _
 from corptui.passwords import generate_temporary, hash_password
 from corptui.phones import format_msisdn, normalize, scan_numbers, shorten
 from corptui.session import Session
+from corptui.usertext import clean_line, clean_multiline, fold_digits
 from storage.db import atomic
 from storage.fields import utcnow
 from storage.models import (
@@ -54,7 +54,7 @@ def _check_digit(digits: str, weights) -> int:
 def validate_inn(text: str, field: str = "inn") -> str:
     """The INN (tax id) digits: 10 for a company, 12 for an entrepreneur, with the
     check digits right; else ValidationError naming the field."""
-    raw = (text or "").strip()
+    raw = fold_digits(text or "").strip()
     if not raw:
         raise ValidationError(_("enter the INN (10 digits for a company, 12 for an entrepreneur)"),
                               field)
@@ -73,23 +73,31 @@ def validate_inn(text: str, field: str = "inn") -> str:
         _("the INN has {raw_count} digits: a company's has 10, an entrepreneur's 12").format(raw_count=len(raw)), field)
 
 
-def _control_chars(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text)
-
-
 def clean_text(value: str | None, field: str, label: str, *, required: bool = True,
                max_len: int = MAX_COMPANY_NAME) -> str:
-    """Trimmed text without control characters and not too long (ValidationError)."""
-    text = (value or "").strip()
-    if not text:
-        if required:
-            raise ValidationError(_("{label} is required").format(label=label), field)
-        return ""
-    if _control_chars(text):
-        raise ValidationError(_("{label} contains control characters").format(label=label), field)
-    if len(text) > max_len:
-        raise ValidationError(_("{label} is longer than {max_len} characters ({text_count})").format(label=label, max_len=max_len, text_count=len(text)), field)
-    return re.sub(r"\s+", " ", text)
+    """One line of user text (the rule of corptui.usertext), not too long."""
+    text = clean_line(value, field, label, max_len=max_len, required=False)
+    if not text and required:
+        raise ValidationError(_("{label} is required").format(label=label), field)
+    return text
+
+
+def is_inn(text: str) -> bool:
+    """Whether ``text`` is a valid INN (10 or 12 digits with the right check digits)."""
+    try:
+        validate_inn(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def clean_company_name(value: str | None, field: str = "company_name") -> str:
+    """A company name: the user-text rule, and never a valid INN (``--company`` looks an
+    INN up by INN only, so a company named like another's INN could not be told apart)."""
+    text = clean_text(value, field, _("the company name"))
+    if is_inn(text.replace(" ", "")):
+        raise ValidationError(_("the company name may not be an INN: give the name"), field)
+    return text
 
 
 def clean_person_name(value: str | None, field: str, label: str, *,
@@ -111,7 +119,7 @@ def validate_email(value: str | None, field: str = "contact_email") -> str:
     text = (value or "").strip()
     if not text:
         raise ValidationError(_("enter the contact email"), field)
-    if _control_chars(text) or len(text) > MAX_EMAIL or not _EMAIL.match(text):
+    if len(text) > MAX_EMAIL or not _EMAIL.match(text):
         raise ValidationError(_("not an email address: {shorten!r}").format(shorten=shorten(text)), field)
     return text
 
@@ -121,8 +129,6 @@ def parse_numbers(text: str | None, field: str = "numbers") -> list[str]:
     or newlines -> E.164 digits in the given order without repeats. An error names the
     line ("line 3: not a phone number: ...")."""
     raw = text or ""
-    if _control_chars(raw.replace("\n", "").replace("\r", "").replace("\t", " ")):
-        raise ValidationError(_("the numbers contain control characters"), field)
     out: list[str] = []
     seen: set[str] = set()
     for lineno, _text, number, error in scan_numbers(raw):
@@ -144,7 +150,7 @@ def submit(company_name: str, inn: str, last_name: str, first_name: str,
     """Save a pending application; every bad field at once in ValidationError.errors.
     Returns {"id", "reference", "numbers"}."""
     checks = [
-        ("company_name", lambda: clean_text(company_name, "company_name", "the company name")),
+        ("company_name", lambda: clean_company_name(company_name)),
         ("inn", lambda: validate_inn(inn, "inn")),
         ("last_name", lambda: clean_person_name(last_name, "last_name", "the last name")),
         ("first_name", lambda: clean_person_name(first_name, "first_name", "the first name")),
@@ -246,8 +252,12 @@ def approve(app_ref, operator: str = "cli") -> dict:
     with atomic():
         app = _pending(app_ref)
         numbers = [n for n in app.numbers.split("\n") if n]
+        clean_company_name(app.company_name)  # applications stored before the rule
+        inn = validate_inn(app.inn)
         if Company.select().where(Company.name == app.company_name).exists():
             raise Conflict(_("a company named {company_name!r} exists already").format(company_name=app.company_name))
+        if Company.select().where(Company.inn == inn).exists():
+            raise Conflict(_("a company with the INN {inn} exists already").format(inn=inn))
         taken = [m for (m,) in Subscriber.select(Subscriber.msisdn)
                  .where(Subscriber.msisdn.in_(numbers)).tuples()] if numbers else []
         if taken:
@@ -311,13 +321,9 @@ def approve(app_ref, operator: str = "cli") -> dict:
 
 def reject(app_ref, reason: str, operator: str = "cli") -> dict:
     """Reject a pending application with a reason, emailed to the contact address."""
-    text = (reason or "").strip()
-    if not text:
+    if not (reason or "").strip():
         raise ValidationError(_("give the reason for the rejection"), "reason")
-    if len(text) > MAX_REASON:
-        raise ValidationError(_("the reason is longer than {max_reason} characters").format(max_reason=MAX_REASON), "reason")
-    if _control_chars(text.replace("\n", "").replace("\r", "")):
-        raise ValidationError(_("the reason contains control characters"), "reason")
+    text = clean_multiline(reason, "reason", _("the reason"), max_len=MAX_REASON)
     with atomic():
         app = _pending(app_ref)
         now = utcnow()

@@ -6,7 +6,7 @@ status; the company sees its history, newest first, and may cancel one still sub
 from __future__ import annotations
 
 from corptui import audit, permissions
-from corptui.applications import clean_text, parse_numbers
+from corptui.applications import clean_text
 from corptui.errors import Conflict, NotFound, ValidationError, check_all
 from corptui.i18n import N_, _
 from corptui.phones import format_msisdn, normalize
@@ -38,19 +38,9 @@ def _clean_contact(value) -> str:
 
 def _clean_numbers(session, numbers) -> list[str]:
     """Company numbers (E.164) from text or a list of strings, in the given order."""
-    text = numbers if isinstance(numbers, str) else "\n".join(str(n) for n in numbers or ())
-    found = parse_numbers(text, "numbers")
-    known = set()
-    for i in range(0, len(found), 5000):
-        known.update(m for (m,) in Subscriber.select(Subscriber.msisdn).where(
-            (Subscriber.company == session.company_id)
-            & in_values(Subscriber.msisdn, found[i:i + 5000])).tuples())
-    missing = [m for m in found if m not in known]
-    if missing:
-        shown = ", ".join(format_msisdn(m) for m in missing[:3])
-        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-        raise ValidationError(_("not numbers of this company: {shown}{more}").format(shown=shown, more=more), "numbers")
-    return found
+    from corptui import scope
+
+    return scope.numbers(session, numbers, field_name="numbers").msisdns
 
 
 def numbers_text(session, ids) -> str:

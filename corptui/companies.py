@@ -6,6 +6,8 @@ import peewee as pw
 
 from corptui.errors import NotFound, ValidationError
 from corptui.i18n import _
+from corptui.phones import shorten
+from corptui.usertext import fold_digits
 from storage.models import Company, Subscriber
 
 
@@ -23,13 +25,29 @@ def list_companies() -> list[dict]:
 
 
 def resolve_company(name: str | None) -> Company:
-    """The company called ``name``; without a name, the only company in the database."""
+    """The company of ``--company``: 10 or 12 digits are an INN and are looked up by INN
+    only (a company name is never a valid INN); anything else is a name, matched
+    exactly, else case-insensitively when that is unambiguous. Without a name, the only
+    company in the database."""
     if name:
-        company = Company.get_or_none(Company.name == name)
+        text = fold_digits(name).strip()
+        if text.isascii() and text.isdigit() and len(text) in (10, 12):
+            company = Company.get_or_none(Company.inn == text)
+            if company is None:
+                raise NotFound(_("no company with the INN {inn} (see `corptui companies list`)")
+                               .format(inn=text))
+            return company
+        company = Company.get_or_none(Company.name == text)
         if company is None:
-            company = Company.get_or_none(Company.inn == name)
+            folded = " ".join(text.split()).casefold()
+            matches = [c for c in Company.select() if c.name.casefold() == folded]
+            if len(matches) > 1:
+                raise ValidationError(_("several companies are named {name!r}: give the INN")
+                                      .format(name=shorten(text)), "company")
+            company = matches[0] if matches else None
         if company is None:
-            raise NotFound(_("no company named {name!r} (see `corptui companies list`)").format(name=name))
+            raise NotFound(_("no company named {name!r} (see `corptui companies list`)").format(
+                name=shorten(text)))
         return company
     companies = list(Company.select().limit(2))
     if not companies:

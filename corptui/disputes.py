@@ -23,6 +23,7 @@ from corptui import audit, locations, permissions
 from corptui.errors import Conflict, NotFound, ValidationError
 from corptui.i18n import N_, _
 from corptui.phones import format_msisdn
+from corptui.usertext import clean_multiline
 from storage.db import atomic, is_postgres
 from storage.fields import utcnow
 from storage.models import (
@@ -49,14 +50,9 @@ def disputes_dir() -> Path:
 
 
 def clean_reason(text, field: str = "reason") -> str:
-    value = str(text or "").replace("\r\n", "\n").strip()
-    if not value:
+    if not str(text or "").strip():
         raise ValidationError(_("give a reason"), field)
-    if len(value) > REASON_MAX:
-        raise ValidationError(_("a reason is at most {reason_max} characters").format(reason_max=REASON_MAX), field)
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value) or "\x7f" in value:
-        raise ValidationError(_("a reason may not contain control characters"), field)
-    return value
+    return clean_multiline(text, field, _("a reason"), max_len=REASON_MAX)
 
 
 def clean_credit(value, charge_amount: Decimal | None = None) -> Decimal:

@@ -220,10 +220,9 @@ def validate(session, type: str, accounts=(), numbers=(), date_from=None, date_t
 
 
 def _check_scope(session, accounts: list[str], msisdns: list[str]) -> None:
-    from corptui.payments import account_ids_by_number, subscriber_ids_by_msisdn
+    from corptui import scope
 
-    acc_ids = account_ids_by_number(session, accounts, "accounts")
-    sub_ids = subscriber_ids_by_msisdn(session, msisdns, "numbers")
+    sub_ids, acc_ids = scope.numbers_and_accounts(session, msisdns, accounts)
     if acc_ids and sub_ids:
         outside = (Subscriber.select(Subscriber.msisdn)
                    .where(in_ids(Subscriber.id, sub_ids)
@@ -533,12 +532,11 @@ class Scope:
 
 
 def resolve_scope(session, scope: dict) -> Scope:
-    from corptui.payments import account_ids_by_number, subscriber_ids_by_msisdn
+    from corptui import scope as scope_uc
 
     accounts = tuple(scope.get("accounts") or ())
     numbers = tuple(scope.get("numbers") or ())
-    acc_ids = account_ids_by_number(session, accounts, "accounts")
-    sub_ids = subscriber_ids_by_msisdn(session, numbers, "numbers")
+    sub_ids, acc_ids = scope_uc.numbers_and_accounts(session, numbers, accounts)
     return Scope(session.company_id, tuple(acc_ids), tuple(sub_ids), accounts, numbers)
 
 

@@ -6,12 +6,11 @@ both values."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from corptui import audit, permissions
 from corptui.database import retrying
 from corptui.errors import Conflict, NotFound, ValidationError
 from corptui.i18n import _
+from corptui.usertext import clean_line
 from storage.db import atomic, is_postgres
 from storage.fields import utcnow
 from storage.models import Subscriber
@@ -34,31 +33,13 @@ class VersionConflict(Conflict):
         self.expected_version = expected_version
 
 
-def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" for ch in text)
-
-
 def clean_full_name(value, field: str = "full_name") -> str:
-    """Strip, collapse runs of spaces; 1..200 characters, no control characters."""
-    text = str(value or "")
-    if _has_control(text.strip()):
-        raise ValidationError(_("the full name may not contain control characters"), field)
-    text = " ".join(text.split())
-    if not text:
-        raise ValidationError(_("the full name is empty"), field)
-    if len(text) > NAME_MAX:
-        raise ValidationError(_("the full name is at most {NAME_MAX} characters").format(NAME_MAX=NAME_MAX), field)
-    return text
+    """The user-text rule (corptui.usertext): 1..200 characters."""
+    return clean_line(value, field, _("the full name"), max_len=NAME_MAX)
 
 
 def clean_position(value, field: str = "position") -> str:
-    text = str(value or "")
-    if _has_control(text.strip()):
-        raise ValidationError(_("the position may not contain control characters"), field)
-    text = " ".join(text.split())
-    if len(text) > POSITION_MAX:
-        raise ValidationError(_("the position is at most {POSITION_MAX} characters").format(POSITION_MAX=POSITION_MAX), field)
-    return text
+    return clean_line(value, field, _("the position"), max_len=POSITION_MAX, required=False)
 
 
 @retrying

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import os
 import re
 from collections import Counter
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 
 from corptui import audit, permissions
 from corptui.database import retrying
+from corptui.employees import clean_full_name, clean_position
 from corptui.errors import Conflict, ValidationError, stop_if_cancelled
 from corptui.i18n import N_, _
 from corptui.phones import normalize
@@ -47,10 +47,12 @@ UNCHANGED = "unchanged"
 UNKNOWN_NUMBER = "unknown_number"
 INVALID_NUMBER = "invalid_number"
 DUPLICATE = "duplicate"
-OTHER_COMPANY = "other_company"
 INVALID_NAME = "invalid_name"
-STATUSES = (UPDATE, UNCHANGED, UNKNOWN_NUMBER, INVALID_NUMBER, DUPLICATE, OTHER_COMPANY,
-            INVALID_NAME)
+INVALID_LINE = "invalid_line"
+STATUSES = (UPDATE, UNCHANGED, UNKNOWN_NUMBER, INVALID_NUMBER, DUPLICATE, INVALID_NAME,
+            INVALID_LINE)
+# the same words for a number nobody has and a number of another company
+UNKNOWN_MESSAGE = N_("no such number in this company")
 OK_STATUSES = frozenset({UPDATE, UNCHANGED})
 STATUS_LABELS = {
     UPDATE: N_("update name"),
@@ -58,8 +60,8 @@ STATUS_LABELS = {
     UNKNOWN_NUMBER: N_("unknown number"),
     INVALID_NUMBER: N_("invalid number"),
     DUPLICATE: N_("duplicate in file"),
-    OTHER_COMPANY: N_("number of another company"),
     INVALID_NAME: N_("invalid name"),
+    INVALID_LINE: N_("unreadable line"),
 }
 
 Progress = Callable[[int, int], None] | None
@@ -298,12 +300,14 @@ def sniff_delimiter(text: str) -> str:
     sample_lines = [ln for ln in text[:65536].splitlines() if ln.strip()][:200]
     if not sample_lines:
         return ","
-    sample = "\n".join(sample_lines)
     best, best_score = ",", -1
     for delim in DELIMITERS:
         score = 0
-        for row in csv.reader(io.StringIO(sample), delimiter=delim, skipinitialspace=True):
-            fields = [f for f in row]
+        for line in sample_lines:
+            row = _split_line(line, delim)
+            if isinstance(row, str):
+                continue
+            fields = [f.lstrip() for f in row]
             while fields and not fields[-1].strip():
                 fields.pop()
             if 2 <= len(fields) <= 3 and _looks_like_phone(fields[0]):
@@ -317,29 +321,6 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _has_control(text: str) -> bool:
-    return any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text)
-
-
-def _check_name(name: str, position: str | None) -> str:
-    if not name:
-        return "the full name is empty"
-    if len(name) > NAME_MAX:
-        return f"the full name is longer than {NAME_MAX} characters"
-    if _has_control(name):
-        return "the full name contains control characters"
-    if position is not None:
-        if len(position) > POSITION_MAX:
-            return f"the position is longer than {POSITION_MAX} characters"
-        if _has_control(position):
-            return "the position contains control characters"
-    return ""
-
-
 _HEADER_WORDS = ("phone", "msisdn", "number", "телефон", "номер", "абонент", "тел")
 
 
@@ -348,32 +329,42 @@ def _is_header(fields: list[str]) -> bool:
     return bool(first) and not _DIGITS.search(first) and any(w in first for w in _HEADER_WORDS)
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # only these end a line (not U+0085, U+2028...)
+MAX_FIELD = 131_072  # characters in one field (the csv module's own limit)
+
+
+def _split_line(line: str, delimiter: str) -> list[str] | str:
+    """The fields of one line, or the line's error: a quote that does not close on its
+    line, a quote in the wrong place, a field over MAX_FIELD characters."""
+    if len(line) > MAX_FIELD:
+        return _("a field is longer than {n} characters").format(n=f"{MAX_FIELD:,}")
+    try:
+        return next(csv.reader((line,), delimiter=delimiter, strict=True), [])
+    except csv.Error as exc:
+        text = str(exc)
+        if "end of data" in text:
+            return _("a quote opens a field and does not close on this line")
+        if "field limit" in text:
+            return _("a field is longer than {n} characters").format(n=f"{MAX_FIELD:,}")
+        return _("a quote in the wrong place (a quoted field is followed by more text)")
+
+
 def parse(text: str, delimiter: str):
-    """Yield (line number, raw text, fields) for each non-blank record; a header record
-    ("phone; full name; position") is yielded with fields None. Streams: the raw lines of
-    a record are kept only while it is read."""
-    buffer: list[str] = []
-
-    def feed():
-        for line in io.StringIO(text, newline=""):
-            buffer.append(line)
-            yield line
-
-    reader = csv.reader(feed(), delimiter=delimiter)
+    """Yield (line number, raw text, fields or an error text) for each non-blank line;
+    a header line ("phone; full name; position") is yielded with fields None. Each line
+    is read on its own: a quote never joins lines."""
     first = True
-    start = 1
-    for row in reader:
-        end = reader.line_num
-        if any(f.strip() for f in row):
-            raw = buffer[0].rstrip("\r\n") if len(buffer) == 1 else (
-                "\n".join(x.rstrip("\r\n") for x in buffer))
-            if first and _is_header(row):
-                yield start, raw, None
-            else:
-                yield start, raw, row
-            first = False
-        buffer.clear()
-        start = end + 1
+    for lineno, line in enumerate(_LINE_BREAK.split(text), 1):
+        if not line.strip():
+            continue
+        row = _split_line(line, delimiter)
+        if isinstance(row, list) and not any(f.strip() for f in row):
+            continue
+        if first and isinstance(row, list) and _is_header(row):
+            yield lineno, line, None
+        else:
+            yield lineno, line, row
+        first = False
 
 
 # -- preview ----------------------------------------------------------------------------
@@ -382,23 +373,21 @@ LOOKUP_CHUNK = 10000
 
 
 def _resolve(items: list[ImportLine], company: int, cancelled: CancelCheck = None) -> None:
-    """Look the numbers up (a chunk at a time) and set each line's final status."""
+    """Look the numbers up among the company's (a chunk at a time) and set each line's
+    final status. A number of another company reads exactly like an unknown one."""
+    from corptui import scope
+
     for i in range(0, len(items), LOOKUP_CHUNK):
         stop_if_cancelled(cancelled)
         chunk = items[i:i + LOOKUP_CHUNK]
-        q = (Subscriber.select(Subscriber.msisdn, Subscriber.id, Subscriber.company,
-                               Subscriber.full_name, Subscriber.position)
-             .where(bulk.in_values(Subscriber.msisdn, [it.msisdn for it in chunk])))
-        found = {row[0]: row for row in q.tuples().iterator()}
+        found = scope.lookup(company, (it.msisdn for it in chunk),
+                             Subscriber.full_name, Subscriber.position)
         for item in chunk:
             hit = found.get(item.msisdn)
             if hit is None:
-                item.status, item.message = UNKNOWN_NUMBER, "no such number in this company"
+                item.status, item.message = UNKNOWN_NUMBER, _(UNKNOWN_MESSAGE)
                 continue
-            _unused, sid, comp, old_name, old_pos = hit
-            if comp != company:
-                item.status, item.message = OTHER_COMPANY, "the number belongs to another company"
-                continue
+            sid, old_name, old_pos = hit
             item.subscriber_id = sid
             new_pos = old_pos if item.position is None else item.position
             if item.full_name == old_name and new_pos == old_pos:
@@ -433,7 +422,10 @@ def _build(session, data: bytes, name: str, path: str | None, progress: Progress
             header = True
             continue
         raw = raw if len(raw) <= 500 else raw[:499] + "…"
-        fields = [f.strip() for f in row]
+        if isinstance(row, str):  # the line could not be read (quotes, size)
+            lines.append(ImportLine(lineno, raw, INVALID_LINE, row))
+            continue
+        fields = [f.strip(" \t") for f in row]
         while fields and not fields[-1]:
             fields.pop()
         item = ImportLine(lineno, raw, UPDATE)
@@ -448,12 +440,12 @@ def _build(session, data: bytes, name: str, path: str | None, progress: Progress
             item.status, item.message = INVALID_NUMBER, exc.message
             continue
         item.msisdn = msisdn
-        full_name = _clean(fields[1]) if len(fields) > 1 else ""
-        # a third column sets the position; without one (or empty) it is kept
-        position = _clean(fields[2]) if len(fields) > 2 else None
-        problem = _check_name(full_name, position)
-        if problem:
-            item.status, item.message = INVALID_NAME, problem
+        try:  # the rule of corptui.usertext, on the fields as read
+            full_name = clean_full_name(fields[1] if len(fields) > 1 else "")
+            # a third column sets the position; without one (or empty) it is kept
+            position = clean_position(fields[2]) if len(fields) > 2 else None
+        except ValidationError as exc:
+            item.status, item.message = INVALID_NAME, exc.message
             continue
         item.full_name, item.position = full_name, position
         earlier = first_seen.get(msisdn)

@@ -375,42 +375,15 @@ class ListSelection:
         return ", ".join(parts)
 
 
-MAX_LIST_BYTES = 20 * 1024 * 1024
-
-
 def select_by_list(session, text: str) -> ListSelection:
     """The company's numbers of a pasted list (any count, any usual format, separated by
-    newlines, commas, semicolons, tabs or spaces). Numbers of another company are
-    reported as not found, exactly like numbers nobody has: no existence leaks."""
+    newlines, commas, semicolons, tabs or spaces): corptui.scope in lenient mode.
+    Numbers of another company are reported as not found, exactly like numbers nobody
+    has: no existence leaks."""
+    from corptui import scope
     from corptui.errors import ValidationError
-    from corptui.phones import scan_numbers
 
-    permissions.require(session, "read")
     if text is None or not text.strip():
         raise ValidationError(_("the list is empty: paste numbers or choose a file"), "numbers")
-    if len(text) > MAX_LIST_BYTES:
-        raise ValidationError(_("the list is over 20 MB"), "numbers")
-    if "\x00" in text:
-        raise ValidationError(_("the list is binary data, not text"), "numbers")
-    q = Subscriber.select(Subscriber.msisdn, Subscriber.id).where(
-        Subscriber.company == session.company_id)
-    by_msisdn = dict(database.execute(q).fetchall())
-    ids: list[int] = []
-    seen: set[str] = set()
-    not_found: list[tuple[int, str]] = []
-    invalid: list[tuple[int, str, str]] = []
-    duplicates = 0
-    for line, piece, msisdn, error in scan_numbers(text):
-        if error:
-            invalid.append((line, piece, error))
-            continue
-        if msisdn in seen:
-            duplicates += 1
-            continue
-        seen.add(msisdn)
-        sid = by_msisdn.get(msisdn)
-        if sid is None:
-            not_found.append((line, piece))
-        else:
-            ids.append(sid)
-    return ListSelection(ids, not_found, invalid, duplicates)
+    sel = scope.numbers(session, text, strict=False, allow_empty=True)
+    return ListSelection(sel.ids, sel.not_found, sel.invalid, sel.duplicates)

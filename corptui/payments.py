@@ -15,7 +15,6 @@ from decimal import Decimal
 import peewee as pw
 
 from corptui import permissions
-from corptui.errors import ValidationError
 from corptui.i18n import _
 from corptui.periods import (  # noqa: F401 - presets are part of this module's surface
     PRESETS,
@@ -175,39 +174,6 @@ def accounts_of(session) -> list[dict]:
     q = (PersonalAccount.select(PersonalAccount.id, PersonalAccount.number, PersonalAccount.name)
          .where(PersonalAccount.company == session.company_id).order_by(PersonalAccount.number))
     return [{"id": i, "number": n, "name": name} for i, n, name in q.tuples()]
-
-
-def account_ids_by_number(session, numbers, field: str = "account") -> tuple[int, ...]:
-    """Ids of the company's accounts with these numbers; ValidationError naming the
-    first unknown one."""
-    numbers = [n.strip() for n in numbers if n and n.strip()]
-    if not numbers:
-        return ()
-    found = dict(PersonalAccount.select(PersonalAccount.number, PersonalAccount.id)
-                 .where((PersonalAccount.company == session.company_id)
-                        & PersonalAccount.number.in_(numbers)).tuples())
-    missing = [n for n in numbers if n not in found]
-    if missing:
-        raise ValidationError(_("{field}: no personal account {value} in this company").format(field=field, value=missing[0]),
-                              field)
-    return tuple(found[n] for n in numbers)
-
-
-def subscriber_ids_by_msisdn(session, msisdns, field: str = "numbers") -> tuple[int, ...]:
-    """Ids of the company's numbers (E.164 digits); error naming the first unknown one."""
-    msisdns = list(dict.fromkeys(msisdns))
-    if not msisdns:
-        return ()
-    found: dict[str, int] = {}
-    for i in range(0, len(msisdns), 900):
-        chunk = msisdns[i : i + 900]
-        found.update(Subscriber.select(Subscriber.msisdn, Subscriber.id)
-                     .where((Subscriber.company == session.company_id)
-                            & Subscriber.msisdn.in_(chunk)).tuples())
-    missing = [m for m in msisdns if m not in found]
-    if missing:
-        raise ValidationError(_("{field}: no number {value} in this company").format(field=field, value=missing[0]), field)
-    return tuple(found[m] for m in msisdns)
 
 
 def export_columns():

@@ -9,14 +9,19 @@ import re
 
 from corptui.errors import ValidationError
 from corptui.i18n import _
+from corptui.usertext import fold_digits
 
-_NON_DIGITS = re.compile(r"\D")
-_ALLOWED = re.compile(r"^[\s\d+()\-.]*$")
+_NON_DIGITS = re.compile(r"[^0-9]")
+# digits (any script: folded to ASCII first), spaces (also no-break and thin ones),
+# + ( ) . and hyphens or dashes as typed or pasted from an office document
+_SEPARATORS = " \t\u00a0\u2009\u202f+()\\-.\u2010\u2011\u2012\u2013\u2014\u2212"
+_ALLOWED = re.compile(f"^[0-9{_SEPARATORS}]*$")
 
 
 def normalize(text: str, field: str = "phone") -> str:
-    """Return E.164 digits without '+', or raise ValidationError naming the field."""
-    raw = (text or "").strip()
+    """Return E.164 digits without '+', or raise ValidationError naming the field.
+    Digits of any script are folded to ASCII (``79２６...`` is 79261234567)."""
+    raw = fold_digits(text or "").strip()
     if not raw:
         raise ValidationError(_("phone number is empty"), field)
     if len(raw) > 40 or not _ALLOWED.match(raw):
@@ -61,8 +66,8 @@ def format_msisdn(digits: str) -> str:
 
 def search_digits(query: str) -> str | None:
     """The digits of a phone-like query ("926 12", "8926..."), or None for a name query."""
-    stripped = query.strip()
-    if not stripped or not re.fullmatch(r"[\s\d+()\-.]+", stripped):
+    stripped = fold_digits(query).strip()
+    if not stripped or not _ALLOWED.fullmatch(stripped):
         return None
     digits = _NON_DIGITS.sub("", stripped)
     return digits or None
@@ -81,7 +86,7 @@ def scan_numbers(text: str):
     semicolons, tabs or spaces ("+7 926 123-45-67" stays one number: space-separated
     tokens are grouped until they make a whole Russian number). Yields
     (line, text, digits or None, error or None) and never raises."""
-    for lineno, line in enumerate((text or "").splitlines(), 1):
+    for lineno, line in enumerate(fold_digits(text or "").splitlines(), 1):
         for piece in _LIST_SEPARATORS.split(line):
             piece = piece.strip()
             if not piece:

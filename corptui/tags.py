@@ -7,7 +7,6 @@ and writes ONE audit entry carrying the operation id and the changed numbers."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
 import peewee as pw
@@ -16,7 +15,7 @@ from corptui import audit, permissions
 from corptui.database import retrying
 from corptui.errors import Conflict, NotFound, ValidationError
 from corptui.i18n import _
-from corptui.phones import format_msisdn, normalize
+from corptui.usertext import clean_line
 from storage.bulk import in_values
 from storage.db import atomic
 from storage.models import Subscriber, SubscriberTag, Tag
@@ -28,19 +27,9 @@ NAME_MAX = 60
 
 # -- validation -------------------------------------------------------------------------
 
-def has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
-
-
 def clean_name(name) -> str:
-    text = " ".join(str(name or "").split()) if not has_control(str(name or "")) else None
-    if text is None:
-        raise ValidationError(_("a tag name may not contain control characters"), "name")
-    if not text:
-        raise ValidationError(_("a tag name is empty"), "name")
-    if len(text) > NAME_MAX:
-        raise ValidationError(_("a tag name is at most {NAME_MAX} characters").format(NAME_MAX=NAME_MAX), "name")
-    return text
+    """A tag name: the user-text rule (corptui.usertext), 1..60 characters."""
+    return clean_line(name, "name", _("a tag name"), max_len=NAME_MAX)
 
 
 def clean_color(color) -> str:
@@ -169,24 +158,6 @@ def delete_tag(session, tag_id) -> int:
         audit.record(session, "tags.delete", "tag", tag.id,
                      {"name": tag.name, "color": tag.color, "numbers": used}, None)
     return used
-
-
-def ids_for_numbers(session, numbers) -> dict[str, int]:
-    """msisdn -> id for numbers in any usual form; any number that is not the
-    company's raises NotFound naming (up to five of) them."""
-    permissions.require(session, "read")
-    wanted = {normalize(x, "msisdn") for x in numbers}
-    found = dict(
-        Subscriber.select(Subscriber.msisdn, Subscriber.id)
-        .where((Subscriber.company == session.company_id)
-               & in_values(Subscriber.msisdn, wanted)).tuples().iterator()
-    )
-    missing = sorted(wanted - set(found))
-    if missing:
-        shown = ", ".join(format_msisdn(m) for m in missing[:5])
-        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        raise NotFound(_("not numbers of this company: {shown}{more}; nothing changed").format(shown=shown, more=more))
-    return found
 
 
 # -- assigning --------------------------------------------------------------------------

@@ -3,12 +3,11 @@ a name per user and applied with one key (or `corptui numbers list --view NAME`)
 
 from __future__ import annotations
 
-import unicodedata
-
 from corptui import audit, permissions
 from corptui.errors import Conflict, NotFound, ValidationError
 from corptui.i18n import _
 from corptui.numbers import SORT_KEYS, NumberFilter
+from corptui.usertext import clean_line
 from storage.db import atomic
 from storage.fields import utcnow
 from storage.models import SavedView
@@ -17,14 +16,9 @@ SPEC_KEYS = ("search", "tags", "tariff", "status", "account", "sort", "descendin
 
 
 def _clean_name(name) -> str:
-    text = " ".join(str(name or "").split())
-    if not text:
+    if not str(name or "").strip():
         raise ValidationError(_("give the view a name"), "name")
-    if len(text) > 60:
-        raise ValidationError(_("a view name is at most 60 characters"), "name")
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
-        raise ValidationError(_("the name contains control characters"), "name")
-    return text
+    return clean_line(name, "name", _("a view name"), max_len=60)
 
 
 def spec_of(flt: NumberFilter, columns=None) -> dict:

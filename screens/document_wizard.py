@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from corptui import documents as documents_uc
 from corptui import payments as payments_uc
+from corptui import scope
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _
 from corptui.periods import last_month
@@ -203,8 +204,7 @@ class DocumentWizard(ModalScreen):
                         if self.accounts else [])
             some = self._radio_index("numbers-mode") == 1
             text = val("numbers") if some else ""
-            numbers = [p.strip() for p in text.replace(";", ",").replace("\n", ",").split(",")
-                       if p.strip()]
+            numbers = [entry.text for entry in scope.entries(text)]
             if some and not numbers:
                 numbers = [_("(none)")]
             doc_type = "reconciliation"

@@ -387,40 +387,30 @@ def export_done(app, result) -> None:
 
 # -- scope: numbers and accounts typed by the user --------------------------------------
 
-def split_list(text: str) -> list[str]:
-    return [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]
-
-
 def scope_ids(session, numbers_text: str, accounts_text: str, errors: dict[str, str],
               picked=()) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """(subscriber ids, account ids) of the typed numbers and account numbers; a bad or
-    unknown entry goes into ``errors`` under "numbers" or "account"."""
-    from corptui import payments
-    from corptui.phones import normalize
+    """(subscriber ids, account ids) of the typed numbers and account numbers (read by
+    corptui.scope); a bad or unknown entry goes into ``errors`` under "numbers" or
+    "account"."""
+    from corptui import scope
 
-    subs: tuple[int, ...] = ()
-    accs: tuple[int, ...] = ()
-    try:
-        msisdns = [normalize(p, "numbers") for p in split_list(numbers_text)]
-        subs = payments.subscriber_ids_by_msisdn(session, msisdns)
-    except ValidationError as exc:
-        message = exc.message
-        errors["numbers"] = message if message.startswith("numbers") else f"numbers: {message}"
-    try:
-        accs = payments.account_ids_by_number(session, split_list(accounts_text))
-    except ValidationError as exc:
-        errors["account"] = exc.message
+    subs, accs = scope.numbers_and_accounts(session, numbers_text, accounts_text,
+                                            numbers_field="numbers", accounts_field="account",
+                                            errors=errors)
     if picked:
         subs = tuple(dict.fromkeys((*picked, *subs)))
     return subs, accs
 
 
 def scope_summary(numbers_text: str, accounts_text: str, picked=()) -> str:
+    from corptui import scope
+
     parts = []
     if picked:
         parts.append(ngettext("{n} chosen number", "{n} chosen numbers", len(picked)).format(
             n=len(picked)))
-    nums, accs = split_list(numbers_text), split_list(accounts_text)
+    nums = [e.text for e in scope.entries(numbers_text)]
+    accs = scope.account_entries(accounts_text)
     if nums:
         parts.append(nums[0] if len(nums) == 1 else ngettext(
             "{n} number", "{n} numbers", len(nums)).format(n=len(nums)))
@@ -435,14 +425,15 @@ def number_scope(session, numbers_text: str, accounts_text: str,
     """Subscriber ids of the typed numbers plus every number of the typed accounts;
     None when neither is given (the whole company)."""
     from corptui import numbers as numbers_uc
+    from corptui import scope
     from corptui.numbers import NumberFilter
 
-    if not split_list(numbers_text) and not split_list(accounts_text) and not picked:
+    if not scope.count(numbers_text) and not scope.account_entries(accounts_text) and not picked:
         return None
     subs, _accs = scope_ids(session, numbers_text, accounts_text, errors, picked)
     ids = dict.fromkeys(subs)
     if "account" not in errors:
-        for account in split_list(accounts_text):
+        for account in scope.account_entries(accounts_text):
             ids.update(dict.fromkeys(
                 numbers_uc.matching_ids(session, NumberFilter(account=account))))
     return tuple(ids)

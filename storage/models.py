@@ -60,6 +60,11 @@ class Company(BaseModel):
     created_at = UTCDateTimeField(default=utcnow)
 
 
+# one INN, one company (companies created before INNs were required keep "")
+Company.add_index(Company.index(Company.inn, unique=True, name="company_inn_unique")
+                  .where(Company.inn != ""))
+
+
 class User(BaseModel):
     company = pw.ForeignKeyField(Company, backref="users", on_delete="CASCADE")
     phone = pw.CharField(max_length=15, unique=True)  # login, E.164 digits

@@ -14,7 +14,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from storage import models
 from storage.db import StorageError, database
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _migrator():
@@ -102,7 +102,77 @@ def _to_v5() -> None:
     database.create_tables([models.Dispute], safe=True)
 
 
-MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
+# stored phone numbers: (table, key column, phone column, unique?)
+PHONE_COLUMNS = (
+    ("subscriber", "msisdn", True), ("app_user", "phone", True),
+    ("access_application", "contact_phone", False), ("company", "contact_phone", False),
+    ("forwarding_rule", "target", False), ("report_schedule", "phone", False),
+)
+LIST_COLUMNS = (("access_application", "numbers"), ("change_application", "numbers"))
+
+
+def _fold(text: str) -> str:
+    """Unicode decimal digits as ASCII ones (corptui.usertext.fold_digits: storage may not
+    import corptui, so the ten lines are here)."""
+    import unicodedata
+
+    return "".join(str(unicodedata.decimal(ch)) if not ch.isascii() and ch.isdecimal()
+                   else ch for ch in text)
+
+
+def fold_stored_phones() -> list[str]:
+    """Fold the look-alike digits of stored phone numbers to ASCII (a value that would
+    then equal another row's is left as it is and reported: it matches no lookup, every
+    input being folded). Returns the problems left."""
+    left: list[str] = []
+    for table, column, unique in PHONE_COLUMNS:
+        rows = database.execute_sql(f'SELECT id, "{column}" FROM "{table}"').fetchall()
+        odd = [(rid, value) for rid, value in rows if value and not value.isascii()]
+        if not odd:
+            continue
+        taken = {value for _rid, value in rows} if unique else set()
+        for rid, value in odd:
+            folded = _fold(value)
+            if folded == value:
+                continue
+            if unique and folded in taken:
+                left.append(f"{table}.{column} {rid}: {value!r} is a look-alike of {folded}")
+                continue
+            taken.add(folded)
+            database.execute_sql(f'UPDATE "{table}" SET "{column}" = {_param()} WHERE id = {_param()}',
+                                 (folded, rid))
+    for table, column in LIST_COLUMNS:
+        for rid, value in database.execute_sql(f'SELECT id, "{column}" FROM "{table}"').fetchall():
+            if value and not value.isascii() and _fold(value) != value:
+                database.execute_sql(
+                    f'UPDATE "{table}" SET "{column}" = {_param()} WHERE id = {_param()}',
+                    (_fold(value), rid))
+    return left
+
+
+def _param() -> str:
+    return "%s" if isinstance(database.obj, pw.PostgresqlDatabase) else "?"
+
+
+def duplicate_inns() -> list[str]:
+    rows = database.execute_sql(
+        "SELECT inn, count(*) FROM company WHERE inn <> '' GROUP BY inn HAVING count(*) > 1"
+    ).fetchall()
+    return [f"{n} companies share the INN {inn}" for inn, n in rows]
+
+
+def _to_v6() -> None:
+    """v6 (issue 17): stored phone numbers with digits of other scripts folded to ASCII;
+    one company per INN (a unique index, unless companies already share one: then `db
+    check` names them and the index waits for the operator to fix them)."""
+    fold_stored_phones()
+    if not duplicate_inns():
+        database.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "company_inn_unique" '
+                             "ON \"company\" (\"inn\") WHERE \"inn\" <> ''")
+
+
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5,
+                                             6: _to_v6}
 
 
 def current_version() -> int | None:
@@ -209,6 +279,16 @@ def check() -> list[str]:
         ).fetchone()[0]
         if n:
             problems.append(f"{n} numbers sit on a personal account of another company")
+    if "company" in tables:
+        problems.extend(duplicate_inns())
+        for table, column, _unique in PHONE_COLUMNS:
+            if table not in tables:
+                continue
+            for rid, value in database.execute_sql(
+                    f'SELECT id, "{column}" FROM "{table}"').fetchall():
+                if value and not value.isascii() and _fold(value) != value:
+                    problems.append(f"{table} {rid}: the phone {value!r} has digits of another "
+                                    f"script (a look-alike of {_fold(value)})")
     if "job" in tables:
         n = database.execute_sql(
             "SELECT count(*) FROM document WHERE state = 'ready' AND file_path = ''"

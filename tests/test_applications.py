@@ -45,10 +45,15 @@ def test_valid_inns(inn):
     assert applications.validate_inn(inn) == inn.strip()
 
 
+def test_an_inn_in_other_digits_is_folded_like_a_phone():
+    assert applications.validate_inn("７７０７０８３８９３") == "7707083893"
+    assert applications.validate_inn("٧٧٠٧٠٨٣٨٩٣") == "7707083893"
+
+
 @pytest.mark.parametrize("inn, message", [
     ("7707083894", "check digit"), ("500100732258", "check digits"),
     ("500100732249", "check digits"), ("770708389", "9 digits"), ("", "enter the INN"),
-    ("77070838 93", "digits only"), ("７７０７０８３８９３", "digits only"),
+    ("77070838 93", "digits only"), ("７７０７０８３８９４", "check digit"),
     ("1' OR '1'='1", "digits only"),
 ])
 def test_invalid_inns(inn, message):
@@ -152,18 +157,25 @@ def test_approve_conflicts_change_nothing(db):
     before = _counts()
     same_name = _submit(numbers="89000000001", contact_phone="89000000002")
     one_taken = _submit(company_name="ООО Другая", numbers="89000000003\n89261234567",
-                        contact_phone="89000000004")
-    phone_taken = _submit(company_name="ООО Третья", numbers="89000000005")
+                        contact_phone="89000000004", inn="7830002293")
+    phone_taken = _submit(company_name="ООО Третья", numbers="89000000005",
+                          inn="500100732259")
+    same_inn = _submit(company_name="ООО Четвёртая", numbers="89000000006",
+                       contact_phone="89000000007")
+    lookalike = _submit(company_name="ООО Пятая", numbers="89２６1234567",
+                        contact_phone="89000000008", inn="7830002293")
     before = _counts()
     for ref, message in [(same_name["reference"], "exists already"),
                          (one_taken["reference"], "+7 926 123-45-67"),
-                         (phone_taken["reference"], "already a login")]:
+                         (phone_taken["reference"], "already a login"),
+                         (same_inn["reference"], "INN 7707083893 exists already"),
+                         (lookalike["reference"], "+7 926 123-45-67")]:
         with pytest.raises(Conflict) as exc:
             applications.approve(ref)
         assert message in exc.value.message
     assert _counts() == before
     assert applications.list_applications("pending") and len(
-        applications.list_applications("pending")) == 3
+        applications.list_applications("pending")) == 5
     with pytest.raises(NotFound):
         applications.approve("A-1999-000001")
     with pytest.raises(ValidationError):

@@ -115,7 +115,7 @@ def test_empty_period_is_an_empty_export(data, tmp_path):
     (["--min", "10", "--max", "5"], "--min is after --max"),
     (["--type", "barter"], "--type: unknown payment type 'barter'"),
     (["--numbers", "12"], "--numbers: not a valid phone number: 12"),
-    (["--numbers", "79160000001"], "--numbers: no number 79160000001 in this company"),
+    (["--numbers", "79160000001"], "--numbers: no number +7 916 000-00-01 in this company"),
     (["--account", "900"], "--account: no personal account 900 in this company"),
     (["--sep", "|"], "--sep"),
 ])

@@ -93,7 +93,8 @@ def test_tags_assign_errors_change_nothing(data, db):
     before = tagged(db, "Продажи")
     res = run("tags", "assign", "Продажи", "79031112233", "79160000001", *CO)
     assert res.exit_code == 1
-    assert "+7 916 000-00-01" in res.stderr and "nothing changed" in res.stderr
+    assert "no number +7 916 000-00-01 in this company" in res.stderr
+    assert tagged(db, "Продажи") == before
     res = run("tags", "assign", "No such", "79031112233", *CO)
     assert res.exit_code == 1
     assert "no tag No such" in res.stderr

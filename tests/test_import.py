@@ -114,7 +114,7 @@ def test_errors_file_reports_every_problem_and_applies_nothing(data):
     prev = importer.preview(session, DATA / "errors.csv")
     assert [(ln.line, ln.status) for ln in prev.lines] == [
         (1, "update"), (2, "invalid_number"), (3, "duplicate"), (4, "unknown_number"),
-        (5, "other_company"), (6, "invalid_name"), (7, "unchanged"),
+        (5, "unknown_number"), (6, "invalid_name"), (7, "unchanged"),
     ]
     report = prev.report()
     assert (report["total"], report["updated"], report["unchanged"]) == (7, 1, 1)
@@ -182,9 +182,13 @@ def test_apply_is_audited_under_one_operation_and_searchable(data):
     assert found == [Subscriber.get(Subscriber.msisdn == EMPTY).id]
 
 
-def test_other_company_sees_the_numbers_as_foreign(data):
+def test_another_companys_numbers_read_exactly_like_unknown_ones(data):
+    """Issue 17: the import must not tell a company which numbers exist elsewhere."""
     prev = importer.preview(data["other_session"], DATA / "utf8.csv")
-    assert {ln.status for ln in prev.lines} == {"other_company"}
+    assert {ln.status for ln in prev.lines} == {"unknown_number"}
+    nobody = importer.preview(data["other_session"], b"79000000001,X\n")
+    assert {ln.message for ln in prev.lines} == {ln.message for ln in nobody.lines} == {
+        "no such number in this company"}
 
 
 def test_names_with_control_characters_or_too_long_are_invalid(data):

@@ -23,7 +23,8 @@ from corptui import (
 )
 from corptui.cli import main
 from corptui.database import close_database, open_database
-from corptui.errors import NotFound
+from corptui import scope
+from corptui.errors import NotFound, ValidationError
 from corptui.numbers import NumberFilter
 from storage.models import SubscriberTag
 
@@ -66,8 +67,8 @@ def test_foreign_ids_match_nothing(data):
     with pytest.raises(NotFound):
         tags.get_tag(owner, data["other_tag"].id)
     before = SubscriberTag.select().count()
-    with pytest.raises(NotFound):
-        tags.ids_for_numbers(owner, ["79160000001"])
+    with pytest.raises(ValidationError, match="no number .* in this company"):
+        scope.ids(owner, ["79160000001"])
     try:
         tags.assign(owner, foreign, add=["Москва"])
     except NotFound:

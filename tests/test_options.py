@@ -403,7 +403,7 @@ def test_cli_connect_disconnect_from_until_and_file(data, tmp_path):
               input="79160000003\n")
     assert out.exit_code == 1 and "the number is blocked" in out.output
     bad = run("options", "connect", "geo", "79990000000", "--company", "Alpha")
-    assert bad.exit_code == 1 and "not numbers of this company" in bad.output
+    assert bad.exit_code == 1 and "in this company" in bad.output
     bad = run("options", "connect", "geo", "79160000001", "--from", "soon", "--company",
               "Alpha")
     assert bad.exit_code == 1 and "not a date" in bad.output

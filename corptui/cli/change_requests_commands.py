@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
-from corptui.cli.tags_commands import _read_numbers
+from corptui.cli.numbers_input import read_numbers
 from corptui.i18n import _, ngettext
 
 
@@ -48,7 +48,7 @@ def create_cmd(obj, msisdns, desired, contact, comment, file, company) -> None:
     from corptui.change_applications import create
 
     session = obj.session(company, "cli change-requests create")
-    app = create(session, _read_numbers(msisdns, file), desired, comment, contact)
+    app = create(session, read_numbers(msisdns, file), desired, comment, contact)
     n = len(app["numbers"])
     click.echo(ngettext("application {reference} submitted for {n} number(s)",
                         "application {reference} submitted for {n} number(s)", n).format(

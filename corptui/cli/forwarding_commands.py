@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
-from corptui.cli.tags_commands import _read_numbers
+from corptui.cli.numbers_input import company_numbers
 from corptui.i18n import _, ngettext
 
 CONDITIONS = ("unconditional", "busy", "no_answer", "unreachable")
@@ -23,12 +23,11 @@ def forwarding_group() -> None:
 @pass_ctx
 def list_cmd(obj, msisdn, company, fmt) -> None:
     """List the forwarding rules of a number."""
-    from corptui import forwarding
+    from corptui import forwarding, scope
     from corptui.output import render
-    from corptui.tags import ids_for_numbers
 
     session = obj.session(company, "cli forwarding list")
-    (sid,) = ids_for_numbers(session, [msisdn]).values()
+    sid = scope.one(session, msisdn, field_name="MSISDN")
     rows = forwarding.list_rules(session, sid)
     click.echo(render(rows, fmt, ["condition", "target", "delay_seconds", "active"]))
 
@@ -45,14 +44,9 @@ def list_cmd(obj, msisdn, company, fmt) -> None:
 def set_cmd(obj, msisdns, condition, target, delay, file, company, dry_run) -> None:
     """Add or replace the CONDITION rule on every number (all or nothing)."""
     from corptui import forwarding
-    from corptui.errors import ValidationError
-    from corptui.tags import ids_for_numbers
 
-    session = obj.session(company, "cli forwarding set")
-    raw = _read_numbers(msisdns, file)
-    if not raw:
-        raise ValidationError(_("no numbers given (arguments, --file FILE or '-')"), "msisdn")
-    ids = set(ids_for_numbers(session, raw).values())
+    session, found = company_numbers(obj, company, "cli forwarding set", msisdns, file)
+    ids = set(found.values())
     if dry_run:
         p = forwarding.preview_set(session, ids, condition, target, delay)
         click.echo(ngettext("would set {condition} on {n} number(s): {new} new, {replaced} "
@@ -80,15 +74,11 @@ def delete_cmd(obj, msisdns, condition, all_rules, file, company) -> None:
     """Delete the CONDITION rule (or with --all every rule) of the numbers."""
     from corptui import forwarding
     from corptui.errors import ValidationError
-    from corptui.tags import ids_for_numbers
 
     if bool(condition) == bool(all_rules):
         raise ValidationError(_("give either --condition or --all"), "condition")
-    session = obj.session(company, "cli forwarding delete")
-    raw = _read_numbers(msisdns, file)
-    if not raw:
-        raise ValidationError(_("no numbers given (arguments, --file FILE or '-')"), "msisdn")
-    ids = set(ids_for_numbers(session, raw).values())
+    session, found = company_numbers(obj, company, "cli forwarding delete", msisdns, file)
+    ids = set(found.values())
     done = forwarding.bulk_delete(session, ids, condition)
     click.echo(ngettext("deleted {deleted} rule(s) of {n} number(s)",
                         "deleted {deleted} rule(s) of {n} number(s)", done["numbers"]).format(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
-from corptui.cli.tags_commands import _read_numbers
+from corptui.cli.numbers_input import company_numbers
 from corptui.i18n import _, ngettext
 
 
@@ -23,10 +23,8 @@ def show_cmd(obj, msisdns, company, fmt) -> None:
     """Show the limits of numbers (and whether they are near or over the limit)."""
     from corptui import limits
     from corptui.output import render
-    from corptui.tags import ids_for_numbers
 
-    session = obj.session(company, "cli limits show")
-    found = ids_for_numbers(session, msisdns)
+    session, found = company_numbers(obj, company, "cli limits show", msisdns, None)
     states = limits.limit_states(session, found.values())
     rows = []
     for msisdn, sid in sorted(found.items()):
@@ -55,13 +53,9 @@ def set_cmd(obj, msisdns, amount, data_ban, roaming_ban, notify, file, company,
     """Set limits on every number (all or nothing); options left out stay as they are."""
     from corptui import limits
     from corptui.errors import ValidationError
-    from corptui.tags import ids_for_numbers
 
-    session = obj.session(company, "cli limits set")
-    raw = _read_numbers(msisdns, file)
-    if not raw:
-        raise ValidationError(_("no numbers given (arguments, --file FILE or '-')"), "msisdn")
-    ids = set(ids_for_numbers(session, raw).values())
+    session, found = company_numbers(obj, company, "cli limits set", msisdns, file)
+    ids = set(found.values())
     changes = {}
     if amount is not None:
         changes["amount"] = amount

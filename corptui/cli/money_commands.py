@@ -22,7 +22,7 @@ def _scope_options(fn):
     options = [
         company_option(),
         click.option("--numbers", default="", metavar="MSISDN,...",
-                     help="Only these numbers (comma-separated, any usual form)."),
+                     help="Only these numbers (separated by commas or spaces, any usual form)."),
         click.option("--account", "accounts", multiple=True, metavar="NO",
                      help="Only this personal account (repeatable)."),
         click.option("--period", type=click.Choice(("this_month", "last_month", "quarter", "year")),
@@ -52,11 +52,10 @@ class _Args:
 
     def __init__(self, obj, company, numbers, accounts, period, date_from, date_to,
                  amount_min, amount_max, types, fmt, output, force, sep, source):
-        from corptui import payments
+        from corptui import scope
         from corptui.companies import resolve_company
         from corptui.errors import ValidationError
         from corptui.periods import check_range, parse_amount, parse_date, preset, raise_errors
-        from corptui.phones import normalize
         from corptui.session import Session
 
         self.fmt = fmt or _format_from(output)
@@ -76,16 +75,12 @@ class _Args:
         self.amount_max = parse_amount(amount_max, "--max")
         raise_errors(check_range(lo, hi, "--from", "--to", "date")
                      or check_range(self.amount_min, self.amount_max, "--min", "--max", "amount"))
-        try:
-            msisdns = [normalize(p, "--numbers") for p in numbers.split(",") if p.strip()]
-        except ValidationError as exc:
-            raise ValidationError(_("--numbers: {message}").format(message=exc.message),
-                                  "--numbers") from None
         obj.open()
         self.company = resolve_company(company)
         self.session = Session.system(self.company.id, source=source)
-        self.subscriber_ids = payments.subscriber_ids_by_msisdn(self.session, msisdns, "--numbers")
-        self.account_ids = payments.account_ids_by_number(self.session, accounts, "--account")
+        self.subscriber_ids, self.account_ids = scope.numbers_and_accounts(
+            self.session, numbers, accounts, numbers_field="--numbers",
+            accounts_field="--account")
         self.types = tuple(types)
         self.output, self.force = output, force
 

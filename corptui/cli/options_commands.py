@@ -14,16 +14,9 @@ def options_group() -> None:
 
 
 def _numbers(obj, company, source, msisdns, file):
-    from corptui.cli.tags_commands import _read_numbers
-    from corptui.errors import ValidationError
-    from corptui.tags import ids_for_numbers
+    from corptui.cli.numbers_input import company_numbers
 
-    session = obj.session(company, source)
-    raw = _read_numbers(msisdns, file)
-    if not raw:
-        raise ValidationError(_("no numbers given (arguments, --file FILE or '-' for stdin)"),
-                              "msisdn")
-    return session, ids_for_numbers(session, raw)
+    return company_numbers(obj, company, source, msisdns, file)
 
 
 def _number_options(f):

@@ -82,11 +82,10 @@ def replace_cmd(obj, msisdn, iccid, puk_stdin, company) -> None:
     """Replace the SIM of MSISDN with the stock SIM ICCID (its PUK1 is checked; three
     wrong PUKs lock that SIM). The PUK is never an argument: it would stay in the shell
     history."""
-    from corptui import sims
-    from corptui.tags import ids_for_numbers
+    from corptui import scope, sims
 
     session = obj.session(company, "cli sims replace")
-    (sid,) = ids_for_numbers(session, [msisdn]).values()
+    sid = scope.one(session, msisdn, field_name="MSISDN")
     if puk_stdin:
         puk = sys.stdin.readline().strip()
     else:

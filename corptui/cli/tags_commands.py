@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
@@ -94,35 +92,6 @@ def delete_cmd(obj, name, company, yes) -> int | None:
     return None
 
 
-def _split(text: str) -> list[str]:
-    """Numbers one per line (or separated by commas/semicolons); a number may hold spaces
-    ("+7 926 123-45-67") within its line."""
-    out = []
-    for line in text.replace(";", "\n").replace(",", "\n").splitlines():
-        if line.strip():
-            out.append(line.strip())
-    return out
-
-
-def _read_numbers(args, file) -> list[str]:
-    values: list[str] = []
-    for item in args:
-        if item == "-":
-            values.extend(_split(sys.stdin.read()))
-        else:
-            values.append(item)
-    if file == "-":
-        values.extend(_split(sys.stdin.read()))
-    elif file:
-        try:
-            with open(file, encoding="utf-8-sig", errors="replace") as fh:
-                values.extend(_split(fh.read()))
-        except OSError as exc:
-            raise click.BadParameter(_("cannot read {file}: {error}").format(file=file, error=exc.strerror),
-                                     param_hint="--file") from None
-    return values
-
-
 @tags_group.command("assign")
 @click.argument("tag")
 @click.argument("msisdns", nargs=-1, metavar="MSISDN...")
@@ -135,14 +104,9 @@ def assign_cmd(obj, tag, msisdns, remove, file, company, dry_run) -> None:
     """Add TAG to (or with --remove take it off) the numbers given as arguments, in
     --file, or on stdin with '-'. An unknown number or tag changes nothing."""
     from corptui import tags as tags_uc
-    from corptui.errors import ValidationError
+    from corptui.cli.numbers_input import company_numbers
 
-    session = obj.session(company, "cli tags assign")
-    raw = _read_numbers(msisdns, file)
-    if not raw:
-        raise ValidationError(_("no numbers given (arguments, --file FILE or '-' for stdin)"),
-                              "msisdn")
-    found = tags_uc.ids_for_numbers(session, raw)
+    session, found = company_numbers(obj, company, "cli tags assign", msisdns, file)
     kwargs = {"remove": [tag]} if remove else {"add": [tag]}
     fn = tags_uc.preview_assign if dry_run else tags_uc.assign
     summary = fn(session, set(found.values()), **kwargs)
