@@ -6,7 +6,6 @@ floor is one SHA-256 of the same password (what an unsalted fast hash would cost
 from __future__ import annotations
 
 import hashlib
-import os
 import statistics
 from pathlib import Path
 
@@ -17,7 +16,7 @@ PASSWORD = "Correct-horse-battery-9"
 
 
 def login(args) -> dict:
-    os.environ.pop("CORPTUI_ARGON2_FAST", None)  # production parameters only
+    # production parameters: nothing but the test suite switches them
     from corptui import passwords
 
     hasher = passwords.production_hasher()

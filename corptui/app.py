@@ -46,6 +46,7 @@ class CorptuiApp(App):
             idle_seconds = idle_timeout_seconds()
         self.idle_seconds = idle_seconds
         self.last_activity = time.monotonic()
+        self._session_checked = 0.0
         # sections kept alive while the user is logged in (their search, filter, selection
         # and cursor survive a trip to another section); dropped at logout
         self._kept_sections: dict[str, object] = {}
@@ -114,7 +115,38 @@ class CorptuiApp(App):
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
                               events.MouseScrollUp, events.Paste)):
             self.last_activity = time.monotonic()
+            if isinstance(event, (events.Key, events.MouseDown)) and not self.session_valid():
+                return  # the session has ended: the key does nothing but the logout
         await super().on_event(event)
+
+    SESSION_CHECK_SECONDS = 1.0
+
+    def session_valid(self) -> bool:
+        """Before a key or click acts: is the logged-in user still there, unblocked, with
+        the role of the login? (read from the database at most once a second; every
+        change checks again inside its transaction). If not, back to the login screen
+        with the reason."""
+        if self.session is None or self.session.user_id is None:
+            return True
+        now = time.monotonic()
+        if now - self._session_checked < self.SESSION_CHECK_SECONDS:
+            return True
+        self._session_checked = now
+        from corptui import permissions
+        from corptui.errors import SessionEnded
+
+        try:
+            permissions.confirm(self.session)
+        except SessionEnded as exc:
+            self.end_session(exc.message)
+            return False
+        except Exception:  # a database hiccup must not log anyone out
+            return True
+        return True
+
+    def end_session(self, message: str) -> None:
+        """The session is over (blocked, removed, role changed): the login screen says why."""
+        self.logout(reason=message, audit_reason="ended")
 
     def check_session_idle(self) -> None:
         if self.session is None:
@@ -225,12 +257,13 @@ class CorptuiApp(App):
 
         self.push_screen(ChangePasswordScreen(forced=False))
 
-    def logout(self, reason: str = "") -> None:
+    def logout(self, reason: str = "", audit_reason: str = "") -> None:
         if self.session is not None:
             from corptui.auth import logout as record_logout
 
             try:
-                record_logout(self.session, reason="idle" if reason else "key")
+                record_logout(self.session,
+                              reason=audit_reason or ("idle" if reason else "key"))
             except Exception:  # the audit entry must not keep the user logged in
                 pass
         self.session = None
@@ -279,7 +312,11 @@ class CorptuiApp(App):
     # -- errors -------------------------------------------------------------------
     def show_error(self, exc: Exception) -> None:
         """Typed errors get their message; anything else a short generic line."""
-        if isinstance(exc, CorptuiError):
+        from corptui.errors import SessionEnded
+
+        if isinstance(exc, SessionEnded):
+            self.end_session(exc.message)
+        elif isinstance(exc, CorptuiError):
             self.notify(exc.message, title=_(exc.title), severity="error", markup=False)
         else:
             text = f"{type(exc).__name__}: {exc}"  # may hold user text: never markup
@@ -325,8 +362,8 @@ class KioskApp(CorptuiApp):
         if self.session is not None:
             super().check_session_idle()
 
-    def logout(self, reason: str = "") -> None:
-        super().logout(reason)
+    def logout(self, reason: str = "", audit_reason: str = "") -> None:
+        super().logout(reason, audit_reason)
         self.reset_demo()
 
     def reset_demo(self) -> None:

@@ -1,10 +1,16 @@
-"""The audit log: every mutation writes an entry in the same transaction."""
+"""The audit log: every mutation writes an entry in the same transaction.
+
+Writing the entry is also where the logged-in user's rights are confirmed from the
+database (``permissions.confirm``: not blocked, same role), so a change made after a
+block or a demotion is rolled back with its entry. Only the login itself (``confirm=
+False``) records entries for a user whose session is not, or no longer, valid."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+from corptui import permissions
 from storage.bulk import insert_audit
 from storage.fields import utcnow
 from storage.models import AuditEntry
@@ -26,7 +32,10 @@ def new_operation() -> str:
 
 
 def record(session, action: str, object_type: str = "", object_id: Any = "",
-           before: Any = None, after: Any = None, operation: str = "") -> AuditEntry:
+           before: Any = None, after: Any = None, operation: str = "",
+           confirm: bool = True) -> AuditEntry:
+    if confirm:
+        permissions.confirm(session)
     return AuditEntry.create(
         company=session.company_id,
         user=session.user_id,

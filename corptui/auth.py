@@ -5,7 +5,10 @@
   login costs the same hashing work as a known one, so timing does not tell either.
 - After LOCK_AFTER failures in a row the login is locked for ``lock_minutes()``
   (CORPTUI_LOCK_MINUTES, default 15). The lock lives in the database (User.locked_until),
-  so it holds across restarts and processes.
+  so it holds across restarts and processes. Each attempt is counted and the lock
+  decided in one transaction before the password is checked, so parallel attempts (one
+  process per browser tab under `corptui serve`) cannot get more checks than the lock
+  allows; a locked login gives the same reply whatever the password.
 - A blocked user learns that the login is blocked only after giving the right password.
 - Every attempt is audited ("user.login" / "user.login_failed"); passwords never are."""
 
@@ -106,7 +109,12 @@ def _reload_for_update(user_id: int) -> User:
 def login(phone: str, password: str, now: dt.datetime | None = None,
           lock_for_minutes: int | None = None, source: str = "login") -> Session:
     """Check the credentials and return the user's session, or raise AuthError
-    (LoginLocked while locked) / ValidationError (an empty or malformed field)."""
+    (LoginLocked while locked) / ValidationError (an empty or malformed field).
+
+    The attempt is counted, and the lock decided, in one transaction *before* the
+    (slow) password check: of any number of parallel attempts exactly LOCK_AFTER get a
+    password check before the lock, and every other one gets the locked reply, the same
+    whatever its password. A right password then takes its own count back."""
     errors = {}
     if not (phone or "").strip():
         errors["phone"] = _("enter your phone number")
@@ -127,58 +135,71 @@ def login(phone: str, password: str, now: dt.datetime | None = None,
         dummy_verify(password)
         with atomic():
             audit.record(_audit_session(None, login_digits), "user.login_failed", "user",
-                         "", None, {"reason": "credentials"})
+                         "", None, {"reason": "credentials"}, confirm=False)
         raise AuthError(_(WRONG_CREDENTIALS))
-    if _locked(user, now):
-        # no verification while locked: guessing cannot go on during the lock
+    counted, locked_until = _count_attempt(user.id, now, minutes, login_digits)
+    if counted is None:  # locked before this attempt: no password check at all
+        raise LoginLocked(locked_until)
+    ok = verify_password(user.password_hash, password)  # slow: outside any transaction
+    if not ok:
         with atomic():
             audit.record(_audit_session(user, login_digits), "user.login_failed", "user",
-                         user.id, None, {"reason": "locked"})
-        raise LoginLocked(user.locked_until)
+                         user.id, {"failed_attempts": counted - 1},
+                         {"reason": "credentials", "failed_attempts": counted,
+                          "locked_until": locked_until}, confirm=False)
+        if locked_until is not None:
+            raise LoginLocked(locked_until, _(WRONG_CREDENTIALS))
+        raise AuthError(_(WRONG_CREDENTIALS))
+    return _succeed(user.id, counted, now, minutes, login_digits, source)
 
-    ok = verify_password(user.password_hash, password)  # slow: outside any transaction
-    error: AuthError | None = None
-    with atomic():  # failures are recorded (committed) before the error is raised
-        user = _reload_for_update(user.id)
-        if not ok:
-            error = _fail(user, now, minutes, login_digits)
-        elif user.blocked:
+
+def _count_attempt(user_id: int, now: dt.datetime, minutes: int, login_digits: str):
+    """Count one attempt as a failure and lock at LOCK_AFTER, atomically (IMMEDIATE on
+    SQLite, FOR UPDATE on PostgreSQL): (this attempt's count, locked_until), or (None,
+    locked_until) when the login was locked already (that attempt is audited here)."""
+    with atomic():
+        user = _reload_for_update(user_id)
+        if _locked(user, now):
             audit.record(_audit_session(user, login_digits), "user.login_failed", "user",
-                         user.id, None, {"reason": "blocked"})
+                         user.id, None, {"reason": "locked"}, confirm=False)
+            return None, user.locked_until
+        lock_expired = user.locked_until is not None and user.locked_until <= now
+        failed = 1 if lock_expired else user.failed_attempts + 1
+        locked_until = now + dt.timedelta(minutes=minutes) if failed >= LOCK_AFTER else None
+        User.update(failed_attempts=failed, locked_until=locked_until).where(
+            User.id == user.id).execute()
+    return failed, locked_until
+
+
+def _succeed(user_id: int, counted: int, now: dt.datetime, minutes: int, login_digits: str,
+             source: str) -> Session:
+    """The right password: take this attempt's count back (failures counted after it,
+    by parallel attempts, stay, and so does a lock one of them set: the attempts after
+    it were refused unchecked), then the session; a blocked login says so only now."""
+    with atomic():
+        user = _reload_for_update(user_id)
+        before = {"failed_attempts": user.failed_attempts}
+        left = max(0, user.failed_attempts - counted)
+        keep = (user.locked_until if counted < LOCK_AFTER and _locked(user, now) else None)
+        if user.blocked:
+            User.update(failed_attempts=left, locked_until=keep).where(
+                User.id == user.id).execute()
+            audit.record(_audit_session(user, login_digits), "user.login_failed", "user",
+                         user.id, None, {"reason": "blocked"}, confirm=False)
             error = AuthError(_(BLOCKED))
-        elif _locked(user, now):  # locked by a concurrent attempt meanwhile
-            error = LoginLocked(user.locked_until)
         else:
-            before = {"failed_attempts": user.failed_attempts}
-            User.update(failed_attempts=0, locked_until=None, last_login_at=now).where(
+            error = None
+            User.update(failed_attempts=left, locked_until=keep, last_login_at=now).where(
                 User.id == user.id).execute()
             session = Session(company_id=user.company_id, role=user.role, user_id=user.id,
                               actor=user.phone, source=source,
                               extra={"must_change_password": bool(user.must_change_password)})
             audit.record(session, "user.login", "user", user.id, before,
-                         {"failed_attempts": 0,
-                          "must_change_password": user.must_change_password})
+                         {"failed_attempts": left, "attempt": counted, "locked_until": keep,
+                          "must_change_password": user.must_change_password}, confirm=False)
     if error is not None:
         raise error
     return session
-
-
-def _fail(user: User, now: dt.datetime, minutes: int, login_digits: str) -> AuthError:
-    """Count one failure (a lock that has run out starts the count again); the error."""
-    lock_expired = user.locked_until is not None and user.locked_until <= now
-    failed = 1 if lock_expired else user.failed_attempts + 1
-    locked_until = None
-    if failed >= LOCK_AFTER:
-        locked_until = now + dt.timedelta(minutes=minutes)
-    User.update(failed_attempts=failed, locked_until=locked_until).where(
-        User.id == user.id).execute()
-    audit.record(_audit_session(user, login_digits), "user.login_failed", "user", user.id,
-                 {"failed_attempts": user.failed_attempts},
-                 {"reason": "credentials", "failed_attempts": failed,
-                  "locked_until": locked_until})
-    if locked_until is not None:
-        return LoginLocked(locked_until, _(WRONG_CREDENTIALS))
-    return AuthError(_(WRONG_CREDENTIALS))
 
 
 def change_password(session: Session, current: str, new: str, confirm: str) -> Session:
@@ -200,7 +221,8 @@ def change_password(session: Session, current: str, new: str, confirm: str) -> S
         errors["new_password"] = _("enter a new password")
     else:
         try:
-            validate_new_password(new, user.phone, current if current else None)
+            validate_new_password(new, user.phone, current if current else None,
+                                  company_id=user.company_id)
         except ValidationError as exc:
             errors["new_password"] = exc.message
     if not confirm:
@@ -231,4 +253,5 @@ def logout(session: Session, reason: str = "key") -> None:
     if session.user_id is None:
         return
     with atomic():
-        audit.record(session, "user.logout", "user", session.user_id, None, {"reason": reason})
+        audit.record(session, "user.logout", "user", session.user_id, None, {"reason": reason},
+                     confirm=False)

@@ -33,6 +33,13 @@ class PermissionDenied(CorptuiError):
     title = N_("Not allowed")
 
 
+class SessionEnded(PermissionDenied):
+    """The logged-in user was blocked, removed or given another role since the login:
+    nothing is changed, and the TUI ends the session with this message."""
+
+    title = N_("Session ended")
+
+
 class Conflict(CorptuiError):
     title = N_("Conflict")
 

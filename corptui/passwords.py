@@ -1,20 +1,29 @@
 """Password hashing (argon2id, ~100 ms: inside the OWASP range) and generation.
 
-CORPTUI_ARGON2_FAST=1 (tests only) switches new hashes to minimal argon2id parameters;
-verification always uses the parameters stored in the hash itself."""
+The test suite switches new hashes to minimal argon2id parameters with
+``use_fast_test_hashing()`` (called by tests/conftest.py). No environment variable,
+setting or command line reaches it: a production install always hashes with
+``production_hasher()``. (The old CORPTUI_ARGON2_FAST variable is not read any more.)
+Verification always uses the parameters stored in the hash itself."""
 
 from __future__ import annotations
 
-import os
 import secrets
 import string
 
 _hashers: dict[bool, object] = {}
 _dummy: dict[bool, str] = {}
+_test_fast = False
+
+
+def use_fast_test_hashing(on: bool = True) -> None:
+    """Cheap parameters for the hashes the test suite makes (tests only)."""
+    global _test_fast
+    _test_fast = bool(on)
 
 
 def _fast() -> bool:
-    return os.environ.get("CORPTUI_ARGON2_FAST", "") not in ("", "0")
+    return _test_fast
 
 
 def production_hasher():

@@ -1,11 +1,19 @@
 """The permission matrix, in one place. Use cases call ``require(session, action)``.
 
 viewer reads everything but changes nothing; accountant handles payments, documents and
-reports; admin manages numbers, employees, tags and services; owner also manages users."""
+reports; admin manages numbers, employees, tags and services; owner also manages users.
+
+A session's role is what the user had at login. ``confirm(session)`` re-reads the user
+from the database: still there, not blocked, same role; else SessionEnded. It runs inside
+the transaction of every mutation, because every mutation writes its audit entry there
+(``corptui.audit.record`` / ``record_many`` call it: one place, not one call per use
+case), and before any change a use case asks for with ``require``. On PostgreSQL the
+user's row is read FOR SHARE, so a concurrent block waits for the change to commit and
+a change never commits after the block."""
 
 from __future__ import annotations
 
-from corptui.errors import PermissionDenied
+from corptui.errors import PermissionDenied, SessionEnded
 from corptui.i18n import N_, _
 
 OWNER = "owner"
@@ -67,6 +75,33 @@ def require(session, action: str) -> None:
     if not allowed(session.role, action):
         raise PermissionDenied(_("the {role} role may not do this ({action})").format(
             role=role_label(session.role), action=action))
+    if action != "read" and getattr(session, "user_id", None) is not None:
+        confirm(session)  # fail before the work; audit.record checks again inside it
+
+
+def confirm(session) -> None:
+    """Raise SessionEnded unless the session's user still exists in its company, is not
+    blocked and has the session's role (the operator's and the worker's sessions, with
+    no user, are not users' logins and pass)."""
+    if getattr(session, "user_id", None) is None:
+        return
+    from storage.db import is_postgres
+    from storage.models import User
+
+    q = User.select(User.company, User.role, User.blocked).where(User.id == session.user_id)
+    if is_postgres():
+        q = q.for_update("FOR SHARE")
+    row = q.tuples().first()
+    if row is None or row[0] != session.company_id:
+        raise SessionEnded(_("this login no longer exists: the session has ended"))
+    company, role, blocked = row
+    if blocked:
+        raise SessionEnded(_("this login has been blocked: the session has ended and nothing "
+                             "was changed"))
+    if role != session.role:
+        raise SessionEnded(_("your role changed from {old} to {new}: log in again (nothing "
+                             "was changed)").format(old=role_label(session.role),
+                                                    new=role_label(role)))
 
 
 def matrix_rows() -> list[tuple[str, ...]]:

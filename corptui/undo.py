@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from corptui import audit
+from corptui import audit, permissions
 from corptui.errors import Conflict, NotFound, PermissionDenied, stop_if_cancelled
 from corptui.i18n import N_, _
 from corptui.phones import format_msisdn
@@ -70,10 +70,19 @@ _HANDLERS: dict[str, Handler | None] = {}
 ACTION_LABELS: dict[str, str] = {}
 
 
-def register_undo(action: str, handler: Handler | None, label: str = "") -> None:
+_PERMISSIONS: dict[str, str] = {}
+
+
+def register_undo(action: str, handler: Handler | None, label: str = "",
+                  permission: str = "") -> None:
     """Make the audit action ``action`` undoable (``handler`` None: an informational
-    entry of a bulk change that needs no restoring)."""
+    entry of a bulk change that needs no restoring). ``permission`` is the action of
+    the permission matrix the change needed: undoing it needs the same right."""
+    if handler is not None and not permission:
+        raise ValueError(f"undo of {action} needs the permission of the change")
     _HANDLERS[action] = handler
+    if permission:
+        _PERMISSIONS[action] = permission
     if label:
         ACTION_LABELS[action] = label
 
@@ -149,6 +158,9 @@ def _load(session, operation: str) -> list[AuditEntry]:
     first = entries[0]
     if not all(_mine(session, e.user_id, e.actor) for e in entries):
         raise PermissionDenied(_("only the user who made this change or an owner may undo it"))
+    for action in sorted(actions):  # the rights of the change itself, as they are now
+        if action in _PERMISSIONS:
+            permissions.require(session, _PERMISSIONS[action])
     if first.at < utcnow() - WINDOW:
         raise Conflict(_("this change is more than 24 hours old: it can no longer be undone"))
     if _is_undone(session, operation):
@@ -515,13 +527,14 @@ def _undo_connect(session, entries) -> UndoPlan:
     return UndoPlan(len(todo), changed, apply)
 
 
-register_undo("tags.assign", _undo_tags, N_("tag assignment"))
-register_undo("employee.import", _undo_import, N_("employee import"))
-register_undo("import.employees", None)
-register_undo("limits.set", _undo_limits, N_("limits"))
-register_undo("forwarding.set", _undo_forwarding, N_("forwarding"))
-register_undo("forwarding.delete", _undo_forwarding, N_("forwarding removal"))
-register_undo("options.connect", _undo_connect, N_("option connection"))
+register_undo("tags.assign", _undo_tags, N_("tag assignment"), "tags.assign")
+register_undo("employee.import", _undo_import, N_("employee import"), "import.employees")
+register_undo("import.employees", None, permission="import.employees")
+register_undo("limits.set", _undo_limits, N_("limits"), "limits.change")
+register_undo("forwarding.set", _undo_forwarding, N_("forwarding"), "forwarding.change")
+register_undo("forwarding.delete", _undo_forwarding, N_("forwarding removal"),
+              "forwarding.change")
+register_undo("options.connect", _undo_connect, N_("option connection"), "services.change")
 
 
 def _undo_disconnect(session, entries) -> UndoPlan:
@@ -574,7 +587,8 @@ def _undo_disconnect(session, entries) -> UndoPlan:
     return UndoPlan(restorable, changed, apply)
 
 
-register_undo("options.disconnect", _undo_disconnect, N_("option disconnection"))
+register_undo("options.disconnect", _undo_disconnect, N_("option disconnection"),
+              "services.change")
 
 
 def _undo_tariff(session, entries) -> UndoPlan:
@@ -630,4 +644,4 @@ def _undo_tariff(session, entries) -> UndoPlan:
     return UndoPlan(len(todo), changed, apply)
 
 
-register_undo("tariffs.change", _undo_tariff, N_("tariff change"))
+register_undo("tariffs.change", _undo_tariff, N_("tariff change"), "services.change")

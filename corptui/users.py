@@ -12,16 +12,15 @@ from storage.fields import utcnow
 from storage.models import ROLES, User
 
 
-def validate_new_password(password: str, phone: str = "", current: str | None = None) -> None:
-    if len(password) < 8:
-        raise ValidationError(_("the password needs at least 8 characters"), "new_password")
-    if len(password) > 200:
-        raise ValidationError(_("the password is longer than 200 characters"), "new_password")
-    digits = "".join(ch for ch in password if ch.isdigit())
-    if phone and (password == phone or digits == phone or (len(digits) >= 10 and digits in phone)):
-        raise ValidationError(_("the password must not be the phone number"), "new_password")
-    if current is not None and password == current:
-        raise ValidationError(_("the new password must differ from the current one"), "new_password")
+def validate_new_password(password: str, phone: str = "", current: str | None = None,
+                          company_id: int | None = None) -> None:
+    """The password policy (corptui.password_policy) for a login of the company."""
+    from corptui.password_policy import check
+    from storage.models import Company
+
+    company = Company.get_or_none(Company.id == company_id) if company_id else None
+    check(password, phone, company.name if company else "", company.inn if company else "",
+          current)
 
 
 def add_user(session, phone: str, role: str, password: str | None = None,
@@ -55,7 +54,7 @@ def add_user(session, phone: str, role: str, password: str | None = None,
         temporary = password = generate_temporary()
         must_change = True
     else:
-        validate_new_password(password, login)
+        validate_new_password(password, login, company_id=session.company_id)
         must_change = False
     with atomic():
         if User.select().where(User.phone == login).exists():

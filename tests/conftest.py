@@ -16,14 +16,13 @@ ENGINES = ["sqlite"] + (["pg"] if os.environ.get("CORPTUI_TEST_PG") else [])
 
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing():
-    """Cheap argon2id parameters for new hashes in tests (production: passwords.py)."""
-    old = os.environ.get("CORPTUI_ARGON2_FAST")
-    os.environ["CORPTUI_ARGON2_FAST"] = "1"
+    """Cheap argon2id parameters for new hashes in tests (production: passwords.py; only
+    this call switches them, no environment variable does)."""
+    from corptui import passwords
+
+    passwords.use_fast_test_hashing(True)
     yield
-    if old is None:
-        os.environ.pop("CORPTUI_ARGON2_FAST", None)
-    else:
-        os.environ["CORPTUI_ARGON2_FAST"] = old
+    passwords.use_fast_test_hashing(False)
 
 
 def _pg_url(schema: str) -> str:

@@ -24,12 +24,7 @@ UTC = dt.UTC
 @pytest.fixture
 def data(db):
     d = build()
-    owner = session_of(d["users"]["owner"], "users screen")
-    users.set_blocked(owner, "79260000002", True)  # today, by the owner
-    users.change_role(owner, "79260000003", "viewer")
-    other = session_of(d["other_user"])
-    users.reset_password(other, OTHER_OWNER)  # the other company's entry
-    # fixed-time entries for the period filter
+    # fixed-time entries for the period filter (the admin's, before the block)
     admin = session_of(d["users"]["admin"], "numbers screen")
     for day, action in ((dt.datetime(2025, 1, 10, 12, tzinfo=UTC), "number.edit"),
                         (dt.datetime(2025, 1, 20, 12, tzinfo=UTC), "tag.create"),
@@ -37,6 +32,11 @@ def data(db):
         entry = audit.record(admin, action, "subscriber" if action == "number.edit" else "tag",
                              d["subs"][0].id, {"full_name": "old"}, {"full_name": "new"})
         AuditEntry.update(at=day).where(AuditEntry.id == entry.id).execute()
+    owner = session_of(d["users"]["owner"], "users screen")
+    users.set_blocked(owner, "79260000002", True)  # today, by the owner
+    users.change_role(owner, "79260000003", "viewer")
+    other = session_of(d["other_user"])
+    users.reset_password(other, OTHER_OWNER)  # the other company's entry
     return d
 
 

@@ -12,7 +12,7 @@ import pytest
 from access_data import OTHER_OWNER, PASSWORD, ROLE_PHONES, build, session_of
 from click.testing import CliRunner
 
-from corptui import auth, users
+from corptui import auth, passwords, users
 from corptui.auth import LOCK_AFTER, LoginLocked
 from corptui.cli import main
 from corptui.database import close_database, open_database
@@ -72,7 +72,7 @@ def test_empty_and_malformed_fields_are_field_errors(data):
 def test_unknown_login_costs_a_real_verification(data, monkeypatch):
     """Timing must not tell whether a login exists: with the production cost an unknown
     login takes about as long as a wrong password for a known one."""
-    monkeypatch.setenv("CORPTUI_ARGON2_FAST", "0")
+    monkeypatch.setattr(passwords, "_test_fast", False)
     User.update(password_hash=hash_password(PASSWORD)).where(
         User.phone == "79260000002").execute()
 
@@ -86,6 +86,17 @@ def test_unknown_login_costs_a_real_verification(data, monkeypatch):
     unknown = min(timed("79269999998") for _ in range(2))
     assert known > 0.02  # production argon2id parameters
     assert unknown > known * 0.5
+
+
+def test_no_environment_variable_weakens_production_hashes(monkeypatch):
+    """Issue 17: CORPTUI_ARGON2_FAST (once the tests' switch) does nothing in production."""
+    from argon2 import extract_parameters
+
+    monkeypatch.setattr(passwords, "_test_fast", False)
+    for value in ("1", "yes", "true"):
+        monkeypatch.setenv("CORPTUI_ARGON2_FAST", value)
+        params = extract_parameters(passwords.hash_password("Some-password-1"))
+        assert (params.time_cost, params.memory_cost, params.parallelism) == (3, 65536, 4)
 
 
 def test_five_failures_lock_the_login_with_its_unlock_time(data):

@@ -457,3 +457,21 @@ async def test_markup_names_are_shown_literally_in_users_and_audit(owner):
         labels = [str(label) for label, _ in select._options]
         assert any(MARKUP_NAME in label for label in labels)
         assert app.is_running
+
+
+async def test_a_blocked_users_session_ends_at_the_next_key(seeded):
+    """Issue 17: `users block` in another process; the open session's next key ends it
+    with a clear message, and the key does nothing else."""
+    admin = demo_session("admin")
+    app = make_app(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        assert isinstance(app.screen, NumbersScreen)
+        users.set_blocked(demo_session("owner"), admin.actor, True)  # elsewhere
+        app._session_checked = 0.0  # the once-a-second check is due
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and app.session is None
+        assert "blocked" in text_of(app.screen.query_one("#login-message"))
+    ended = AuditEntry.select().where(AuditEntry.action == "user.logout").get()
+    assert ended.after == {"reason": "ended"}
