@@ -214,9 +214,11 @@ def list_applications(status: str | None = None) -> list[dict]:
 
 
 def _find(app_ref) -> AccessApplication:
-    text = str(app_ref).strip()
+    from corptui.ids import is_id
+
+    text = fold_digits(str(app_ref)).strip()
     app = None
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and is_id(text):
         app = AccessApplication.get_or_none(AccessApplication.id == int(text))
     if app is None:
         app = AccessApplication.get_or_none(AccessApplication.reference == text.upper())

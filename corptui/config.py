@@ -86,9 +86,69 @@ def load(path: Path | None = None) -> dict:
         raise ConfigError(_("{path}: {exc}").format(path=path, exc=exc)) from None
     except OSError as exc:
         raise ConfigError(_("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
+    problems = check_schema(data)
+    if problems:
+        raise ConfigError(_("{path}: {problem}").format(path=path, problem=problems[0]) + (
+            " " + _("(and {n} more problems)").format(n=len(problems) - 1)
+            if len(problems) > 1 else ""))
     value = _merge(DEFAULTS, data)
     _cache.update(key=key, value=value)
     return copy.deepcopy(value)
+
+
+# the file's schema: section -> key -> (type name, check); lists of tables by their keys
+_TEXT = ("text", lambda v: isinstance(v, str))
+_SECONDS = ("a number of seconds (1-600)",
+            lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 1 <= v <= 600)
+SCHEMA: dict[str, dict] = {
+    "ui": {"theme": _TEXT,
+           "idle_minutes": ("a whole number of minutes (1-720)",
+                            lambda v: isinstance(v, int) and not isinstance(v, bool)
+                            and 1 <= v <= 720),
+           "language": ("\"en\", \"ru\" or \"\"", lambda v: v in ("", "en", "ru"))},
+    "mail": {"smtp_url": _TEXT, "from": _TEXT, "timeout": _SECONDS},
+    "sms": {"url": _TEXT, "token": _TEXT, "timeout": _SECONDS},
+    "kiosk": {"pin": _TEXT,
+              "idle_minutes": ("a number of minutes (0.1-720)",
+                               lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+                               and 0.1 <= v <= 720)},
+    "help": {"hotlines": ("a list of tables with number and who", ("number", "who")),
+             "social": ("a list of tables with name and url", ("name", "url"))},
+}
+
+
+def check_schema(data: dict) -> list[str]:
+    """What is wrong in a config file's data: each problem names the section, the key
+    and the type expected (an unknown section or key is a problem: a typo would
+    otherwise be ignored without a word)."""
+    problems = []
+    for section, values in data.items():
+        keys = SCHEMA.get(section)
+        if keys is None:
+            problems.append(_("unknown section [{section}] (known: {known})").format(
+                section=section, known=", ".join(sorted(SCHEMA))))
+            continue
+        if not isinstance(values, dict):
+            problems.append(_("[{section}] must be a table").format(section=section))
+            continue
+        for key, value in values.items():
+            rule = keys.get(key)
+            if rule is None:
+                problems.append(_("[{section}] unknown key {key!r} (known: {known})").format(
+                    section=section, key=key, known=", ".join(sorted(keys))))
+                continue
+            expected, check = rule
+            ok = (_table_list(value, check) if isinstance(check, tuple) else check(value))
+            if not ok:
+                problems.append(_("[{section}] {key}: expected {expected}, not {value}").format(
+                    section=section, key=key, expected=_(expected), value=repr(value)[:40]))
+    return problems
+
+
+def _table_list(value, keys: tuple[str, ...]) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(item, dict) and set(item) <= set(keys)
+        and all(isinstance(v, str) for v in item.values()) for item in value)
 
 
 def load_or_defaults() -> tuple[dict, str]:

@@ -86,10 +86,9 @@ def _check_attachment(path) -> Path:
 
 
 def _charge(session, charge_id) -> Charge:
-    try:
-        cid = int(charge_id)
-    except (TypeError, ValueError):
-        raise ValidationError(_("not a charge id: {value!r}").format(value=str(charge_id)[:20]), "charge") from None
+    from corptui.ids import parse_id
+
+    cid = parse_id(charge_id, "charge", _("charge"))
     charge = Charge.get_or_none((Charge.id == cid) & (Charge.company == session.company_id))
     if charge is None:
         raise NotFound(_("no charge {cid} in this company").format(cid=cid))
@@ -97,10 +96,9 @@ def _charge(session, charge_id) -> Charge:
 
 
 def _dispute(session, dispute_id, for_update: bool = False) -> Dispute:
-    try:
-        did = int(dispute_id)
-    except (TypeError, ValueError):
-        raise ValidationError(_("not a dispute id: {value!r}").format(value=str(dispute_id)[:20]), "dispute") from None
+    from corptui.ids import parse_id
+
+    did = parse_id(dispute_id, "dispute", _("dispute"))
     q = Dispute.select().where((Dispute.id == did) & (Dispute.company == session.company_id))
     if for_update and is_postgres():
         q = q.for_update()

@@ -311,10 +311,9 @@ def list_documents(session, limit: int | None = None) -> list[dict]:
 
 
 def _get(session, doc_id) -> Document:
-    try:
-        doc_id = int(doc_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("no document {doc_id!r}").format(doc_id=doc_id)) from None
+    from corptui.ids import parse_id
+
+    doc_id = parse_id(doc_id, "document", _("document"))
     doc = Document.get_or_none((Document.id == doc_id)
                                & (Document.company == session.company_id))
     if doc is None:

@@ -4,7 +4,8 @@ Used by the payments, charges and calls exports (CLI and screens). Rules:
 
 - nothing half-written: every file is written to a temporary file in the target folder
   and moved into place at the end (``os.replace``, or ``os.link`` when the file must not
-  exist yet); on any error the temporary file is removed;
+  exist yet); on any error the temporary file is removed; a process killed meanwhile
+  leaves it registered, and the next start removes it (``corptui.partial_files``);
 - an existing file is refused unless ``force``; an unwritable place is a clear error;
 - text that a spreadsheet would run as a formula (``= + - @``, tab, CR first) is
   neutralised in the formats a spreadsheet opens (CSV, XLSX); JSON and PDF carry the
@@ -32,6 +33,7 @@ from decimal import Decimal
 from itertools import chain, islice
 from pathlib import Path
 
+from corptui import partial_files
 from corptui.errors import Conflict, CorptuiError, ValidationError, stop_if_cancelled
 from corptui.i18n import N_, _, number
 from corptui.output import neutralise
@@ -101,20 +103,21 @@ def export_rows(columns: Sequence[Column], rows_iter: Iterable, fmt: str, path: 
     target = _check_target(path, force)
     writer = {"csv": _write_csv, "xlsx": _write_xlsx, "pdf": _write_pdf, "json": _write_json}[fmt]
     tmp = _temp_in(target)
-    try:
-        if fmt == "pdf":  # the rows are read first; the progress counts the rows drawn
-            count = writer(tmp, columns, rows, title, subtitle, tz, fonts, watch)
-        elif fmt == "csv":
-            count = writer(tmp, columns, watch(rows), sep, tz, bom=True)
-        elif fmt == "xlsx":
-            count = writer(tmp, columns, watch(rows), title, subtitle, tz)
-        else:
-            count = writer(tmp, columns, watch(rows), tz)
-        stop_if_cancelled(cancelled)  # a cancel at the very end still leaves no file
-        _install(tmp, target, force)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with partial_files.track(tmp):  # killed with -9: the next start removes it
+        try:
+            if fmt == "pdf":  # the rows are read first; the progress counts the rows drawn
+                count = writer(tmp, columns, rows, title, subtitle, tz, fonts, watch)
+            elif fmt == "csv":
+                count = writer(tmp, columns, watch(rows), sep, tz, bom=True)
+            elif fmt == "xlsx":
+                count = writer(tmp, columns, watch(rows), title, subtitle, tz)
+            else:
+                count = writer(tmp, columns, watch(rows), tz)
+            stop_if_cancelled(cancelled)  # a cancel at the very end still leaves no file
+            _install(tmp, target, force)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     return ExportResult(str(target), count, fmt)
 
 

@@ -354,7 +354,10 @@ def _list(query, states, channel, limit):
 
 def retry(session, notification_id: int) -> dict:
     """Queue a failed (or kept) notification again, now."""
+    from corptui.ids import parse_id
+
     permissions.require(session, "documents.manage")
+    notification_id = parse_id(notification_id, "notification", _("notification"))
     with atomic():
         row = Notification.get_or_none((Notification.id == notification_id)
                                        & (Notification.company == session.company_id))

@@ -224,6 +224,11 @@ def get_subscriber(session, msisdn_or_id) -> Subscriber:
     permissions.require(session, "read")
     q = Subscriber.select().where(Subscriber.company == session.company_id)
     if isinstance(msisdn_or_id, int):
+        from corptui.ids import is_id
+
+        if not is_id(msisdn_or_id):
+            raise NotFound(_("no number {msisdn_or_id} in this company").format(
+                msisdn_or_id=msisdn_or_id))
         q = q.where(Subscriber.id == msisdn_or_id)
     else:
         q = q.where(Subscriber.msisdn == msisdn_or_id)

@@ -131,10 +131,9 @@ def _public(s: ReportSchedule) -> dict:
 
 
 def _get(session, sid) -> ReportSchedule:
-    try:
-        sid = int(sid)
-    except (TypeError, ValueError):
-        raise NotFound(_("no schedule {sid!r}").format(sid=sid)) from None
+    from corptui.ids import parse_id
+
+    sid = parse_id(sid, "schedule", _("schedule"))
     s = ReportSchedule.get_or_none((ReportSchedule.id == sid)
                                    & (ReportSchedule.company == session.company_id))
     if s is None:

@@ -137,6 +137,8 @@ def backup(path: str | os.PathLike, progress=None) -> dict:
         raise StorageError(f"no such folder: {path.parent}")
     tmp = Path(str(path) + ".partial")
     tmp.unlink(missing_ok=True)
+    # a backup holds what the database holds (password hashes, employees): owner only
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
         if is_postgres():
             result = {"format": "dump", "counts": _dump(tmp, progress)}

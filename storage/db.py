@@ -99,13 +99,17 @@ def make_database(url: str | DatabaseURL, *, create: bool = True) -> pw.Database
             folder = os.path.dirname(os.path.abspath(info.path))
             if not os.path.isdir(folder):
                 if not create:
-                    raise StorageError(f"no such folder for the database: {folder}")
+                    raise StorageError(f"no such folder for the database: {folder} (check "
+                                       f"--db / CORPTUI_DB; nothing was created)")
                 try:
-                    os.makedirs(folder, exist_ok=True)
+                    os.makedirs(folder, mode=0o700, exist_ok=True)
                 except OSError as exc:
                     raise StorageError(f"cannot create {folder}: {exc.strerror}") from None
-            if not create and not os.path.exists(info.path):
-                raise StorageError(f"no database at {info.path}")
+            if not os.path.exists(info.path):
+                if not create:
+                    raise StorageError(f"no database at {info.path} (check --db / CORPTUI_DB; "
+                                       f"`corptui db upgrade` makes a new one)")
+                _create_private(info.path)
         return pw.SqliteDatabase(
             info.path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", check_same_thread=False
         )
@@ -135,6 +139,18 @@ def make_database(url: str | DatabaseURL, *, create: bool = True) -> pw.Database
     db.statement_timeout_ms = info.statement_timeout
     db.url_display = info.display()
     return db
+
+
+def _create_private(path: str) -> None:
+    """An empty file readable by its owner only (0600: it will hold password hashes and
+    employees' data); SQLite gives the -wal and -shm files the same mode."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StorageError(f"cannot create {path}: {exc.strerror}") from None
+    os.close(fd)
 
 
 # -- connection faults -------------------------------------------------------------------

@@ -222,7 +222,7 @@ def test_cli_list_approve_reject(db):
     assert "login: +7 926 555-44-33" in approved.output
     temporary = approved.output.split("temporary password: ")[1].split()[0]
     no_reason = _cli("applications", "reject", str(second["id"]))
-    assert no_reason.exit_code == 1
+    assert no_reason.exit_code == 2  # a usage error (a required option missing)
     rejected = _cli("applications", "reject", str(second["id"]), "--reason", "unknown INN")
     assert rejected.exit_code == 0, rejected.output
     twice = _cli("applications", "approve", first["reference"])
@@ -231,6 +231,6 @@ def test_cli_list_approve_reject(db):
                                "json").output)
     assert [a["reference"] for a in statuses] == [second["reference"]]
     bad = _cli("applications", "list", "--status", "lost")
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2
     open_database(db)
     assert auth.login("89265554433", temporary).role == "owner"

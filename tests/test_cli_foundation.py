@@ -55,16 +55,16 @@ def test_help_does_not_import_textual():
     assert proc.returncode == 0, proc.stderr
 
 
-@pytest.mark.parametrize("args,message", [
-    (["bogus"], "No such command 'bogus'"),
-    (["numbers", "list", "--bogus"], "No such option '--bogus'"),
-    (["--db", "mysql://x/y", "companies", "list"], "unsupported database URL"),
-    (["--db", "postgresql://127.0.0.1:1/test", "companies", "list"], "cannot reach"),
-    (["--db", "sqlite:////proc/corptui-nope/x.db", "companies", "list"], "cannot create"),
+@pytest.mark.parametrize("args,message,code", [
+    (["bogus"], "No such command 'bogus'", 2),  # usage errors exit 2
+    (["numbers", "list", "--bogus"], "No such option '--bogus'", 2),
+    (["--db", "mysql://x/y", "companies", "list"], "unsupported database URL", 1),
+    (["--db", "postgresql://127.0.0.1:1/test", "companies", "list"], "cannot reach", 1),
+    (["--db", "sqlite:////proc/corptui-nope/x.db", "companies", "list"], "no such folder", 1),
 ])
-def test_bad_input_is_one_line_exit_1(args, message):
+def test_bad_input_is_one_line_exit_1(args, message, code):
     result = run(*args)
-    assert result.exit_code == 1
+    assert result.exit_code == code
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output + result.stderr

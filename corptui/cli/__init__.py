@@ -1,7 +1,8 @@
 """The `corptui` command line (click). Commands that need no UI never import textual.
 
-Errors a user can cause print one line on stderr and exit 1; no traceback reaches a user
-(set CORPTUI_DEBUG=1 to see one)."""
+Errors print one line on stderr: usage errors (a bad option, a missing argument, a value
+out of range) exit 2, runtime errors (invalid data, nothing found, a database fault) exit
+1; no traceback reaches a user (set CORPTUI_DEBUG=1 to see one)."""
 
 from __future__ import annotations
 
@@ -19,19 +20,20 @@ class CorptuiGroup(click.Group):
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
         i18n.set_language()  # once per run: CORPTUI_LANG / LC_ALL / LC_MESSAGES / LANG
+        _sweep_partial_files()
         try:
             rv = super().main(*args, **kwargs)
         except click.exceptions.Abort:
             click.echo(_("Aborted."), err=True)
             sys.exit(1)
         except click.ClickException as exc:
-            # usage errors: one line (plus the hint), exit 1
+            # one line (plus the hint); usage errors exit 2 as click and POSIX tools do
             msg = exc.format_message()
             ctx = getattr(exc, "ctx", None)
             hint = (" " + _("(see `{command} --help`)").format(command=ctx.command_path)
                     if ctx is not None else "")
             click.echo(_("Error: {message}").format(message=msg) + hint, err=True)
-            sys.exit(1)
+            sys.exit(exc.exit_code if exc.exit_code in (1, 2) else 1)
         except CorptuiError as exc:
             click.echo(_("Error: {message}").format(message=exc.message), err=True)
             sys.exit(1)
@@ -55,11 +57,24 @@ class CorptuiGroup(click.Group):
         return rv
 
 
+def _sweep_partial_files() -> None:
+    """What a killed export left behind goes at the next start (corptui.partial_files)."""
+    try:
+        from corptui import partial_files
+
+        partial_files.sweep()
+    except Exception:  # never in the way of the command itself
+        pass
+
+
 class CliContext:
     def __init__(self, db_url: str | None):
         self.db_url = db_url
 
-    def open(self, *, create: bool = True, check_schema: bool = True):
+    def open(self, *, create: bool = False, check_schema: bool = True):
+        """Open the database. Only the commands that make one (db upgrade, db seed, db
+        restore, demo, the app on the default database) pass ``create``: a mistyped
+        --db for any other command creates no folder and no empty database."""
         from corptui.database import open_database, set_notice
 
         set_notice(lambda text: click.echo(_("note: {text}").format(text=text), err=True))
@@ -94,6 +109,10 @@ def main(ctx: click.Context, db_url: str | None) -> None:
         from corptui.cli.tui import run_app
 
         run_app(ctx.obj)
+
+
+# a record id argument: 1 .. 2^63 - 1 (what both engines store); a usage error otherwise
+ID = click.IntRange(1, 2**63 - 1)
 
 
 def format_option(choices=("table", "csv", "json"), default="table"):

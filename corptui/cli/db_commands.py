@@ -22,7 +22,7 @@ def upgrade(obj) -> None:
     """Create the schema, or bring an older one to the current version."""
     from storage import schema
 
-    obj.open(check_schema=False)
+    obj.open(create=True, check_schema=False)
     before, after = _run(schema.upgrade)
     if before is None:
         click.echo(_("created schema version {version}").format(version=after))
@@ -82,7 +82,7 @@ def seed(obj, n_numbers: int, n_calls: int | None, months: int, seed: int, fresh
     """Fill the database with deterministic Russian demo data."""
     from corptui import demo
 
-    obj.open()
+    obj.open(create=True)
     progress = demo.tty_progress() if sys.stderr.isatty() else None
     try:
         summary = demo.seed(numbers=n_numbers, calls=n_calls, months=months, seed=seed,
@@ -125,7 +125,7 @@ def restore_cmd(obj, file: str, replace: bool) -> None:
     --replace). Row counts are checked against the backup."""
     from storage import backup
 
-    obj.open(check_schema=False)
+    obj.open(create=True, check_schema=False)
     result = _run(lambda: backup.restore(file, replace=replace))
     total = sum(result["counts"].values())
     click.echo(_("restored {rows} rows in {tables} tables from {file}").format(

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from corptui.cli import company_option, format_option, main, pass_ctx
+from corptui.cli import ID, company_option, format_option, main, pass_ctx
 from corptui.i18n import N_, _, ngettext
 
 DOC_TYPES = ("reconciliation", "invoice", "act", "invoice-facture", "charges", "payments",
@@ -95,7 +95,7 @@ def list_cmd(obj, company, fmt) -> None:
 
 
 @documents_group.command("save")
-@click.argument("doc_id", type=int)
+@click.argument("doc_id", type=ID)
 @company_option()
 @click.option("--output", "-o", required=True, metavar="FILE", help="Where to save it.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
@@ -113,7 +113,7 @@ def save_cmd(obj, doc_id, company, output, force, password_stdin) -> None:
 
 
 @documents_group.command("send")
-@click.argument("doc_id", type=int)
+@click.argument("doc_id", type=ID)
 @company_option()
 @click.option("--email", required=True, metavar="ADDR")
 @click.option("--password-stdin", is_flag=True,
@@ -131,7 +131,7 @@ def send_cmd(obj, doc_id, company, email, password_stdin) -> None:
 
 
 @documents_group.command("reorder")
-@click.argument("doc_id", type=int)
+@click.argument("doc_id", type=ID)
 @company_option()
 @pass_ctx
 def reorder_cmd(obj, doc_id, company) -> None:
@@ -144,7 +144,7 @@ def reorder_cmd(obj, doc_id, company) -> None:
 
 
 @documents_group.command("delete")
-@click.argument("doc_id", type=int)
+@click.argument("doc_id", type=ID)
 @company_option()
 @pass_ctx
 def delete_cmd(obj, doc_id, company) -> None:
@@ -216,7 +216,7 @@ def schedules_add(obj, doc_type, company, accounts, numbers, fmt, period, day, a
 
 def _simple(name: str, fn_name: str, done: str, message: str):
     @schedules_group.command(name)
-    @click.argument("sid", type=int)
+    @click.argument("sid", type=ID)
     @company_option()
     @pass_ctx
     def cmd(obj, sid, company) -> None:

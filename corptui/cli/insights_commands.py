@@ -94,7 +94,7 @@ def unused_cmd(obj, company, days, as_of, account, fmt) -> None:
 @click.option("--to", "month_b", metavar="YYYY-MM",
               help="The later month (default: the latest billed month).")
 @click.option("--account", metavar="NUMBER", help="Only this personal account.")
-@click.option("--top", default=10, show_default=True, type=int, help="Rows of the top lists.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000), help="Rows of the top lists.")
 @_fmt()
 @pass_ctx
 def changes_cmd(obj, company, month_a, month_b, account, top, fmt) -> None:

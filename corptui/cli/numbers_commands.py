@@ -18,16 +18,20 @@ def numbers_group() -> None:
 @company_option()
 @click.option("--search", default="", help="Part of a phone number or of a name.")
 @click.option("--tag", "tags", multiple=True, help="Only numbers with this tag (repeatable).")
-@click.option("--limit", type=click.IntRange(min=0), default=None)
+@click.option("--limit", type=click.IntRange(0, 10_000_000), default=None)
 @click.option("--view", "view", default=None, help="Apply a saved view (filter and sort).")
 @format_option(("table", "csv", "json"))
 @pass_ctx
 def list_cmd(obj, company, search, tags, limit, view, fmt) -> None:
     """List numbers ordered by MSISDN (tags sorted by name)."""
     from corptui.numbers import NumberFilter, list_numbers
+    from corptui.tags import get_tag
 
     session = obj.session(company, "cli numbers list")
-    flt = NumberFilter(search=search, tags=tuple(tags))
+    # the tags as `tags assign` reads them (case and spaces folded); an unknown one is an
+    # error, not an empty list
+    tags = tuple(dict.fromkeys(get_tag(session, t).name for t in tags))
+    flt = NumberFilter(search=search, tags=tags)
     if view:
         from corptui.views import filter_of, get_view
 

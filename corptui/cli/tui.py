@@ -11,7 +11,7 @@ from corptui.i18n import _
 
 
 def run_app(obj, *, demo_logins=None) -> None:
-    obj.open()
+    obj.open(create=obj.db_url is None)  # the default database is made on first use
     from corptui.app import CorptuiApp
 
     CorptuiApp(db_url=obj.db_url, demo_logins=demo_logins).run()
@@ -29,7 +29,7 @@ def demo_cmd(obj, n_numbers: int, fresh: bool, no_app: bool) -> None:
 
     if not obj.db_url:
         obj.db_url = f"sqlite:///{locations.demo_db_path()}"
-    obj.open(check_schema=False)
+    obj.open(create=True, check_schema=False)
     from storage import schema
 
     before, after = schema.upgrade()  # a demo database from an older corptui is upgraded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from corptui.cli import main, pass_ctx
+from corptui.cli import ID, main, pass_ctx
 from corptui.i18n import _, ngettext
 from corptui.output import render
 
@@ -75,7 +75,7 @@ def outbox_list(obj, state, channel, limit, fmt) -> None:
 
 
 @outbox_group.command("retry")
-@click.argument("notification_id", type=int)
+@click.argument("notification_id", type=ID)
 @pass_ctx
 def outbox_retry(obj, notification_id) -> None:
     """Queue a failed or kept notification again (the worker sends it)."""
