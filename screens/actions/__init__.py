@@ -74,6 +74,9 @@ class Action:
         return ""
 
 
+_BY_ID: dict[int, tuple] = {}  # id(registry) -> (registry, {binding id: action})
+
+
 @dataclass(frozen=True)
 class Registry:
     name: str  # "numbers": the binding ids' prefix
@@ -97,7 +100,10 @@ class Registry:
         return a.action or a.id
 
     def by_binding_id(self) -> dict[str, Action]:
-        return {self.binding_id(a): a for a in self.actions}
+        found = _BY_ID.get(id(self))
+        if found is None or found[0] is not self:
+            found = _BY_ID[id(self)] = (self, {self.binding_id(a): a for a in self.actions})
+        return found[1]
 
     def find(self, binding_id: str | None) -> Action | None:
         return self.by_binding_id().get(binding_id or "")
