@@ -103,6 +103,12 @@ class CorptuiApp(App):
         else:
             self.push_screen(self.login_screen())
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Text fields keep a steady cursor: no repaint twice a second over a slow SSH
+        link, and the same picture at any moment (snapshots under load)."""
+        if getattr(event.widget, "cursor_blink", False):
+            event.widget.cursor_blink = False
+
     # -- idle sessions ------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
