@@ -61,6 +61,7 @@ HANDLER_MODULES = [
     "corptui.reports",
     "corptui.schedules",
     "corptui.options",
+    "corptui.limit_actions",
 ]
 
 Handler = Callable[[dict, Callable[[int], None]], dict | None]
