@@ -62,6 +62,7 @@ HANDLER_MODULES = [
     "corptui.schedules",
     "corptui.options",
     "corptui.limit_actions",
+    "corptui.overview",
 ]
 
 Handler = Callable[[dict, Callable[[int], None]], dict | None]

@@ -53,6 +53,15 @@ def number_totals(company_id: int, month: dt.date) -> dict[int, int]:
     return {sid: int(kop or 0) for sid, kop in q.iterator()}
 
 
+def company_total(company_id: int, month: dt.date) -> int:
+    """Kopecks charged to the company for the month (its numbers and its accounts' own
+    lines): one pass over the (company, period, kind, amount) covering index."""
+    total = (Charge.select(pw.fn.SUM(Charge.amount).coerce(False))
+             .where((Charge.company == company_id) & (Charge.period == _as_month(month)))
+             .scalar())
+    return int(total or 0)
+
+
 def months_totals(company_id: int, first: dt.date, last: dt.date) -> dict[dt.date, dict[int, int]]:
     """``number_totals`` for every month from ``first`` to ``last`` in one query."""
     total = pw.fn.SUM(Charge.amount).coerce(False)
@@ -251,7 +260,7 @@ def note(r: dict) -> str:
 
 
 def export_by_tag(session, fmt: str, path: str, month=None, *, company_name: str = "",
-                  force: bool = False):
+                  force: bool = False, sep: str = ","):
     """Write spend per tag (the month and the months before it) to CSV, XLSX, PDF or
     JSON (corptui.export: nothing half-written, formulas neutralised)."""
     from corptui.export import Column, export_rows
@@ -267,7 +276,7 @@ def export_by_tag(session, fmt: str, path: str, month=None, *, company_name: str
     month_text = f"{r['month']:%Y-%m}" if r["month"] else "-"
     return export_rows(columns, body, fmt, path,
                        title=f"Spend by tag — {company_name}".strip(" —"),
-                       subtitle=f"{month_text}. {note(r)}", force=force)
+                       subtitle=f"{month_text}. {note(r)}", force=force, sep=sep)
 
 
 def report(session, date_to=None) -> dict:

@@ -23,6 +23,8 @@ THEME_LABELS = {"textual-dark": N_("dark"), "textual-light": N_("light"),
                 "ansi-light": N_("terminal colours (light)")}
 # each language by its own name; only "from the environment" is translated
 LANGUAGE_LABELS = {"": N_("from LANG / LC_ALL"), "en": "English", "ru": "Русский"}
+START_LABELS = {"overview": N_("the overview (what to look at)"),
+                "numbers": N_("the numbers console")}
 
 
 class SettingsScreen(AppScreen):
@@ -50,6 +52,8 @@ class SettingsScreen(AppScreen):
                         max_length=4)
             yield RadioList([(k, _(LANGUAGE_LABELS[k])) for k in ("", "en", "ru")],
                             current["language"] or "", _("Language"), id="language")
+            yield RadioList([(k, _(START_LABELS[k])) for k in settings_uc.START_SCREENS],
+                            current["start"], _("After login"), id="start")
             yield Static("", classes="settings-message", id="ui-message")
             with Horizontal(classes="settings-buttons"):
                 yield Button(_("Save"), variant="primary", id="save-ui")
@@ -90,7 +94,8 @@ class SettingsScreen(AppScreen):
         try:
             saved = settings_uc.save_ui(self.app.session, self.query_one("#theme", RadioList).value,
                                         self._fields()["idle_minutes"],
-                                        self.query_one("#language", RadioList).value)
+                                        self.query_one("#language", RadioList).value,
+                                        self.query_one("#start", RadioList).value)
         except ValidationError as exc:
             show_errors(self, exc.errors or {exc.field: exc.message})
             message.update(plain("x " + exc.message))
