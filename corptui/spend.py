@@ -21,7 +21,7 @@ import peewee as pw
 from corptui import audit, permissions
 from corptui.errors import ValidationError
 from corptui.i18n import N_, _
-from corptui.periods import add_months, month_start, parse_date
+from corptui.periods import add_months, month_start, parse_amount, parse_date
 from storage.db import atomic
 from storage.fields import from_kopecks, utcnow
 from storage.models import Charge, SubscriberTag, Tag
@@ -189,27 +189,20 @@ def by_tag(session, month=None, history: int = HISTORY) -> dict:
 # -- budgets ----------------------------------------------------------------------------
 
 def clean_budget(value) -> Decimal | None:
-    """A monthly budget in rubles (> 0, kopecks at most) or None ('' / none: no budget)."""
-    if value is None:
+    """A monthly budget in rubles (above zero; the money parser of the filters) or None
+    ('' / none: no budget)."""
+    if isinstance(value, str) and value.strip().lower() in ("none", "no", "-", "нет"):
         return None
-    if isinstance(value, float):
-        raise ValidationError(_("the budget must be given exactly (text or Decimal)"), "budget")
-    text = str(value).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    if text.lower() in ("", "none", "no", "-", "нет"):
+    amount = parse_amount(value, "budget")
+    if amount is None:
         return None
-    try:
-        amount = Decimal(text)
-    except ArithmeticError:
-        raise ValidationError(_("not an amount: {value}").format(value=text[:20]), "budget") from None
-    if not amount.is_finite() or amount <= 0:
+    if amount <= 0:
         raise ValidationError(_("the budget is an amount above zero (or empty: no budget)"),
                               "budget")
     if amount > BUDGET_MAX:
         raise ValidationError(_("the budget is at most {amount} rubles a month").format(
             amount=BUDGET_MAX), "budget")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(_("the budget has at most 2 decimals (kopecks)"), "budget")
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def set_budget(session, tag, amount) -> dict:

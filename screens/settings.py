@@ -36,6 +36,7 @@ class SettingsScreen(AppScreen):
     #delivery { height: auto; }
     #settings Horizontal Label { width: 18; padding-top: 1; }
     #settings RadioList { width: 58; margin-top: 1; }
+    #settings #language-start RadioList { width: 38; }
     .settings-title { text-style: bold; margin-top: 1; }
     .settings-message { height: auto; text-style: bold; }
     .settings-buttons { height: 3; }
@@ -50,10 +51,11 @@ class SettingsScreen(AppScreen):
                             current["theme"], _("Theme"), id="theme")
             yield Field(_("Idle minutes"), "idle_minutes", value=str(current["idle_minutes"]),
                         max_length=4)
-            yield RadioList([(k, _(LANGUAGE_LABELS[k])) for k in ("", "en", "ru")],
-                            current["language"] or "", _("Language"), id="language")
-            yield RadioList([(k, _(START_LABELS[k])) for k in settings_uc.START_SCREENS],
-                            current["start"], _("After login"), id="start")
+            with Horizontal(id="language-start"):  # side by side: Save stays in 80x24
+                yield RadioList([(k, _(LANGUAGE_LABELS[k])) for k in ("", "en", "ru")],
+                                current["language"] or "", _("Language"), id="language")
+                yield RadioList([(k, _(START_LABELS[k])) for k in settings_uc.START_SCREENS],
+                                current["start"], _("After login"), id="start")
             yield Static("", classes="settings-message", id="ui-message")
             with Horizontal(classes="settings-buttons"):
                 yield Button(_("Save"), variant="primary", id="save-ui")
