@@ -36,6 +36,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "documents.order": _MONEY,
     "documents.manage": _MONEY,
     "reports.schedule": _MONEY,
+    "budgets.manage": _MONEY,  # a tag's (department's) monthly budget
     "disputes.open": _MONEY,
     "disputes.decide": _ADMINS,  # review, accept with a credit, reject a dispute
     # users
@@ -85,6 +86,7 @@ WHO_MAY = {
                            "reports."),
     "disputes.open": N_("Only an owner, an admin or an accountant can dispute a charge."),
     "disputes.decide": N_("Only an owner or an admin can decide on a dispute."),
+    "budgets.manage": N_("Only an owner, an admin or an accountant can set a tag's budget."),
     "users.manage": N_("Only the owner can manage users."),
     "settings.manage": N_("Only the owner can change the email and SMS delivery."),
 }

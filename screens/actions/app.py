@@ -22,11 +22,16 @@ SECTIONS = {
     "settings": "screens.settings:SettingsScreen",
     "disputes": "screens.disputes:DisputesScreen",
     "insights": "screens.insights:InsightsScreen",
+    "overview": "screens.overview:OverviewScreen",
+    "spend": "screens.spend:SpendScreen",
 }
 
 APP = Registry("app", N_("Everywhere"), (
     Action("help", "f1,question_mark", N_("Help"), N_("Keys, hotline numbers and what each screen does"),
            action="app.help", footer=True),
+    Action("overview", "shift+f2", N_("Overview"),
+           N_("What to look at: spend, budgets, limits, savings, idle lines, documents"),
+           section="overview"),
     Action("numbers", "f2", N_("Numbers"), N_("The company's numbers and employees"),
            section="numbers"),
     Action("accounts", "f3", N_("Accounts"), N_("Personal accounts and balances"),
@@ -52,6 +57,9 @@ APP = Registry("app", N_("Everywhere"), (
            section="disputes"),
     Action("settings", "", N_("Settings"),
            N_("Theme, idle timeout, language; email and SMS delivery"), section="settings"),
+    Action("spend", "", N_("Spend by tag"),
+           N_("Spend per department and city against budgets, month over month"),
+           section="spend"),
     Action("insights", "", N_("Insights"),
            N_("Unused lines and options, month-over-month changes, who changed what"),
            section="insights"),

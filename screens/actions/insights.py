@@ -1,4 +1,5 @@
-"""Insights: unused lines and options, month-over-month changes, who changed what."""
+"""Insights: the overview, spend by tag, unused lines and options, month-over-month
+changes, who changed what."""
 
 from __future__ import annotations
 
@@ -24,3 +25,20 @@ INSIGHTS = Registry("insights", N_("Insights"), (
            footer=False),
 ))
 BLAME = dialog("blame", N_("Who changed"), cancel="close", cancel_label=N_("Close"))
+
+OVERVIEW = Registry("overview", N_("Overview"), (
+    Action("numbers", "n", N_("Numbers"), N_("the numbers console"),
+           action="app.open_section('numbers')"),
+    Action("refresh", "r", N_("Refresh"), N_("count the figures again")),
+))
+
+SPEND = Registry("spend", N_("Spend by tag"), (
+    Action("month_prev", "left_square_bracket", N_("Month -"), N_("the month before"),
+           action="month(-1)"),
+    Action("month_next", "right_square_bracket", N_("Month +"), N_("the month after"),
+           action="month(1)"),
+    Action("budget", "b", N_("Budget"), N_("the monthly budget of the tag"),
+           permission="budgets.manage"),
+    Action("export", "e", N_("Export"), N_("export to CSV, XLSX or PDF"),
+           permission="payments.export"),
+))

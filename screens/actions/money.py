@@ -73,6 +73,8 @@ DISPUTES = Registry("disputes", N_("Disputes"), (
            permission="disputes.decide"),
     Action("reject", "x", N_("Reject"), N_("reject the dispute"), permission="disputes.decide"),
     Action("reload", "r", N_("Refresh"), N_("read the disputes again")),
+    Action("open_only", "o", N_("Open only"), N_("only the disputes still open, or all"),
+           action="toggle_open"),
 ))
 
 MONEY_FILTER = dialog("money_filter", N_("Filter"),
