@@ -103,7 +103,7 @@ def screen_switch(args) -> dict:
     session = Session(company_id=company, role="owner", user_id=user[0], actor=user[1],
                       source="bench")
     have = available_sections()
-    keys = [(a.key, a.section) for a in APP_ACTIONS if a.section and a.section in have]
+    keys = [(a.keys, a.section) for a in APP_ACTIONS if a.section and a.section in have]
     samples = {}
 
     async def run():

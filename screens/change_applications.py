@@ -4,7 +4,6 @@ services, comment, contact) and the company's history of applications."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -14,15 +13,17 @@ from corptui import change_applications as ca
 from corptui import permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, number
+from screens.actions.services import CHANGE_REQUEST, CHANGE_REQUESTS
 from screens.widgets.form import Field, show_errors
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 
 
-class ChangeApplicationDialog(ModalScreen):
+class ChangeApplicationDialog(Registered, ModalScreen):
     """Dismisses with the new application's reference, or None."""
 
-    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "send", N_("Send"))]
+    ACTIONS = CHANGE_REQUEST
     DEFAULT_CSS = """
     ChangeApplicationDialog { align: center middle; }
     #ca-box { width: 78; height: auto; max-height: 100%; border: round $primary;
@@ -121,10 +122,10 @@ def _render(row: dict, key: str) -> str:
     return safe_text(row.get(key, ""))
 
 
-class ChangeApplicationHistory(ModalScreen):
+class ChangeApplicationHistory(Registered, ModalScreen):
     """The company's change applications, newest first; enter shows one."""
 
-    BINDINGS = [Binding("escape", "close", N_("Close"))]
+    ACTIONS = CHANGE_REQUESTS
     DEFAULT_CSS = """
     ChangeApplicationHistory { align: center middle; }
     #cah-box { width: 100%; height: 100%; border: round $primary; background: $surface;
@@ -132,9 +133,16 @@ class ChangeApplicationHistory(ModalScreen):
     #cah-detail { height: auto; max-height: 8; }
     """
 
+    def __init__(self, open_only: bool = False):
+        super().__init__()
+        self.open_only = open_only  # only those not done yet (the overview's line)
+
     def compose(self) -> ComposeResult:
         with Vertical(id="cah-box"):
-            yield Static(Content(_("Change applications (enter shows one, esc closes)")))
+            title = (_("Change applications not done yet (enter shows one, esc closes)")
+                     if self.open_only else
+                     _("Change applications (enter shows one, esc closes)"))
+            yield Static(Content(title))
             yield VirtualTable(HISTORY_COLUMNS, self._fetch, _render, checkboxes=False,
                                empty_text=_("No applications yet"), id="cah-table")
             yield Static("", id="cah-detail")
@@ -144,7 +152,8 @@ class ChangeApplicationHistory(ModalScreen):
 
     def on_mount(self) -> None:
         try:
-            self.rows = ca.list_applications(self.app.session)
+            self.rows = [r for r in ca.list_applications(self.app.session)
+                         if not self.open_only or r["status"] in ("submitted", "in_progress")]
         except CorptuiError as exc:
             self.app.show_error(exc)
             self.rows = []

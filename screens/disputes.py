@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from corptui import disputes as disputes_uc
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _
+from screens.actions.money import DISPUTES
 from screens.base import AppScreen
 from screens.widgets.dialogs import SaveCancelDialog
 from screens.widgets.safe import plain, safe_text
@@ -176,12 +176,7 @@ class DecideDialog(_FormDialog):
 class DisputesScreen(AppScreen):
     SECTION = "disputes"
     TITLE = N_("Disputes")
-    BINDINGS = [
-        Binding("i", "review", N_("In review")),
-        Binding("a", "accept", N_("Accept")),
-        Binding("x", "reject", N_("Reject")),
-        Binding("r", "reload", N_("Refresh")),
-    ]
+    ACTIONS = DISPUTES
     DEFAULT_CSS = """
     DisputesScreen #disputes-table { height: 1fr; }
     DisputesScreen #disputes-detail { height: 3; padding: 0 1; background: $boost; }
@@ -198,10 +193,20 @@ class DisputesScreen(AppScreen):
         self.load()
         table.focus()
 
+    open_only = False  # o: only the disputes still open or in review (the overview's)
+
+    def show_open_only(self, on: bool = True) -> None:
+        self.open_only = on
+        self.load()
+
+    def action_toggle_open(self) -> None:
+        self.show_open_only(not self.open_only)
+
     def load(self) -> None:
         table = self.query_one("#disputes-table", DataTable)
         try:
-            self.rows = disputes_uc.list_disputes(self.session)
+            self.rows = [r for r in disputes_uc.list_disputes(self.session)
+                         if not self.open_only or r["status"] in ("open", "in_review")]
         except CorptuiError as exc:
             self.rows = []
             self.app.show_error(exc)

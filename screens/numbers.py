@@ -19,6 +19,7 @@ from corptui.errors import CorptuiError
 from corptui.i18n import N_, _, number
 from corptui.numbers import NumberFilter
 from corptui.phones import format_msisdn
+from screens.actions.numbers import NUMBERS
 from screens.base import AppScreen
 from screens.widgets.safe import safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
@@ -35,7 +36,7 @@ COLUMNS = [
 SORTABLE = ["msisdn", "full_name", "position", "tariff", "status", "account"]
 
 
-LIMIT_TEXT = {"over": N_("over lim"), "near": N_("near lim")}
+LIMIT_TEXT = {"over": N_("over lim"), "near": N_("near lim"), "blocked": N_("lim block")}
 STATUS_TEXT = {"active": N_("active"), "blocked": N_("! blocked")}
 
 
@@ -75,28 +76,7 @@ class NumbersScreen(AppScreen):
     SECTION = "numbers"
     KEEP_ALIVE = True  # the app keeps it while logged in (search, filter, selection)
     TITLE = N_("Numbers")
-    BINDINGS = [
-        Binding("slash", "search", N_("Search"), id="numbers.search"),
-        Binding("a", "select_all", N_("All"), show=False, id="numbers.select_all"),
-        Binding("A", "select_none", N_("None"), show=False, id="numbers.select_none"),
-        Binding("i", "invert", N_("Invert"), show=False, id="numbers.invert"),
-        Binding("f", "filter", N_("Filter"), id="numbers.filter"),
-        Binding("o", "sort_next", N_("Sort"), id="numbers.sort_next"),
-        Binding("O", "sort_reverse", N_("Reverse"), show=False, id="numbers.sort_reverse"),
-        Binding("t", "assign_tags", N_("Tags"), id="numbers.assign_tags"),
-        Binding("g", "manage_tags", N_("Tag list"), show=False, id="numbers.manage_tags"),
-        Binding("ctrl+o", "import_employees", N_("Import"), id="numbers.import_employees"),
-        Binding("x", "clear_filter", N_("Clear filter"), show=False, id="numbers.clear_filter"),
-        Binding("p", "select_by_list", N_("Paste list"), show=False, id="numbers.select_by_list"),
-        Binding("v", "save_view", N_("Save view"), show=False, id="numbers.save_view"),
-        Binding("V", "open_views", N_("Views"), show=False, id="numbers.open_views"),
-        Binding("s", "services", N_("Services"), id="numbers.services"),
-        Binding("w", "forwarding", N_("Forwarding"), show=False, id="numbers.forwarding"),
-        Binding("l", "limits", N_("Limits"), show=False, id="numbers.limits"),
-        Binding("c", "change_request", N_("Change request"), show=False,
-                id="numbers.change_request"),
-        Binding("u", "undo", N_("Undo"), show=False, id="numbers.undo"),
-    ]
+    ACTIONS = NUMBERS
     DEFAULT_CSS = """
     #search-row { height: 1; }
     #search-label { width: auto; padding: 0 0 0 1; text-style: bold; }
@@ -114,6 +94,7 @@ class NumbersScreen(AppScreen):
         self.data_version: tuple | None = None  # of the data the index was built from
         self.view: numbers_uc.SearchView | None = None  # base ids: sorted, filtered
         self.limit_flags: dict[int, str] = {}  # id -> "near" | "over" (spending limit)
+        self.ids_label = ""  # what flt.extra_ids are ("over the limit"), N_-marked
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="search-row"):
@@ -233,6 +214,9 @@ class NumbersScreen(AppScreen):
             parts.append(_("status {status}").format(status=self.flt.status))
         if self.flt.account:
             parts.append(_("account {account}").format(account=self.flt.account))
+        if self.flt.extra_ids is not None:
+            parts.append(_("{label} ({n})").format(label=_(self.ids_label) or _("chosen"),
+                                                   n=number(len(self.flt.extra_ids))))
         text = _("Filter: {parts} (x clears)").format(parts="; ".join(parts)) if parts else ""
         self.query_one("#filter-summary", Static).update(Content(safe_text(text)))
 
@@ -253,7 +237,23 @@ class NumbersScreen(AppScreen):
 
     def action_clear_filter(self) -> None:
         self.flt.tags, self.flt.tariff, self.flt.status, self.flt.account = (), None, None, None
+        self.flt.extra_ids, self.ids_label = None, ""
         self.reload()
+
+    def filter_ids(self, ids, label: str = "") -> None:
+        """Show only these numbers (the overview's "over the limit"...): a filter that
+        the summary names with ``label`` (N_-marked) and x clears."""
+        self.flt.extra_ids, self.ids_label = frozenset(int(i) for i in ids), label
+        self.flt.tags, self.flt.tariff, self.flt.status, self.flt.account = (), None, None, None
+        if self.is_mounted:
+            self.reload()
+
+    def filter_tag(self, name: str) -> None:
+        """Show the numbers of one tag (spend by tag: enter on a tag's row)."""
+        self.flt.tags, self.flt.tariff, self.flt.status, self.flt.account = (name,), None, None, None
+        self.flt.extra_ids, self.ids_label = None, ""
+        if self.is_mounted:
+            self.reload()
 
     # -- sorting --------------------------------------------------------------------
     def action_sort_next(self) -> None:
@@ -346,21 +346,12 @@ class NumbersScreen(AppScreen):
 
         self.app.push_screen(ImportScreen(), done)
 
-    def palette_commands(self):
-        """Every action of this screen for the command palette, and each saved view."""
+    def extra_palette_commands(self):
+        """Each saved view, for the command palette (the actions come from the registry)."""
         from textual.app import SystemCommand
 
         from corptui.views import list_views
 
-        for binding in self.BINDINGS:
-            if binding.action in {"search", "select_all", "select_none", "invert", "filter",
-                                  "sort_next", "sort_reverse", "assign_tags", "manage_tags",
-                                  "import_employees", "clear_filter", "select_by_list",
-                                  "save_view", "open_views", "services", "forwarding",
-                                  "limits", "change_request", "undo"}:
-                yield SystemCommand(_("Numbers: {description}").format(description=_(binding.description)),
-                                    _("key {key}").format(key=binding.key),
-                                    lambda a=binding.action: self.run_action(a))
         try:
             views = list_views(self.app.session)
         except CorptuiError:

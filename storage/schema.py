@@ -14,7 +14,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from storage import models
 from storage.db import StorageError, database
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _migrator():
@@ -102,6 +102,22 @@ def _to_v5() -> None:
     database.create_tables([models.Dispute], safe=True)
 
 
+def _to_v6() -> None:
+    """v6 (spend and limits that act): a tag's monthly budget; what crossing a number's
+    limit does, whether the employee is told, since when it is blocked; the limit_alert,
+    tariff_advice and overview_snapshot tables are created by upgrade()."""
+    m = _migrator()
+    ops = []
+    if "budget" not in _columns("tag"):
+        ops.append(m.add_column("tag", "budget", models.Tag.budget))
+    have = _columns("subscriber")
+    for name in ("limit_action", "limit_notify_employee", "limit_blocked_at"):
+        if name not in have:
+            ops.append(m.add_column("subscriber", name, getattr(models.Subscriber, name)))
+    if ops:
+        migrate(*ops)
+
+
 # stored phone numbers: (table, key column, phone column, unique?)
 PHONE_COLUMNS = (
     ("subscriber", "msisdn", True), ("app_user", "phone", True),
@@ -161,8 +177,8 @@ def duplicate_inns() -> list[str]:
     return [f"{n} companies share the INN {inn}" for inn, n in rows]
 
 
-def _to_v6() -> None:
-    """v6 (issue 17): stored phone numbers with digits of other scripts folded to ASCII;
+def _to_v7() -> None:
+    """v7 (issue 17): stored phone numbers with digits of other scripts folded to ASCII;
     one company per INN (a unique index, unless companies already share one: then `db
     check` names them and the index waits for the operator to fix them)."""
     fold_stored_phones()
@@ -172,7 +188,7 @@ def _to_v6() -> None:
 
 
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5,
-                                             6: _to_v6}
+                                             6: _to_v6, 7: _to_v7}
 
 
 def current_version() -> int | None:

@@ -68,7 +68,7 @@ def test_undo_needs_the_rights_of_the_change(data):
     assert viewer.role == "viewer"
     op = undo.last_undoable(viewer)
     assert op is not None  # still the viewer's own change...
-    with pytest.raises(PermissionDenied, match="tags.assign"):  # ...but not the viewer's right
+    with pytest.raises(PermissionDenied, match="assign tags"):  # ...but not the viewer's right
         undo.undo(viewer, op)
     assert undo.undo(_owner(data), op)["restored"] == 2  # an owner still may
 
