@@ -165,8 +165,10 @@ def _info(session, ids) -> dict[int, dict]:
 
 
 def _check_days(days) -> int:
-    text = str(days).strip()
-    if isinstance(days, bool) or not (isinstance(days, int) or text.isdigit()) \
+    from corptui.usertext import fold_digits
+
+    text = fold_digits(str(days)).strip()  # digits of any script; '²' is not a digit
+    if isinstance(days, bool) or not (isinstance(days, int) or (text.isascii() and text.isdigit())) \
             or not MIN_DAYS <= int(text) <= MAX_DAYS:
         raise ValidationError(_("days must be a whole number from {min_days} to {max_days} (got {value})").format(min_days=MIN_DAYS, max_days=MAX_DAYS, value=text[:12]), "days")
     return int(text)
