@@ -14,7 +14,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from storage import models
 from storage.db import StorageError, database
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _migrator():
@@ -102,7 +102,31 @@ def _to_v5() -> None:
     database.create_tables([models.Dispute], safe=True)
 
 
-MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
+def _to_v6() -> None:
+    """v6 (documents, issue 20): a document's language, number, file size and hash,
+    preview and writer options; a schedule's language; a company's closing-document set
+    and signatories; the number sequences and the database's own identity (tables made
+    by upgrade())."""
+    m = _migrator()
+    ops = []
+    wanted = {
+        "document": ("language", "number", "file_size", "file_sha256", "preview", "options"),
+        "report_schedule": ("language",),
+        "company": ("document_set", "director", "chief_accountant"),
+    }
+    model_of = {"document": models.Document, "report_schedule": models.ReportSchedule,
+                "company": models.Company}
+    for table, names in wanted.items():
+        have = _columns(table)
+        for name in names:
+            if name not in have:
+                ops.append(m.add_column(table, name, getattr(model_of[table], name)))
+    if ops:
+        migrate(*ops)
+
+
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5,
+                                             6: _to_v6}
 
 
 def current_version() -> int | None:
@@ -120,6 +144,18 @@ def create_all() -> None:
     with database.atomic():
         database.create_tables(models.ALL_MODELS)
         models.SchemaVersion.create(version=SCHEMA_VERSION, note="created")
+        ensure_identity()
+
+
+def ensure_identity() -> str:
+    """The database's own identity (a UUID made once, with the schema or at the upgrade
+    to v6); the documents' folder is named by it."""
+    import uuid
+
+    row = models.DatabaseIdentity.select().order_by(models.DatabaseIdentity.id).first()
+    if row is None:
+        row = models.DatabaseIdentity.create(uuid=str(uuid.uuid4()))
+    return row.uuid
 
 
 def upgrade() -> tuple[int | None, int]:
@@ -149,6 +185,8 @@ def upgrade() -> tuple[int | None, int]:
                         raise StorageError(
                             f"upgrade to version {version} would break {len(broken)} "
                             f"references (first: table {broken[0][0]}); nothing was changed")
+                if version == 6:
+                    ensure_identity()
                 models.SchemaVersion.create(version=version, note=f"upgraded from {version - 1}")
     finally:
         if sqlite:
