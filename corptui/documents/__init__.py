@@ -52,6 +52,7 @@ from corptui.documents.ordering import (
     delete,
     order,
     reorder,
+    report_types,
     set_forms,
     validate,
 )
@@ -61,7 +62,8 @@ __all__ = [
     "CANCELLABLE", "CANCEL_CHECK_SECONDS", "DOCUMENT_SETS", "FORMATS", "JOB_KIND", "MAX_COPIES",
     "MIN_PASSWORD", "SET_NAMES", "TABULAR", "TYPE_LABELS", "TYPE_NAMES", "DocumentError",
     "Scope", "build", "cancel", "closing_types", "create", "delete", "download_name", "get",
-    "list_documents", "order", "preview", "reconciliation", "reorder", "resolve_scope",
+    "list_documents", "order", "preview", "reconciliation", "reorder", "report_types",
+    "resolve_scope",
     "save_to", "send", "set_forms", "states", "type_of", "validate", "validate_scope",
     "vat_rate",
 ]

@@ -172,6 +172,17 @@ def create(session, type_, scope, date_from, date_to, fmt, copies, notify_email,
     return doc
 
 
+def report_types(session) -> list[str]:
+    """The wizard's reporting documents for the session's company (CLI names): its own
+    closing documents (act + invoice-facture, or UPD), never the other set."""
+    from corptui.documents.kinds import TYPE_NAMES
+
+    permissions.require(session, "read")
+    allowed = closing_types(Company.get_by_id(session.company_id).document_set)
+    return [name for name, t in TYPE_NAMES.items()
+            if name != "reconciliation" and (t not in CLOSING or t in allowed)]
+
+
 def cancel(session, doc_id) -> dict:
     """Stop a queued or preparing document: its state becomes ``cancelled`` at once and
     the worker stops at its next step (no file is kept). A document that is ready, failed

@@ -131,11 +131,22 @@ async def test_history_save_email_reorder_delete(seeded, tmp_path):
         assert "Invoice No." in str(pilot.app.screen.query_one("Static").render())
         await pilot.press("escape")
         await settle(pilot)
-        # save: wrong password, then right; the file is an encrypted zip
+        # preview: the document's text layout, scrollable, esc back
+        await pilot.press("v")
+        await settle(pilot)
+        from screens.documents import PreviewDialog
+
+        assert isinstance(pilot.app.screen, PreviewDialog)
+        shown = str(pilot.app.screen.query_one("#preview-text").render())
+        assert "Invoice No. 1 of 30 Sep 2026" in shown and "Total" in shown
+        await pilot.press("pagedown", "escape")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        # save: wrong password, then right; the file is an encrypted PDF
         await pilot.press("s")
         await settle(pilot)
         dlg = pilot.app.screen
-        target = tmp_path / "inv.zip"
+        target = tmp_path / "inv.pdf"
         dlg.query_one("#path").value = str(target)
         dlg.query_one("#password").value = "nope-nope"
         await pilot.click("#ok")
@@ -144,7 +155,9 @@ async def test_history_save_email_reorder_delete(seeded, tmp_path):
         dlg.query_one("#password").value = "secret-1"
         pilot.app.screen.action_ok()
         await settle(pilot)
-        assert target.exists() and target.read_bytes()[:2] == b"PK"
+        from pypdf import PdfReader
+
+        assert target.exists() and PdfReader(target).is_encrypted
         # save again: asks before overwriting
         await pilot.press("s")
         await settle(pilot)
@@ -171,7 +184,7 @@ async def test_history_save_email_reorder_delete(seeded, tmp_path):
         await settle(pilot)
         from storage.models import Notification
 
-        assert Notification.get(Notification.recipient == "x@example.ru").attachment.endswith(".zip")
+        assert Notification.get(Notification.recipient == "x@example.ru").attachment.endswith(".pdf")
         # reorder, delete with confirmation
         await pilot.press("r")
         await settle(pilot)

@@ -193,6 +193,7 @@ def _upd(c, month, n, on) -> Form:
     ref = _("No. 1-{rows} UPD No. {n} of {date}").format(rows=len(lines), n=n,
                                                          date=c.lang.date(on))
     s, b = c.seller, c.buyer
+    inn_kpp = _("INN/KPP")
     foot = Table("", [Col(_("Seller"), "text", 1), Col(_("Buyer"), "text", 1)], [
         (_("Basis of the transfer: {basis}").format(basis=contract(c.doc.company_id, c.lang)),
          _("Transport and cargo data: {none}").format(none=DASH)),
@@ -205,7 +206,7 @@ def _upd(c, month, n, on) -> Form:
             position=_("Chief accountant"), name=s.chief_accountant),
          _("Responsible for the record: ________ {name}").format(
              name=b.chief_accountant or "________")),
-        (f"{s.name}, {_('INN/KPP')} {s.inn_kpp()}", f"{b.name}, {_('INN/KPP')} {b.inn_kpp()}"),
+        (f"{s.name}, {inn_kpp} {s.inn_kpp()}", f"{b.name}, {inn_kpp} {b.inn_kpp()}"),
     ], plain=True)
     return Form(title, [
         Text(title, "title"),
@@ -238,6 +239,7 @@ def make_invoice(session, doc, scope, progress=None) -> Content:
             for i, (k, a) in enumerate(totals.items(), start=1)]
     total = sum(totals.values(), ZERO)
     s = c.seller
+    inn_kpp = _("INN/KPP")
     title = _("Invoice No. {n} of {date}").format(n=n, date=c.lang.date(on))
     table = Table("", [Col(_("No."), "text", 0.5), Col(_("Service"), "text", 4),
                        Col(_("Qty"), "qty", 1), Col(_("Unit"), "text", 1),
@@ -247,7 +249,7 @@ def make_invoice(session, doc, scope, progress=None) -> Content:
     return _content(c, _("Invoice"), [Form(title, [
         Fields([(_("Payee's bank"), s.bank), (_("BIC"), s.bik),
                 (_("Corr. account"), s.corr_account), (_("Account"), s.account),
-                (_("Payee"), f"{s.name}, {_('INN/KPP')} {s.inn_kpp()}")]),
+                (_("Payee"), f"{s.name}, {inn_kpp} {s.inn_kpp()}")]),
         Text(title, "title"),
         Text(_("for the telecommunication services of {start} - {end}").format(
             start=c.lang.month(months[0]), end=c.lang.month(months[-1])), "subtitle"),
