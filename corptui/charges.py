@@ -255,7 +255,9 @@ def iter_lines(session, flt: ChargeFilter):
     q = _lines_query(session, _filter_cond(flt)).order_by(
         Charge.period, PersonalAccount.number, Subscriber.msisdn.asc(nulls="LAST"), Charge.kind,
         Charge.id)
-    for values in q.tuples().iterator():
+    from storage.db import stream
+
+    for values in stream(q):
         yield _line(values)
 
 

@@ -156,7 +156,9 @@ def iter_rows(session, flt: PaymentFilter):
     """Every matching payment in display order, streamed (for exports)."""
     permissions.require(session, "read")
     flt = flt.validated()
-    for values in _rows_query(session, flt).tuples().iterator():
+    from storage.db import stream
+
+    for values in stream(_rows_query(session, flt)):
         yield _row(values)
 
 
