@@ -23,7 +23,8 @@ CALL_KINDS = ("voice", "sms", "data")
 PAYMENT_TYPES = ("bank_transfer", "card", "cash", "promised", "adjustment")
 DOCUMENT_TYPES = (
     "reconciliation_act", "invoice", "act_of_services", "invoice_facture",
-    "charges_detail", "payments_report", "call_detail", "changes_report", "upd",
+    "charges_detail", "payments_report", "call_detail", "changes_report", "spend_by_tag",
+    "upd",
 )
 DOCUMENT_FORMATS = ("pdf", "xlsx", "csv", "json")
 DOCUMENT_STATES = ("queued", "preparing", "ready", "failed")
@@ -58,7 +59,7 @@ class Company(BaseModel):
     contact_email = pw.CharField(max_length=200, default="")
     contact_phone = pw.CharField(max_length=15, default="")
     created_at = UTCDateTimeField(default=utcnow)
-    # v6 (documents): the pair of closing documents the company gets ("act_invoice": act
+    # v7 (documents): the pair of closing documents the company gets ("act_invoice": act
     # of services + invoice-facture, or "upd": the universal transfer document, status 1)
     # and who signs for it
     document_set = pw.CharField(max_length=16, default="act_invoice",
@@ -138,6 +139,12 @@ class Subscriber(BaseModel):
     data_ban = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
     roaming_ban = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
     limit_notify_percent = pw.IntegerField(null=True)  # notify at this % of spending_limit
+    # v6, limits that act: what crossing the limit does ("notify", or "block": outgoing
+    # paid services blocked until the next month or a raise; NULL reads "notify"), whether
+    # the employee (the number itself, by SMS) is told too, and since when it is blocked
+    limit_action = pw.CharField(max_length=8, null=True)
+    limit_notify_employee = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
+    limit_blocked_at = UTCDateTimeField(null=True)
     # casefolded name + position with ё->е, written by the app (SQLite's LIKE does not
     # fold Cyrillic case); searched with LIKE '%...%'.
     search_text = pw.CharField(max_length=420, default="")
@@ -161,6 +168,7 @@ class Tag(BaseModel):
     name = pw.CharField(max_length=60)
     color = pw.CharField(max_length=20, default="")
     created_at = UTCDateTimeField(default=utcnow)
+    budget = MoneyField(null=True)  # v6: the tag's (department's) monthly budget, or none
 
     class Meta:
         indexes = ((("company", "name"), True),)
@@ -324,6 +332,63 @@ class CallRecord(BaseModel):
         )
 
 
+LIMIT_LEVELS = ("near", "over")
+
+
+class LimitAlert(BaseModel):
+    """A number crossed a threshold of its limit in a month: written once per (number,
+    month, level, limit amount), so the admin and the employee are told once per month
+    per threshold (a raised limit has thresholds of its own)."""
+
+    company = pw.ForeignKeyField(Company, on_delete="CASCADE")
+    subscriber = pw.ForeignKeyField(Subscriber, on_delete="CASCADE")
+    month = pw.DateField()
+    level = pw.CharField(max_length=8)
+    spent = MoneyField()
+    spending_limit = MoneyField()
+    blocked = pw.BooleanField(default=False)
+    created_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("subscriber", "month", "level", "spending_limit"), True),
+            (("company", "month"), False),
+        )
+
+
+class TariffAdvice(BaseModel):
+    """The optimiser's finding for one number: its last billed months re-rated on the
+    cheapest tariff it may have (``months``: [{"month", "current", "recommended"}] in
+    kopecks), written by each run of the optimiser for the company."""
+
+    company = pw.ForeignKeyField(Company, on_delete="CASCADE")
+    subscriber = pw.ForeignKeyField(Subscriber, on_delete="CASCADE")
+    current_tariff = pw.ForeignKeyField(Tariff, null=True, on_delete="CASCADE")
+    tariff = pw.ForeignKeyField(Tariff, on_delete="CASCADE")
+    current_cost = MoneyField()  # a month on average on the current tariff
+    cost = MoneyField()  # a month on average on the recommended one
+    saving = MoneyField()  # a month on average
+    months = pw.JSONField(default=list)
+    by_application = pw.BooleanField(default=False)
+    computed_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("company", "saving"), False),
+            (("subscriber",), True),
+        )
+
+
+class OverviewSnapshot(BaseModel):
+    """The overview's heavy figures of a company (spend, budgets, limits, idle lines,
+    options, savings) as of ``version`` (what the data was when they were computed)."""
+
+    company = pw.ForeignKeyField(Company, on_delete="CASCADE", unique=True)
+    version = pw.CharField(max_length=200, default="")
+    computed_at = UTCDateTimeField(default=utcnow)
+    payload = pw.JSONField(default=dict)
+
+
 class Payment(BaseModel):
     company = pw.ForeignKeyField(Company, on_delete="CASCADE")
     account = pw.ForeignKeyField(PersonalAccount)
@@ -391,7 +456,7 @@ class Document(BaseModel):
     error = pw.TextField(default="")
     created_at = UTCDateTimeField(default=utcnow)
     ready_at = UTCDateTimeField(null=True)
-    # v6: the language it is written in, its number(s) in the company's sequence, the
+    # v7: the language it is written in, its number(s) in the company's sequence, the
     # built file's size and SHA-256 (a file that does not match is never served), its
     # text layout (the preview) and the writer's options (CSV for Russian Excel)
     language = pw.CharField(max_length=2, default="en")
@@ -406,7 +471,7 @@ class Document(BaseModel):
 
 
 class DocumentNumber(BaseModel):
-    """A document's number in its company's sequence of that type and year (v6): one row
+    """A document's number in its company's sequence of that type and year (v7): one row
     per numbered document (``key``: the type's period and scope), so a reprint finds the
     number (and date) it had."""
 
@@ -426,7 +491,7 @@ class DocumentNumber(BaseModel):
 
 
 class DatabaseIdentity(BaseModel):
-    """One row: the database's own identity (v6), a random UUID made when the schema is
+    """One row: the database's own identity (v7), a random UUID made when the schema is
     created. The documents' files live under a folder named by it, so two databases that
     share a data folder never share (or overwrite) each other's files."""
 
@@ -445,7 +510,7 @@ class ReportSchedule(BaseModel):
     scope = pw.JSONField(default=dict)
     day = pw.IntegerField(default=1)
     at_time = pw.CharField(max_length=5, default="09:00")
-    language = pw.CharField(max_length=2, default="", constraints=[pw.SQL("DEFAULT ''")])  # v6: the documents' language
+    language = pw.CharField(max_length=2, default="", constraints=[pw.SQL("DEFAULT ''")])  # v7: the documents' language
     phone = pw.CharField(max_length=15, default="")
     email = pw.CharField(max_length=200, default="")
     active = pw.BooleanField(default=True)
@@ -530,6 +595,6 @@ class SavedView(BaseModel):
 ALL_MODELS = [
     SchemaVersion, Company, User, AccessApplication, PersonalAccount, Tariff, Subscriber,
     Tag, SubscriberTag, SimCard, Option, OptionRule, SubscriberOption, TariffChange, ForwardingRule,
-    ChangeApplication, Charge, CallRecord, Payment, Dispute, Document, ReportSchedule, Notification, Job, AuditEntry,
+    ChangeApplication, Charge, CallRecord, LimitAlert, TariffAdvice, OverviewSnapshot, Payment, Dispute, Document, ReportSchedule, Notification, Job, AuditEntry,
     SavedView, DocumentNumber, DatabaseIdentity,
 ]

@@ -14,7 +14,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from storage import models
 from storage.db import StorageError, database
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _migrator():
@@ -103,7 +103,23 @@ def _to_v5() -> None:
 
 
 def _to_v6() -> None:
-    """v6 (documents, issue 20): a document's language, number, file size and hash,
+    """v6 (spend and limits that act): a tag's monthly budget; what crossing a number's
+    limit does, whether the employee is told, since when it is blocked; the limit_alert,
+    tariff_advice and overview_snapshot tables are created by upgrade()."""
+    m = _migrator()
+    ops = []
+    if "budget" not in _columns("tag"):
+        ops.append(m.add_column("tag", "budget", models.Tag.budget))
+    have = _columns("subscriber")
+    for name in ("limit_action", "limit_notify_employee", "limit_blocked_at"):
+        if name not in have:
+            ops.append(m.add_column("subscriber", name, getattr(models.Subscriber, name)))
+    if ops:
+        migrate(*ops)
+
+
+def _to_v7() -> None:
+    """v7 (documents, issue 20): a document's language, number, file size and hash,
     preview and writer options; a schedule's language; a company's closing-document set
     and signatories; the number sequences and the database's own identity (tables made
     by upgrade())."""
@@ -126,7 +142,7 @@ def _to_v6() -> None:
 
 
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5,
-                                             6: _to_v6}
+                                             6: _to_v6, 7: _to_v7}
 
 
 def current_version() -> int | None:
@@ -149,7 +165,7 @@ def create_all() -> None:
 
 def ensure_identity() -> str:
     """The database's own identity (a UUID made once, with the schema or at the upgrade
-    to v6); the documents' folder is named by it."""
+    to v7); the documents' folder is named by it."""
     import uuid
 
     row = models.DatabaseIdentity.select().order_by(models.DatabaseIdentity.id).first()
@@ -185,7 +201,7 @@ def upgrade() -> tuple[int | None, int]:
                         raise StorageError(
                             f"upgrade to version {version} would break {len(broken)} "
                             f"references (first: table {broken[0][0]}); nothing was changed")
-                if version == 6:
+                if version == 7:
                     ensure_identity()
                 models.SchemaVersion.create(version=version, note=f"upgraded from {version - 1}")
     finally:

@@ -20,6 +20,7 @@ TYPE_NAMES = {
     "payments": "payments_report",
     "calls": "call_detail",
     "changes": "changes_report",  # insights (issue 12): what changed, month over month
+    "spend": "spend_by_tag",  # issue 19: spend per tag (department) against budgets
 }
 TYPE_LABELS = {
     "reconciliation_act": N_("Reconciliation act"),
@@ -31,6 +32,7 @@ TYPE_LABELS = {
     "payments_report": N_("Payments report"),
     "call_detail": N_("Call details"),
     "changes_report": N_("What changed by month"),
+    "spend_by_tag": N_("Spend by tag"),
 }
 TABULAR = ("charges_detail", "payments_report", "call_detail")
 FORMATS = {t: ("pdf", "xlsx", "csv") for t in DOCUMENT_TYPES}
