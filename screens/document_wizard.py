@@ -75,6 +75,7 @@ class DocumentWizard(ModalScreen):
         self.index = 0
         self.accounts: list[dict] = []
         self.types = list(REPORT_TYPES)
+        self.langs = list(LANGS)
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -140,7 +141,7 @@ class DocumentWizard(ModalScreen):
                 yield Field(_("Password"), "password", password=True,
                             placeholder=_("optional: protect the file"))
                 if self.mode == "act":
-                    yield Static(Content(_("Format of the act:")), classes="hint")
+                    yield Static(Content(_("Format and language of the act:")), classes="hint")
                     with Horizontal(id="kind-row"):
                         with RadioSet(id="format"):
                             yield RadioButton(_("PDF"), value=True)
@@ -153,12 +154,14 @@ class DocumentWizard(ModalScreen):
                 yield Button(_("Cancel"), id="cancel")
 
     def _languages(self):
-        """The document's language: the user's own first chosen."""
+        """The document's language: the user's own first, and chosen (a RadioSet's
+        keyboard highlight starts on its first button)."""
         from corptui.i18n import language
 
+        self.langs = sorted(LANGS, key=lambda item: item[0] != language())
         with RadioSet(id="language"):
-            for code, name in LANGS:
-                yield RadioButton(name, value=code == language())
+            for i, (_code, name) in enumerate(self.langs):
+                yield RadioButton(name, value=i == 0)
 
     @staticmethod
     def _acc_label(a: dict) -> Content:
@@ -233,7 +236,7 @@ class DocumentWizard(ModalScreen):
                 "copies": copies, "notify_email": val("email") or None,
                 "notify_sms": val("sms") or None, "password": val("password") or None,
                 "today": today_of(self.app),
-                "language": LANGS[self._radio_index("language")][0]}
+                "language": self.langs[self._radio_index("language")][0]}
 
     def review_text(self) -> str:
         v = self.values()

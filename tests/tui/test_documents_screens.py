@@ -61,9 +61,15 @@ async def test_report_wizard_orders_a_document(seeded):
         wiz.query_one("#copies").value = "2"
         await nxt(pilot)
         assert wiz.steps[wiz.index] == "kind"
+        # the document's language, chosen with the keyboard (the user's own is first)
+        wiz.query_one("#language").focus()
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert wiz.values()["language"] == "ru"
         await nxt(pilot)
         assert wiz.steps[wiz.index] == "review"
         assert "Invoice" in str(wiz.query_one("#review-text").render())
+        assert "Русский" in str(wiz.query_one("#review-text").render())
         await nxt(pilot)
         assert wiz.steps[wiz.index] == "notify"
         wiz.query_one("#email").value = "buh@example.ru"
@@ -73,8 +79,8 @@ async def test_report_wizard_orders_a_document(seeded):
         doc = Document.select().order_by(Document.id.desc()).get()
         acc = PersonalAccount.select().where(PersonalAccount.company == 1).order_by(
             PersonalAccount.number).first()
-        assert (doc.type, doc.copies, doc.scope["accounts"], doc.notify_email) == (
-            "invoice", 2, [acc.number], "buh@example.ru")
+        assert (doc.type, doc.copies, doc.scope["accounts"], doc.notify_email,
+                doc.language) == ("invoice", 2, [acc.number], "buh@example.ru", "ru")
         assert "queued" in str(pilot.app.screen.query_one("#docs-table").get_row_at(0)[-1])
         run_jobs()
         await pilot.pause(1.3)  # the history polls every second

@@ -1,6 +1,6 @@
-"""A document's text layout for the app's preview (80 columns): titles centred, the
-parties as label: value, each table with its brief columns (the widest official columns
-are left to the PDF), the totals, the signatures."""
+"""A document's text layout for the app's preview (74 columns: the dialog at 80 columns):
+titles centred, the parties as label: value, each table with its brief columns (the
+widest official columns are left to the PDF), the totals, the signatures."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from corptui.documents.model import Content, Fields, Signatures, Table, Text
 from corptui.documents.render.cells import text as cell_text
 from corptui.i18n import Lang
 
-WIDTH = 78
+WIDTH = 74  # the preview dialog at 80 columns: borders and the scroll bar take 6
 MAX_ROWS = 500  # the preview of a long table stops here and says how many more
 
 
