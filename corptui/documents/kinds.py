@@ -27,7 +27,7 @@ TYPE_LABELS = {
     "invoice": N_("Invoice"),
     "act_of_services": N_("Act of services"),
     "invoice_facture": N_("Invoice-facture"),
-    "upd": N_("Universal transfer document"),
+    "upd": N_("UPD"),  # the universal transfer document: its short name, as people say it
     "charges_detail": N_("Charges detail"),
     "payments_report": N_("Payments report"),
     "call_detail": N_("Call details"),

@@ -70,11 +70,11 @@ def make(session, doc, scope, progress=None) -> Content:
     totals = [("", _("Turnover for the period"), debits, credits, "", "", credits, debits),
               ("", _("Closing balance"), *_side(r["closing"]), "", "",
                *reversed(_side(r["closing"])))]
-    cols = [Col(_("Date"), "date", 1.45), Col(_("Document"), "text", 2.4),
-            Col(_("Debit"), "money", 1.3), Col(CREDIT[c.lang.code], "money", 1.3),
-            Col(_("Date"), "date", 1.45, brief=False), Col(_("Document"), "text", 2.4, brief=False),
-            Col(_("Debit"), "money", 1.3, brief=False),
-            Col(CREDIT[c.lang.code], "money", 1.3, brief=False)]
+    cols = [Col(_("Date"), "date", 1.45), Col(_("Document"), "text", 2.1),
+            Col(_("Debit"), "money", 1.6), Col(CREDIT[c.lang.code], "money", 1.6),
+            Col(_("Date"), "date", 1.45, brief=False), Col(_("Document"), "text", 2.1, brief=False),
+            Col(_("Debit"), "money", 1.6, brief=False),
+            Col(CREDIT[c.lang.code], "money", 1.6, brief=False)]
     table = Table("", cols, rows, totals, font_size=7, group_header=[
         (_("According to {party}, ₽").format(party=s.name), 4),
         (_("According to {party}, ₽").format(party=b.name), 4)])

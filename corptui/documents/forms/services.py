@@ -82,7 +82,7 @@ def _act(c, month, n, on) -> Form:
     table = Table("", [Col(_("No."), "text", 0.5), Col(_("Service"), "text", 4),
                        Col(_("Qty"), "qty", 1.2), Col(_("Unit"), "text", 1),
                        Col(_("Price, ₽"), "money", 1.3), Col(_("Amount, ₽"), "money", 1.5),
-                       Col(_("incl. VAT, ₽"), "money", 1.4)], rows,
+                       Col(_("incl. VAT, ₽"), "money", 1.4, brief=False)], rows,
                   [("", _("Total"), None, "", None, total, vat)])
     title = _("Act No. {n} of {date}").format(n=n, date=c.lang.date(on))
     return Form(title, [

@@ -36,7 +36,11 @@ def _block(block, lang: Lang, width: int) -> list[str]:
         lines = []
         for label, value in block.rows:
             wrapped = textwrap.wrap(value, width - label_w - 2) or [""]
-            lines.append(f"{label[:label_w]:<{label_w}}  {wrapped[0]}")
+            if len(label) > label_w:  # a long label on its own line(s), never cut
+                lines += textwrap.wrap(label, width)
+                lines += [" " * (label_w + 2) + part for part in wrapped]
+                continue
+            lines.append(f"{label:<{label_w}}  {wrapped[0]}")
             lines += [" " * (label_w + 2) + more for more in wrapped[1:]]
         return lines + [""]
     if isinstance(block, Signatures):
