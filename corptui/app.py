@@ -1,8 +1,8 @@
 """The Textual App: the composition root that wires screens to use cases.
 
-The app starts at the login screen. ``login(session)`` opens the home screen (the
-numbers console); ``logout()`` returns to the login screen. Tests may pass a ``session``
-to start logged in."""
+The app starts at the login screen. ``login(session)`` opens the start screen (the
+overview, or the numbers console: Settings); ``logout()`` returns to the login screen.
+Tests may pass a ``session`` to start logged in (on the numbers console)."""
 
 from __future__ import annotations
 
@@ -170,6 +170,15 @@ class CorptuiApp(App):
         self.session_info = session_header(session)
         self.last_activity = time.monotonic()
 
+    def start_section(self) -> str:
+        """Where a login lands: the overview, or the numbers console (Settings)."""
+        from corptui import settings as settings_uc
+
+        try:
+            return settings_uc.ui()["start"]
+        except CorptuiError:  # a broken config file: the default
+            return settings_uc.DEFAULT_UI["start"]
+
     def login(self, session: Session) -> None:
         """After a successful login: a temporary password must be changed first."""
         self._begin(session)
@@ -178,11 +187,11 @@ class CorptuiApp(App):
 
             self.switch_screen(ChangePasswordScreen(forced=True))
         else:
-            self.switch_screen(self.section_screen("numbers"))
+            self.switch_screen(self.section_screen(self.start_section()))
 
     def password_changed(self, session: Session) -> None:
         self.session = session
-        self.switch_screen(self.section_screen("numbers"))
+        self.switch_screen(self.section_screen(self.start_section()))
 
     def open_section(self, name: str) -> None:
         if self.session is None:

@@ -87,6 +87,7 @@ TYPE_NAMES = {
     "payments": "payments_report",
     "calls": "call_detail",
     "changes": "changes_report",  # insights (issue 12): what changed, month over month
+    "spend": "spend_by_tag",  # issue 19: spend per tag (department) against budgets
 }
 TYPE_LABELS = {
     "reconciliation_act": N_("Reconciliation act"),
@@ -97,6 +98,7 @@ TYPE_LABELS = {
     "payments_report": N_("Payments report"),
     "call_detail": N_("Call details"),
     "changes_report": N_("What changed by month"),
+    "spend_by_tag": N_("Spend by tag"),
 }
 FORMATS = {t: ("pdf", "xlsx", "csv") for t in DOCUMENT_TYPES}
 FORMATS["reconciliation_act"] = ("pdf", "xlsx")
@@ -694,6 +696,14 @@ def content(session, doc: Document, scope: Scope, progress=None) -> Content:
                                 f"Months: {r['month_a']:%Y-%m} -> {r['month_b']:%Y-%m}"]
         return Content(title, header, [Table(t, cols, rows, total)
                                        for t, cols, rows, total in r["tables"]],
+                       r["summary"], r["footer"])
+    if doc.type == "spend_by_tag":
+        from corptui import spend
+
+        r = spend.report(session, date_to)
+        month = f"{r['month']:%Y-%m}" if r["month"] else "-"
+        return Content(title, header[:-1] + [f"Month: {month}"],
+                       [Table(t, cols, rows, total) for t, cols, rows, total in r["tables"]],
                        r["summary"], r["footer"])
     raise ValueError(_("{type} is a tabular document").format(type=doc.type))
 

@@ -61,6 +61,8 @@ HANDLER_MODULES = [
     "corptui.reports",
     "corptui.schedules",
     "corptui.options",
+    "corptui.limit_actions",
+    "corptui.overview",
 ]
 
 Handler = Callable[[dict, Callable[[int], None]], dict | None]

@@ -26,7 +26,8 @@ AMOUNT_MAX = Decimal("10000000")
 DEFAULT_NOTIFY_PERCENT = 80
 UNSET = object()  # "leave this field as it is" in a bulk change
 CHUNK = 500  # numbers between two progress reports / cancel checks of a bulk change
-FIELDS = ("spending_limit", "data_ban", "roaming_ban", "limit_notify_percent")
+FIELDS = ("spending_limit", "data_ban", "roaming_ban", "limit_notify_percent", "limit_action",
+          "limit_notify_employee")
 
 
 # -- validation -------------------------------------------------------------------------
@@ -71,11 +72,14 @@ def clean_percent(value) -> int | None:
     return percent
 
 
-def clean_changes(amount=UNSET, data_ban=UNSET, roaming_ban=UNSET, notify_percent=UNSET) -> dict:
+def clean_changes(amount=UNSET, data_ban=UNSET, roaming_ban=UNSET, notify_percent=UNSET,
+                  action=UNSET, notify_employee=UNSET) -> dict:
     """{column: value} of the fields given (UNSET fields are left out); every field is
-    checked, ValidationError.errors names each bad one."""
+    checked, ValidationError.errors names each bad one. ``action`` / ``notify_employee``:
+    what crossing the limit does (corptui.limit_actions)."""
     out: dict = {}
     errors: dict[str, str] = {}
+    _clean_acting(out, errors, action, notify_employee)
     if amount is not UNSET:
         try:
             out["spending_limit"] = clean_amount(amount)
@@ -95,17 +99,34 @@ def clean_changes(amount=UNSET, data_ban=UNSET, roaming_ban=UNSET, notify_percen
     return out
 
 
+def _clean_acting(out: dict, errors: dict, action, notify_employee) -> None:
+    """The acting fields of a limit (limit_actions): notify or block, tell the employee."""
+    from corptui.limit_actions import clean_action
+
+    if action is not UNSET and action is not None:
+        try:
+            out["limit_action"] = clean_action(action)
+        except ValidationError as exc:
+            errors.update(exc.errors or {exc.field: exc.message})
+    if notify_employee is not UNSET and notify_employee is not None:
+        out["limit_notify_employee"] = bool(notify_employee)
+
+
 # -- reading ----------------------------------------------------------------------------
 
 def _limits_dict(values) -> dict:
-    sid, limit, data_ban, roaming_ban, percent = values
+    sid, limit, data_ban, roaming_ban, percent, action, employee, blocked_at = values
     return {"id": sid, "spending_limit": limit, "data_ban": bool(data_ban),
-            "roaming_ban": bool(roaming_ban), "limit_notify_percent": percent}
+            "roaming_ban": bool(roaming_ban), "limit_notify_percent": percent,
+            "limit_action": action or "notify", "limit_notify_employee": bool(employee),
+            "limit_blocked_at": blocked_at}
 
 
 def _read(session, ids) -> dict[int, dict]:
     rows = (Subscriber.select(Subscriber.id, Subscriber.spending_limit, Subscriber.data_ban,
-                              Subscriber.roaming_ban, Subscriber.limit_notify_percent)
+                              Subscriber.roaming_ban, Subscriber.limit_notify_percent,
+                              Subscriber.limit_action, Subscriber.limit_notify_employee,
+                              Subscriber.limit_blocked_at)
             .where((Subscriber.company == session.company_id) & in_values(Subscriber.id, ids))
             .tuples())
     return {r[0]: _limits_dict(r) for r in rows}
@@ -166,6 +187,10 @@ def set_limits(session, ids, progress=None, cancelled=None, **changes) -> dict:
                 (Subscriber.company == session.company_id)
                 & Subscriber.id.in_([sid for sid, _b, _a in chunk])).execute()
             audit.record_many(session, "limits.set", "subscriber", chunk, op)
+        if rows:  # a raised limit lifts its block at once (limit_actions)
+            from corptui.limit_actions import after_limits_set
+
+            after_limits_set(session, [sid for sid, _b, _a in rows])
         stop_if_cancelled(cancelled)  # a cancel after the last chunk still rolls back
     return {"numbers": len(current), "changed": len(rows), "operation": op, "changes": clean}
 
@@ -201,26 +226,32 @@ def state_of(spent: Decimal, limit: Decimal | None, percent: int | None) -> str 
 
 
 def limit_states(session, ids=None, month: dt.date | None = None) -> dict[int, str]:
-    """{subscriber id: "near" | "over"} for the numbers with a limit (``ids`` None = the
-    whole company) in the billing month; numbers within their limit are left out."""
-    from corptui.charges import sums_by_number
+    """{subscriber id: "near" | "over" | "blocked"} for the numbers with a limit (``ids``
+    None = the whole company) in the billing month; numbers within their limit are left
+    out; "blocked": over a limit that blocked its outgoing paid services (limit_actions).
+    The spend is spend.number_totals (kopecks: no Decimal per number)."""
+    from corptui import spend
+    from corptui.limit_actions import is_blocked, level_of
+    from storage.fields import to_kopecks
 
     permissions.require(session, "read")
     month = month or billing_month(session)
     if month is None:
         return {}
-    spent = sums_by_number(session, month)
+    spent = spend.number_totals(session.company_id, month)
     q = (Subscriber.select(Subscriber.id, Subscriber.spending_limit,
-                           Subscriber.limit_notify_percent)
+                           Subscriber.limit_notify_percent, Subscriber.limit_blocked_at)
          .where((Subscriber.company == session.company_id)
                 & Subscriber.spending_limit.is_null(False)))
     wanted = None if ids is None else {int(i) for i in ids}
     out: dict[int, str] = {}
-    zero = Decimal("0.00")
-    for sid, limit, percent in q.tuples().iterator():
+    for sid, limit, percent, blocked_at in q.tuples().iterator():
         if wanted is not None and sid not in wanted:
             continue
-        state = state_of(spent.get(sid, zero), limit, percent)
+        if is_blocked(blocked_at, month):
+            out[sid] = "blocked"
+            continue
+        state = level_of(spent.get(sid, 0), to_kopecks(limit), percent)
         if state:
             out[sid] = state
     return out

@@ -16,6 +16,7 @@ from corptui.errors import NotFound
 from corptui.i18n import _, number
 from corptui.phones import search_digits
 from storage.db import database
+from storage.idsets import in_ids
 from storage.models import PersonalAccount, Subscriber, SubscriberTag, Tag, Tariff
 from storage.search import fold
 
@@ -74,6 +75,8 @@ def filtered(session, flt: NumberFilter):
         q = q.where(Subscriber.tariff.in_(Tariff.select(Tariff.id).where(Tariff.code == flt.tariff)))
     if flt.status:
         q = q.where(Subscriber.status == flt.status)
+    if flt.extra_ids is not None:
+        q = q.where(in_ids(Subscriber.id, flt.extra_ids))
     if flt.account:
         q = q.where(
             Subscriber.account.in_(

@@ -36,6 +36,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "documents.order": _MONEY,
     "documents.manage": _MONEY,
     "reports.schedule": _MONEY,
+    "budgets.manage": _MONEY,  # a tag's (department's) monthly budget
     "disputes.open": _MONEY,
     "disputes.decide": _ADMINS,  # review, accept with a credit, reject a dispute
     # users

@@ -15,7 +15,8 @@ from corptui.i18n import _
 
 THEMES = ("textual-dark", "textual-light", "ansi-dark", "ansi-light")
 LANGUAGES = ("en", "ru")
-DEFAULT_UI = {"theme": "textual-dark", "idle_minutes": 15, "language": ""}
+START_SCREENS = ("overview", "numbers")  # where a login lands
+DEFAULT_UI = {"theme": "textual-dark", "idle_minutes": 15, "language": "", "start": "overview"}
 
 
 def _read_file(path: Path) -> dict:
@@ -46,6 +47,8 @@ def ui() -> dict:
     out.update({k: v for k, v in (data.get("ui") or {}).items() if k in DEFAULT_UI})
     if out["theme"] not in THEMES:
         out["theme"] = DEFAULT_UI["theme"]
+    if out["start"] not in START_SCREENS:
+        out["start"] = DEFAULT_UI["start"]
     try:
         out["idle_minutes"] = int(out["idle_minutes"])
     except (TypeError, ValueError):
@@ -53,8 +56,10 @@ def ui() -> dict:
     return out
 
 
-def validate_ui(theme, idle_minutes, language) -> dict:
+def validate_ui(theme, idle_minutes, language, start="overview") -> dict:
     errors = {}
+    if start not in START_SCREENS:
+        errors["start"] = _("choose one of {choices}").format(choices=', '.join(START_SCREENS))
     if theme not in THEMES:
         errors["theme"] = _("choose one of {choices}").format(choices=', '.join(THEMES))
     try:
@@ -69,12 +74,14 @@ def validate_ui(theme, idle_minutes, language) -> dict:
     if errors:
         field, message = next(iter(errors.items()))
         raise ValidationError(message, field, errors)
-    return {"theme": theme, "idle_minutes": minutes, "language": language}
+    return {"theme": theme, "idle_minutes": minutes, "language": language, "start": start}
 
 
-def save_ui(session, theme, idle_minutes, language="") -> dict:
+def save_ui(session, theme, idle_minutes, language="", start=None) -> dict:
+    """``start``: the screen a login lands on (overview or numbers; None keeps it)."""
     permissions.require(session, "read")  # this workstation's look: every role
-    values = validate_ui(theme, idle_minutes, language)
+    values = validate_ui(theme, idle_minutes, language,
+                         ui()["start"] if start is None else start)
     path = locations.config_file()
     data = _read_file(path)
     before = data.get("ui", {})

@@ -373,7 +373,8 @@ def _undo_import(session, entries) -> UndoPlan:
 
 # -- limits.set ----------------------------------------------------------------------------
 
-_LIMIT_FIELDS = ("spending_limit", "data_ban", "roaming_ban", "limit_notify_percent")
+_LIMIT_FIELDS = ("spending_limit", "data_ban", "roaming_ban", "limit_notify_percent",
+                 "limit_action", "limit_notify_employee")
 
 
 def _undo_limits(session, entries) -> UndoPlan:

@@ -36,10 +36,15 @@ SECTIONS = {
     "settings": "screens.settings:SettingsScreen",
     "disputes": "screens.disputes:DisputesScreen",
     "insights": "screens.insights:InsightsScreen",
+    "overview": "screens.overview:OverviewScreen",
+    "spend": "screens.spend:SpendScreen",
 }
 
 APP_ACTIONS = [
     Action("help", "f1", N_("Help"), N_("Keys, hotline numbers and what each screen does")),
+    Action("overview", "shift+f2", N_("Overview"),
+           N_("What to look at: spend, budgets, limits, savings, idle lines, documents"),
+           "overview"),
     Action("numbers", "f2", N_("Numbers"), N_("The company's numbers and employees"), "numbers"),
     Action("accounts", "f3", N_("Accounts"), N_("Personal accounts and balances"), "accounts"),
     Action("payments", "f4", N_("Payments"), N_("Payments with filters and totals"), "payments"),
@@ -58,6 +63,8 @@ APP_ACTIONS = [
            N_("Disputed charges: open, in review, accepted with a credit, rejected"), "disputes"),
     Action("settings", "", N_("Settings"), N_("Theme, idle timeout, language; email and SMS delivery"),
            "settings"),
+    Action("spend", "", N_("Spend by tag"),
+           N_("Spend per department and city against budgets, month over month"), "spend"),
     Action("insights", "", N_("Insights"),
            N_("Unused lines and options, month-over-month changes, who changed what"),
            "insights"),

@@ -132,9 +132,16 @@ class ChangeApplicationHistory(ModalScreen):
     #cah-detail { height: auto; max-height: 8; }
     """
 
+    def __init__(self, open_only: bool = False):
+        super().__init__()
+        self.open_only = open_only  # only those not done yet (the overview's line)
+
     def compose(self) -> ComposeResult:
         with Vertical(id="cah-box"):
-            yield Static(Content(_("Change applications (enter shows one, esc closes)")))
+            title = (_("Change applications not done yet (enter shows one, esc closes)")
+                     if self.open_only else
+                     _("Change applications (enter shows one, esc closes)"))
+            yield Static(Content(title))
             yield VirtualTable(HISTORY_COLUMNS, self._fetch, _render, checkboxes=False,
                                empty_text=_("No applications yet"), id="cah-table")
             yield Static("", id="cah-detail")
@@ -144,7 +151,8 @@ class ChangeApplicationHistory(ModalScreen):
 
     def on_mount(self) -> None:
         try:
-            self.rows = ca.list_applications(self.app.session)
+            self.rows = [r for r in ca.list_applications(self.app.session)
+                         if not self.open_only or r["status"] in ("submitted", "in_progress")]
         except CorptuiError as exc:
             self.app.show_error(exc)
             self.rows = []

@@ -181,6 +181,7 @@ class DisputesScreen(AppScreen):
         Binding("a", "accept", N_("Accept")),
         Binding("x", "reject", N_("Reject")),
         Binding("r", "reload", N_("Refresh")),
+        Binding("o", "toggle_open", N_("Open only"), id="disputes.open_only"),
     ]
     DEFAULT_CSS = """
     DisputesScreen #disputes-table { height: 1fr; }
@@ -198,10 +199,20 @@ class DisputesScreen(AppScreen):
         self.load()
         table.focus()
 
+    open_only = False  # o: only the disputes still open or in review (the overview's)
+
+    def show_open_only(self, on: bool = True) -> None:
+        self.open_only = on
+        self.load()
+
+    def action_toggle_open(self) -> None:
+        self.show_open_only(not self.open_only)
+
     def load(self) -> None:
         table = self.query_one("#disputes-table", DataTable)
         try:
-            self.rows = disputes_uc.list_disputes(self.session)
+            self.rows = [r for r in disputes_uc.list_disputes(self.session)
+                         if not self.open_only or r["status"] in ("open", "in_review")]
         except CorptuiError as exc:
             self.rows = []
             self.app.show_error(exc)

@@ -39,7 +39,7 @@ COLUMNS = [
 SORTABLE = ["msisdn", "full_name", "position", "tariff", "status", "account"]
 
 
-LIMIT_TEXT = {"over": N_("over lim"), "near": N_("near lim")}
+LIMIT_TEXT = {"over": N_("over lim"), "near": N_("near lim"), "blocked": N_("lim block")}
 STATUS_TEXT = {"active": N_("active"), "blocked": N_("! blocked")}
 
 
@@ -129,6 +129,7 @@ class NumbersScreen(NumbersActions, AppScreen):
         self.scan: Scan | None = None  # the search being shown (None: no search)
         self.partial = True  # the table shows a first page or a search from SQL only
         self.limit_flags: dict[int, str] = {}  # id -> "near" | "over" (spending limit)
+        self.ids_label = ""  # what flt.extra_ids are ("over the limit"), N_-marked
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="search-row"):
@@ -302,6 +303,9 @@ class NumbersScreen(NumbersActions, AppScreen):
             parts.append(_("status {status}").format(status=self.flt.status))
         if self.flt.account:
             parts.append(_("account {account}").format(account=self.flt.account))
+        if self.flt.extra_ids is not None:
+            parts.append(_("{label} ({n})").format(label=_(self.ids_label) or _("chosen"),
+                                                   n=number(len(self.flt.extra_ids))))
         text = _("Filter: {parts} (x clears)").format(parts="; ".join(parts)) if parts else ""
         self.query_one("#filter-summary", Static).update(Content(safe_text(text)))
 
@@ -322,7 +326,23 @@ class NumbersScreen(NumbersActions, AppScreen):
 
     def action_clear_filter(self) -> None:
         self.flt.tags, self.flt.tariff, self.flt.status, self.flt.account = (), None, None, None
+        self.flt.extra_ids, self.ids_label = None, ""
         self.reload()
+
+    def filter_ids(self, ids, label: str = "") -> None:
+        """Show only these numbers (the overview's "over the limit"...): a filter that
+        the summary names with ``label`` (N_-marked) and x clears."""
+        self.flt.extra_ids, self.ids_label = frozenset(int(i) for i in ids), label
+        self.flt.tags, self.flt.tariff, self.flt.status, self.flt.account = (), None, None, None
+        if self.is_mounted:
+            self.reload()
+
+    def filter_tag(self, name: str) -> None:
+        """Show the numbers of one tag (spend by tag: enter on a tag's row)."""
+        self.flt.tags, self.flt.tariff, self.flt.status, self.flt.account = (name,), None, None, None
+        self.flt.extra_ids, self.ids_label = None, ""
+        if self.is_mounted:
+            self.reload()
 
     # -- sorting --------------------------------------------------------------------
     def action_sort_next(self) -> None:

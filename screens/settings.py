@@ -23,6 +23,8 @@ THEME_LABELS = {"textual-dark": N_("dark"), "textual-light": N_("light"),
                 "ansi-light": N_("terminal colours (light)")}
 # each language by its own name; only "from the environment" is translated
 LANGUAGE_LABELS = {"": N_("from LANG / LC_ALL"), "en": "English", "ru": "Русский"}
+START_LABELS = {"overview": N_("the overview (what to look at)"),
+                "numbers": N_("the numbers console")}
 
 
 class SettingsScreen(AppScreen):
@@ -34,6 +36,7 @@ class SettingsScreen(AppScreen):
     #delivery { height: auto; }
     #settings Horizontal Label { width: 18; padding-top: 1; }
     #settings RadioList { width: 58; margin-top: 1; }
+    #settings #language-start RadioList { width: 38; }
     .settings-title { text-style: bold; margin-top: 1; }
     .settings-message { height: auto; text-style: bold; }
     .settings-buttons { height: 3; }
@@ -48,8 +51,11 @@ class SettingsScreen(AppScreen):
                             current["theme"], _("Theme"), id="theme")
             yield Field(_("Idle minutes"), "idle_minutes", value=str(current["idle_minutes"]),
                         max_length=4)
-            yield RadioList([(k, _(LANGUAGE_LABELS[k])) for k in ("", "en", "ru")],
-                            current["language"] or "", _("Language"), id="language")
+            with Horizontal(id="language-start"):  # side by side: Save stays in 80x24
+                yield RadioList([(k, _(LANGUAGE_LABELS[k])) for k in ("", "en", "ru")],
+                                current["language"] or "", _("Language"), id="language")
+                yield RadioList([(k, _(START_LABELS[k])) for k in settings_uc.START_SCREENS],
+                                current["start"], _("After login"), id="start")
             yield Static("", classes="settings-message", id="ui-message")
             with Horizontal(classes="settings-buttons"):
                 yield Button(_("Save"), variant="primary", id="save-ui")
@@ -90,7 +96,8 @@ class SettingsScreen(AppScreen):
         try:
             saved = settings_uc.save_ui(self.app.session, self.query_one("#theme", RadioList).value,
                                         self._fields()["idle_minutes"],
-                                        self.query_one("#language", RadioList).value)
+                                        self.query_one("#language", RadioList).value,
+                                        self.query_one("#start", RadioList).value)
         except ValidationError as exc:
             show_errors(self, exc.errors or {exc.field: exc.message})
             message.update(plain("x " + exc.message))

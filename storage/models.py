@@ -23,7 +23,7 @@ CALL_KINDS = ("voice", "sms", "data")
 PAYMENT_TYPES = ("bank_transfer", "card", "cash", "promised", "adjustment")
 DOCUMENT_TYPES = (
     "reconciliation_act", "invoice", "act_of_services", "invoice_facture",
-    "charges_detail", "payments_report", "call_detail", "changes_report",
+    "charges_detail", "payments_report", "call_detail", "changes_report", "spend_by_tag",
 )
 DOCUMENT_FORMATS = ("pdf", "xlsx", "csv", "json")
 DOCUMENT_STATES = ("queued", "preparing", "ready", "failed")
@@ -130,6 +130,12 @@ class Subscriber(BaseModel):
     data_ban = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
     roaming_ban = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
     limit_notify_percent = pw.IntegerField(null=True)  # notify at this % of spending_limit
+    # v6, limits that act: what crossing the limit does ("notify", or "block": outgoing
+    # paid services blocked until the next month or a raise; NULL reads "notify"), whether
+    # the employee (the number itself, by SMS) is told too, and since when it is blocked
+    limit_action = pw.CharField(max_length=8, null=True)
+    limit_notify_employee = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
+    limit_blocked_at = UTCDateTimeField(null=True)
     # casefolded name + position with ё->е, written by the app (SQLite's LIKE does not
     # fold Cyrillic case); searched with LIKE '%...%'.
     search_text = pw.CharField(max_length=420, default="")
@@ -153,6 +159,7 @@ class Tag(BaseModel):
     name = pw.CharField(max_length=60)
     color = pw.CharField(max_length=20, default="")
     created_at = UTCDateTimeField(default=utcnow)
+    budget = MoneyField(null=True)  # v6: the tag's (department's) monthly budget, or none
 
     class Meta:
         indexes = ((("company", "name"), True),)
@@ -314,6 +321,63 @@ class CallRecord(BaseModel):
             (("subscriber", "started_at", "cost"), False),
             (("started_at",), False),  # the company's call detail for a period, in time order
         )
+
+
+LIMIT_LEVELS = ("near", "over")
+
+
+class LimitAlert(BaseModel):
+    """A number crossed a threshold of its limit in a month: written once per (number,
+    month, level, limit amount), so the admin and the employee are told once per month
+    per threshold (a raised limit has thresholds of its own)."""
+
+    company = pw.ForeignKeyField(Company, on_delete="CASCADE")
+    subscriber = pw.ForeignKeyField(Subscriber, on_delete="CASCADE")
+    month = pw.DateField()
+    level = pw.CharField(max_length=8)
+    spent = MoneyField()
+    spending_limit = MoneyField()
+    blocked = pw.BooleanField(default=False)
+    created_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("subscriber", "month", "level", "spending_limit"), True),
+            (("company", "month"), False),
+        )
+
+
+class TariffAdvice(BaseModel):
+    """The optimiser's finding for one number: its last billed months re-rated on the
+    cheapest tariff it may have (``months``: [{"month", "current", "recommended"}] in
+    kopecks), written by each run of the optimiser for the company."""
+
+    company = pw.ForeignKeyField(Company, on_delete="CASCADE")
+    subscriber = pw.ForeignKeyField(Subscriber, on_delete="CASCADE")
+    current_tariff = pw.ForeignKeyField(Tariff, null=True, on_delete="CASCADE")
+    tariff = pw.ForeignKeyField(Tariff, on_delete="CASCADE")
+    current_cost = MoneyField()  # a month on average on the current tariff
+    cost = MoneyField()  # a month on average on the recommended one
+    saving = MoneyField()  # a month on average
+    months = pw.JSONField(default=list)
+    by_application = pw.BooleanField(default=False)
+    computed_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("company", "saving"), False),
+            (("subscriber",), True),
+        )
+
+
+class OverviewSnapshot(BaseModel):
+    """The overview's heavy figures of a company (spend, budgets, limits, idle lines,
+    options, savings) as of ``version`` (what the data was when they were computed)."""
+
+    company = pw.ForeignKeyField(Company, on_delete="CASCADE", unique=True)
+    version = pw.CharField(max_length=200, default="")
+    computed_at = UTCDateTimeField(default=utcnow)
+    payload = pw.JSONField(default=dict)
 
 
 class Payment(BaseModel):
@@ -483,6 +547,6 @@ class SavedView(BaseModel):
 ALL_MODELS = [
     SchemaVersion, Company, User, AccessApplication, PersonalAccount, Tariff, Subscriber,
     Tag, SubscriberTag, SimCard, Option, OptionRule, SubscriberOption, TariffChange, ForwardingRule,
-    ChangeApplication, Charge, CallRecord, Payment, Dispute, Document, ReportSchedule, Notification, Job, AuditEntry,
+    ChangeApplication, Charge, CallRecord, LimitAlert, TariffAdvice, OverviewSnapshot, Payment, Dispute, Document, ReportSchedule, Notification, Job, AuditEntry,
     SavedView,
 ]

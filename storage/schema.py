@@ -14,7 +14,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from storage import models
 from storage.db import StorageError, database
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _migrator():
@@ -102,7 +102,24 @@ def _to_v5() -> None:
     database.create_tables([models.Dispute], safe=True)
 
 
-MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
+def _to_v6() -> None:
+    """v6 (spend and limits that act): a tag's monthly budget; what crossing a number's
+    limit does, whether the employee is told, since when it is blocked; the limit_alert,
+    tariff_advice and overview_snapshot tables are created by upgrade()."""
+    m = _migrator()
+    ops = []
+    if "budget" not in _columns("tag"):
+        ops.append(m.add_column("tag", "budget", models.Tag.budget))
+    have = _columns("subscriber")
+    for name in ("limit_action", "limit_notify_employee", "limit_blocked_at"):
+        if name not in have:
+            ops.append(m.add_column("subscriber", name, getattr(models.Subscriber, name)))
+    if ops:
+        migrate(*ops)
+
+
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5,
+                                             6: _to_v6}
 
 
 def current_version() -> int | None:

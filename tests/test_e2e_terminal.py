@@ -57,7 +57,10 @@ def test_demo_opens_login_in_80x24_and_logs_in(tmp_path, tmux_session, no_color)
     for keys in ([owner["phone"]], ["Tab"], [owner["password"]], ["Enter"]):
         subprocess.run(["tmux", "send-keys", "-t", tmux_session, *keys], check=True)
         time.sleep(0.4)
-    screen = wait_for(tmux_session, "Selected")
+    screen = wait_for(tmux_session, "Documents:")  # the login lands on the overview
+    assert "What to look at" in screen and "This month so far" in screen
+    subprocess.run(["tmux", "send-keys", "-t", tmux_session, "n"], check=True)
+    screen = wait_for(tmux_session, "Selected")  # the numbers console a key away
     assert "+7 " in screen  # formatted numbers are listed
     subprocess.run(["tmux", "send-keys", "-t", tmux_session, "C-q"], check=True)
     deadline = time.monotonic() + 15

@@ -24,7 +24,8 @@ def test_set_one_number_and_read_back(data):
     assert done["changed"] == 1
     got = limits.get_limits(s, sub.id)
     assert got == {"id": sub.id, "spending_limit": Decimal("1500.50"), "data_ban": True,
-                   "roaming_ban": False, "limit_notify_percent": 90}
+                   "roaming_ban": False, "limit_notify_percent": 90, "limit_action": "notify",
+                   "limit_notify_employee": False, "limit_blocked_at": None}
     entry = AuditEntry.get(AuditEntry.action == "limits.set")
     assert entry.before["spending_limit"] is None and entry.after["spending_limit"] == "1500.50"
     # fields left out stay; 'none' removes the limit

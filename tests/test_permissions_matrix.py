@@ -25,6 +25,7 @@ from corptui import (
     permissions,
     schedules,
     sims,
+    spend,
     tags,
     users,
 )
@@ -239,6 +240,11 @@ CASES = [
     ("options.apply_plan", "services.change",
      lambda d, s, t: options.apply_plan(s, options.Plan(connect=(_option(d),)),
                                         [d["subs"][0].id])),
+    # spend by tag (issue 19)
+    ("spend.set_budget", "budgets.manage",
+     lambda d, s, t: spend.set_budget(s, d["tag"].id, "1000")),
+    ("spend.export_by_tag", "payments.export",
+     lambda d, s, t: spend.export_by_tag(s, "csv", str(t / "out.csv"))),
     # notifications and settings
     ("notify.retry", "documents.manage",
      # a refused role is stopped before the row is looked up: no row needed (and none made)
@@ -260,7 +266,7 @@ MUTATIONS = {"documents.order", "documents.reorder", "documents.save_to", "docum
              "sims.import_stock", "sims.replace_sim", "limits.set_limits",
              "change_applications.create", "change_applications.cancel",
              "options.connect", "options.disconnect", "options.change_tariff",
-             "options.apply_plan", "notify.retry", "settings.save_gateways"}
+             "options.apply_plan", "notify.retry", "settings.save_gateways", "spend.set_budget"}
 
 
 def _state() -> str:
@@ -269,7 +275,7 @@ def _state() -> str:
         list(User.select(User.id, User.phone, User.role, User.blocked, User.password_hash,
                          User.must_change_password, User.failed_attempts)
              .order_by(User.id).tuples()),
-        list(Tag.select(Tag.id, Tag.name, Tag.color).order_by(Tag.id).tuples()),
+        list(Tag.select(Tag.id, Tag.name, Tag.color, Tag.budget).order_by(Tag.id).tuples()),
         sorted(SubscriberTag.select(SubscriberTag.subscriber, SubscriberTag.tag).tuples()),
         list(Subscriber.select(Subscriber.id, Subscriber.full_name, Subscriber.position,
                                Subscriber.version).order_by(Subscriber.id).tuples()),

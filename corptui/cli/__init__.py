@@ -143,6 +143,7 @@ from corptui.cli import (  # noqa: E402,F401
     options_commands,
     serve_commands,
     sims_commands,
+    spend_commands,
     tags_commands,
     tui,
     undo_commands,

@@ -34,9 +34,11 @@ def show_cmd(obj, msisdns, company, fmt) -> None:
         rows.append({"msisdn": msisdn, "spending_limit": row["spending_limit"],
                      "data_ban": row["data_ban"], "roaming_ban": row["roaming_ban"],
                      "notify_percent": row["limit_notify_percent"],
+                     "action": row["limit_action"],
+                     "notify_employee": row["limit_notify_employee"],
                      "state": states.get(sid, "")})
     click.echo(render(rows, fmt, ["msisdn", "spending_limit", "data_ban", "roaming_ban",
-                                  "notify_percent", "state"]))
+                                  "notify_percent", "action", "notify_employee", "state"]))
 
 
 @limits_group.command("set")
@@ -46,12 +48,17 @@ def show_cmd(obj, msisdns, company, fmt) -> None:
 @click.option("--roaming-ban/--no-roaming-ban", default=None, help="Ban (or allow) roaming.")
 @click.option("--notify", "notify", metavar="PERCENT",
               help="Notify at this percent of the limit (1-100); 'none' removes it.")
+@click.option("--action", "action", type=click.Choice(("notify", "block")), default=None,
+              help="What reaching the limit does: notify only, or block outgoing paid "
+                   "services until the next month or a raise.")
+@click.option("--notify-employee/--no-notify-employee", "notify_employee", default=None,
+              help="Tell the employee too (an SMS to the number).")
 @click.option("--file", "file", metavar="FILE", help="Numbers from a file (one per line).")
 @company_option()
 @click.option("--dry-run", is_flag=True, help="Only show what would change.")
 @pass_ctx
-def set_cmd(obj, msisdns, amount, data_ban, roaming_ban, notify, file, company,
-            dry_run) -> None:
+def set_cmd(obj, msisdns, amount, data_ban, roaming_ban, notify, action, notify_employee,
+            file, company, dry_run) -> None:
     """Set limits on every number (all or nothing); options left out stay as they are."""
     from corptui import limits
     from corptui.errors import ValidationError
@@ -71,9 +78,13 @@ def set_cmd(obj, msisdns, amount, data_ban, roaming_ban, notify, file, company,
         changes["data_ban"] = data_ban
     if roaming_ban is not None:
         changes["roaming_ban"] = roaming_ban
+    if action is not None:
+        changes["action"] = action
+    if notify_employee is not None:
+        changes["notify_employee"] = notify_employee
     if not changes:
-        raise ValidationError(_("nothing to set: give --amount, --notify, --data-ban or "
-                                "--roaming-ban"), "amount")
+        raise ValidationError(_("nothing to set: give --amount, --notify, --data-ban, "
+                                "--roaming-ban, --action or --notify-employee"), "amount")
     if dry_run:
         p = limits.preview(session, ids, **changes)
         click.echo(ngettext("would change {changed} of {n} number(s)",
@@ -84,3 +95,17 @@ def set_cmd(obj, msisdns, amount, data_ban, roaming_ban, notify, file, company,
     click.echo(ngettext("limits set: {changed} of {n} number(s) changed",
                         "limits set: {changed} of {n} number(s) changed", done["numbers"]).format(
         changed=done["changed"], n=done["numbers"]))
+
+
+@limits_group.command("check")
+@company_option()
+@pass_ctx
+def check_cmd(obj, company) -> None:
+    """Act on the limits now (the worker does it as charges arrive): tell who crossed a
+    threshold this month, block the numbers whose limit blocks."""
+    from corptui import limit_actions
+
+    session = obj.session(company, "cli limits check")
+    r = limit_actions.check(session.company_id)
+    click.echo(_("near the limit: {near}, reached: {over}, blocked now: {blocked}, blocks "
+                 "lifted: {lifted}, messages queued: {messages}").format(**r))

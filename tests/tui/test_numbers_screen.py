@@ -315,6 +315,8 @@ async def test_section_trip_keeps_search_selection_and_refreshes_data(owner):
         assert not screen.is_attached
         app.login(owner)
         await _settle(pilot)
+        app.open_section("numbers")  # the login lands on the overview
+        await _settle(pilot)
         fresh = app.screen
         assert isinstance(fresh, NumbersScreen) and fresh is not screen
         assert fresh.query_one(VirtualTable).selected == set()

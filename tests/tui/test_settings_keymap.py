@@ -21,7 +21,8 @@ def test_save_ui_validates_and_writes_the_config_file(seeded):
     assert set(err.value.errors) == {"theme", "idle_minutes", "language"}
     settings_uc.save_ui(s, "ansi-light", " 30 ", "ru")
     data = tomllib.loads(locations.config_file().read_text())
-    assert data["ui"] == {"theme": "ansi-light", "idle_minutes": 30, "language": "ru"}
+    assert data["ui"] == {"theme": "ansi-light", "idle_minutes": 30, "language": "ru",
+                          "start": "overview"}
     assert settings_uc.ui()["theme"] == "ansi-light"
     from corptui.auth import idle_timeout_seconds
 
