@@ -57,12 +57,14 @@ class Frames:
         return "\n".join(self.lines)
 
     async def until(self, pred, after: float = 0.0, timeout: float = 60.0,
-                    quiet: float = 0.03) -> float:
+                    quiet: float = 0.03, first=None) -> float:
         """The time of the first frame written at or after ``after`` whose screen (the
         emulator's lines) satisfies ``pred``. The emulator is fed only once the app has
         been quiet for ``quiet`` seconds (or a frame waited 0.25 s), so feeding it never
-        delays the frames being measured."""
+        delays the frames being measured. ``first``: a predicate whose first true frame
+        (after ``after``) is kept in ``self.first_time`` (e.g. the echo of a key)."""
         deadline = time.perf_counter() + timeout
+        self.first_time = None
         while True:
             seen = len(self.log)
             await asyncio.sleep(quiet)
@@ -74,6 +76,9 @@ class Frames:
                     self.stream.feed(data)
                     self.fed += 1
                     self.last_time = t
+                    if (t >= after and first is not None and self.first_time is None
+                            and first(self.lines)):
+                        self.first_time = t
                     if t >= after and pred(self.lines):
                         return t
             if time.perf_counter() > deadline:

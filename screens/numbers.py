@@ -128,6 +128,7 @@ class NumbersScreen(NumbersActions, AppScreen):
         self.view: SearchView | None = None  # the listed numbers: sorted, filtered
         self.scan: Scan | None = None  # the search being shown (None: no search)
         self.partial = True  # the table shows a first page or a search from SQL only
+        self._sql_busy = False  # a SQL search (before the list is in memory) is running
         self.limit_flags: dict[int, str] = {}  # id -> "near" | "over" (spending limit)
         self.ids_label = ""  # what flt.extra_ids are ("over the limit"), N_-marked
 
@@ -182,7 +183,9 @@ class NumbersScreen(NumbersActions, AppScreen):
         self.flt.search = value
         self._search_started = time.perf_counter()
         if self.view is None:
-            self._sql_search(NumberFilter(**vars(self.flt)))
+            if not self._sql_busy:  # one SQL search at a time: the latest text when done
+                self._sql_busy = True
+                self._sql_search(NumberFilter(**vars(self.flt)))
             return
         self._show_search()
 
@@ -227,14 +230,21 @@ class NumbersScreen(NumbersActions, AppScreen):
                                           limit=None if flt.search.strip() else FIRST_PAGE)
         except CorptuiError as exc:
             self.app.call_from_thread(self.app.show_error, exc)
-            return
+            ids = None
         finally:
             close_thread_connection()
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_sql_result, flt.search, ids)
 
-    def _show_sql_result(self, query: str, ids: list[int]) -> None:
-        if self.view is None and self.flt.search == query:
+    def _show_sql_result(self, query: str, ids: list[int] | None) -> None:
+        self._sql_busy = False
+        if self.view is not None:
+            return  # the list arrived meanwhile and took the text over
+        if self.flt.search != query:  # typed on while SQL was busy: the latest text now
+            self._sql_busy = True
+            self._sql_search(NumberFilter(**vars(self.flt)))
+            return
+        if ids is not None:
             self.partial = not query.strip()
             self.table.set_ids(ids)
 
