@@ -183,9 +183,9 @@ class NumbersScreen(NumbersActions, AppScreen):
         self.flt.search = value
         self._search_started = time.perf_counter()
         if self.view is None:
-            if not self._sql_busy:  # one SQL search at a time: the latest text when done
-                self._sql_busy = True
-                self._sql_search(NumberFilter(**vars(self.flt)))
+            if not self._sql_busy and self.app.session is not None:
+                self._sql_busy = True  # one SQL search at a time: the latest text when done
+                self._sql_search(self.app.session, NumberFilter(**vars(self.flt)))
             return
         self._show_search()
 
@@ -222,11 +222,11 @@ class NumbersScreen(NumbersActions, AppScreen):
             self.table.ids_grew()
 
     @work(thread=True, exclusive=True, group="numbers-sql-search")
-    def _sql_search(self, flt: NumberFilter) -> None:
+    def _sql_search(self, session, flt: NumberFilter) -> None:
         from corptui.database import close_thread_connection
 
         try:
-            ids = numbers_uc.matching_ids(self.app.session, flt,
+            ids = numbers_uc.matching_ids(session, flt,
                                           limit=None if flt.search.strip() else FIRST_PAGE)
         except CorptuiError as exc:
             self.app.call_from_thread(self.app.show_error, exc)
@@ -241,8 +241,9 @@ class NumbersScreen(NumbersActions, AppScreen):
         if self.view is not None:
             return  # the list arrived meanwhile and took the text over
         if self.flt.search != query:  # typed on while SQL was busy: the latest text now
-            self._sql_busy = True
-            self._sql_search(NumberFilter(**vars(self.flt)))
+            if self.app.session is not None:
+                self._sql_busy = True
+                self._sql_search(self.app.session, NumberFilter(**vars(self.flt)))
             return
         if ids is not None:
             self.partial = not query.strip()
@@ -258,16 +259,19 @@ class NumbersScreen(NumbersActions, AppScreen):
         ``if_changed``: nothing is read when the data did not change since (coming back
         from another section); limit marks are read again only when the data changed."""
         self._search_started = time.perf_counter()
+        if self.app.session is None:  # logged out meanwhile: nothing to read
+            return
         flt = NumberFilter(**vars(self.flt))
         flt.search = ""
-        self._run_query(flt, keep_cursor, data_changed, if_changed)
+        self._run_query(self.app.session, flt, keep_cursor, data_changed, if_changed)
 
     @work(thread=True, exclusive=True, group="numbers-query")
-    def _run_query(self, flt: NumberFilter, keep_cursor: bool, data_changed: bool,
+    def _run_query(self, session, flt: NumberFilter, keep_cursor: bool, data_changed: bool,
                    if_changed: bool = False) -> None:
+        """In a thread, with the session taken on the UI thread (a logout meanwhile
+        does not pull it from under the query)."""
         from corptui.database import close_thread_connection
 
-        session = self.app.session
         flags = None
         try:
             version = numbers_uc.data_version(session)
