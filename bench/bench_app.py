@@ -122,7 +122,8 @@ def screen_switch(args) -> dict:
     for name, target in have.items():
         module, cls = target.split(":")
         titles[name] = _(getattr(importlib.import_module(module), cls).TITLE)
-    keys = [(a.key, a.section) for a in APP_ACTIONS if a.section and a.section in have]
+    keys = [(a.keys.split(",")[0] if a.keys else "", a.section) for a in APP_ACTIONS
+            if a.section and a.section in have]
     samples: dict[str, list[float]] = {}
 
     async def run():

@@ -22,6 +22,7 @@ from corptui.i18n import N_, _, number
 from corptui.number_search import Scan, SearchView, load_view
 from corptui.numbers import NumberFilter
 from corptui.phones import format_msisdn
+from screens.actions.numbers import NUMBERS
 from screens.base import AppScreen
 from screens.numbers_actions import NumbersActions
 from screens.widgets.safe import safe_text
@@ -89,28 +90,7 @@ class NumbersScreen(NumbersActions, AppScreen):
     SECTION = "numbers"
     KEEP_ALIVE = True  # the app keeps it while logged in (search, filter, selection)
     TITLE = N_("Numbers")
-    BINDINGS = [
-        Binding("slash", "search", N_("Search"), id="numbers.search"),
-        Binding("a", "select_all", N_("All"), show=False, id="numbers.select_all"),
-        Binding("A", "select_none", N_("None"), show=False, id="numbers.select_none"),
-        Binding("i", "invert", N_("Invert"), show=False, id="numbers.invert"),
-        Binding("f", "filter", N_("Filter"), id="numbers.filter"),
-        Binding("o", "sort_next", N_("Sort"), id="numbers.sort_next"),
-        Binding("O", "sort_reverse", N_("Reverse"), show=False, id="numbers.sort_reverse"),
-        Binding("t", "assign_tags", N_("Tags"), id="numbers.assign_tags"),
-        Binding("g", "manage_tags", N_("Tag list"), show=False, id="numbers.manage_tags"),
-        Binding("ctrl+o", "import_employees", N_("Import"), id="numbers.import_employees"),
-        Binding("x", "clear_filter", N_("Clear filter"), show=False, id="numbers.clear_filter"),
-        Binding("p", "select_by_list", N_("Paste list"), show=False, id="numbers.select_by_list"),
-        Binding("v", "save_view", N_("Save view"), show=False, id="numbers.save_view"),
-        Binding("V", "open_views", N_("Views"), show=False, id="numbers.open_views"),
-        Binding("s", "services", N_("Services"), id="numbers.services"),
-        Binding("w", "forwarding", N_("Forwarding"), show=False, id="numbers.forwarding"),
-        Binding("l", "limits", N_("Limits"), show=False, id="numbers.limits"),
-        Binding("c", "change_request", N_("Change request"), show=False,
-                id="numbers.change_request"),
-        Binding("u", "undo", N_("Undo"), show=False, id="numbers.undo"),
-    ]
+    ACTIONS = NUMBERS
     DEFAULT_CSS = """
     #search-row { height: 1; }
     #search-label { width: auto; padding: 0 0 0 1; text-style: bold; }
@@ -130,6 +110,7 @@ class NumbersScreen(NumbersActions, AppScreen):
         self.partial = True  # the table shows a first page or a search from SQL only
         self._sql_busy = False  # a SQL search (before the list is in memory) is running
         self.limit_flags: dict[int, str] = {}  # id -> "near" | "over" (spending limit)
+        self.ids_label = ""  # what flt.extra_ids are ("over the limit"), N_-marked
         self.ids_label = ""  # what flt.extra_ids are ("over the limit"), N_-marked
 
     def compose_body(self) -> ComposeResult:

@@ -52,21 +52,12 @@ class NumbersActions:
 
         self.app.push_screen(ImportScreen(), done)
 
-    def palette_commands(self):
-        """Every action of this screen for the command palette, and each saved view."""
+    def extra_palette_commands(self):
+        """Each saved view, for the command palette (the actions come from the registry)."""
         from textual.app import SystemCommand
 
         from corptui.views import list_views
 
-        for binding in self.BINDINGS:
-            if binding.action in {"search", "select_all", "select_none", "invert", "filter",
-                                  "sort_next", "sort_reverse", "assign_tags", "manage_tags",
-                                  "import_employees", "clear_filter", "select_by_list",
-                                  "save_view", "open_views", "services", "forwarding",
-                                  "limits", "change_request", "undo"}:
-                yield SystemCommand(_("Numbers: {description}").format(description=_(binding.description)),
-                                    _("key {key}").format(key=binding.key),
-                                    lambda a=binding.action: self.run_action(a))
         try:
             views = list_views(self.app.session)
         except CorptuiError:
