@@ -63,38 +63,32 @@ class CorptuiApp(App):
             self.theme = values["theme"]
 
     def known_binding_ids(self) -> set[str]:
-        import importlib
+        """Every binding id of the app, from the action registries (light data: no screen
+        module is imported for it)."""
+        from screens.actions import binding_ids
 
-        from screens.actions import available_sections
-
-        ids = {b.id for b in self._bindings_for(type(self)) if b.id}
-        for target in available_sections().values():
-            module, cls = target.split(":")
-            try:
-                screen_cls = getattr(importlib.import_module(module), cls)
-            except Exception:  # a broken screen module must not stop the app
-                continue
-            ids |= {b.id for b in self._bindings_for(screen_cls) if b.id}
-        return ids
-
-    @staticmethod
-    def _bindings_for(cls):
-        from textual.binding import Binding
-
-        for klass in cls.__mro__:
-            for b in klass.__dict__.get("BINDINGS", []):
-                if isinstance(b, Binding):
-                    yield b
+        return binding_ids() | {b.id for klass in type(self).__mro__
+                                for b in klass.__dict__.get("BINDINGS", []) if getattr(b, "id", None)}
 
     def apply_keymap(self) -> list[str]:
+        """The user's keymap.toml, checked against the registries when the file exists."""
+        from corptui import locations
         from corptui.settings import load_keymap
 
+        if not locations.keymap_file().exists():
+            return []
         keymap, problems = load_keymap(self.known_binding_ids())
         if keymap:
             self.set_keymap(keymap)
         for problem in problems:
             self.notify(problem, title=_("Keymap"), severity="warning", markup=False)
         return problems
+
+    def get_key_display(self, binding) -> str:
+        """One key style everywhere (footer, help, palette): screens.actions.keys."""
+        from screens.actions.keys import key_text
+
+        return binding.key_display or key_text(binding.key)
 
     def on_mount(self) -> None:
         try:
@@ -108,6 +102,12 @@ class CorptuiApp(App):
             self.push_screen(self.section_screen("numbers"))
         else:
             self.push_screen(self.login_screen())
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Text fields keep a steady cursor: no repaint twice a second over a slow SSH
+        link, and the same picture at any moment (snapshots under load)."""
+        if getattr(event.widget, "cursor_blink", False):
+            event.widget.cursor_blink = False
 
     # -- idle sessions ------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -149,11 +149,9 @@ class CorptuiApp(App):
 
     def keep_long_lived(self) -> None:
         """After a big load (the numbers list of a large company): what is alive now is
-        moved out of the cyclic collector's way (gc.freeze), so its full collections,
-        40-100 ms with 100k numbers loaded, stay short and do not land in a screen switch
-        or a keystroke. Called after the load is on screen; undone at logout."""
-        gc.unfreeze()  # what an earlier freeze kept is looked at once more
-        gc.collect()
+        moved out of the cyclic collector's way (gc.freeze), so later full collections
+        stay short and do not land in a screen switch or a keystroke. No collection now:
+        it would be a pause of its own right after the list appears. Undone at logout."""
         gc.freeze()
 
     def drop_kept_sections(self) -> None:
@@ -249,38 +247,45 @@ class CorptuiApp(App):
         self.switch_screen(self.login_screen(message=reason))
         self.drop_kept_sections()  # after the switch: the old top is removed with it
 
-    def _screen_binding_commands(self, screen):
-        title = getattr(screen, "TITLE", "") or type(screen).__name__
-        seen: set[str] = set()
-        for _key, active in screen.active_bindings.items():
-            binding = active.binding
-            if (active.node is not screen or not binding.description or not active.enabled
-                    or binding.action in seen):
+    def _screen_commands(self, screen):
+        """The screen's own actions from its registry, named as in its footer and help;
+        what the role may not do is marked (running it says why)."""
+        from screens.actions import APP
+        from screens.widgets.registered import bound_keys, role_of
+
+        registry = getattr(screen, "ACTIONS", None)
+        if registry is None or registry is APP:
+            return
+        keys = {bid: shown[0] for bid, shown in bound_keys(self, screen).items()}
+        role = role_of(self)
+        title = _(registry.title)
+        for a in registry.actions:
+            if not a.palette or a.section:
                 continue
-            seen.add(binding.action)
-            yield SystemCommand(f"{title}: {binding.description}",
-                                f"key {self.get_key_display(binding)}",
-                                lambda a=binding.action, n=screen: self.call_later(
-                                    self.run_action, a, n))
+            bid = registry.binding_id(a)
+            help_text = _("key {key}").format(key=keys[bid]) if bid in keys else ""
+            mark = a.mark(role)
+            if mark:
+                help_text = f"{help_text} · {mark}" if help_text else mark
+            text = a.text()
+            yield SystemCommand(_("{screen}: {action}").format(
+                                    screen=title, action=text[:1].upper() + text[1:]),
+                                help_text, lambda t=registry.target(a), n=screen: self.call_later(
+                                    self.run_action, t, n))
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
         if self.session is None:
             return
-        # the current screen's own actions (named as in its footer and help): a screen may
-        # list them itself (with extras such as saved views); otherwise its key bindings
-        if hasattr(screen, "palette_commands"):
-            yield from screen.palette_commands()
-        else:
-            yield from self._screen_binding_commands(screen)
-        from screens.actions import APP_ACTIONS, available_sections
+        yield from self._screen_commands(screen)
+        if hasattr(screen, "extra_palette_commands"):
+            yield from screen.extra_palette_commands()
+        from screens.actions.app import app_actions
 
-        have = available_sections()
-        for a in APP_ACTIONS:
+        for a in app_actions():
             if a.section:
-                if a.section in have:
-                    yield SystemCommand(_(a.label), _(a.description),
-                                        lambda s=a.section: self.open_section(s))
+                yield SystemCommand(_(a.label), _(a.description),
+                                    lambda s=a.section: self.open_section(s))
             else:
                 yield SystemCommand(_(a.label), _(a.description),
                                     getattr(self, f"action_{a.id}"))

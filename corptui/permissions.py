@@ -64,10 +64,58 @@ def allowed(role: str, action: str) -> bool:
     return role in roles
 
 
+# who may do each action, as a sentence a user reads when refused (no internal codes)
+WHO_MAY = {
+    "read": N_("Every role can read the account."),
+    "audit.read": N_("Every role can read the audit log."),
+    "account.password": N_("Every role can change its own password."),
+    "numbers.edit": N_("Only an owner or an admin can edit numbers and employees."),
+    "tags.manage": N_("Only an owner or an admin can create, rename or delete tags."),
+    "tags.assign": N_("Only an owner or an admin can assign tags."),
+    "import.employees": N_("Only an owner or an admin can import employees."),
+    "services.change": N_("Only an owner or an admin can change tariffs and options."),
+    "forwarding.change": N_("Only an owner or an admin can change call forwarding."),
+    "sim.replace": N_("Only an owner or an admin can replace SIM cards."),
+    "limits.change": N_("Only an owner or an admin can change limits."),
+    "payments.export": N_("Only an owner, an admin or an accountant can export payments, "
+                          "charges and call details."),
+    "documents.order": N_("Only an owner, an admin or an accountant can order documents."),
+    "documents.manage": N_("Only an owner, an admin or an accountant can save, send or "
+                           "delete documents."),
+    "reports.schedule": N_("Only an owner, an admin or an accountant can set up automatic "
+                           "reports."),
+    "disputes.open": N_("Only an owner, an admin or an accountant can dispute a charge."),
+    "disputes.decide": N_("Only an owner or an admin can decide on a dispute."),
+    "budgets.manage": N_("Only an owner, an admin or an accountant can set a tag's budget."),
+    "users.manage": N_("Only the owner can manage users."),
+    "settings.manage": N_("Only the owner can change the email and SMS delivery."),
+}
+
+
+def roles_for(action: str) -> list[str]:
+    """The roles that may do ``action``, strongest first."""
+    return [r for r in (OWNER, ADMIN, ACCOUNTANT, VIEWER) if r in MATRIX[action]]
+
+
+def roles_list(action: str) -> str:
+    """The roles that may do ``action``, as users read them: "owner, admin"."""
+    return ", ".join(role_label(r) for r in roles_for(action))
+
+
+def roles_text(action: str) -> str:
+    """A short mark for menus and help: "only owner, admin"."""
+    return _("only {roles}").format(roles=roles_list(action))
+
+
+def denial(role: str, action: str) -> str:
+    """Why ``role`` may not do ``action``: two sentences in the current language."""
+    return " ".join((_(WHO_MAY[action]), _("You are logged in as {role}.").format(
+        role=role_label(role))))
+
+
 def require(session, action: str) -> None:
     if not allowed(session.role, action):
-        raise PermissionDenied(_("the {role} role may not do this ({action})").format(
-            role=role_label(session.role), action=action))
+        raise PermissionDenied(denial(session.role, action))
 
 
 def matrix_rows() -> list[tuple[str, ...]]:

@@ -5,7 +5,6 @@ screens.widgets.dialogs). All user text is shown as plain Content, never as mark
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
@@ -13,9 +12,11 @@ from textual.widgets import Button, Label, Select, Static
 from corptui import permissions
 from corptui import users as users_uc
 from corptui.errors import CorptuiError, ValidationError
-from corptui.i18n import N_, _
+from corptui.i18n import _
+from screens.actions.access import ADD_USER, ROLE
 from screens.widgets.dialogs import DIALOG_CSS, ConfirmDialog, MessageDialog, SaveCancelDialog  # noqa: F401 (ConfirmDialog, MessageDialog: shared)
 from screens.widgets.form import Field, show_errors
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain
 
 ROLES = tuple(permissions.ROLE_LABELS)
@@ -27,7 +28,7 @@ def role_options() -> list[tuple[str, str]]:
 class AddUserDialog(SaveCancelDialog):
     """Phone, role, name, email. On success dismisses with (user, temporary password)."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "save", N_("Add"))]
+    ACTIONS = ADD_USER
     DEFAULT_CSS = DIALOG_CSS.format(cls="AddUserDialog") + """
     AddUserDialog #role-row { height: auto; }
     AddUserDialog #role-row Label { width: 18; padding-top: 1; }
@@ -77,10 +78,10 @@ class AddUserDialog(SaveCancelDialog):
         self.dismiss((user, temporary))
 
 
-class RoleDialog(ModalScreen):
+class RoleDialog(Registered, ModalScreen):
     """Choose another role; dismisses with the role or None."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+    ACTIONS = ROLE
     DEFAULT_CSS = DIALOG_CSS.format(cls="RoleDialog") + """
     RoleDialog #role { width: 1fr; }
     """

@@ -5,12 +5,12 @@ selected count at the bottom); p opens their payments, c their charges, l their 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from corptui import accounts as accounts_uc
 from corptui.errors import CorptuiError
 from corptui.i18n import N_, _, ngettext, number
+from screens.actions.money import ACCOUNTS
 from screens.base import KeyedRowsScreen
 from screens.money_dialogs import date_cell, keep, kept, money_cell, money_text, today_of
 from screens.widgets.safe import plain
@@ -43,16 +43,7 @@ def render_cell(row: dict, key: str) -> str:
 class AccountsScreen(KeyedRowsScreen):
     SECTION = "accounts"
     TITLE = N_("Accounts")
-    BINDINGS = [
-        Binding("p", "payments", N_("Payments")),
-        Binding("c", "charges", N_("Charges")),
-        Binding("l", "calls", N_("Calls")),
-        Binding("d", "documents", N_("Documents")),
-        Binding("t", "act", N_("Reconciliation act"), show=False),
-        Binding("a", "select_all", N_("All"), show=False),
-        Binding("A", "select_none", N_("None"), show=False),
-        Binding("r", "reload", N_("Refresh"), show=False),
-    ]
+    ACTIONS = ACCOUNTS
     DEFAULT_CSS = """
     #accounts-hint { height: 1; padding: 0 1; color: $text-muted; }
     #detail-line { height: 1; padding: 0 1; }

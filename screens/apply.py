@@ -4,7 +4,6 @@ the numbers to link, contact phone and email. A reference number is shown on suc
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
@@ -12,8 +11,10 @@ from textual.widgets import Button, Static
 from corptui import applications
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _
+from screens.actions.access import APPLY
 from screens.widgets.form import Field, show_errors
 from screens.widgets.keys_footer import KeysFooter
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain
 
 FIELDS = [
@@ -28,8 +29,8 @@ FIELDS = [
 ]
 
 
-class ApplyScreen(Screen):
-    BINDINGS = [Binding("escape", "back", N_("Back")), Binding("ctrl+s", "submit", N_("Submit"))]
+class ApplyScreen(Registered, Screen):
+    ACTIONS = APPLY
     DEFAULT_CSS = """
     #apply-form { width: 100%; height: 1fr; padding: 0 1; }
     #apply-intro { height: auto; }

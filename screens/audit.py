@@ -8,7 +8,6 @@ import datetime as dt
 import json
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -18,6 +17,7 @@ from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, ngettext, number
 from corptui.phones import format_msisdn
 from screens.access_dialogs import MessageDialog
+from screens.actions.access import AUDIT
 from screens.base import KeyedRowsScreen
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
@@ -101,10 +101,7 @@ def detail_text(row: dict) -> str:
 class AuditScreen(KeyedRowsScreen):
     SECTION = "audit"
     TITLE = N_("Audit log")
-    BINDINGS = [
-        Binding("slash", "focus_filters", N_("Filter")),
-        Binding("x", "clear_filters", N_("Clear filter")),
-    ]
+    ACTIONS = AUDIT
     DEFAULT_CSS = """
     AuditScreen .filter-row { height: 1; margin: 0 0 0 1; }
     AuditScreen .filter-row Label { width: auto; padding: 0 1 0 0; }

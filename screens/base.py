@@ -4,15 +4,15 @@ the footer with the keys. Section keys (F1-F10) come from screens.actions."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from corptui import permissions
-from corptui.i18n import N_, _
+from corptui.i18n import _
 from screens.actions import app_bindings
 from screens.widgets.keys_footer import KeysFooter
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import VirtualTable
 
@@ -23,12 +23,12 @@ class TopBar(Static):
     """
 
 
-class AppScreen(Screen):
+class AppScreen(Registered, Screen):
     """Subclasses implement ``compose_body`` and set ``SECTION`` and ``TITLE``."""
 
     SECTION = ""
     TITLE = ""
-    BINDINGS = app_bindings() + [Binding("question_mark", "app.help", N_("Help"), show=False)]
+    BINDINGS = app_bindings()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,6 +132,3 @@ class KeyedRowsScreen(AppScreen):
     def _fetch(self, ids: list[int]) -> dict[int, dict]:
         return {i: self.rows[i] for i in ids if i in self.rows}
 
-
-def section_bindings():
-    return app_bindings()

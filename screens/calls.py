@@ -8,7 +8,6 @@ window), so a year of a busy number or a month of the company opens at once."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from corptui import calls as calls_uc
@@ -17,6 +16,7 @@ from corptui.errors import ValidationError
 from corptui.i18n import N_, _, date_text, ngettext, number
 from corptui.periods import preset
 from corptui.phones import format_msisdn
+from screens.actions.money import CALLS
 from screens.base import AppScreen
 from screens.money_dialogs import (
     PERIOD_CHOICES,
@@ -129,17 +129,7 @@ class CallsScreen(PagedQueryMixin, AppScreen):
     KEEP_KEY = "calls"
     use_case = calls_uc
     TITLE = N_("Calls")
-    BINDINGS = [
-        Binding("f", "filter", N_("Filter")),
-        Binding("n", "choose_numbers", N_("Numbers")),
-        Binding("e", "export", N_("Export")),
-        Binding("o", "reverse", N_("Order")),
-        Binding("x", "clear_filter", N_("Clear"), show=False),
-        Binding("1", "period('this_month')", N_("This month"), show=False),
-        Binding("2", "period('last_month')", N_("Last month"), show=False),
-        Binding("3", "period('quarter')", N_("Quarter"), show=False),
-        Binding("4", "period('year')", N_("Year"), show=False),
-    ]
+    ACTIONS = CALLS
     DEFAULT_CSS = """
     #filter-line { height: 1; padding: 0 1; color: $text-muted; }
     #detail-line { height: 1; padding: 0 1; }

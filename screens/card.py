@@ -4,7 +4,6 @@ number has: account, tariff, status, limit, options, forwarding, SIM, latest cha
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -15,8 +14,10 @@ from corptui import tags as tags_uc
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, money, state_label
 from corptui.phones import format_msisdn
+from screens.actions.numbers import CARD
 from screens.widgets.check_list import CheckList
 from screens.widgets.form import Field, show_errors
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 
 CONDITIONS = {"unconditional": N_("always"), "busy": N_("when busy"),
@@ -33,14 +34,10 @@ def _money(value) -> str:
     return _("{amount} RUB").format(amount=money(value, symbol=False))
 
 
-class EmployeeCard(ModalScreen):
+class EmployeeCard(Registered, ModalScreen):
     """Dismisses with True when something was saved."""
 
-    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "save", N_("Save")),
-                # services (issue 6); the ctrl+ keys also work in a text field
-                Binding("w,ctrl+f", "forwarding", N_("Forwarding")),
-                Binding("r,ctrl+r", "replace_sim", N_("Replace SIM")),
-                Binding("l,ctrl+l", "limits", N_("Limits"))]
+    ACTIONS = CARD
     DEFAULT_CSS = """
     EmployeeCard { align: center middle; }
     #card { width: 100%; height: 100%; border: round $primary; background: $surface; padding: 0 1; }
@@ -195,7 +192,6 @@ class EmployeeCard(ModalScreen):
             self._message(_("Nothing to save."))
 
     # -- the options of the number: screens/card_options.py (issue 6) --------------------
-    BINDINGS = BINDINGS + [Binding("o,ctrl+o", "options", N_("Options"))]  # ctrl+o: from a field
 
     def action_options(self) -> None:
         from screens.card_options import CardOptionsDialog
@@ -210,7 +206,6 @@ class EmployeeCard(ModalScreen):
         self.app.push_screen(CardOptionsDialog(self.subscriber_id, self.data["msisdn"]), done)
 
     # -- who changed this (issue 12): screens/insights.py ---------------------------------
-    BINDINGS = BINDINGS + [Binding("b,ctrl+b", "blame", N_("Who changed"))]  # ctrl+b: from a field
 
     def action_blame(self) -> None:
         from screens.insights import BlameDialog

@@ -18,7 +18,9 @@ from corptui import permissions
 from corptui.errors import CorptuiError
 from corptui.i18n import N_, _, date_text, money, state_label
 from corptui.phones import format_msisdn
+from screens.actions.numbers import CARD_OPTIONS
 from screens.widgets.dialogs import ConfirmDialog
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -47,8 +49,8 @@ class ConnectedTable(VirtualTable):
             self.screen.ask_disconnect(self.cursor_id)
 
 
-class CardOptionsDialog(ModalScreen):
-    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("a", "focus_add", N_("Add option"))]
+class CardOptionsDialog(Registered, ModalScreen):
+    ACTIONS = CARD_OPTIONS
     DEFAULT_CSS = """
     CardOptionsDialog { align: center middle; }
     #opt-box { width: 100%; height: 100%; border: round $primary; background: $surface; padding: 0 1; }

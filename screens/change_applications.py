@@ -4,7 +4,6 @@ services, comment, contact) and the company's history of applications."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -14,15 +13,17 @@ from corptui import change_applications as ca
 from corptui import permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, number
+from screens.actions.services import CHANGE_REQUEST, CHANGE_REQUESTS
 from screens.widgets.form import Field, show_errors
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 
 
-class ChangeApplicationDialog(ModalScreen):
+class ChangeApplicationDialog(Registered, ModalScreen):
     """Dismisses with the new application's reference, or None."""
 
-    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "send", N_("Send"))]
+    ACTIONS = CHANGE_REQUEST
     DEFAULT_CSS = """
     ChangeApplicationDialog { align: center middle; }
     #ca-box { width: 78; height: auto; max-height: 100%; border: round $primary;
@@ -121,10 +122,10 @@ def _render(row: dict, key: str) -> str:
     return safe_text(row.get(key, ""))
 
 
-class ChangeApplicationHistory(ModalScreen):
+class ChangeApplicationHistory(Registered, ModalScreen):
     """The company's change applications, newest first; enter shows one."""
 
-    BINDINGS = [Binding("escape", "close", N_("Close"))]
+    ACTIONS = CHANGE_REQUESTS
     DEFAULT_CSS = """
     ChangeApplicationHistory { align: center middle; }
     #cah-box { width: 100%; height: 100%; border: round $primary; background: $surface;

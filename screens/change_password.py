@@ -4,21 +4,22 @@ after a login with a temporary password: nothing else opens until it is changed.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from corptui import auth
 from corptui.errors import CorptuiError, ValidationError
-from corptui.i18n import N_, _
+from corptui.i18n import _
+from screens.actions.access import CHANGE_PASSWORD
 from screens.widgets.form import Field, show_errors
 from screens.widgets.keys_footer import KeysFooter
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain
 
 
-class ChangePasswordScreen(Screen):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+class ChangePasswordScreen(Registered, Screen):
+    ACTIONS = CHANGE_PASSWORD
     DEFAULT_CSS = """
     ChangePasswordScreen { align: center top; }
     #password-box { width: 70; height: auto; border: round $primary; padding: 0 1; margin-top: 1; }

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
@@ -21,6 +20,7 @@ from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, ngettext, number
 from corptui.periods import add_months, month_start, parse_date, preset
 from corptui.phones import format_msisdn
+from screens.actions.money import CHARGE_LINES, CHARGES, DRILL, TOP_SPENDERS
 from screens.base import AppScreen
 from screens.money_dialogs import (
     CHARGE_KIND_LABELS,
@@ -39,6 +39,7 @@ from screens.money_dialogs import (
     today_of,
 )
 from screens.widgets.keys_footer import KeysFooter
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -70,15 +71,7 @@ def default_months(today: dt.date) -> tuple[dt.date, dt.date]:
 class ChargesScreen(AppScreen):
     SECTION = "charges"
     TITLE = N_("Charges")
-    BINDINGS = [
-        Binding("f", "filter", N_("Filter")),
-        Binding("n", "choose_numbers", N_("Numbers")),
-        Binding("e", "export", N_("Export")),
-        Binding("t", "top", N_("Top spenders")),
-        Binding("x", "clear_filter", N_("Clear"), show=False),
-        Binding("4", "period('year')", N_("Year"), show=False),
-        Binding("3", "period('quarter')", N_("Quarter"), show=False),
-    ]
+    ACTIONS = CHARGES
     DEFAULT_CSS = """
     #filter-line { height: 1; padding: 0 1; color: $text-muted; }
     #months-table { height: 1fr; min-height: 4; }
@@ -339,10 +332,10 @@ class ChargesScreen(AppScreen):
                              lambda result: export_done(self.app, result))
 
 
-class DrillScreen(Screen):
+class DrillScreen(Registered, Screen):
     """A full-screen list over a money screen (escape goes back)."""
 
-    BINDINGS = [Binding("escape", "back", N_("Back")), Binding("q", "back", N_("Back"), show=False)]
+    ACTIONS = DRILL
     DEFAULT_CSS = """
     DrillScreen #drill-title { height: 1; background: $primary; padding: 0 1; text-style: bold; }
     DrillScreen #drill-line { height: 1; background: $boost; padding: 0 1; text-style: bold; }
@@ -384,8 +377,7 @@ class ChargeLinesScreen(DrillScreen):
     """The drill-down of one month: charged per number (largest first), or every line
     (v toggles); k cycles the kind; Enter on a number shows its lines."""
 
-    BINDINGS = [Binding("k", "next_kind", N_("Kind")), Binding("v", "toggle_view", N_("Lines/numbers")),
-                Binding("d", "dispute", N_("Dispute"))]
+    ACTIONS = CHARGE_LINES
 
     def __init__(self, period: dt.date, scope, kind: str | None, scope_text: str):
         super().__init__()
@@ -489,7 +481,6 @@ class ChargeLinesScreen(DrillScreen):
         self.app.push_screen(DisputeDialog(self.rows[i]["id"]))
 
     # who turned this fee on (issue 12): b on a line of a recurring fee
-    BINDINGS = BINDINGS + [Binding("b", "blame", N_("Who changed"))]
 
     def action_blame(self) -> None:
         i = self.table.cursor_id
@@ -517,6 +508,7 @@ TOP_COLUMNS = [
 class TopSpendersScreen(DrillScreen):
     """The company's numbers charged most in a month; Enter opens the number's calls."""
 
+    ACTIONS = TOP_SPENDERS
     LIMIT = 50
 
     def __init__(self, period: dt.date):

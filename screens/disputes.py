@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from corptui import disputes as disputes_uc
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _
+from screens.actions.money import DISPUTES
 from screens.base import AppScreen
 from screens.widgets.dialogs import SaveCancelDialog
 from screens.widgets.safe import plain, safe_text
@@ -176,13 +176,7 @@ class DecideDialog(_FormDialog):
 class DisputesScreen(AppScreen):
     SECTION = "disputes"
     TITLE = N_("Disputes")
-    BINDINGS = [
-        Binding("i", "review", N_("In review")),
-        Binding("a", "accept", N_("Accept")),
-        Binding("x", "reject", N_("Reject")),
-        Binding("r", "reload", N_("Refresh")),
-        Binding("o", "toggle_open", N_("Open only"), id="disputes.open_only"),
-    ]
+    ACTIONS = DISPUTES
     DEFAULT_CSS = """
     DisputesScreen #disputes-table { height: 1fr; }
     DisputesScreen #disputes-detail { height: 3; padding: 0 1; background: $boost; }

@@ -9,7 +9,6 @@ with the message under the field; Finish orders the document and dismisses with 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -20,9 +19,11 @@ from corptui import payments as payments_uc
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _
 from corptui.periods import last_month
+from screens.actions.documents import WIZARD
 from screens.money_dialogs import today_of
 from screens.widgets.check_list import CheckList
 from screens.widgets.form import Field, show_errors
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 
 REPORT_TYPES = [t for t in documents_uc.TYPE_NAMES if t != "reconciliation"]
@@ -46,11 +47,10 @@ STEP_TITLES = {"accounts": N_("Personal accounts"), "account": N_("Personal acco
                "notify": N_("Notification")}
 
 
-class DocumentWizard(ModalScreen):
+class DocumentWizard(Registered, ModalScreen):
     """``mode`` "report" (reporting documents) or "act" (reconciliation act)."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "finish", N_("Finish"),
-                                                               show=False)]
+    ACTIONS = WIZARD
     DEFAULT_CSS = """
     DocumentWizard { align: center middle; }
     #wizard-box { width: 78; height: 22; border: round $primary; background: $surface; padding: 0 1; }

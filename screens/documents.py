@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -18,9 +17,11 @@ from textual.widgets import Button, DataTable, Static
 from corptui import documents as documents_uc
 from corptui.errors import Conflict, CorptuiError, ValidationError
 from corptui.i18n import N_, _, date_text, ngettext
+from screens.actions.documents import DOCUMENTS, FORM, PREVIEW, SUMMARY
 from screens.base import RowsScreen
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field, show_errors
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 
 STATE_TEXT = {"queued": N_("queued"), "preparing": N_("making"), "ready": N_("ready"),
@@ -85,8 +86,8 @@ def summary_text(row: dict) -> str:
     return "\n".join(safe_text(line) for line in lines)
 
 
-class SummaryDialog(ModalScreen):
-    BINDINGS = [Binding("escape,enter", "close", N_("Close"))]
+class SummaryDialog(Registered, ModalScreen):
+    ACTIONS = SUMMARY
     DEFAULT_CSS = """
     SummaryDialog { align: center middle; }
     #summary-box { width: 76; height: auto; max-height: 20; border: round $primary; background: $surface; padding: 0 1; }
@@ -105,11 +106,11 @@ class SummaryDialog(ModalScreen):
         self.dismiss(None)
 
 
-class PreviewDialog(ModalScreen):
+class PreviewDialog(Registered, ModalScreen):
     """A ready document's text layout (parties, tables, totals) in a scrollable view:
     an admin over SSH checks it before saving or sending."""
 
-    BINDINGS = [Binding("escape,q", "close", N_("Close"))]
+    ACTIONS = PREVIEW
     DEFAULT_CSS = """
     PreviewDialog { align: center middle; }
     #preview-box { width: 100%; height: 100%; border: round $primary; background: $surface; }
@@ -137,11 +138,11 @@ class PreviewDialog(ModalScreen):
         self.dismiss(None)
 
 
-class FormDialog(ModalScreen):
+class FormDialog(Registered, ModalScreen):
     """A small form (fields + OK/Cancel) whose ``submit(values)`` does the work; its
     ValidationError goes under the field; a Conflict asks ``conflict_question``."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+    ACTIONS = FORM
     DEFAULT_CSS = """
     FormDialog { align: center middle; }
     #form-box { width: 72; height: auto; border: round $primary; background: $surface; padding: 0 1; }
@@ -213,19 +214,7 @@ class FormDialog(ModalScreen):
 class DocumentsScreen(RowsScreen):
     SECTION = "documents"
     TITLE = N_("Documents")
-    BINDINGS = RowsScreen.BINDINGS + [
-        Binding("n", "new", N_("New")),
-        Binding("c", "act", N_("Act")),
-        Binding("s", "save", N_("Save")),
-        Binding("e", "email", N_("Email")),
-        Binding("v", "preview", N_("View"), show=False),
-        # less used: named in the status line (the footer is full at 80 columns)
-        Binding("r", "reorder", N_("Reorder"), show=False),
-        Binding("d", "delete", N_("Delete"), show=False),
-        Binding("x", "cancel_document", N_("Cancel"), show=False),
-        Binding("a", "schedules", N_("Auto"), show=False),
-        Binding("enter", "summary", N_("Open"), show=False),
-    ]
+    ACTIONS = DOCUMENTS
     TABLE_ID = "docs-table"
     STATUS_ID = "docs-status"
     COLUMNS = (("id", N_("No."), 3), ("type", N_("Document"), 18), ("scope", N_("Scope"), 12),
@@ -283,23 +272,6 @@ class DocumentsScreen(RowsScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_summary()
 
-    PALETTE = {"new": N_("New reporting document (wizard)"), "act": N_("New reconciliation act"),
-               "summary": N_("Open the document's summary"),
-               "preview": N_("Preview the document's text"),
-               "save": N_("Save the document to a file"),
-               "email": N_("Send the document by email"), "reorder": N_("Order the document again"),
-               "delete": N_("Delete the document"),
-               "cancel_document": N_("Cancel the document being prepared"), "schedules": N_("Automatic reports")}
-
-    def palette_commands(self):
-        """Every action of this screen for the command palette."""
-        from textual.app import SystemCommand
-
-        for binding in self.BINDINGS:
-            if binding.action in self.PALETTE:
-                yield SystemCommand(_("Documents: {PALETTE}").format(PALETTE=_(self.PALETTE[binding.action])),
-                                    _("key {key}").format(key=binding.key),
-                                    getattr(self, f"action_{binding.action}"))
 
     # -- actions --------------------------------------------------------------------------
     def _wizard(self, mode: str) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Label, OptionList, Select, Static
@@ -18,6 +17,7 @@ from corptui import forwarding, permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, ngettext, number
 from corptui.phones import format_msisdn
+from screens.actions.services import FORWARDING
 from screens.widgets.bulk_work import BulkForm
 from screens.widgets.dialogs import NumbersDialog
 from screens.widgets.form import Field, show_errors
@@ -28,8 +28,7 @@ from screens.widgets.work_progress import WorkProgress
 class ForwardingDialog(BulkForm, NumbersDialog):
     """Dismisses with True when something changed."""
 
-    BINDINGS = NumbersDialog.BINDINGS + [
-        Binding("delete", "delete", N_("Delete rule"))]  # in the rule list
+    ACTIONS = FORWARDING
     MESSAGE_ID = "fwd-message"
     FORM_FIELDS = ("#fwd-condition", "#target", "#delay", "#save", "#delete")
     FORM_FOCUS = "#target"

@@ -1,114 +1,116 @@
-"""Help: the keys of every section, the hotline numbers, what the screens do."""
+"""Help (F1): the keys of the screen under it and of every section, from the action
+registries (screens.actions), marked with who may use them; the hotline numbers. Each
+description wraps under itself, not to column 0."""
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from corptui import config
-from corptui.i18n import N_, _
-from screens.actions import APP_ACTIONS, help_rows
+from corptui.i18n import _
+from screens.actions import APP, Registry, all_registries
+from screens.actions.app import app_actions
+from screens.actions.common import HELP
+from screens.actions.keys import key_text
+from screens.widgets.registered import Registered, bound_keys, role_of
 
-NUMBERS_KEYS = [
-    ("/", N_("search by phone (any part, any format) or name")),
-    ("space", N_("toggle the checkbox of the row")),
-    ("a / A / i", N_("select all shown / clear the selection / invert the shown")),
-    ("f", N_("filter by tag, tariff, status, account")),
-    ("o / O", N_("sort by the next column / reverse the order")),
-    ("t", N_("assign tags to the selected numbers")),
-    ("enter", N_("open the employee card")),
-    ("g", N_("manage tags")),
-    ("ctrl+o", N_("import employees from a file")),
-    ("p", N_("select numbers by a pasted list or a file")),
-    ("v / V", N_("save the current view / open a saved view")),
-    ("x", N_("clear the filter")),
-    ("s", N_("tariffs and options for the selection (check, then apply)")),
-    ("w / l", N_("call forwarding / spending limits for the selection")),
-    ("c", N_("a change request to the operator for the selection")),
-    ("u", N_("undo the last bulk change")),
-]
-
-USERS_KEYS = [
-    ("n", N_("add a user (the temporary password is shown once)")),
-    ("r", N_("reset the password of the user under the cursor")),
-    ("b", N_("block or unblock the login")),
-    ("e", N_("change the role")),
-]
-
-AUDIT_KEYS = [
-    ("/", N_("filter by user, object, period (YYYY-MM-DD, enter applies)")),
-    ("x", N_("clear the filter")),
-    ("enter", N_("the entry with its before and after values")),
-]
+WIDTH = 70  # the text inside the help box (76 columns, border, padding, scroll bar)
+KEY_WIDTH = 11
 
 
-class HelpScreen(ModalScreen):
-    BINDINGS = [Binding("escape,f1,q,question_mark", "close", N_("Close"))]
+def rows_text(rows: list[tuple[str, str]], key_width: int = KEY_WIDTH) -> list[str]:
+    """ "  key        text" lines; a long text wraps under itself, a long key gets a line."""
+    out = []
+    room = WIDTH - 2 - key_width
+    for key, text in rows:
+        lines = textwrap.wrap(text, room) or [""]
+        if len(key) >= key_width:
+            out.append(f"  {key}")
+            out += [" " * (2 + key_width) + line for line in lines]
+            continue
+        out.append(f"  {key:<{key_width}}{lines[0]}")
+        out += [" " * (2 + key_width) + line for line in lines[1:]]
+    return out
+
+
+def registry_rows(registry: Registry, role: str | None, keys=None) -> list[tuple[str, str]]:
+    rows = []
+    for a in registry.actions:
+        key = (keys or {}).get(registry.binding_id(a)) or key_text(a.keys, every=True)
+        text = f"{_(a.label)}: {_(a.description)}" if a.description else _(a.label)
+        mark = a.mark(role)
+        rows.append((key, f"{text} ({mark})" if mark else text))
+    return rows
+
+
+class HelpScreen(Registered, ModalScreen):
+    ACTIONS = HELP
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    #help { width: 76; height: 22; border: round $primary; padding: 0 1; background: $surface; }
+    #help { width: 76; height: 22; }
     """
 
     def __init__(self, screen_keys: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(**kwargs)
         self._screen_keys = screen_keys
 
-    def screen_keys(self) -> list[tuple[str, str]]:
-        """The keys of the screen under the help: its own bindings (not the app's, nor the
-        usual moving keys of its widgets)."""
-        if self._screen_keys is not None:
-            return self._screen_keys
+    def under(self):
         stack = [s for s in self.app.screen_stack if s is not self]
-        if not stack:
-            return []
-        under = stack[-1]
-        app_keys = {k for a in APP_ACTIONS for k in a.key.split(",")} | {"ctrl+q", "ctrl+p"}
-        common = {b.action for b in Screen.BINDINGS if isinstance(b, Binding)} | {"app.help"}
-        out, seen = [], set()
-        for key, active in under.active_bindings.items():
-            binding = active.binding
-            if (active.node is not under or key in app_keys or not binding.description
-                    or binding.action in common):
-                continue
-            label = binding.key_display or self.app.get_key_display(binding)
-            if (label, binding.description) in seen:
-                continue
-            seen.add((label, binding.description))
-            out.append((label, binding.description))
-        return out
+        return stack[-1] if stack else None
 
-    def compose(self) -> ComposeResult:
-        lines = []
-        keys = self.screen_keys()
-        if keys:
-            lines += [_("This screen")]
-            lines += [f"  {k:<10} {_(desc)}" for k, desc in keys]
-            lines += [""]
-        lines += [_("Keys everywhere")]
-        lines += [f"  {k:<10} {label:<10} {desc}" for k, label, desc in help_rows()]
-        commands, by_name, quit_ = _("Commands"), _("every action by name"), _("Quit")
-        lines += [f"  ctrl+p     {commands:<10} {by_name}", f"  ctrl+q     {quit_}", ""]
-        lines += [_("Numbers screen")]
-        lines += [f"  {k:<10} {_(desc)}" for k, desc in NUMBERS_KEYS]
-        lines += ["", _("Users screen (the owner changes, others read)")]
-        lines += [f"  {k:<10} {_(desc)}" for k, desc in USERS_KEYS]
-        lines += ["", _("Audit screen")]
-        lines += [f"  {k:<10} {_(desc)}" for k, desc in AUDIT_KEYS]
+    def screen_rows(self) -> tuple[str, list[tuple[str, str]]]:
+        """The heading and the keys of the screen under the help (its registry, with the
+        keys the user keymap gave them)."""
+        if self._screen_keys is not None:
+            return _("This screen"), self._screen_keys
+        under = self.under()
+        registry = getattr(under, "ACTIONS", None)
+        if under is None or registry is None or registry is APP:
+            return "", []
+        keys = {bid: " ".join(shown) for bid, shown in bound_keys(self.app, under).items()}
+        title = _("This screen: {title}").format(title=_(registry.title))
+        return title, registry_rows(registry, role_of(self.app), keys)
+
+    def lines(self) -> list[str]:
+        role = role_of(self.app)
+        lines: list[str] = []
+        title, rows = self.screen_rows()
+        if rows:
+            lines += [title, *rows_text(rows), ""]
+        lines += [_("Keys everywhere (^ is the Ctrl key)")]
+        lines += rows_text([(key_text(a.keys), f"{_(a.label)}: {_(a.description)}")
+                            for a in app_actions() if a.keys])
+        lines += rows_text([(key_text("ctrl+p"), _("Commands: every action by name")),
+                            (key_text("ctrl+q"), _("Quit"))])
         settings, error = config.load_or_defaults()
         lines += ["", _("Operator hotline")]
-        lines += [f"  {num:<16} {_(who)}" for num, who in config.hotlines(settings)]
+        lines += rows_text([(num, _(who)) for num, who in config.hotlines(settings)], 17)
         social = config.social_links(settings)
         if social:
             lines += ["", _("Operator online (social networks)")]
-            lines += [f"  {name:<16} {url}" for name, url in social]
+            lines += rows_text(social, 17)
         if error:
-            lines += ["", _("config.toml not read: {error}").format(error=error)]
-        with VerticalScroll(id="help"):
-            yield Static(Content("\n".join(lines)))
+            lines += ["", *textwrap.wrap(_("config.toml not read: {error}").format(
+                error=error), WIDTH)]
+        under = getattr(self.under(), "ACTIONS", None)
+        by_name = {r.name: r for r in all_registries()}
+        for a in app_actions():
+            registry = by_name.get(a.section)
+            if registry is None or registry is under or not registry.actions:
+                continue
+            lines += ["", _("{title} (section)").format(title=_(registry.title))]
+            lines += rows_text(registry_rows(registry, role))
+        return lines
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help", classes="dialog-frame"):
+            yield Static(Content("\n".join(self.lines())))
 
     def action_close(self) -> None:
         self.app.pop_screen()

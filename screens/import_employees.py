@@ -24,7 +24,9 @@ from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, Stati
 
 from corptui import importer
 from corptui.i18n import N_, _, ngettext, number
+from screens.actions.numbers import IMPORT
 from screens.widgets.background import run_in_worker
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 from screens.widgets.work_progress import WorkProgress
@@ -148,12 +150,8 @@ class MarkCheckbox(Checkbox):
         return super()._button
 
 
-class ImportScreen(ModalScreen):
-    BINDINGS = [
-        Binding("escape", "back", N_("Back")),
-        Binding("e", "toggle_errors", N_("Errors only"), show=False),
-        Binding("s", "toggle_skip", N_("Skip errors"), show=False),
-    ]
+class ImportScreen(Registered, ModalScreen):
+    ACTIONS = IMPORT
     DEFAULT_CSS = """
     ImportScreen { align: center middle; }
     #import-box { width: 100%; height: 100%; background: $surface; padding: 0 1; }

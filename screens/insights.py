@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -22,7 +21,9 @@ from corptui.errors import CorptuiError
 from corptui.i18n import N_, _, date_text, money, ngettext
 from corptui.periods import add_months
 from corptui.phones import format_msisdn
+from screens.actions.insights import BLAME, INSIGHTS
 from screens.base import AppScreen
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -108,19 +109,7 @@ def change_rows(r: dict) -> list[dict]:
 class InsightsScreen(AppScreen):
     SECTION = "insights"
     TITLE = N_("Insights")
-    BINDINGS = [
-        Binding("u", "mode('unused')", N_("Unused"), id="insights.unused"),
-        Binding("p", "mode('options')", N_("Options"), id="insights.options"),
-        Binding("c", "mode('changes')", N_("Changes"), id="insights.changes"),
-        Binding("s", "select_in_numbers", N_("Select in numbers"), id="insights.select"),
-        Binding("b", "blame", N_("Who"), id="insights.blame"),
-        Binding("d", "next_days", N_("Days"), show=False, id="insights.days"),
-        Binding("left_square_bracket", "month(-1)", N_("Month -"), show=False,
-                id="insights.month_prev"),
-        Binding("right_square_bracket", "month(1)", N_("Month +"), show=False,
-                id="insights.month_next"),
-        Binding("a", "next_account", N_("Account"), show=False, id="insights.account"),
-    ]
+    ACTIONS = INSIGHTS
     DEFAULT_CSS = """
     #insights-summary { height: 2; padding: 0 1; background: $boost; }
     #insights-table { height: 1fr; }
@@ -320,10 +309,10 @@ class InsightsScreen(AppScreen):
         screen.call_after_refresh(apply)
 
 
-class BlameDialog(ModalScreen):
+class BlameDialog(Registered, ModalScreen):
     """Who changed what of one number: its items, and the history of the chosen one."""
 
-    BINDINGS = [Binding("escape", "close", N_("Close"))]
+    ACTIONS = BLAME
     DEFAULT_CSS = """
     BlameDialog { align: center middle; }
     #blame { width: 100%; height: 100%; border: round $primary; background: $surface;

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Static
 
 from corptui.i18n import N_, _
+from screens.actions.access import KIOSK_WELCOME, PIN
+from screens.widgets.registered import Registered
 
 WELCOME = N_("""corptui: your company's mobile numbers, in one keyboard-driven console
 
@@ -23,8 +24,8 @@ Everything here is a demo: it resets itself when you leave.
 Legal entities hotline: 8-800-550-05-55 (free), short 0555""")
 
 
-class WelcomeScreen(Screen):
-    BINDINGS = [Binding("enter", "try_it", N_("Try it"))]
+class WelcomeScreen(Registered, Screen):
+    ACTIONS = KIOSK_WELCOME
     DEFAULT_CSS = """
     WelcomeScreen { align: center middle; }
     #welcome { width: 76; height: auto; border: double $primary; padding: 1 2; }
@@ -47,10 +48,10 @@ class WelcomeScreen(Screen):
         self.app.try_it()
 
 
-class PinDialog(ModalScreen):
+class PinDialog(Registered, ModalScreen):
     """Staff PIN to leave the kiosk; dismisses True when it is right."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Back"))]
+    ACTIONS = PIN
     DEFAULT_CSS = """
     PinDialog { align: center middle; }
     PinDialog > Vertical { width: 50; height: auto; border: round $warning; padding: 0 1;

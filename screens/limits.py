@@ -16,6 +16,7 @@ from corptui import limits, permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, ngettext, number
 from corptui.phones import format_msisdn
+from screens.actions.services import LIMITS
 from screens.widgets.bulk_work import BulkForm
 from screens.widgets.dialogs import NumbersDialog
 from screens.widgets.form import Field, show_errors
@@ -31,6 +32,8 @@ def _amount_text(value) -> str:
 
 class LimitsDialog(BulkForm, NumbersDialog):
     """Dismisses with True when something changed."""
+
+    ACTIONS = LIMITS
 
     MESSAGE_ID = "limits-message"
     FORM_FIELDS = ("#amount", "#notify_percent", "#data-ban", "#roaming-ban", "#save")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -16,6 +15,8 @@ from corptui import numbers as numbers_uc
 from corptui import views as views_uc
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, state_label
+from screens.actions.numbers import SAVE_VIEW, SELECT_BY_LIST, VIEWS
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -29,11 +30,11 @@ DIALOG_CSS = """
 """
 
 
-class SelectByListDialog(ModalScreen):
+class SelectByListDialog(Registered, ModalScreen):
     """Paste numbers or read them from a file; returns the ids found (and whether to
     replace the selection), or None."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "select", N_("Select"))]
+    ACTIONS = SELECT_BY_LIST
     DEFAULT_CSS = DIALOG_CSS.format(name="SelectByListDialog") + """
     SelectByListDialog TextArea { height: 7; }
     SelectByListDialog #list-file { width: 1fr; }
@@ -144,8 +145,8 @@ class SelectByListDialog(ModalScreen):
         self.dismiss(None)
 
 
-class SaveViewDialog(ModalScreen):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+class SaveViewDialog(Registered, ModalScreen):
+    ACTIONS = SAVE_VIEW
     DEFAULT_CSS = DIALOG_CSS.format(name="SaveViewDialog").replace("height: 22", "height: 11")
 
     def __init__(self, spec: dict):
@@ -193,10 +194,10 @@ class SaveViewDialog(ModalScreen):
         self.dismiss(None)
 
 
-class ViewsDialog(ModalScreen):
+class ViewsDialog(Registered, ModalScreen):
     """The user's saved views: enter applies, d deletes."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("d", "delete", N_("Delete"))]
+    ACTIONS = VIEWS
     DEFAULT_CSS = DIALOG_CSS.format(name="ViewsDialog")
 
     def compose(self) -> ComposeResult:

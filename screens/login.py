@@ -4,7 +4,6 @@ operator's hotline numbers for legal entities (from the seed article)."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -13,19 +12,18 @@ from textual.widgets import Button, Input, Label, Static
 from corptui import auth, permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _
+from screens.actions.access import LOGIN
 from screens.widgets.keys_footer import KeysFooter
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain
 
 HOTLINE = N_("Hotline for legal entities: 8-800-550-05-55 (free in Russia), short 0555 "
            "from a company SIM · individuals: 8-800-550-05-00, short 0500")
 
 
-class LoginScreen(Screen):
+class LoginScreen(Registered, Screen):
     TITLE = N_("Log in")
-    BINDINGS = [
-        Binding("f2", "apply", N_("Apply for access")),
-        Binding("f1", "app.help", N_("Help")),
-    ]
+    ACTIONS = LOGIN
     DEFAULT_CSS = """
     LoginScreen { align: center top; }
     #login-box { width: 64; height: auto; border: round $primary; padding: 0 1; margin-top: 0; }

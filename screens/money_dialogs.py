@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -22,8 +21,10 @@ from corptui import i18n
 from corptui.errors import Cancelled, Conflict, CorptuiError, ValidationError
 from corptui.i18n import N_, _, ngettext, number
 from corptui.periods import preset
+from screens.actions.money import EXPORT_DIALOG, MONEY_FILTER, NUMBER_PICKER
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field, show_errors
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.work_progress import WorkProgress
 
@@ -105,14 +106,13 @@ COMPACT_CSS = """
 """
 
 
-class FilterDialog(ModalScreen):
+class FilterDialog(Registered, ModalScreen):
     """Filter fields for a money screen. ``fields`` lists the text fields (name, label,
     value, placeholder); ``choices`` the selects (name, label, options, value). The
     ``period`` select fills ``date_from``/``date_to`` from a preset. ``apply(values)``
     returns the new filter or raises ValidationError (shown under the fields)."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "apply", N_("Apply")),
-                Binding("ctrl+r", "clear", N_("Clear"))]
+    ACTIONS = MONEY_FILTER
     DEFAULT_CSS = COMPACT_CSS + "FilterDialog { align: center middle; }"
 
     def __init__(self, title: str, fields: list[tuple[str, str, str, str]],
@@ -216,7 +216,7 @@ class FilterDialog(ModalScreen):
          "cancel": self.action_cancel}[event.button.id]()
 
 
-class ExportDialog(ModalScreen):
+class ExportDialog(Registered, ModalScreen):
     """Export what the screen shows: a format, a file path, for CSV the separator.
     ``run(fmt, path, force, sep, progress, cancelled)`` writes the file (a use case's
     export) and returns its ExportResult; it runs in a worker thread, reporting
@@ -225,7 +225,7 @@ class ExportDialog(ModalScreen):
     asks before overwriting; a bad or unwritable path is shown under the path field.
     Dismisses with the result."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "export", N_("Export"))]
+    ACTIONS = EXPORT_DIALOG
     DEFAULT_CSS = COMPACT_CSS + """ExportDialog { align: center middle; }
     ExportDialog #export-progress { margin-top: 1; }"""
 
@@ -462,14 +462,12 @@ def month_value(text: str) -> str:
 
 # -- choosing numbers with checkboxes ---------------------------------------------------
 
-class NumberPicker(ModalScreen):
+class NumberPicker(Registered, ModalScreen):
     """The company's numbers with checkboxes and search: the chosen ids (a tuple) are
     what the money screens then show. space toggles, a all shown, A none, ctrl+s / Enter
     done, escape cancel. The selected count is at the bottom."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "done", N_("Done")),
-                Binding("a", "all", N_("All"), show=False), Binding("A", "none", N_("None"), show=False),
-                Binding("slash", "search", N_("Search"), show=False)]
+    ACTIONS = NUMBER_PICKER
     DEFAULT_CSS = """
     NumberPicker { align: center middle; }
     NumberPicker #picker { width: 78; height: 22; border: round $primary; background: $surface; }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -12,16 +11,18 @@ from textual.widgets import Button, Label, Select, Static
 
 from corptui import tags as tags_uc
 from corptui.errors import CorptuiError
-from corptui.i18n import N_, _, number, state_label
+from corptui.i18n import _, number, state_label
 from corptui.numbers import NumberFilter
+from screens.actions.numbers import ASSIGN_TAGS, NUMBERS_FILTER
 from screens.widgets.check_list import CheckList
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 
 
-class FilterDialog(ModalScreen):
+class FilterDialog(Registered, ModalScreen):
     """Tag, tariff, status, account. Returns a dict, or None on cancel."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "apply", N_("Apply"))]
+    ACTIONS = NUMBERS_FILTER
     DEFAULT_CSS = """
     FilterDialog { align: center middle; }
     #filter-box { width: 64; height: auto; border: round $primary; background: $surface; padding: 0 1; }
@@ -85,11 +86,11 @@ class FilterDialog(ModalScreen):
         self.dismiss(None)
 
 
-class AssignTagsDialog(ModalScreen):
+class AssignTagsDialog(Registered, ModalScreen):
     """Add and remove tags on all selected numbers in one change, with a preview of how
     many numbers change. Returns True when something was applied."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "apply", N_("Apply"))]
+    ACTIONS = ASSIGN_TAGS
     DEFAULT_CSS = """
     AssignTagsDialog { align: center middle; }
     #assign-box { width: 76; height: 22; border: round $primary; background: $surface; padding: 0 1; }

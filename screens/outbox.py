@@ -5,7 +5,6 @@ background jobs with their live progress (polled every second)."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from corptui import jobs as jobs_uc
@@ -14,6 +13,7 @@ from corptui.errors import CorptuiError
 from corptui.i18n import N_, _, number
 from corptui.phones import format_msisdn
 from screens.access_dialogs import MessageDialog
+from screens.actions.documents import OUTBOX
 from screens.base import KeyedRowsScreen
 from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
@@ -101,10 +101,7 @@ def job_lines(rows: list[dict]) -> str:
 class OutboxScreen(KeyedRowsScreen):
     SECTION = "outbox"
     TITLE = N_("Outbox")
-    BINDINGS = [
-        Binding("r", "retry", N_("Send again")),
-        Binding("u", "reload", N_("Reload")),
-    ]
+    ACTIONS = OUTBOX
     DEFAULT_CSS = """
     OutboxScreen #outbox-table { height: 1fr; }
     OutboxScreen #jobs-pane { height: auto; max-height: 5; background: $boost; padding: 0 1; }

@@ -13,12 +13,12 @@ from decimal import Decimal
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from corptui import overview as uc
 from corptui.errors import CorptuiError
 from corptui.i18n import N_, _, date_text, money, ngettext, number
+from screens.actions.insights import OVERVIEW
 from screens.base import AppScreen
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
@@ -142,10 +142,7 @@ def overview_rows(payload: dict, live: dict) -> list[dict]:
 class OverviewScreen(AppScreen):
     SECTION = "overview"
     TITLE = N_("Overview")
-    BINDINGS = [
-        Binding("n", "app.open_section('numbers')", N_("Numbers"), id="overview.numbers"),
-        Binding("r", "refresh", N_("Refresh"), id="overview.refresh"),
-    ]
+    ACTIONS = OVERVIEW
     DEFAULT_CSS = """
     #overview-head { height: 1; padding: 0 1; background: $boost; }
     #overview-table { height: 1fr; }

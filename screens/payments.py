@@ -9,7 +9,6 @@ in the session (screens.money_dialogs.keep) while it lasts."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from corptui import payments as payments_uc
@@ -18,6 +17,7 @@ from corptui.i18n import N_, _, ngettext, number
 from corptui.payments import PaymentFilter
 from corptui.periods import preset
 from corptui.phones import format_msisdn
+from screens.actions.money import PAYMENTS
 from screens.base import AppScreen
 from screens.money_dialogs import (
     PAYMENT_TYPE_LABELS,
@@ -97,19 +97,7 @@ class PaymentsScreen(PagedQueryMixin, AppScreen):
     KEEP_KEY = "payments"
     use_case = payments_uc
     TITLE = N_("Payments")
-    BINDINGS = [
-        Binding("f", "filter", N_("Filter")),
-        Binding("n", "choose_numbers", N_("Numbers")),
-        Binding("e", "export", N_("Export")),
-        Binding("o", "sort_next", N_("Sort")),
-        Binding("O", "sort_reverse", N_("Reverse"), show=False),
-        Binding("x", "clear_filter", N_("Clear"), show=False),
-        Binding("0", "period('')", N_("Any dates"), show=False),
-        Binding("1", "period('this_month')", N_("This month"), show=False),
-        Binding("2", "period('last_month')", N_("Last month"), show=False),
-        Binding("3", "period('quarter')", N_("Quarter"), show=False),
-        Binding("4", "period('year')", N_("Year"), show=False),
-    ]
+    ACTIONS = PAYMENTS
     DEFAULT_CSS = """
     #filter-line { height: 1; padding: 0 1; color: $text-muted; }
     #detail-line { height: 1; padding: 0 1; }

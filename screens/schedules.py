@@ -4,12 +4,12 @@ n new, e edit, p pause / resume, x delete (confirm), esc/F12 back to documents."
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 
 from corptui import documents as documents_uc
 from corptui import schedules as schedules_uc
 from corptui.errors import CorptuiError
 from corptui.i18n import N_, _, ngettext, number
+from screens.actions.documents import SCHEDULES
 from screens.base import RowsScreen
 from screens.documents import FormDialog
 from screens.widgets.dialogs import ConfirmDialog
@@ -50,13 +50,7 @@ def _numbers(text: str) -> list[str]:
 class SchedulesScreen(RowsScreen):
     SECTION = "schedules"
     TITLE = N_("Automatic reports")
-    BINDINGS = RowsScreen.BINDINGS + [
-        Binding("n", "new", N_("New")),
-        Binding("e", "edit", N_("Edit")),
-        Binding("p", "toggle", N_("Pause/resume")),
-        Binding("x", "delete", N_("Delete")),
-        Binding("escape", "back", N_("Documents"), show=False),
-    ]
+    ACTIONS = SCHEDULES
     TABLE_ID = "sched-table"
     STATUS_ID = "sched-status"
     COLUMNS = (("id", N_("No."), 4), ("type", N_("Report"), 18), ("when", N_("When"), 24),
@@ -82,19 +76,6 @@ class SchedulesScreen(RowsScreen):
                 Text(safe_text(f"{r['when']} {r['format']}")),
                 Text(safe_text(to)), Text(_("active") if r["active"] else _("paused"))]
 
-    PALETTE = {"new": N_("New automatic report"), "edit": N_("Edit the automatic report"),
-               "toggle": N_("Pause or resume the automatic report"),
-               "delete": N_("Delete the automatic report")}
-
-    def palette_commands(self):
-        """Every action of this screen for the command palette."""
-        from textual.app import SystemCommand
-
-        for binding in self.BINDINGS:
-            if binding.action in self.PALETTE:
-                yield SystemCommand(_("Automatic reports: {PALETTE}").format(PALETTE=_(self.PALETTE[binding.action])),
-                                    _("key {key}").format(key=binding.key),
-                                    getattr(self, f"action_{binding.action}"))
 
     def _form(self, title: str, row: dict | None, save) -> None:
         def submit(values, _force):

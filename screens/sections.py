@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from corptui.i18n import N_, _
+from corptui.i18n import _
 from screens.actions import APP_ACTIONS, available_sections
+from screens.actions.common import GOTO
+from screens.actions.keys import key_text
+from screens.widgets.registered import Registered
 
 
-class SectionMenu(ModalScreen):
-    BINDINGS = [Binding("escape", "cancel", N_("Close"))]
+class SectionMenu(Registered, ModalScreen):
+    ACTIONS = GOTO
     DEFAULT_CSS = """
     SectionMenu { align: center middle; }
     SectionMenu > Vertical { width: 78; height: auto; max-height: 22; border: round $primary;
@@ -27,11 +29,11 @@ class SectionMenu(ModalScreen):
         have = available_sections()
         shown = [a for a in APP_ACTIONS if a.section and a.section in have]
         label_w = max(len(_(a.label)) for a in shown)
-        key_w = max(len(a.key or "") for a in shown)
+        key_w = max(len(key_text(a.keys)) for a in shown)
         room = max(10, 68 - label_w - key_w - 2)  # one line a section (80 columns)
         options = []
         for a in shown:
-            key = a.key.upper() if a.key else ""
+            key = key_text(a.keys)
             text = _(a.description)
             if len(text) > room:
                 text = text[:room - 1].rstrip() + "…"

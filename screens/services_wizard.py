@@ -17,7 +17,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -31,9 +30,11 @@ from corptui import permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, number
 from corptui.phones import format_msisdn
+from screens.actions.services import SERVICES_WIZARD
 from screens.widgets.background import run_in_worker
 from screens.widgets.check_list import CheckList
 from screens.widgets.form import Field, show_errors
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 from screens.widgets.work_progress import WorkProgress
@@ -99,13 +100,10 @@ class CheckTable(VirtualTable):
                       Segment(text[2:], style)], strip.cell_length)
 
 
-class ServicesWizard(ModalScreen):
+class ServicesWizard(Registered, ModalScreen):
     """Tariffs and options for a set of numbers, in three steps."""
 
-    BINDINGS = [
-        Binding("escape", "back", N_("Back/cancel")),
-        Binding("ctrl+s", "next", N_("Next")),
-    ]
+    ACTIONS = SERVICES_WIZARD
     DEFAULT_CSS = """
     ServicesWizard { align: center middle; }
     #wizard { width: 100%; height: 100%; border: round $primary; background: $surface; padding: 0 1; }

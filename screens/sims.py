@@ -8,7 +8,6 @@ import os
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -18,15 +17,17 @@ from corptui import permissions, sims
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, number
 from corptui.phones import format_msisdn
+from screens.actions.services import IMPORT_STOCK, REPLACE_SIM, SIM_STOCK
 from screens.widgets.form import Field, show_errors
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 
 
-class ReplaceSimDialog(ModalScreen):
+class ReplaceSimDialog(Registered, ModalScreen):
     """Dismisses with True when the SIM was replaced."""
 
-    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "replace", N_("Replace"))]
+    ACTIONS = REPLACE_SIM
     DEFAULT_CSS = """
     ReplaceSimDialog { align: center middle; }
     #sim-box { width: 72; height: auto; border: round $primary; background: $surface;
@@ -124,10 +125,10 @@ def _render(row: dict, key: str) -> str:
     return safe_text(row.get(key, ""))
 
 
-class SimStockScreen(ModalScreen):
+class SimStockScreen(Registered, ModalScreen):
     """The company's SIM cards by state; `i` imports stock from a file."""
 
-    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("i", "import", N_("Import stock"))]
+    ACTIONS = SIM_STOCK
     DEFAULT_CSS = """
     SimStockScreen { align: center middle; }
     #stock-box { width: 100%; height: 100%; border: round $primary; background: $surface;
@@ -204,10 +205,10 @@ class SimStockScreen(ModalScreen):
         self.dismiss(None)
 
 
-class ImportStockDialog(ModalScreen):
+class ImportStockDialog(Registered, ModalScreen):
     """A file path, Check (every bad line listed), Import. Dismisses with the count."""
 
-    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "import", N_("Import"))]
+    ACTIONS = IMPORT_STOCK
     DEFAULT_CSS = """
     ImportStockDialog { align: center middle; }
     #import-box { width: 76; height: auto; max-height: 100%; border: round $primary;

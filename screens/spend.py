@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
@@ -20,6 +19,7 @@ from corptui import spend as uc
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, money, ngettext, number
 from corptui.periods import add_months
+from screens.actions.insights import SPEND
 from screens.base import AppScreen
 from screens.widgets.dialogs import DIALOG_CSS, SaveCancelDialog
 from screens.widgets.form import Field, show_errors
@@ -141,12 +141,7 @@ class BudgetDialog(SaveCancelDialog):
 class SpendScreen(AppScreen):
     SECTION = "spend"
     TITLE = N_("Spend by tag")
-    BINDINGS = [
-        Binding("left_square_bracket", "month(-1)", N_("Month -"), id="spend.month_prev"),
-        Binding("right_square_bracket", "month(1)", N_("Month +"), id="spend.month_next"),
-        Binding("b", "budget", N_("Budget"), id="spend.budget"),
-        Binding("e", "export", N_("Export"), id="spend.export"),
-    ]
+    ACTIONS = SPEND
     DEFAULT_CSS = """
     #spend-summary { height: 2; padding: 0 1; background: $boost; }
     #spend-table { height: 1fr; }

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -18,7 +17,9 @@ from textual.widgets.option_list import Option
 from corptui import tags as tags_uc
 from corptui.errors import Conflict, CorptuiError, ValidationError
 from corptui.i18n import N_, _, ngettext, number
+from screens.actions.numbers import TAG_COLOR, TAGS
 from screens.widgets.dialogs import ConfirmDialog, SaveCancelDialog
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 
 SWATCH = "■"
@@ -103,10 +104,10 @@ class TagNameDialog(SaveCancelDialog):
         self.dismiss(result)
 
 
-class ColorDialog(ModalScreen):
+class ColorDialog(Registered, ModalScreen):
     """Choose a colour of the palette; dismisses with it, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+    ACTIONS = TAG_COLOR
     DEFAULT_CSS = """
     ColorDialog { align: center middle; }
     #color-box { width: 50; height: auto; border: round $primary; background: $surface; padding: 0 1; }
@@ -158,16 +159,10 @@ class ConfirmDeleteDialog(ConfirmDialog):
         self.count = count
 
 
-class TagsScreen(ModalScreen):
+class TagsScreen(Registered, ModalScreen):
     """The company's tags. Dismisses (with None) on esc."""
 
-    BINDINGS = [
-        Binding("escape", "close", N_("Close")),
-        Binding("n", "new", N_("New")),
-        Binding("r", "rename", N_("Rename")),
-        Binding("c", "recolor", N_("Recolor")),
-        Binding("d", "delete", N_("Delete")),
-    ]
+    ACTIONS = TAGS
     DEFAULT_CSS = """
     TagsScreen { align: center middle; }
     #tags-box { width: 100%; height: 100%; background: $surface; padding: 0 1; }

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -17,7 +16,9 @@ from corptui import undo as undo_uc
 from corptui.errors import CorptuiError
 from corptui.i18n import N_, _, ngettext, number
 from corptui.phones import format_msisdn
+from screens.actions.common import UNDO
 from screens.widgets.bulk_work import BulkWork
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain
 from screens.widgets.work_progress import WorkProgress
 
@@ -59,11 +60,11 @@ def preview_text(preview: dict) -> str:
     return "\n".join(lines)
 
 
-class UndoDialog(BulkWork, ModalScreen[bool]):
+class UndoDialog(Registered, BulkWork, ModalScreen[bool]):
     """The preview of undoing the last bulk change (of this user, or anyone's for an
     owner); ``operation`` picks another one."""
 
-    BINDINGS = [Binding("escape,n", "cancel", N_("Cancel")), Binding("u,y", "undo", N_("Undo"))]
+    ACTIONS = UNDO
     DEFAULT_CSS = """
     UndoDialog { align: center middle; }
     #undo-box { width: 76; max-width: 100%; height: auto; max-height: 22;

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from corptui import permissions
@@ -18,6 +17,7 @@ from corptui.errors import CorptuiError
 from corptui.i18n import N_, _, date_text
 from corptui.phones import format_msisdn
 from screens.access_dialogs import AddUserDialog, RoleDialog
+from screens.actions.access import USERS
 from screens.base import KeyedRowsScreen
 from screens.widgets.dialogs import ConfirmDialog, MessageDialog
 from screens.widgets.safe import plain
@@ -72,12 +72,7 @@ def render_cell(row: dict, key: str) -> str:
 class UsersScreen(KeyedRowsScreen):
     SECTION = "users"
     TITLE = N_("Users")
-    BINDINGS = [
-        Binding("n", "add_user", N_("Add")),
-        Binding("r", "reset_password", N_("Reset password")),
-        Binding("b", "toggle_block", N_("Block/unblock")),
-        Binding("e", "change_role", N_("Role")),
-    ]
+    ACTIONS = USERS
     DEFAULT_CSS = """
     #users-status { height: 1; background: $boost; padding: 0 1; }
     """
@@ -118,14 +113,10 @@ class UsersScreen(KeyedRowsScreen):
         self.app.show_error(exc)
         self.set_status(exc.message[:1].upper() + exc.message[1:])
 
-    def _allowed(self) -> bool:
-        """Refuse early (same message as the use case) so no dialog opens for nothing."""
-        try:
-            permissions.require(self.session, "users.manage")
-        except CorptuiError as exc:
-            self.refuse(exc)
-            return False
-        return True
+    def refuse_action(self, message: str) -> None:
+        """The registry refused an action (before any dialog): the status line says why."""
+        super().refuse_action(message)
+        self.set_status(message)
 
     def current(self) -> dict | None:
         row_id = self.table.cursor_id
@@ -138,8 +129,6 @@ class UsersScreen(KeyedRowsScreen):
 
     # -- actions --------------------------------------------------------------------
     def action_add_user(self) -> None:
-        if not self._allowed():
-            return
 
         def done(result) -> None:
             if not result:
@@ -161,7 +150,7 @@ class UsersScreen(KeyedRowsScreen):
 
     def action_reset_password(self) -> None:
         row = self.current()
-        if row is None or not self._allowed():
+        if row is None:
             return
 
         def done(yes: bool) -> None:
@@ -182,7 +171,7 @@ class UsersScreen(KeyedRowsScreen):
 
     def action_toggle_block(self) -> None:
         row = self.current()
-        if row is None or not self._allowed():
+        if row is None:
             return
         block = not row["blocked"]
 
@@ -206,7 +195,7 @@ class UsersScreen(KeyedRowsScreen):
 
     def action_change_role(self) -> None:
         row = self.current()
-        if row is None or not self._allowed():
+        if row is None:
             return
 
         def done(role) -> None:

@@ -362,3 +362,25 @@ def test_readme_shows_the_matrix_of_the_code():
     for row in permissions.matrix_rows():
         line = "| `%s` | %s |" % (row[0], " | ".join(row[1:]))
         assert line in readme, f"README.md lacks the matrix row {line}"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_refusal_is_a_sentence_in_the_language_without_internal_codes(lang):
+    from corptui import i18n
+    from corptui.errors import PermissionDenied
+    from corptui.session import Session
+
+    i18n.set_language(lang)
+    try:
+        for action, roles in permissions.MATRIX.items():
+            for role in set(permissions.ROLE_LABELS) - roles:
+                with pytest.raises(PermissionDenied) as err:
+                    permissions.require(Session(1, role, 1, "x", "test"), action)
+                text = err.value.message
+                assert action not in text, text
+                assert text.endswith(".") and text[0].isupper(), text
+                assert text.endswith(permissions.role_label(role) + "."), text
+                if lang == "ru":
+                    assert "Вы вошли как" in text and role not in text, text
+    finally:
+        i18n.set_language("en")

@@ -4,12 +4,14 @@ read. All text is shown as plain Content, never as markup."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from corptui.i18n import N_, _
+from corptui.i18n import _
+from screens.actions.common import CONFIRM, FORM, MESSAGE
+from screens.actions.services import NUMBERS_DIALOG
+from screens.widgets.registered import Registered
 from screens.widgets.safe import plain
 
 # A centred box with a bold title, text, a message line and a row of buttons; ``{cls}``
@@ -26,12 +28,12 @@ DIALOG_CSS = """
 """
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Registered, ModalScreen[bool]):
     """A yes/no question. y or the yes button dismisses with True; n, escape or the no
     button with False. ``danger`` draws it red (deleting, overwriting); the focus starts
     on the no button unless ``focus_yes``. The buttons name their keys: "Delete (y)"."""
 
-    BINDINGS = [Binding("escape,n", "no", N_("No")), Binding("y", "yes", N_("Yes"))]
+    ACTIONS = CONFIRM
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
     ConfirmDialog #confirm-box { width: 64; height: auto; max-height: 22; border: round $primary;
@@ -76,10 +78,10 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class MessageDialog(ModalScreen[None]):
+class MessageDialog(Registered, ModalScreen[None]):
     """A text to read (scrolls when long) and an OK button (enter or escape)."""
 
-    BINDINGS = [Binding("escape,enter", "close", N_("Close"))]
+    ACTIONS = MESSAGE
     DEFAULT_CSS = DIALOG_CSS.format(cls="MessageDialog") + """
     MessageDialog VerticalScroll { height: auto; max-height: 16; }
     """
@@ -108,13 +110,13 @@ class MessageDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class NumbersDialog(ModalScreen[bool]):
+class NumbersDialog(Registered, ModalScreen[bool]):
     """A dialog that changes one number or a selection of numbers (``ids``, given as
     subscriber ids). It dismisses with True when something changed (escape / Close).
     For a selection, subclasses show what would change in ``_preview`` while the
     fields change; ``MESSAGE_ID`` names the Static that ``_message`` writes to."""
 
-    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("ctrl+s", "save", N_("Save"))]
+    ACTIONS = NUMBERS_DIALOG
     MESSAGE_ID = "message"
 
     def __init__(self, ids):
@@ -145,11 +147,11 @@ class NumbersDialog(ModalScreen[bool]):
         self.dismiss(self.changed)
 
 
-class SaveCancelDialog(ModalScreen):
+class SaveCancelDialog(Registered, ModalScreen):
     """A form: enter in an input or the button ``save`` calls ``action_save``; any other
     button or escape cancels (dismisses with None)."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+    ACTIONS = FORM
 
     def on_input_submitted(self, event) -> None:
         self.action_save()

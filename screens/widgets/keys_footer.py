@@ -1,6 +1,7 @@
 """A one-line footer of the current keys, drawn as text (Textual's Footer builds a widget
 per key and recomposes on every focus change: ~75 ms a screen switch). Clicking a key
-presses it. Disabled keys are left out; the order is the bindings' order."""
+presses it. Disabled keys are left out, and so are the actions the user's role may not do
+(screens.actions); the order is the bindings' order."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from textual.content import Content
 from textual.widget import Widget
 
 from corptui.i18n import _
+from screens.actions.keys import key_text
+from screens.widgets.registered import action_of, role_of
 
 
 class KeysFooter(Widget):
@@ -35,9 +38,13 @@ class KeysFooter(Widget):
         items: list[tuple[int, int, str]] = []
         pos = 1
         seen: set[str] = set()
+        role = role_of(self.app)
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             if not binding.show or not active.enabled or binding.action in seen:
+                continue
+            entry = action_of(active.node, binding)
+            if entry is not None and entry.denied(role):
                 continue
             seen.add(binding.action)
             shown = self.app.get_key_display(binding)
@@ -48,8 +55,9 @@ class KeysFooter(Widget):
             pos += cell_len(text) + 2
         if self.app.ENABLE_COMMAND_PALETTE:
             commands = _("Commands")
-            text = f"^p {commands}"
-            parts.append(Content.assemble(("^p", "bold"), " " + commands))
+            shown = key_text("ctrl+p")
+            text = f"{shown} {commands}"
+            parts.append(Content.assemble((shown, "bold"), " " + commands))
             items.append((pos, pos + cell_len(text), "ctrl+p"))
         self._items = items
         self._content = Content(" ") + Content("  ").join(parts)

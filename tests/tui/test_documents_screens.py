@@ -28,6 +28,7 @@ async def open_documents(pilot):
     await pilot.press("f12")
     await settle(pilot)
     assert pilot.app.screen.SECTION == "documents"
+    return pilot.app.screen
 
 
 async def nxt(pilot):
@@ -202,18 +203,22 @@ async def test_history_save_email_reorder_delete(seeded, tmp_path):
         assert Document.select().count() == 1
 
 
-async def test_viewer_cannot_order(seeded):
+async def test_viewer_is_told_before_any_step_that_ordering_is_not_for_the_role(seeded):
     a = app("viewer")
     async with a.run_test(size=(80, 24)) as pilot:
-        await open_documents(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        wiz = pilot.app.screen
-        for _ in range(4):
-            await pilot.click("#next")
+        screen = await open_documents(pilot)
+        footer = str(screen.query_one("KeysFooter").render())
+        assert "New" not in footer and "Act" not in footer and "Save" not in footer
+        for key in ("c", "n"):
+            await pilot.press(key)
             await settle(pilot)
+            assert pilot.app.screen is screen  # no wizard to walk through
+        assert [n.message for n in pilot.app._notifications][-1] == (
+            "Only an owner, an admin or an accountant can order documents. "
+            "You are logged in as viewer.")
+        titles = {c.title: c.help for c in pilot.app.get_system_commands(screen)}
+        assert "only owner, admin, accountant" in titles["Documents: New reconciliation act"]
         assert Document.select().count() == 0
-        assert wiz.is_attached
 
 
 async def test_schedules_screen(seeded):

@@ -312,7 +312,8 @@ async def test_viewer_reads_but_export_follows_the_matrix(seeded, tmp_path):
                 await pilot.pause()
             else:
                 assert app.screen is screen
-                assert any("not export" in str(n.message) for n in app._notifications)
+                assert any(str(n.message).startswith("Only an owner, an admin or an accountant "
+                                                     "can export") for n in app._notifications)
 
 
 async def test_choose_numbers_with_checkboxes_then_their_payments(owner):
