@@ -55,122 +55,216 @@ def _first_rows_floor(raw, company) -> float:
     return time.perf_counter() - start
 
 
-def numbers_open(args) -> dict:
-    path = seeded_db(args)
-    raw, company, session = _session(path)
-    result = {}
-
-    async def run():
-        app, NumbersScreen, VirtualTable = await _open_app(session)
-        start = time.perf_counter()
-        async with app.run_test(size=(80, 24)) as pilot:
-            while True:
-                screen = app.screen
-                if isinstance(screen, NumbersScreen):
-                    tables = screen.query(VirtualTable)
-                    if tables and tables.first().ids:
-                        table = tables.first()
-                        line = "".join(s.text for s in table.render_line(1))
-                        if "+7" in line:
-                            break
-                await pilot.pause(0.001)
-            result["seconds"] = time.perf_counter() - start
-            result["rows"] = len(table.ids)
-
-    asyncio.run(run())
-    floor = min(_first_rows_floor(raw, company) for _ in range(3))
-    return {"n": result["rows"], "seconds": result["seconds"], "floor_seconds": floor,
-            "target_seconds": 0.5}
+NAME_QUERIES = ["петрова", "лог", "кузнецова", "вера п", "секр", "соколова", "крылов е",
+                "ком", "иванова", "ив"]
+DIGIT_QUERIES = ["926", "9161", "55-1", "8 916", "4567", "000", "903 1", "12-3"]
+RUNS = 3
 
 
-def numbers_search(args) -> dict:
-    path = seeded_db(args)
-    raw, company, session = _session(path)
-    queries = ["926", "иван", "8 916", "петр", "55-1", "смирнова ан"]
-    samples = []
-    handler = []
+def _framed_app(session):
+    from frames import FrameDriver
 
-    async def run():
-        app, NumbersScreen, VirtualTable = await _open_app(session)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            screen = app.screen
-            table = screen.query_one(VirtualTable)
-            search = screen.query_one("#search")
-            for q in queries:
-                search.value = q[:-1]
-                await pilot.pause()
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-                search.focus()
-                await pilot.pause()
-                search.cursor_position = len(search.value)  # focus selects all: type at the end
-                before = list(table.ids)
-                start = time.perf_counter()
-                await pilot.press(q[-1] if q[-1] != " " else "space")
-                deadline = time.perf_counter() + 30
-                while time.perf_counter() < deadline:
-                    await app.workers.wait_for_complete()
-                    await pilot.pause(0.001)
-                    if screen.flt.search == q and table.ids is not before:
-                        break
-                else:
-                    raise RuntimeError(f"search {q!r} did not finish: {screen.flt.search!r}")
-                "".join(s.text for s in table.render_line(1))
-                samples.append(time.perf_counter() - start)
-                handler.append(screen.last_search_seconds)
-            search.value = ""
+    from corptui.app import CorptuiApp
 
-    asyncio.run(run())
-    floor_samples = []
+    return CorptuiApp(session=session, idle_seconds=3600, driver_class=FrameDriver)
+
+
+def _expected(session, query: str):
+    """(count, first row's number as shown) of the SQL search: what the frame must show."""
+    from corptui.numbers import NumberFilter, matching_ids, rows_by_ids
+    from corptui.phones import format_msisdn
+
+    ids = matching_ids(session, NumberFilter(search=query))
+    first = format_msisdn(rows_by_ids(session, ids[:1])[ids[0]]["msisdn"]) if ids else None
+    return len(ids), first
+
+
+def _shows(query: str, count: int, first: str | None):
+    """A predicate on the emulator's lines: the search row echoes the query, the count
+    line says ``shown <count>`` and the first row is the first match (or the empty text)."""
+    from frames import line_with
+
+    from corptui.i18n import number
+
+    shown = f"shown {number(count)} "
+
+    def pred(lines):
+        if query not in line_with(lines, "Search:") or shown not in line_with(lines, "Selected"):
+            return False
+        rows = "".join(lines[3:5])
+        return (first in rows) if first else ("No numbers match" in "".join(lines))
+    return pred
+
+
+def _changing_queries(session, queries, wanted=6):
+    """Queries whose last key changes the screen (count or first row)."""
+    out = []
     for q in queries:
-        digits = "".join(ch for ch in q if ch.isdigit())
-        start = time.perf_counter()
-        if digits and len(digits) == len(q.replace(" ", "").replace("-", "")):
-            raw.execute("SELECT id FROM subscriber WHERE company_id = ? AND msisdn LIKE ? "
-                        "ORDER BY msisdn, id", (company, f"%{digits}%")).fetchall()
-        else:
-            sql = "SELECT id FROM subscriber WHERE company_id = ?" + \
-                  " AND search_text LIKE ?" * len(q.split()) + " ORDER BY msisdn, id"
-            raw.execute(sql, (company, *[f"%{w}%" for w in q.split()])).fetchall()
-        floor_samples.append(time.perf_counter() - start)
-    return {"n": args.numbers, "seconds": statistics.median(samples),
-            "max_seconds": round(max(samples), 4), "floor_seconds": statistics.median(floor_samples),
-            "queries": len(queries), "handler_seconds": round(statistics.median(handler), 4),
-            "target_seconds": 0.1}
+        full, prefix = _expected(session, q), _expected(session, q[:-1])
+        if full != prefix and full[0] > 0:
+            out.append((q, full))
+        if len(out) == wanted:
+            break
+    if not out:
+        raise RuntimeError("no query changes the screen on its last key")
+    return out
+
+
+async def _loaded(app, pilot):
+    """Until the whole list is in memory (the background load finished)."""
+    from screens.numbers import NumbersScreen
+
+    while not (isinstance(app.screen, NumbersScreen) and app.screen.view is not None
+               and (app.screen.scan is None or app.screen.scan.done)):
+        await asyncio.sleep(0.005)
+    await pilot.pause()
+
+
+def _first_rows(lines) -> bool:
+    return "+7" in "".join(lines[3:5])
+
+
+def numbers_open(args) -> dict:
+    """Open, type at the first paint, and the time until that search shows."""
+    from frames import Stalls, framed
+
+    path = seeded_db(args)
+    raw, company, session = _session(path)
+    query = _changing_queries(session, NAME_QUERIES, 1)[0]
+    q, (count, first) = query
+    firsts, usable, gaps = [], [], []
+
+    async def run():
+        app = _framed_app(session)
+        stalls = Stalls().start()
+        t0 = time.perf_counter()
+        async with framed(app) as (pilot, frames):
+            paint = await frames.until_raw("+7 9", t0)
+            firsts.append(paint - t0)
+            frames.press("slash")  # the user starts typing right away
+            await asyncio.sleep(0.03)
+            frames.type(q)
+            shown = await frames.until(_shows(q, count, first), paint)
+            usable.append(shown - t0)
+            await _loaded(app, pilot)
+            end = time.perf_counter() + 1.0  # and a second more of what follows the load
+            while time.perf_counter() < end:
+                await asyncio.sleep(0.01)
+            gaps.append(stalls.max_between(paint, time.perf_counter()))
+        stalls.stop()
+
+    for _ in range(RUNS):
+        asyncio.run(run())
+    floor = min(_first_rows_floor(raw, company) for _ in range(3))
+    return {"n": args.numbers, "seconds": statistics.median(usable),
+            "min_seconds": round(min(usable), 4), "floor_seconds": floor,
+            "first_paint_seconds": round(statistics.median(firsts), 4),
+            "first_paint_min_seconds": round(min(firsts), 4),
+            "max_frame_gap_seconds": round(max(gaps), 4),
+            "frame_gap_median_seconds": round(statistics.median(gaps), 4),
+            "query": q, "runs": RUNS, "target_max_frame_gap_seconds": 0.05}
+
+
+async def _keystrokes(app, pilot, frames, queries, out: list) -> None:
+    """For each query: its prefix typed and shown, then the last key to the frame that
+    shows the result (echo, count and first row together)."""
+    from frames import line_with
+
+    search = app.screen.query_one("#search")
+    for q, (count, first) in queries:
+        frames.press("slash")
+        await pilot.pause()
+        search.value = q[:-1]
+        search.cursor_position = len(q) - 1
+        await pilot.pause()
+        await asyncio.sleep(0.02)
+        await frames.until(lambda lines, p=q[:-1]: p in lines[1], 0)
+        t = frames.press(q[-1])
+        shown = await frames.until(_shows(q, count, first), t,
+                                   first=lambda lines, q=q: q in line_with(lines, "Search:"))
+        # 0: the echo and the result in one frame; else the frames the result came later
+        out.append((shown - t, frames.frames_between(frames.first_time, shown) - 1))
+
+
+def numbers_keystroke(args) -> dict:
+    from frames import framed, summary
+
+    path = seeded_db(args)
+    raw, company, session = _session(path)
+    names = _changing_queries(session, NAME_QUERIES)
+    digits = _changing_queries(session, DIGIT_QUERIES)
+    res = {"names": [], "digits": [], "select_all": []}
+
+    async def run():
+        app = _framed_app(session)
+        async with framed(app) as (pilot, frames):
+            await frames.until(_first_rows, 0)
+            await _loaded(app, pilot)
+            await _keystrokes(app, pilot, frames, names, res["names"])
+            await _keystrokes(app, pilot, frames, digits, res["digits"])
+            res["select_all"].append(await _select_all(app, pilot, frames))
+
+    for _ in range(RUNS):
+        asyncio.run(run())
+    everything = [s for s, _f in res["names"] + res["digits"]]
+    n, d = summary([s for s, _f in res["names"]]), summary([s for s, _f in res["digits"]])
+    sa = summary([s for s, _f in res["select_all"]])
+    return {"n": args.numbers, "seconds": statistics.median(everything),
+            "p95_seconds": summary(everything)["p95"], "min_seconds": min(everything),
+            "floor_seconds": None,
+            "names_seconds": n["median"], "names_p95_seconds": n["p95"],
+            "digits_seconds": d["median"], "digits_p95_seconds": d["p95"],
+            # frames between a key's echo and its result (0: the same frame), worst key
+            "echo_to_result_frames": max(f for _s, f in res["names"] + res["digits"]),
+            "select_all_seconds": sa["median"], "select_all_max_seconds": sa["max"],
+            "names": [q for q, _ in names], "digits": [q for q, _ in digits], "runs": RUNS,
+            "target_seconds": 0.0167, "target_p95_seconds": 0.033}
+
+
+async def _select_all(app, pilot, frames):
+    """``a`` on the whole list (search cleared) to the frame with the selected count."""
+    from frames import line_with
+
+    from corptui.i18n import number
+
+    screen = app.screen
+    screen.query_one("#search").value = ""
+    screen.table.focus()
+    screen.table.clear_selection()
+    await pilot.pause()
+    await asyncio.sleep(0.02)
+    total = len(screen.table.ids)
+    want = f"Selected {number(total)} "
+    t = frames.press("a")
+    shown = await frames.until(lambda lines: want in line_with(lines, "Selected"), t)
+    return shown - t, 0
 
 
 def select_all(args) -> dict:
+    from frames import framed, summary
+
     path = seeded_db(args)
     raw, company, session = _session(path)
-    result = {}
+    samples = []
 
     async def run():
-        app, NumbersScreen, VirtualTable = await _open_app(session)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            screen = app.screen
-            table = screen.query_one(VirtualTable)
-            start = time.perf_counter()
-            await pilot.press("a")
-            while len(table.selected) != len(table.ids):
-                await pilot.pause(0.001)
-            line = screen.selection_text()
-            result["seconds"] = time.perf_counter() - start
-            result["line"] = line
-            result["n"] = len(table.selected)
-            ids = list(table.ids)
-        start = time.perf_counter()
-        chosen = set(ids)
-        f"Selected {len(chosen):,} · shown {sum(1 for i in chosen if i in chosen):,}"
-        result["floor"] = time.perf_counter() - start
+        app = _framed_app(session)
+        async with framed(app) as (pilot, frames):
+            await frames.until(_first_rows, 0)
+            await _loaded(app, pilot)
+            samples.append(await _select_all(app, pilot, frames))
 
-    asyncio.run(run())
-    return {"n": result["n"], "seconds": result["seconds"], "floor_seconds": result["floor"],
-            "status_line": result["line"], "target_seconds": 0.2}
+    for _ in range(RUNS):
+        asyncio.run(run())
+    start = time.perf_counter()
+    ids = [r[0] for r in raw.execute("SELECT id FROM subscriber WHERE company_id = ?",
+                                     (company,))]
+    chosen = set(ids)
+    floor = time.perf_counter() - start
+    s = summary([x for x, _f in samples])
+    return {"n": len(chosen), "seconds": s["median"], "min_seconds": s["min"],
+            "floor_seconds": floor, "runs": RUNS,
+            "target_seconds": 0.2}
 
 
 def numbers_rss(args) -> dict:
@@ -197,5 +291,5 @@ def numbers_rss(args) -> dict:
             "target_rss_mb": 250}
 
 
-BENCHES = {"numbers_open": numbers_open, "numbers_search": numbers_search,
+BENCHES = {"numbers_open": numbers_open, "numbers_keystroke": numbers_keystroke,
            "select_all": select_all, "numbers_rss": numbers_rss}

@@ -7,7 +7,9 @@ equivalent), measured in the same run. Each ``bench/bench_*.py`` module exposes
 ``BENCHES = {name: function}``; a function takes the parsed options and returns a dict
 with at least ``n``, ``seconds`` and ``floor_seconds`` (plus any extra figures). Each
 benchmark runs in its own process so that RSS figures do not leak between them.
-Options: --numbers N (default 100000), --calls M (default 1000000), --workdir DIR."""
+Options: --numbers N (default 100000), --calls M (default 1000000), --workdir DIR.
+``--scale``: the numbers console's benchmarks at 10k, 100k, 300k and 1M numbers in one
+run (one JSON line per benchmark and size), so growth reads as a curve."""
 
 from __future__ import annotations
 
@@ -56,6 +58,10 @@ def finish(name: str, result: dict) -> dict:
     return out
 
 
+SCALE_SIZES = (10_000, 100_000, 300_000, 1_000_000)
+SCALE_BENCHES = ("numbers_open", "numbers_keystroke", "select_all", "numbers_rss")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*")
@@ -64,6 +70,8 @@ def main(argv=None) -> int:
     parser.add_argument("--workdir", default=os.environ.get("CORPTUI_BENCH_DIR", ""))
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--list", action="store_true", help="List the benchmarks.")
+    parser.add_argument("--scale", action="store_true",
+                        help="The numbers console at 10k, 100k, 300k and 1M numbers.")
     args = parser.parse_args(argv)
     benches = registry()
     if args.list:
@@ -82,9 +90,13 @@ def main(argv=None) -> int:
         for name in names:
             print(json.dumps(finish(name, benches[name](args)), ensure_ascii=False), flush=True)
         return 0
+    runs = [(name, args.numbers) for name in names]
+    if args.scale:
+        runs = [(name, size) for size in SCALE_SIZES
+                for name in (args.names or SCALE_BENCHES)]
     status = 0
-    for name in names:
-        cmd = [sys.executable, __file__, name, "--in-process", "--numbers", str(args.numbers),
+    for name, size in runs:
+        cmd = [sys.executable, __file__, name, "--in-process", "--numbers", str(size),
                "--calls", str(args.calls), "--workdir", args.workdir]
         status |= subprocess.call(cmd)
     return status

@@ -181,11 +181,9 @@ class CorptuiApp(App):
 
     def keep_long_lived(self) -> None:
         """After a big load (the numbers list of a large company): what is alive now is
-        moved out of the cyclic collector's way (gc.freeze), so its full collections,
-        40-100 ms with 100k numbers loaded, stay short and do not land in a screen switch
-        or a keystroke. Called after the load is on screen; undone at logout."""
-        gc.unfreeze()  # what an earlier freeze kept is looked at once more
-        gc.collect()
+        moved out of the cyclic collector's way (gc.freeze), so later full collections
+        stay short and do not land in a screen switch or a keystroke. No collection now:
+        it would be a pause of its own right after the list appears. Undone at logout."""
         gc.freeze()
 
     def drop_kept_sections(self) -> None:

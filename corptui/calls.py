@@ -125,24 +125,10 @@ def iter_export_tuples(session, flt: CallFilter):
     """Rows in export_columns() order (FIELDS without the id), streamed, no dicts."""
     permissions.require(session, "read")
     flt = flt.validated()
-    q = _rows_query(session, flt)
-    # the raw cursor, converting only the columns whose driver value is not the Python
-    # one (time, money, flag): peewee's per-cell conversion was a third of a 100k export
-    plain = (pw.AutoField, pw.IntegerField, pw.CharField, pw.TextField)  # driver value = ours
-    convert = [(i, f.python_value) for i, f in enumerate(q._returning)
-               if type(f) not in plain]
-    from storage.db import database
+    from storage.db import stream
 
-    cursor = database.execute(q)
-    while True:
-        batch = cursor.fetchmany(2000)
-        if not batch:
-            break
-        for values in batch:
-            values = list(values)
-            for i, fn in convert:
-                values[i] = fn(values[i])
-            yield tuple(values[1:])
+    for values in stream(_rows_query(session, flt)):
+        yield values[1:]
 
 
 def totals(session, flt: CallFilter) -> dict:
@@ -169,19 +155,15 @@ def export_columns():
             Column("cost", "Cost", "money")]
 
 
-def export(session, flt: CallFilter, fmt: str, path: str, *, company_name: str = "",
-           force: bool = False, sep: str = ",", progress=None,
-           cancelled=None):
+def export(session, flt, fmt: str, path: str, *, company_name: str = "",
+           force: bool = False, sep: str = ",", progress=None, cancelled=None):
     """Write the matching rows to a file (or "-" for stdout); returns ExportResult.
     ``progress(rows written, total)`` (the total counted first) and ``cancelled()`` ->
     Cancelled with no file left behind (see corptui.export)."""
-    from corptui.export import export_rows
-    from corptui.payments import period_text
+    from corptui import export as exports
 
     permissions.require(session, "payments.export")
-    flt = flt.validated()
-    return export_rows(export_columns(), iter_export_tuples(session, flt), fmt, path, title=f"Call detail — {company_name}".strip(" —"),
-                       subtitle=period_text(flt.date_from, flt.date_to), force=force, sep=sep,
-                       tz=flt.tz,
-                       progress=progress, cancelled=cancelled,
-                       total=totals(session, flt)["count"] if progress else None)
+    return exports.export(session, title="Call detail", flt=flt, columns=export_columns(),
+                          rows=iter_export_tuples, totals=totals, fmt=fmt, path=path,
+                          company_name=company_name, force=force, sep=sep,
+                          progress=progress, cancelled=cancelled)

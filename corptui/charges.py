@@ -255,7 +255,9 @@ def iter_lines(session, flt: ChargeFilter):
     q = _lines_query(session, _filter_cond(flt)).order_by(
         Charge.period, PersonalAccount.number, Subscriber.msisdn.asc(nulls="LAST"), Charge.kind,
         Charge.id)
-    for values in q.tuples().iterator():
+    from storage.db import stream
+
+    for values in stream(q):
         yield _line(values)
 
 
@@ -277,19 +279,15 @@ def export_columns():
             Column("amount", "Amount", "money")]
 
 
-def export(session, flt: ChargeFilter, fmt: str, path: str, *, company_name: str = "",
-           force: bool = False, sep: str = ",", progress=None,
-           cancelled=None):
+def export(session, flt, fmt: str, path: str, *, company_name: str = "",
+           force: bool = False, sep: str = ",", progress=None, cancelled=None):
     """Write the matching rows to a file (or "-" for stdout); returns ExportResult.
     ``progress(rows written, total)`` (the total counted first) and ``cancelled()`` ->
     Cancelled with no file left behind (see corptui.export)."""
-    from corptui.export import export_rows
-    from corptui.payments import period_text
+    from corptui import export as exports
 
     permissions.require(session, "payments.export")
-    flt = flt.validated()
-    return export_rows(export_columns(), iter_lines(session, flt), fmt, path,
-                       title=f"Charges — {company_name}".strip(" —"),
-                       subtitle=period_text(flt.date_from, flt.date_to), force=force, sep=sep,
-                       progress=progress, cancelled=cancelled,
-                       total=totals(session, flt)["count"] if progress else None)
+    return exports.export(session, title="Charges", flt=flt, columns=export_columns(),
+                          rows=iter_lines, totals=totals, fmt=fmt, path=path,
+                          company_name=company_name, force=force, sep=sep,
+                          progress=progress, cancelled=cancelled)

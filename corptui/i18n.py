@@ -102,25 +102,80 @@ def translated(table: dict) -> dict:
     return {key: _(label) for key, label in table.items()}
 
 
-def _babel_locale() -> str:
-    return "ru_RU" if _language == "ru" else "en_GB"
+def _babel_locale(lang: str | None = None) -> str:
+    return "ru_RU" if (lang or _language) == "ru" else "en_GB"
 
 
-def number(value, pattern: str | None = None) -> str:
-    """12,345 (en) / 12 345 (ru); ``pattern`` is babel's, e.g. "0.0" for one decimal."""
+def number(value, pattern: str | None = None, *, lang: str | None = None) -> str:
+    """12,345 (en) / 12 345 (ru); ``pattern`` is babel's, e.g. "0.0" for one decimal.
+    ``lang`` formats for that language instead of the current one (documents)."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, format=pattern, locale=_babel_locale())
+    return format_decimal(value, format=pattern, locale=_babel_locale(lang))
 
 
-def money(value: Decimal | None, *, symbol: bool = True) -> str:
-    """Rubles with two decimals: "1 234,50 ₽" (ru) / "1,234.50 ₽" (en)."""
+def money(value: Decimal | None, *, symbol: bool = True, lang: str | None = None) -> str:
+    """Rubles with two decimals: "1 234,50 ₽" (ru) / "1,234.50 ₽" (en). ``lang`` formats
+    for that language instead of the current one (a document in its ordered language)."""
     if value is None:
         return ""
     from babel.numbers import format_decimal
 
-    text = format_decimal(Decimal(value), format="#,##0.00", locale=_babel_locale())
+    text = format_decimal(Decimal(value), format="#,##0.00", locale=_babel_locale(lang))
     return f"{text} ₽" if symbol else text
+
+
+_catalogs: dict[str, gettext.NullTranslations] = {}
+EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+             "Dec")
+
+
+def catalog(code: str) -> gettext.NullTranslations:
+    """The translations of one language, whatever the current one is (thread-safe: the
+    embedded worker builds a Russian document while the screen shows English)."""
+    if code not in _catalogs:
+        _catalogs[code] = (gettext.NullTranslations() if code == "en" else
+                           gettext.translation(DOMAIN, LOCALE_DIR, languages=[code],
+                                               fallback=True))
+    return _catalogs[code]
+
+
+class Lang:
+    """Texts, money, numbers and dates in one explicit language (a document's): ``gettext``
+    and ``ngettext`` from that catalog, ``money`` the same formatter as the screens."""
+
+    def __init__(self, code: str | None = None):
+        code = code or _language
+        self.code = code if code in LANGUAGES else "en"
+        self._t = catalog(self.code)
+
+    def gettext(self, message: str) -> str:
+        return self._t.gettext(message) if message else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._t.ngettext(singular, plural, n)
+
+    def money(self, value, *, symbol: bool = True) -> str:
+        return money(value, symbol=symbol, lang=self.code)
+
+    def number(self, value, pattern: str | None = None) -> str:
+        return number(value, pattern, lang=self.code)
+
+    def date(self, value: dt.date | None) -> str:
+        """31.10.2026 (ru) / 31 Oct 2026 (en): the documents' dates."""
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            value = value.astimezone().date() if value.tzinfo else value.date()
+        if self.code == "ru":
+            return value.strftime("%d.%m.%Y")
+        return f"{value.day:02d} {EN_MONTHS[value.month - 1]} {value.year}"
+
+    def month(self, value: dt.date) -> str:
+        """сентябрь 2026 (ru) / September 2026 (en)."""
+        from babel.dates import format_date
+
+        return format_date(value, "LLLL y", locale=_babel_locale(self.code))
 
 
 def date_text(value: dt.date | dt.datetime | None, *, with_time: bool = False) -> str:

@@ -22,7 +22,7 @@ from corptui.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("corptui", "screens")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None}
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
 
 

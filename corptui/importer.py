@@ -1,4 +1,6 @@
-"""Employee import: a text file of "phone, full name[, position]" lines.
+"""Employee import: a text file of "phone, full name[, position]" lines, or an XLSX
+workbook with those columns (``corptui.import_sheets``: the first sheet or a named one,
+row N read as line N).
 
 Real-world files are accepted: UTF-8 with or without BOM, UTF-16 with BOM, Windows-1251
 (or KOI8-R / CP866, told apart by how Cyrillic names are capitalised; charset-normalizer
@@ -112,6 +114,7 @@ class ImportPreview:
     totals: dict[str, int] = field(default_factory=dict)
     header_skipped: bool = False
     data: bytes | None = None  # kept only when the input was bytes (no file to re-read)
+    sheet: str | None = None  # XLSX: the sheet asked for (None: the first)
 
     @property
     def total(self) -> int:
@@ -397,13 +400,20 @@ def _resolve(items: list[ImportLine], company: int, cancelled: CancelCheck = Non
 
 
 def _build(session, data: bytes, name: str, path: str | None, progress: Progress = None,
-           cancelled: CancelCheck = None) -> ImportPreview:
+           cancelled: CancelCheck = None, sheet: str | None = None) -> ImportPreview:
+    from corptui import import_sheets
+
     digest = hashlib.sha256(data).hexdigest()
-    text, encoding = decode(data, name)
+    import_sheets.refuse_ole(data, name)
+    workbook = import_sheets.is_xlsx(data)
+    if workbook:
+        text, encoding = import_sheets.sheet_text(data, name, sheet)
+    else:
+        text, encoding = decode(data, name)
     del data
     if text.startswith("\ufeff"):
         text = text[1:]
-    delimiter = sniff_delimiter(text)
+    delimiter = "," if workbook else sniff_delimiter(text)
     physical = text.count("\n") + (0 if text.endswith("\n") else 1)
     if progress:
         progress(0, physical)
@@ -462,17 +472,18 @@ def _build(session, data: bytes, name: str, path: str | None, progress: Progress
     return ImportPreview(
         file_name=name, path=path, digest=digest, encoding=encoding,
         delimiter=delimiter, lines=lines, totals={s: totals.get(s, 0) for s in STATUSES},
-        header_skipped=header,
+        header_skipped=header, sheet=sheet,
     )
 
 
 def preview(session, source, progress: Progress = None,
-            cancelled: CancelCheck = None) -> ImportPreview:
-    """Read and check the file (a path or bytes) against the company's numbers; changes
-    nothing. ``progress(lines read, lines in the file)``; ``cancelled()`` -> Cancelled."""
+            cancelled: CancelCheck = None, sheet: str | None = None) -> ImportPreview:
+    """Read and check the file (a path or bytes; text, or an XLSX workbook: its first
+    sheet or ``sheet``) against the company's numbers; changes nothing.
+    ``progress(lines read, lines in the file)``; ``cancelled()`` -> Cancelled."""
     permissions.require(session, "import.employees")
     data, name, path = read_source(source)
-    prev = _build(session, data, name, path, progress, cancelled)
+    prev = _build(session, data, name, path, progress, cancelled, sheet)
     if path is None:
         prev.data = data
     return prev
@@ -494,8 +505,9 @@ def apply(session, source, skip_errors: bool = False, progress: Progress = None,
     back, nothing changed)."""
     permissions.require(session, "import.employees")
     expected_digest = None
+    sheet = None
     if isinstance(source, ImportPreview):
-        expected_digest = source.digest
+        expected_digest, sheet = source.digest, source.sheet
         if source.path is not None:
             data, name, path = read_source(source.path)
         else:
@@ -505,7 +517,7 @@ def apply(session, source, skip_errors: bool = False, progress: Progress = None,
     if expected_digest is not None and hashlib.sha256(data).hexdigest() != expected_digest:
         raise Conflict(_("{name} changed since the preview: preview it again").format(name=name))
     with atomic():
-        prev = _build(session, data, name, path, cancelled=cancelled)
+        prev = _build(session, data, name, path, cancelled=cancelled, sheet=sheet)
         errors = prev.errors
         if errors and not skip_errors:
             first = errors[0]

@@ -104,10 +104,13 @@ def _order(q, flt: NumberFilter):
     return q.order_by(col, Subscriber.id)
 
 
-def matching_ids(session, flt: NumberFilter) -> list[int]:
-    """Ids of the matching numbers in display order (100k ids in tens of ms)."""
+def matching_ids(session, flt: NumberFilter, limit: int | None = None) -> list[int]:
+    """Ids of the matching numbers in display order (100k ids in tens of ms); ``limit``:
+    the first ones only (a first page while the whole list loads)."""
     q = _order(filtered(session, flt).select(Subscriber.id), flt)
-    return [row[0] for row in q.tuples().iterator()]
+    if limit is not None:
+        q = q.limit(limit)
+    return [row[0] for row in database.execute(q)]
 
 
 def data_version(session) -> tuple:
@@ -182,12 +185,15 @@ def _row_query(session):
 
 
 def rows_by_ids(session, ids: list[int]) -> dict[int, dict]:
-    """Display rows (with tags) for a page of ids, scoped to the session's company."""
+    """Display rows (with tags) for a page of ids, scoped to the session's company. Raw
+    tuples (every column is text or an id): a page in about a millisecond, as the table
+    fetches it while it draws."""
     permissions.require(session, "read")
     out: dict[int, dict] = {}
     for i in range(0, len(ids), 900):
         chunk = ids[i : i + 900]
-        for row in _row_query(session).where(Subscriber.id.in_(chunk)).tuples():
+        q = _row_query(session).where(Subscriber.id.in_(chunk))
+        for row in database.execute(q).fetchall():
             d = dict(zip(ROW_FIELDS, row, strict=True))
             d["tariff"] = d["tariff"] or ""
             d["tags"] = []
@@ -197,8 +203,7 @@ def rows_by_ids(session, ids: list[int]) -> dict[int, dict]:
     return out
 
 
-def list_numbers(session, flt: NumberFilter | None = None, limit: int | None = None) -> list[dict]:
-    """The CLI list: ordered by MSISDN (or flt.sort), tags sorted by name."""
+def _list_query(session, flt: NumberFilter | None, limit: int | None):
     flt = flt or NumberFilter()
     permissions.require(session, "read")
     q = _row_query(session)
@@ -210,6 +215,35 @@ def list_numbers(session, flt: NumberFilter | None = None, limit: int | None = N
     q = q.order_by(col.desc() if flt.descending else col, Subscriber.msisdn)
     if limit is not None:
         q = q.limit(limit)
+    return q
+
+
+def iter_numbers(session, flt: NumberFilter | None = None, limit: int | None = None,
+                 batch: int = 2000):
+    """The CLI list as a stream (the same rows as ``list_numbers``, one batch of rows and
+    their tags in memory at a time: a 300k-number CSV or JSON in constant memory)."""
+    from storage.db import stream
+
+    rows = []
+    for values in stream(_list_query(session, flt, limit), batch):
+        rows.append(dict(zip(ROW_FIELDS, values, strict=True)))
+        if len(rows) >= batch:
+            yield from _with_tags(session, rows)
+            rows = []
+    yield from _with_tags(session, rows)
+
+
+def _with_tags(session, rows: list[dict]) -> list[dict]:
+    tags = tags_by_subscriber(session.company_id, [r["id"] for r in rows]) if rows else {}
+    for r in rows:
+        r["tags"] = tags.get(r["id"], [])
+        r["tariff"] = r["tariff"] or ""
+    return rows
+
+
+def list_numbers(session, flt: NumberFilter | None = None, limit: int | None = None) -> list[dict]:
+    """The CLI list: ordered by MSISDN (or flt.sort), tags sorted by name."""
+    q = _list_query(session, flt, limit)
     # raw tuples: every column is text or an integer id, so peewee's per-value
     # conversion (1 s at 100k rows) buys nothing here
     rows = [dict(zip(ROW_FIELDS, r, strict=True)) for r in database.execute(q).fetchall()]
@@ -264,105 +298,7 @@ def filter_choices(session) -> dict:
             "accounts": accounts}
 
 
-class SearchIndex:
-    """Search as you type without a query per keystroke: the company's (id, msisdn,
-    search key) held in memory (100k numbers: ~15 MB, built in ~0.15 s) and matched with
-    the same rules as the SQL search (digits anywhere in the MSISDN, a leading 8 read as
-    7; otherwise every word in the folded name/position). ``view(ids)`` lines the keys up
-    with a sorted, filtered id list; its ``filter`` keeps that order and narrows the last
-    result when the query only grew (typing), so a keystroke costs ~10 ms at 100k."""
-
-    def __init__(self, session):
-        permissions.require(session, "read")
-        q = Subscriber.select(Subscriber.id, Subscriber.msisdn, Subscriber.search_text).where(
-            Subscriber.company == session.company_id)
-        self._rows = {sid: (msisdn, text) for sid, msisdn, text in database.execute(q).fetchall()}
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def view(self, ids: list[int]) -> SearchView:
-        return SearchView(self, ids)
-
-    def filter(self, ids: list[int], query: str) -> list[int]:
-        return self.view(ids).filter(query)
-
-
-def _rule(query: str):
-    """("digits", digits, alt prefix or None) or ("words", [words]) or None."""
-    query = (query or "").strip()
-    if not query:
-        return None
-    digits = search_digits(query)
-    if digits:
-        alt = "7" + digits[1:] if digits[0] == "8" and len(digits) > 1 else None
-        return ("digits", digits, alt)
-    words = fold(query).split()
-    return ("words", words) if words else None
-
-
-def _narrows(old, new) -> bool:
-    """Is every match of ``new`` a match of ``old``? (then filter old's result only)"""
-    if old is None or new is None or old[0] != new[0]:
-        return False
-    if new[0] == "digits":
-        _unused, od, oalt = old
-        _unused, nd, nalt = new
-        if oalt is None:
-            return nalt is None and od in nd
-        return nalt is not None and nd.startswith(od)
-    ow, nw = old[1], new[1]
-    return len(nw) >= len(ow) and all(o in n for o, n in zip(ow, nw, strict=False))
-
-
-class SearchView:
-    def __init__(self, index: SearchIndex, ids: list[int]):
-        rows = index._rows
-        self.ids = [i for i in ids if i in rows]
-        self.msisdn = [rows[i][0] for i in self.ids]
-        self.text = [rows[i][1] for i in self.ids]
-        self._last_rule = None
-        self._last_pos: list[int] | None = None
-
-    def filter(self, query: str) -> list[int]:
-        rule = _rule(query)
-        if rule is None:
-            self._last_rule, self._last_pos = None, None
-            return list(self.ids)
-        if _narrows(self._last_rule, rule) and self._last_pos is not None:
-            positions = self._last_pos
-        else:
-            positions = None
-        if rule[0] == "digits":
-            _unused, d, alt = rule
-            col = self.msisdn
-            if positions is None:
-                if alt:
-                    pos = [k for k, m in enumerate(col) if d in m or m.startswith(alt)]
-                else:
-                    pos = [k for k, m in enumerate(col) if d in m]
-            elif alt:
-                pos = [k for k in positions if d in col[k] or col[k].startswith(alt)]
-            else:
-                pos = [k for k in positions if d in col[k]]
-        else:
-            words = rule[1]
-            col = self.text
-            source = range(len(col)) if positions is None else positions
-            if len(words) == 1:
-                w = words[0]
-                pos = [k for k in source if w in col[k]]
-            else:
-                pos = [k for k in source if all(w in col[k] for w in words)]
-        self._last_rule, self._last_pos = rule, pos
-        ids = self.ids
-        return [ids[k] for k in pos]
-
-    def update(self, sid: int, msisdn: str, search_text: str) -> None:
-        for k, i in enumerate(self.ids):
-            if i == sid:
-                self.msisdn[k], self.text[k] = msisdn, search_text
-        self._last_rule, self._last_pos = None, None
+from corptui.number_search import SearchIndex, SearchView, load_view  # noqa: E402,F401
 
 
 @dataclass

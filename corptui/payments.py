@@ -155,7 +155,9 @@ def iter_rows(session, flt: PaymentFilter):
     """Every matching payment in display order, streamed (for exports)."""
     permissions.require(session, "read")
     flt = flt.validated()
-    for values in _rows_query(session, flt).tuples().iterator():
+    from storage.db import stream
+
+    for values in stream(_rows_query(session, flt)):
         yield _row(values)
 
 
@@ -187,23 +189,18 @@ def export_columns():
     ]
 
 
-def export(session, flt: PaymentFilter, fmt: str, path: str, *, company_name: str = "",
-           force: bool = False, sep: str = ",", progress=None,
-           cancelled=None):
-    """Write the matching payments to a file (or "-" for stdout); returns ExportResult.
+def export(session, flt, fmt: str, path: str, *, company_name: str = "",
+           force: bool = False, sep: str = ",", progress=None, cancelled=None):
+    """Write the matching rows to a file (or "-" for stdout); returns ExportResult.
     ``progress(rows written, total)`` (the total counted first) and ``cancelled()`` ->
     Cancelled with no file left behind (see corptui.export)."""
-    from corptui.export import export_rows
+    from corptui import export as exports
 
     permissions.require(session, "payments.export")
-    flt = flt.validated()
-    cols = export_columns()
-    rows = iter_rows(session, flt)
-    return export_rows(cols, rows, fmt, path, title=f"Payments — {company_name}".strip(" —"),
-                       subtitle=period_text(flt.date_from, flt.date_to), force=force, sep=sep,
-                       tz=flt.tz,
-                       progress=progress, cancelled=cancelled,
-                       total=totals(session, flt)["count"] if progress else None)
+    return exports.export(session, title="Payments", flt=flt, columns=export_columns(),
+                          rows=iter_rows, totals=totals, fmt=fmt, path=path,
+                          company_name=company_name, force=force, sep=sep,
+                          progress=progress, cancelled=cancelled)
 
 
 def period_text(date_from: dt.date | None, date_to: dt.date | None) -> str:

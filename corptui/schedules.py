@@ -19,6 +19,7 @@ import re
 from corptui import audit, permissions
 from corptui.errors import NotFound, ValidationError
 from corptui.i18n import N_, _
+from corptui.i18n import language as _language
 from corptui.periods import add_months, month_end, raise_errors
 from storage.db import atomic
 from storage.fields import utcnow
@@ -63,8 +64,10 @@ def report_period(period: str, run_day: dt.date) -> tuple[dt.date, dt.date]:
     return first, month_end(first)
 
 
-def _validate(session, type_, accounts, numbers, fmt, period, day, at_time, email, phone):
+def _validate(session, type_, accounts, numbers, fmt, period, day, at_time, email, phone,
+              language=""):
     from corptui import documents
+    from corptui.i18n import LANGUAGES
     from corptui.applications import validate_email
     from corptui.phones import normalize
 
@@ -108,9 +111,13 @@ def _validate(session, type_, accounts, numbers, fmt, period, day, at_time, emai
             errors["phone"] = _("phone: {message}").format(message=exc.message)
     if not (email and email.strip()) and not (phone and phone.strip()):
         errors["email"] = _("give an email and/or a phone for the delivery")
+    language = language or _language()
+    if language not in LANGUAGES:
+        errors["language"] = _("language: use {choices}").format(choices=", ".join(LANGUAGES))
     scope = documents.validate_scope(session, accounts, numbers, errors)
     raise_errors(errors)
-    values.update(format=fmt, period=period, day=day, at_time=at_time, scope=scope)
+    values.update(format=fmt, period=period, day=day, at_time=at_time, scope=scope,
+                  language=language)
     return values
 
 
@@ -127,7 +134,7 @@ def _public(s: ReportSchedule) -> dict:
             "at_time": s.at_time, "when": when, "accounts": list(scope.get("accounts", [])),
             "numbers": list(scope.get("numbers", [])), "email": s.email, "phone": s.phone,
             "active": bool(s.active), "next_run_at": s.next_run_at,
-            "last_run_at": s.last_run_at}
+            "last_run_at": s.last_run_at, "language": s.language or "ru"}
 
 
 def _get(session, sid) -> ReportSchedule:
@@ -144,15 +151,20 @@ def _get(session, sid) -> ReportSchedule:
 def create(session, type: str, accounts=(), numbers=(), fmt: str = "pdf",
            period: str = "monthly", day: int = 1, at_time: str = "09:00",
            email: str | None = None, phone: str | None = None,
-           now: dt.datetime | None = None, tz: dt.tzinfo | None = None) -> dict:
+           now: dt.datetime | None = None, tz: dt.tzinfo | None = None,
+           language: str | None = None) -> dict:
+    """An automatic report; its documents are in ``language`` (default: the creating
+    user's language)."""
     permissions.require(session, "reports.schedule")
-    v = _validate(session, type, accounts, numbers, fmt, period, day, at_time, email, phone)
+    v = _validate(session, type, accounts, numbers, fmt, period, day, at_time, email, phone,
+                  language or "")
     now = now or utcnow()
     with atomic():
         s = ReportSchedule.create(
             company=session.company_id, user=session.user_id, type=v["type"],
             format=v["format"], period=v["period"], day=v["day"], at_time=v["at_time"],
             scope=v["scope"], email=v["email"], phone=v["phone"], active=True,
+            language=v["language"],
             next_run_at=next_run(v["period"], v["day"], v["at_time"], now, tz),
             created_at=now)
         audit.record(session, "schedule.create", "report_schedule", s.id, None, _public(s))
@@ -161,22 +173,24 @@ def create(session, type: str, accounts=(), numbers=(), fmt: str = "pdf",
 
 def edit(session, sid, now: dt.datetime | None = None, tz: dt.tzinfo | None = None,
          **changes) -> dict:
-    """Change any of type, accounts, numbers, fmt, period, day, at_time, email, phone."""
+    """Change any of type, accounts, numbers, fmt, period, day, at_time, email, phone,
+    language."""
     permissions.require(session, "reports.schedule")
     s = _get(session, sid)
     cur = _public(s)
     merged = {"type": s.type, "accounts": cur["accounts"], "numbers": cur["numbers"],
               "fmt": s.format, "period": s.period, "day": s.day, "at_time": s.at_time,
-              "email": s.email, "phone": s.phone}
+              "email": s.email, "phone": s.phone, "language": s.language or "ru"}
     unknown = set(changes) - set(merged)
     if unknown:
         raise ValidationError(_("cannot change {value}").format(value=sorted(unknown)[0]), sorted(unknown)[0])
     merged.update({k: v for k, v in changes.items() if v is not None})
     v = _validate(session, merged["type"], merged["accounts"], merged["numbers"],
                   merged["fmt"], merged["period"], merged["day"], merged["at_time"],
-                  merged["email"], merged["phone"])
+                  merged["email"], merged["phone"], merged["language"])
     with atomic():
         ReportSchedule.update(
+            language=v["language"],
             type=v["type"], format=v["format"], period=v["period"], day=v["day"],
             at_time=v["at_time"], scope=v["scope"], email=v["email"], phone=v["phone"],
             next_run_at=next_run(v["period"], v["day"], v["at_time"], now or utcnow(), tz),
@@ -252,9 +266,11 @@ def due(now: dt.datetime | None = None, tz: dt.tzinfo | None = None) -> list[int
                        & (ReportSchedule.next_run_at == s.next_run_at)).execute())
             if not claimed:  # another worker took this run
                 continue
-            doc = documents._create(
+            lang = s.language or "ru"
+            doc = documents.create(
                 session, s.type, dict(s.scope or {}), date_from, date_to, s.format, 1,
-                s.email, s.phone, "", action="schedule.run")
+                s.email, s.phone, "", action="schedule.run", language=lang,
+                options={"as_of": local_run.date().isoformat(), "excel_ru": lang == "ru"})
             made.append(doc.id)
     return made
 

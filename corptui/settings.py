@@ -144,7 +144,9 @@ def _audit(session, action, before, after) -> None:
 # -- keymap ---------------------------------------------------------------------------
 def load_keymap(known_ids=None) -> tuple[dict[str, str], list[str]]:
     """keymap.toml ("[keys]" table: binding id = "key1,key2") -> (keymap, problems).
-    Unknown ids and bad values are reported, not fatal."""
+    Unknown ids and bad values are reported, not fatal. ``known_ids`` may be a function:
+    it is called only when the file exists (finding every binding id imports every
+    screen, which start-up must not pay for a file that is not there)."""
     path = locations.keymap_file()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -152,6 +154,8 @@ def load_keymap(known_ids=None) -> tuple[dict[str, str], list[str]]:
         return {}, []
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
         return {}, [f"{path}: {exc}"]
+    if callable(known_ids):
+        known_ids = known_ids()
     keys = data.get("keys", data)
     keymap, problems = {}, []
     for binding_id, value in keys.items():

@@ -28,16 +28,19 @@ from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 
 REPORT_TYPES = [t for t in documents_uc.TYPE_NAMES if t != "reconciliation"]
+LANGS = (("ru", "Русский"), ("en", "English"))  # each language named in itself
 # which step holds each validated field
 REPORT_STEPS = ["accounts", "period", "kind", "review", "notify"]
 ACT_STEPS = ["account", "numbers", "period", "notify"]
 FIELD_STEP = {
     "report": {"accounts": "accounts", "numbers": "accounts", "date_from": "period",
                "date_to": "period", "copies": "period", "type": "kind", "format": "kind",
+               "language": "kind",
                "email": "notify", "sms": "notify", "password": "notify"},
     "act": {"accounts": "account", "numbers": "numbers", "date_from": "period",
             "date_to": "period", "format": "notify", "email": "notify", "sms": "notify",
-            "password": "notify", "copies": "period", "type": "account"},
+            "password": "notify", "copies": "period", "type": "account",
+            "language": "notify"},
 }
 STEP_TITLES = {"accounts": N_("Personal accounts"), "account": N_("Personal account"),
                "numbers": N_("Numbers"), "period": N_("Period"),
@@ -57,6 +60,7 @@ class DocumentWizard(Registered, ModalScreen):
     .step CheckList { height: 1fr; }
     .step RadioSet { height: auto; width: 1fr; }
     #kind-row { height: auto; }
+    #format-language { height: auto; width: 1fr; }
     #review-text { height: 1fr; }
     .hint { color: $text-muted; height: auto; }
     .step-error { color: $error; text-style: bold; height: auto; }
@@ -71,11 +75,14 @@ class DocumentWizard(Registered, ModalScreen):
         self.steps = REPORT_STEPS if mode == "report" else ACT_STEPS
         self.index = 0
         self.accounts: list[dict] = []
+        self.types = list(REPORT_TYPES)
+        self.langs = list(LANGS)
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         try:
             self.accounts = payments_uc.accounts_of(self.app.session)
+            self.types = documents_uc.report_types(self.app.session)
         except CorptuiError:
             self.accounts = []
         lo, hi = last_month(today_of(self.app))
@@ -116,12 +123,14 @@ class DocumentWizard(Registered, ModalScreen):
                 with Vertical(id="step-kind", classes="step"):
                     with Horizontal(id="kind-row"):
                         with RadioSet(id="type"):
-                            for i, t in enumerate(REPORT_TYPES):
+                            for i, t in enumerate(self.types):
                                 label = _(documents_uc.TYPE_LABELS[documents_uc.type_of(t)])
                                 yield RadioButton(label, value=i == 0)
-                        with RadioSet(id="format"):
-                            for i, f in enumerate(("pdf", "xlsx", "csv")):
-                                yield RadioButton(f.upper(), value=i == 0)
+                        with Vertical(id="format-language"):
+                            with RadioSet(id="format"):
+                                for i, f in enumerate(("pdf", "xlsx", "csv")):
+                                    yield RadioButton(f.upper(), value=i == 0)
+                            yield from self._languages()
                     yield Static("", id="error-kind", classes="step-error")
                 with Vertical(id="step-review", classes="step"):
                     yield Static("", id="review-text")
@@ -133,15 +142,27 @@ class DocumentWizard(Registered, ModalScreen):
                 yield Field(_("Password"), "password", password=True,
                             placeholder=_("optional: protect the file"))
                 if self.mode == "act":
-                    yield Static(Content(_("Format of the act:")), classes="hint")
-                    with RadioSet(id="format"):
-                        yield RadioButton(_("PDF"), value=True)
-                        yield RadioButton(_("XLSX"))
+                    yield Static(Content(_("Format and language of the act:")), classes="hint")
+                    with Horizontal(id="kind-row"):
+                        with RadioSet(id="format"):
+                            yield RadioButton(_("PDF"), value=True)
+                            yield RadioButton(_("XLSX"))
+                        yield from self._languages()
                     yield Static("", id="error-kind", classes="step-error")
             with Horizontal(id="wizard-buttons"):
                 yield Button(_("Back"), id="back")
                 yield Button(_("Next"), variant="primary", id="next")
                 yield Button(_("Cancel"), id="cancel")
+
+    def _languages(self):
+        """The document's language: the user's own first, and chosen (a RadioSet's
+        keyboard highlight starts on its first button)."""
+        from corptui.i18n import language
+
+        self.langs = sorted(LANGS, key=lambda item: item[0] != language())
+        with RadioSet(id="language"):
+            for i, (_code, name) in enumerate(self.langs):
+                yield RadioButton(name, value=i == 0)
 
     @staticmethod
     def _acc_label(a: dict) -> Content:
@@ -196,7 +217,7 @@ class DocumentWizard(Registered, ModalScreen):
         if self.mode == "report":
             accounts = list(self.query_one("#accounts", CheckList).values)
             numbers: list[str] = []
-            doc_type = REPORT_TYPES[self._radio_index("type")]
+            doc_type = self.types[self._radio_index("type")]
             fmt = ("pdf", "xlsx", "csv")[self._radio_index("format")]
             copies = val("copies")
         else:
@@ -214,13 +235,15 @@ class DocumentWizard(Registered, ModalScreen):
                 "date_from": val("date_from"), "date_to": val("date_to"), "fmt": fmt,
                 "copies": copies, "notify_email": val("email") or None,
                 "notify_sms": val("sms") or None, "password": val("password") or None,
-                "today": today_of(self.app)}
+                "today": today_of(self.app),
+                "language": self.langs[self._radio_index("language")][0]}
 
     def review_text(self) -> str:
         v = self.values()
         label = _(documents_uc.TYPE_LABELS[documents_uc.type_of(v["type"])])
         lines = [_("Document:  {document}").format(document=label),
                  _("Format:    {format}").format(format=v['fmt'].upper()),
+                 _("Language:  {language}").format(language=dict(LANGS)[v["language"]]),
                  _("Accounts:  {accounts}").format(accounts=', '.join(v['accounts']) or '-'),
                  _("Period:    {start} - {end}").format(start=v['date_from'], end=v['date_to']),
                  _("Copies:    {copies}").format(copies=v['copies']), "",

@@ -1,6 +1,7 @@
 """Documents: the order history with live progress (polled every second while a document
 is queued or being prepared). n new document (wizard), c reconciliation act, enter
-summary, s save to a path ("save to PC"), e send by email, r order again, d delete,
+summary, v preview (the document's text layout, scrollable), s save to a path ("save to
+PC"), e send by email, r order again, d delete,
 x cancel a queued or preparing document (the worker stops at its next step),
 a automatic reports. A protected document asks for its password on save and send."""
 
@@ -16,7 +17,7 @@ from textual.widgets import Button, DataTable, Static
 from corptui import documents as documents_uc
 from corptui.errors import Conflict, CorptuiError, ValidationError
 from corptui.i18n import N_, _, date_text, ngettext
-from screens.actions.documents import DOCUMENTS, FORM, SUMMARY
+from screens.actions.documents import DOCUMENTS, FORM, PREVIEW, SUMMARY
 from screens.base import RowsScreen
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form import Field, show_errors
@@ -26,6 +27,9 @@ from screens.widgets.safe import plain, safe_text
 STATE_TEXT = {"queued": N_("queued"), "preparing": N_("making"), "ready": N_("ready"),
               "failed": N_("FAILED"), "missing": N_("file removed"),
               "cancelled": N_("cancelled")}
+
+
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}  # each in its own language
 
 
 def scope_text(row: dict, short: bool = False) -> str:
@@ -63,6 +67,8 @@ def summary_text(row: dict) -> str:
                                                          copies=row['copies']),
         _("State:    {state}").format(state=state_text(row)),
         _("Password: {yes_no}").format(yes_no=_("yes") if row['protected'] else _("no")),
+        _("Language: {language}").format(language=LANGUAGE_NAMES.get(row["language"],
+                                                                      row["language"])),
         _("Notify:   {to}").format(
             to=', '.join(x for x in (row['notify_email'], row['notify_sms']) if x) or '-'),
     ]
@@ -71,6 +77,8 @@ def summary_text(row: dict) -> str:
         if len(row["numbers"]) > 6:
             shown = _("{numbers} and {n} more").format(numbers=shown, n=len(row['numbers']) - 6)
         lines.append(_("Numbers:  {numbers}").format(numbers=shown))
+    if row["number"]:
+        lines.append(_("Number:   {number}").format(number=row["number"]))
     if row["file"] and row["state"] == "ready":
         lines.append(_("File:     {file}").format(file=row['file']))
     if row["error"]:
@@ -93,6 +101,38 @@ class SummaryDialog(Registered, ModalScreen):
         with Vertical(id="summary-box"):
             yield Static(plain(summary_text(self.row), multiline=True))
             yield Static(Content(_("enter / esc close")), classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class PreviewDialog(Registered, ModalScreen):
+    """A ready document's text layout (parties, tables, totals) in a scrollable view:
+    an admin over SSH checks it before saving or sending."""
+
+    ACTIONS = PREVIEW
+    DEFAULT_CSS = """
+    PreviewDialog { align: center middle; }
+    #preview-box { width: 100%; height: 100%; border: round $primary; background: $surface; }
+    #preview-scroll { height: 1fr; }
+    #preview-text { width: auto; }
+    """
+
+    def __init__(self, title: str, text: str):
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="preview-box"):
+            yield Static(plain(self.title_text), classes="hint")
+            with VerticalScroll(id="preview-scroll"):
+                yield Static(plain(self.text, multiline=True), id="preview-text")
+            yield Static(Content(_("arrows / page up / page down scroll · esc close")),
+                         classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#preview-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -195,10 +235,10 @@ class DocumentsScreen(RowsScreen):
             rows = []
         self.show_rows(rows, keep)
         n = len(self.rows)
-        self.set_status(ngettext("{n} document · enter open · r reorder · d delete · "
-                                 "x cancel · a auto reports",
-                                 "{n} documents · enter open · r reorder · d delete · "
-                                 "x cancel · a auto reports", n).format(n=n) if n else
+        self.set_status(ngettext("{n} document · enter open · v view · r reorder · "
+                                 "d delete · x cancel · a auto",
+                                 "{n} documents · enter open · v view · r reorder · "
+                                 "d delete · x cancel · a auto", n).format(n=n) if n else
                         _("No documents yet: n orders one, c a reconciliation act."))
 
     @staticmethod
@@ -255,12 +295,31 @@ class DocumentsScreen(RowsScreen):
         if row:
             self.app.push_screen(SummaryDialog(row))
 
+    def action_preview(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        if row["state"] != "ready":
+            self.set_status(_("Document {id} is {state}: it can be previewed once it is "
+                              "ready.").format(id=row["id"], state=state_text(row)))
+            return
+        try:
+            text = documents_uc.preview(self.session, row["id"])
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            self.reload()
+            return
+        title = _("{document} No. {id} · preview").format(document=row["type_label"],
+                                                          id=row["id"])
+        self.app.push_screen(PreviewDialog(title, text))
+
     def action_save(self) -> None:
         row = self.current()
         if row is None:
             return
         session = self.session.with_source("tui documents")
-        suffix = "zip" if row["protected"] else row["format"]
+        suffix = ("zip" if row["format"] == "csv" else row["format"]) if row["protected"] \
+            else row["format"]
         fields = [Field(_("Save to"), "path",
                         value=f"{row['type']}-{row['id']}.{suffix}")]
         if row["protected"]:

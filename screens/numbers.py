@@ -5,22 +5,26 @@ bulk actions for the selection."""
 from __future__ import annotations
 
 import time
+from functools import partial
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from corptui import numbers as numbers_uc
 from corptui.errors import CorptuiError
 from corptui.i18n import N_, _, number
+from corptui.number_search import Scan, SearchView, load_view
 from corptui.numbers import NumberFilter
 from corptui.phones import format_msisdn
 from screens.actions.numbers import NUMBERS
 from screens.base import AppScreen
+from screens.numbers_actions import NumbersActions
 from screens.widgets.safe import safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
 
@@ -56,7 +60,9 @@ def render_cell(row: dict, key: str) -> str:
 
 
 class SearchInput(Input):
-    """Enter (or escape, or down) returns to the list keeping the filter."""
+    """Enter (or escape, or down) returns to the list keeping the filter. Each change of
+    the text filters the list at once, inside the keystroke's own handler, so the echo
+    of the typed character and the filtered table reach the terminal in one frame."""
 
     BINDINGS = [Binding("down", "to_table", show=False),
                 Binding("escape", "to_table", show=False)]
@@ -65,14 +71,22 @@ class SearchInput(Input):
     SearchInput:focus { text-style: bold; background: $boost; }
     """
 
+    def watch_value(self, value: str) -> None:
+        screen = self.screen
+        if isinstance(screen, NumbersScreen):
+            screen.search_typed(value)
+
     def action_to_table(self) -> None:
         self.screen.query_one(VirtualTable).focus()
 
 
-LONG_LIVED_AT = 10_000  # numbers from which the loaded index is frozen out of the GC
+LONG_LIVED_AT = 10_000  # numbers from which the loaded list is frozen out of the GC
+FIRST_PAGE = 200  # rows shown at once while the whole list loads in the background
+SYNC_ROWS = 150_000  # a search over up to this many rows completes in its keystroke
+MORE_ROWS = 60_000  # then rows looked at per frame (~10 ms) until the count is complete
 
 
-class NumbersScreen(AppScreen):
+class NumbersScreen(NumbersActions, AppScreen):
     SECTION = "numbers"
     KEEP_ALIVE = True  # the app keeps it while logged in (search, filter, selection)
     TITLE = N_("Numbers")
@@ -90,10 +104,13 @@ class NumbersScreen(AppScreen):
         self.total = 0
         self.last_search_seconds = 0.0
         self._search_started = 0.0
-        self.index: numbers_uc.SearchIndex | None = None
-        self.data_version: tuple | None = None  # of the data the index was built from
-        self.view: numbers_uc.SearchView | None = None  # base ids: sorted, filtered
+        self.data_version: tuple | None = None  # of the data the view was built from
+        self.view: SearchView | None = None  # the listed numbers: sorted, filtered
+        self.scan: Scan | None = None  # the search being shown (None: no search)
+        self.partial = True  # the table shows a first page or a search from SQL only
+        self._sql_busy = False  # a SQL search (before the list is in memory) is running
         self.limit_flags: dict[int, str] = {}  # id -> "near" | "over" (spending limit)
+        self.ids_label = ""  # what flt.extra_ids are ("over the limit"), N_-marked
         self.ids_label = ""  # what flt.extra_ids are ("over the limit"), N_-marked
 
     def compose_body(self) -> ComposeResult:
@@ -102,7 +119,8 @@ class NumbersScreen(AppScreen):
             yield SearchInput(placeholder=_("phone or name (/)"), id="search", max_length=100)
             yield Static("", id="filter-summary")
         yield VirtualTable(COLUMNS, self._fetch, render_cell, id="numbers-table",
-                           empty_text=_("No numbers match the search and filters."))
+                           empty_text=_("No numbers match the search and filters."),
+                           on_change=self.update_selection_line)
         yield Static("", id="selection-line")
 
     @property
@@ -124,27 +142,93 @@ class NumbersScreen(AppScreen):
             self.reload(True, if_changed=True)
 
     def on_mount(self) -> None:
+        """The first page at once (a million numbers open as fast as a hundred); the
+        whole list and what search needs load in the background right after."""
         session = self.app.session
         self.total = numbers_uc.count_all(session)
         self.table.sort_key = self.flt.sort
-        self.table.set_ids(numbers_uc.matching_ids(session, self.flt))
+        self.table.set_ids(numbers_uc.matching_ids(session, self.flt, limit=FIRST_PAGE))
         self.table.focus()
-        # the in-memory search index is built after the first rows are on screen
         self.call_after_refresh(self.reload, True, True)
 
     # -- search and filter --------------------------------------------------------
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "search":
-            self.flt.search = event.value
-            self._search_started = time.perf_counter()
-            if self.view is None:  # the index is still being built: it filters when ready
-                return
-            # in memory over the filtered, sorted ids: no query per keystroke
-            self.table.set_ids(self.view.filter(event.value))
-            self.last_search_seconds = time.perf_counter() - self._search_started
+    def search_typed(self, value: str) -> None:
+        """The search text changed (typed, pasted or set): the table follows in the
+        same frame. Before the list has loaded, SQL answers (in a thread) and the view
+        takes the text over when it arrives: nothing typed is lost."""
+        if value == self.flt.search and (self.scan is not None or not value.strip()):
+            return
+        self.flt.search = value
+        self._search_started = time.perf_counter()
+        if self.view is None:
+            if not self._sql_busy and self.app.session is not None:
+                self._sql_busy = True  # one SQL search at a time: the latest text when done
+                self._sql_search(self.app.session, NumberFilter(**vars(self.flt)))
+            return
+        self._show_search()
+
+    def _show_search(self, keep_cursor: bool = False) -> None:
+        view = self.view
+        scan = self.scan = view.start(self.flt.search)
+        if scan is None:
+            ids = view.ids
+        else:
+            if scan.total <= SYNC_ROWS:
+                scan.finish()
+            else:
+                scan.first_page(FIRST_PAGE, SYNC_ROWS)
+            ids = scan.ids
+        self.partial = False
+        self.table.set_ids(ids, keep_cursor=keep_cursor)
+        if scan is not None and not scan.done:
+            self.set_timer(0.001, partial(self._scan_more, scan))
+        self.last_search_seconds = time.perf_counter() - self._search_started
+
+    def _scan_more(self, scan: Scan) -> None:
+        """The rest of a long search, a frame's worth of rows at a time: the first page
+        is already on screen, the count completes in the next frames."""
+        if scan is not self.scan or not self.is_attached:
+            return
+        scan.step(MORE_ROWS)
+        self.table.ids_grew()
+        if not scan.done:
+            self.set_timer(0.001, partial(self._scan_more, scan))
+
+    def _finish_scan(self) -> None:
+        if self.scan is not None and not self.scan.done:
+            self.scan.finish()
+            self.table.ids_grew()
+
+    @work(thread=True, exclusive=True, group="numbers-sql-search")
+    def _sql_search(self, session, flt: NumberFilter) -> None:
+        from corptui.database import close_thread_connection
+
+        try:
+            ids = numbers_uc.matching_ids(session, flt,
+                                          limit=None if flt.search.strip() else FIRST_PAGE)
+        except CorptuiError as exc:
+            self.app.call_from_thread(self.app.show_error, exc)
+            ids = None
+        finally:
+            close_thread_connection()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_sql_result, flt.search, ids)
+
+    def _show_sql_result(self, query: str, ids: list[int] | None) -> None:
+        self._sql_busy = False
+        if self.view is not None:
+            return  # the list arrived meanwhile and took the text over
+        if self.flt.search != query:  # typed on while SQL was busy: the latest text now
+            if self.app.session is not None:
+                self._sql_busy = True
+                self._sql_search(self.app.session, NumberFilter(**vars(self.flt)))
+            return
+        if ids is not None:
+            self.partial = not query.strip()
+            self.table.set_ids(ids)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
@@ -152,57 +236,57 @@ class NumbersScreen(AppScreen):
 
     def reload(self, keep_cursor: bool = False, data_changed: bool = False, *,
                if_changed: bool = False) -> None:
-        """Filters or sort changed (or the data): the base ids again from SQL.
-        ``if_changed``: the search index and limit marks are rebuilt only when the data
-        changed since they were built (coming back from another section)."""
+        """Filters or sort changed (or the data): the listed numbers again from SQL.
+        ``if_changed``: nothing is read when the data did not change since (coming back
+        from another section); limit marks are read again only when the data changed."""
         self._search_started = time.perf_counter()
+        if self.app.session is None:  # logged out meanwhile: nothing to read
+            return
         flt = NumberFilter(**vars(self.flt))
         flt.search = ""
-        self._run_query(flt, keep_cursor, data_changed, if_changed)
+        self._run_query(self.app.session, flt, keep_cursor, data_changed, if_changed)
 
     @work(thread=True, exclusive=True, group="numbers-query")
-    def _run_query(self, flt: NumberFilter, keep_cursor: bool, data_changed: bool,
+    def _run_query(self, session, flt: NumberFilter, keep_cursor: bool, data_changed: bool,
                    if_changed: bool = False) -> None:
+        """In a thread, with the session taken on the UI thread (a logout meanwhile
+        does not pull it from under the query)."""
         from corptui.database import close_thread_connection
 
+        flags = None
         try:
-            version = numbers_uc.data_version(self.app.session)
+            version = numbers_uc.data_version(session)
             if if_changed:
                 if version == self.data_version and self.view is not None:
-                    return  # nothing changed since: the same ids, index and marks
+                    return  # nothing changed since: the same list and marks
                 data_changed = True
-            ids = numbers_uc.matching_ids(self.app.session, flt)
-            index = (numbers_uc.SearchIndex(self.app.session)
-                     if data_changed or self.index is None else None)
-            if index is not None:
+            view = load_view(session, flt)
+            if data_changed or self.data_version is None:
                 from corptui.limits import limit_states
 
-                index.limit_flags = limit_states(self.app.session)
-                index.data_version = version
+                flags = limit_states(session)
         except CorptuiError as exc:
             self.app.call_from_thread(self.app.show_error, exc)
             return
         finally:
             close_thread_connection()
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_ids, flt, ids, keep_cursor, index)
+            self.app.call_from_thread(self._show_view, flt, view, keep_cursor, flags, version)
 
-    def _show_ids(self, flt: NumberFilter, ids: list[int], keep_cursor: bool, index) -> None:
-        if index is not None:
-            self.index = index
-            self.data_version = index.data_version
-            self.total = len(index)
-            if getattr(index, "limit_flags", None) is not None:
-                self.limit_flags = index.limit_flags
-                self.table.invalidate()
-            if len(index) >= LONG_LIVED_AT and hasattr(self.app, "keep_long_lived"):
-                self.call_after_refresh(self.app.keep_long_lived)
-        self.view = self.index.view(ids)
+    def _show_view(self, flt: NumberFilter, view: SearchView, keep_cursor: bool,
+                   flags: dict | None, version: tuple) -> None:
+        self.data_version = version
+        self.total = version[2]
+        if flags is not None:
+            self.limit_flags = flags
+            self.table.invalidate()
+        self.view = view
         self.table.sort_key = flt.sort
         self.table.sort_descending = flt.descending
-        self.table.set_ids(self.view.filter(self.flt.search), keep_cursor=keep_cursor)
-        self.last_search_seconds = time.perf_counter() - self._search_started
+        self._show_search(keep_cursor=keep_cursor)
         self._update_filter_summary()
+        if len(view) >= LONG_LIVED_AT and hasattr(self.app, "keep_long_lived"):
+            self.app.keep_long_lived()
 
     def _update_filter_summary(self) -> None:
         parts = []
@@ -277,23 +361,29 @@ class NumbersScreen(AppScreen):
 
     # -- selection ------------------------------------------------------------------
     def action_select_all(self) -> None:
+        self._finish_scan()
         self.table.select_all_shown()
 
     def action_select_none(self) -> None:
         self.table.clear_selection()
 
     def action_invert(self) -> None:
+        self._finish_scan()
         self.table.invert_shown()
-
-    def on_virtual_table_selection_changed(self, event: VirtualTable.SelectionChanged) -> None:
-        self.update_selection_line()
 
     def selection_text(self) -> str:
         table = self.table
         selected = len(table.selected)
         shown = len(table.ids)
-        line = _("Selected {selected} · shown {shown} · total {total}").format(
-            selected=number(selected), shown=number(shown), total=number(self.total))
+        if self.partial:
+            line = _("Selected {selected} · loading {total} numbers…").format(
+                selected=number(selected), total=number(self.total))
+        elif self.scan is not None and not self.scan.done:
+            line = _("Selected {selected} · shown {shown}… (searching) · total {total}").format(
+                selected=number(selected), shown=number(shown), total=number(self.total))
+        else:
+            line = _("Selected {selected} · shown {shown} · total {total}").format(
+                selected=number(selected), shown=number(shown), total=number(self.total))
         hidden = selected - table.selected_shown if selected else 0
         if hidden:
             line += " " + _("({hidden} selected hidden by the filter)").format(hidden=number(hidden))
@@ -304,165 +394,11 @@ class NumbersScreen(AppScreen):
         return line
 
     def update_selection_line(self) -> None:
-        self.query_one("#selection-line", Static).update(Content(self.selection_text()))
-
-    # -- actions on numbers -------------------------------------------------------------
-    def selected_ids(self) -> set[int]:
-        return set(self.table.selected)
-
-    def action_assign_tags(self) -> None:
-        from screens.number_dialogs import AssignTagsDialog
-
-        ids = self.selected_ids()
-        if not ids and self.table.cursor_id is not None:
-            ids = {self.table.cursor_id}
-        if not ids:
-            self.app.notify(_("Select numbers first (space, a)."), severity="warning")
-            return
-
-        def done(changed) -> None:
-            if changed:
-                self.table.invalidate()
-                self.reload(keep_cursor=True)
-
-        self.app.push_screen(AssignTagsDialog(ids), done)
-
-    def action_manage_tags(self) -> None:
-        from screens.tags import TagsScreen
-
-        def done(_unused=None) -> None:
-            self.table.invalidate()
-            self.reload(keep_cursor=True, data_changed=True)
-
-        self.app.push_screen(TagsScreen(), done)
-
-    def action_import_employees(self) -> None:
-        from screens.import_employees import ImportScreen
-
-        def done(changed) -> None:
-            if changed:
-                self.table.invalidate()
-                self.reload(keep_cursor=True, data_changed=True)
-
-        self.app.push_screen(ImportScreen(), done)
-
-    def extra_palette_commands(self):
-        """Each saved view, for the command palette (the actions come from the registry)."""
-        from textual.app import SystemCommand
-
-        from corptui.views import list_views
-
+        """Drawn in the same frame as the rows (the table calls it as the ids or the
+        selection change)."""
         try:
-            views = list_views(self.app.session)
-        except CorptuiError:
-            views = []
-        for view in views:
-            yield SystemCommand(safe_text(_("View: {name}").format(name=view["name"])), _("apply the saved view"),
-                                lambda v=view: self.apply_view(v))
-
-    def action_select_by_list(self) -> None:
-        from screens.list_dialogs import SelectByListDialog
-
-        def done(result) -> None:
-            if not result:
-                return
-            table = self.table
-            if result["replace"]:
-                table.selected = set(result["ids"])
-            else:
-                table.selected |= set(result["ids"])
-            table.refresh()
-            self.update_selection_line()
-            self.app.notify(safe_text(_("Selected by list: {summary}").format(summary=result["summary"])), markup=False)
-
-        self.app.push_screen(SelectByListDialog(), done)
-
-    def action_save_view(self) -> None:
-        from corptui.views import spec_of
-        from screens.list_dialogs import SaveViewDialog
-
-        def done(saved) -> None:
-            if saved:
-                self.app.notify(safe_text(_("View saved: {name}").format(name=saved["name"])), markup=False)
-
-        self.app.push_screen(SaveViewDialog(spec_of(self.flt)), done)
-
-    def action_open_views(self) -> None:
-        from screens.list_dialogs import ViewsDialog
-
-        def done(view) -> None:
-            if view:
-                self.apply_view(view)
-
-        self.app.push_screen(ViewsDialog(), done)
-
-    def apply_view(self, view: dict) -> None:
-        from corptui.views import filter_of
-
-        self.flt = filter_of(view["spec"])
-        search = self.query_one("#search", Input)
-        with search.prevent(Input.Changed):
-            search.value = self.flt.search
-        self.reload()
-        self.app.notify(safe_text(_("View: {name}").format(name=view["name"])), markup=False)
-
-    # -- bulk actions of other issues: services, forwarding, limits, change requests ----
-    def _target_ids(self) -> set[int]:
-        ids = self.selected_ids()
-        if not ids and self.table.cursor_id is not None:
-            ids = {self.table.cursor_id}
-        if not ids:
-            self.app.notify(_("Select numbers first (space, a)."), severity="warning")
-        return ids
-
-    def _open_for_selection(self, factory) -> None:
-        ids = self._target_ids()
-        if not ids:
+            line = self.query_one("#selection-line", Static)
+        except NoMatches:  # not composed yet
             return
+        line.update(Content(self.selection_text()))
 
-        def done(changed) -> None:
-            if changed:
-                self.table.invalidate()
-                self.reload(keep_cursor=True, data_changed=True)
-
-        self.app.push_screen(factory(ids), done)
-
-    def action_services(self) -> None:
-        from screens.services_wizard import ServicesWizard
-
-        self._open_for_selection(ServicesWizard)
-
-    def action_forwarding(self) -> None:
-        from screens.forwarding import ForwardingDialog
-
-        self._open_for_selection(ForwardingDialog)
-
-    def action_limits(self) -> None:
-        from screens.limits import LimitsDialog
-
-        self._open_for_selection(LimitsDialog)
-
-    def action_change_request(self) -> None:
-        from screens.change_applications import ChangeApplicationDialog
-
-        self._open_for_selection(ChangeApplicationDialog)
-
-    def action_undo(self) -> None:
-        from screens.undo import UndoDialog
-
-        def done(changed) -> None:
-            if changed:
-                self.table.invalidate()
-                self.reload(keep_cursor=True, data_changed=True)
-
-        self.app.push_screen(UndoDialog(), done)
-
-    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
-        from screens.card import EmployeeCard
-
-        def done(changed) -> None:
-            if changed:
-                self.table.invalidate([event.row_id])
-                self.reload(keep_cursor=True, data_changed=True)
-
-        self.app.push_screen(EmployeeCard(event.row_id), done)

@@ -316,3 +316,44 @@ def is_postgres() -> bool:
 def atomic():
     """One transaction (IMMEDIATE on SQLite, so read-then-write never deadlocks)."""
     return database.atomic()
+
+
+def stream(query, batch: int = 2000):
+    """The rows of a peewee SELECT as tuples, converted to Python values like
+    ``.tuples()``, in constant memory however many there are: on PostgreSQL through a
+    server-side (named, held) cursor (psycopg2 would otherwise fetch
+    the whole result into memory at once), on SQLite from the cursor a batch at a time.
+    Only the columns whose driver value is not the Python one are converted (time, money,
+    flags): peewee's per-cell conversion is a third of a 100k-row export."""
+    import uuid
+
+    plain = (pw.AutoField, pw.IntegerField, pw.CharField, pw.TextField)
+    convert = [(i, f.python_value) for i, f in enumerate(query._returning)
+               if isinstance(f, pw.Field) and type(f) not in plain]
+    sql, params = query.sql()
+
+    def rows(cursor):
+        while True:
+            chunk = cursor.fetchmany(batch)
+            if not chunk:
+                return
+            for values in chunk:
+                if convert:
+                    values = list(values)
+                    for i, fn in convert:
+                        values[i] = fn(values[i])
+                yield tuple(values)
+
+    if not is_postgres():
+        yield from rows(database.execute_sql(sql, params))
+        return
+    # WITH HOLD: peewee runs psycopg2 in autocommit mode, where a plain named cursor is
+    # refused; a held cursor outlives its (implicit) transaction, so no transaction stays
+    # open while the caller writes the rows (or drops the stream half-way)
+    cursor = database.connection().cursor(name=f"corptui_{uuid.uuid4().hex}", withhold=True)
+    try:
+        cursor.itersize = batch
+        cursor.execute(sql, params)
+        yield from rows(cursor)
+    finally:
+        cursor.close()

@@ -24,6 +24,7 @@ PAYMENT_TYPES = ("bank_transfer", "card", "cash", "promised", "adjustment")
 DOCUMENT_TYPES = (
     "reconciliation_act", "invoice", "act_of_services", "invoice_facture",
     "charges_detail", "payments_report", "call_detail", "changes_report", "spend_by_tag",
+    "upd",
 )
 DOCUMENT_FORMATS = ("pdf", "xlsx", "csv", "json")
 DOCUMENT_STATES = ("queued", "preparing", "ready", "failed")
@@ -58,6 +59,14 @@ class Company(BaseModel):
     contact_email = pw.CharField(max_length=200, default="")
     contact_phone = pw.CharField(max_length=15, default="")
     created_at = UTCDateTimeField(default=utcnow)
+    # v7 (documents): the pair of closing documents the company gets ("act_invoice": act
+    # of services + invoice-facture, or "upd": the universal transfer document, status 1)
+    # and who signs for it
+    document_set = pw.CharField(max_length=16, default="act_invoice",
+                                constraints=[pw.SQL("DEFAULT 'act_invoice'")])
+    director = pw.CharField(max_length=200, default="", constraints=[pw.SQL("DEFAULT ''")])
+    chief_accountant = pw.CharField(max_length=200, default="",
+                                    constraints=[pw.SQL("DEFAULT ''")])
 
 
 # one INN, one company (companies created before INNs were required keep "")
@@ -452,9 +461,47 @@ class Document(BaseModel):
     error = pw.TextField(default="")
     created_at = UTCDateTimeField(default=utcnow)
     ready_at = UTCDateTimeField(null=True)
+    # v7: the language it is written in, its number(s) in the company's sequence, the
+    # built file's size and SHA-256 (a file that does not match is never served), its
+    # text layout (the preview) and the writer's options (CSV for Russian Excel)
+    language = pw.CharField(max_length=2, default="en")
+    number = pw.CharField(max_length=60, default="")
+    file_size = pw.BigIntegerField(default=0)
+    file_sha256 = pw.CharField(max_length=64, default="")
+    preview = pw.TextField(default="")
+    options = pw.JSONField(default=dict)
 
     class Meta:
         indexes = ((("company", "created_at"), False),)
+
+
+class DocumentNumber(BaseModel):
+    """A document's number in its company's sequence of that type and year (v7): one row
+    per numbered document (``key``: the type's period and scope), so a reprint finds the
+    number (and date) it had."""
+
+    company = pw.ForeignKeyField(Company, on_delete="CASCADE")
+    type = pw.CharField(max_length=32)
+    year = pw.IntegerField()
+    seq = pw.IntegerField()
+    key = pw.CharField(max_length=255)
+    issued_on = pw.DateField()
+    created_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("company", "type", "key"), True),
+            (("company", "type", "year", "seq"), True),
+        )
+
+
+class DatabaseIdentity(BaseModel):
+    """One row: the database's own identity (v7), a random UUID made when the schema is
+    created. The documents' files live under a folder named by it, so two databases that
+    share a data folder never share (or overwrite) each other's files."""
+
+    uuid = pw.CharField(max_length=36, unique=True)
+    created_at = UTCDateTimeField(default=utcnow)
 
 
 class ReportSchedule(BaseModel):
@@ -468,6 +515,7 @@ class ReportSchedule(BaseModel):
     scope = pw.JSONField(default=dict)
     day = pw.IntegerField(default=1)
     at_time = pw.CharField(max_length=5, default="09:00")
+    language = pw.CharField(max_length=2, default="", constraints=[pw.SQL("DEFAULT ''")])  # v7: the documents' language
     phone = pw.CharField(max_length=15, default="")
     email = pw.CharField(max_length=200, default="")
     active = pw.BooleanField(default=True)
@@ -553,5 +601,5 @@ ALL_MODELS = [
     SchemaVersion, Company, User, AccessApplication, PersonalAccount, Tariff, Subscriber,
     Tag, SubscriberTag, SimCard, Option, OptionRule, SubscriberOption, TariffChange, ForwardingRule,
     ChangeApplication, Charge, CallRecord, LimitAlert, TariffAdvice, OverviewSnapshot, Payment, Dispute, Document, ReportSchedule, Notification, Job, AuditEntry,
-    SavedView,
+    SavedView, DocumentNumber, DatabaseIdentity,
 ]

@@ -14,7 +14,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from storage import models
 from storage.db import StorageError, database
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _migrator():
@@ -118,6 +118,29 @@ def _to_v6() -> None:
         migrate(*ops)
 
 
+def _to_v7() -> None:
+    """v7 (documents, issue 20): a document's language, number, file size and hash,
+    preview and writer options; a schedule's language; a company's closing-document set
+    and signatories; the number sequences and the database's own identity (tables made
+    by upgrade())."""
+    m = _migrator()
+    ops = []
+    wanted = {
+        "document": ("language", "number", "file_size", "file_sha256", "preview", "options"),
+        "report_schedule": ("language",),
+        "company": ("document_set", "director", "chief_accountant"),
+    }
+    model_of = {"document": models.Document, "report_schedule": models.ReportSchedule,
+                "company": models.Company}
+    for table, names in wanted.items():
+        have = _columns(table)
+        for name in names:
+            if name not in have:
+                ops.append(m.add_column(table, name, getattr(model_of[table], name)))
+    if ops:
+        migrate(*ops)
+
+
 # stored phone numbers: (table, key column, phone column, unique?)
 PHONE_COLUMNS = (
     ("subscriber", "msisdn", True), ("app_user", "phone", True),
@@ -177,8 +200,8 @@ def duplicate_inns() -> list[str]:
     return [f"{n} companies share the INN {inn}" for inn, n in rows]
 
 
-def _to_v7() -> None:
-    """v7 (issue 17): stored phone numbers with digits of other scripts folded to ASCII;
+def _to_v8() -> None:
+    """v8 (issue 17): stored phone numbers with digits of other scripts folded to ASCII;
     one company per INN (a unique index, unless companies already share one: then `db
     check` names them and the index waits for the operator to fix them)."""
     fold_stored_phones()
@@ -188,7 +211,7 @@ def _to_v7() -> None:
 
 
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5,
-                                             6: _to_v6, 7: _to_v7}
+                                             6: _to_v6, 7: _to_v7, 8: _to_v8}
 
 
 def current_version() -> int | None:
@@ -206,6 +229,18 @@ def create_all() -> None:
     with database.atomic():
         database.create_tables(models.ALL_MODELS)
         models.SchemaVersion.create(version=SCHEMA_VERSION, note="created")
+        ensure_identity()
+
+
+def ensure_identity() -> str:
+    """The database's own identity (a UUID made once, with the schema or at the upgrade
+    to v7); the documents' folder is named by it."""
+    import uuid
+
+    row = models.DatabaseIdentity.select().order_by(models.DatabaseIdentity.id).first()
+    if row is None:
+        row = models.DatabaseIdentity.create(uuid=str(uuid.uuid4()))
+    return row.uuid
 
 
 def upgrade() -> tuple[int | None, int]:
@@ -235,6 +270,8 @@ def upgrade() -> tuple[int | None, int]:
                         raise StorageError(
                             f"upgrade to version {version} would break {len(broken)} "
                             f"references (first: table {broken[0][0]}); nothing was changed")
+                if version == 7:
+                    ensure_identity()
                 models.SchemaVersion.create(version=version, note=f"upgraded from {version - 1}")
     finally:
         if sqlite:

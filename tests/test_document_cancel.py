@@ -35,8 +35,10 @@ def _order(session, account, type_="reconciliation", fmt="pdf", **kwargs):
 
 
 def _files(company_id: int = 1) -> list[Path]:
-    folder = locations.documents_dir() / str(company_id)
-    return sorted(folder.iterdir()) if folder.is_dir() else []
+    """Every file (temporary ones too) in the database's folder of the company."""
+    from corptui.documents.files import company_folder
+
+    return sorted(p for p in company_folder(company_id).rglob("*") if p.is_file())
 
 
 def test_cancel_a_queued_document_the_worker_skips_it(owner, account):

@@ -17,6 +17,8 @@ from money_data import MSK, build
 from corptui import calls, charges, export, payments
 from corptui.errors import Conflict, ValidationError
 from corptui.export import Column, ExportError, export_rows
+from corptui.writers import pdf as export_pdf
+from corptui.writers import target as export_target
 
 D = Decimal
 COLS = [Column("at", "Дата и время", "datetime"), Column("day", "Месяц", "date"),
@@ -68,12 +70,12 @@ def test_pdf_renders_cyrillic_with_header_and_page_numbers(tmp_path):
     assert "ООО «Ромашка»: платежи" in first and "2024-05-01 — 2024-05-31" in first
     assert "Сотрудник Ёжиков №0" in first and "Сотрудник Ёжиков №299" in last
     assert "ООО «Ромашка»: платежи" in last  # the header is on every page
-    assert f"1 / {pages}" in first and f"{pages} / {pages}" in last
+    assert f"page 1 of {pages}" in first and f"page {pages} of {pages}" in last
     assert "Дата и время" in last  # headings repeat
 
 
 def test_pdf_without_fonts_names_the_package(tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "FONT_DIRS", [str(tmp_path)])
+    monkeypatch.setattr(export_pdf, "FONT_DIRS", [str(tmp_path)])
     with pytest.raises(ExportError) as exc:
         export_rows(COLS, rows(), "pdf", str(tmp_path / "x.pdf"))
     assert "fonts-dejavu-core" in exc.value.message and "DejaVuSans.ttf" in exc.value.message
@@ -174,7 +176,7 @@ def test_unwritable_places_are_clear_errors(tmp_path, monkeypatch):
     def denied(*a, **kw):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(export.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(export_target.tempfile, "mkstemp", denied)
     with pytest.raises(ExportError, match="cannot write to .*Permission denied"):
         export_rows(COLS, rows(), "csv", str(tmp_path / "x.csv"))
 

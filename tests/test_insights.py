@@ -344,7 +344,7 @@ def test_what_changed_report_document_and_schedule(demo_db, tmp_path):
     with open(row["file"], encoding="utf-8-sig") as fh:
         lines = list(csv.reader(fh))
     text = "\n".join(",".join(r) for r in lines)
-    assert "Months: 2026-09 -> 2026-10" in text
+    assert "Months: September 2026 -> October 2026" in text
     def section(title):
         i = lines.index([title])
         out = []

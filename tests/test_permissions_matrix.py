@@ -108,10 +108,14 @@ def _ready_doc(d, t) -> int:
 
     path = t.parent / f"doc-{Document.select().count()}.pdf"
     path.write_bytes(b"%PDF-1.4 test")
+    from corptui.documents.files import digest
+
+    size, sha = digest(path)  # a file is served only when it is the one recorded
     return Document.create(company=d["company"], type="invoice", format="pdf",
                            scope={"accounts": [d["account"].number], "numbers": []},
                            period_from=dt.date(2026, 9, 1), period_to=dt.date(2026, 9, 30),
-                           state="ready", progress=100, file_path=str(path)).id
+                           state="ready", progress=100, file_path=str(path),
+                           file_size=size, file_sha256=sha).id
 
 
 def _queued_doc(d) -> int:

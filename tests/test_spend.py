@@ -150,7 +150,7 @@ def test_spend_by_tag_report_document_and_schedule(data):
     sales = next(r for r in lines if r and r[0] == "Продажи")
     assert "440.00" in sales and "400.00" in sales and "110.0" in sales
     text = "\n".join(",".join(r) for r in lines)
-    assert "Month: 2026-10" in text and "count in each of them" in text
+    assert "Month: October 2026" in text and "count in each of them" in text
     sched = schedules.create(s, "spend", accounts=[data["account"].number], fmt="xlsx",
                              period="monthly", day=2, email="boss@example.com")
     assert sched["type"] == "spend_by_tag"

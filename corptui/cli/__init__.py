@@ -92,6 +92,25 @@ class CliContext:
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
+
+class ModelChoice(click.Choice):
+    """A click.Choice of one of storage.models' enumerations, read when first needed, so
+    that `corptui --help` does not import peewee and the models (~0.1 s)."""
+
+    def __init__(self, name: str, case_sensitive: bool = True) -> None:
+        self._enum = name
+        self.case_sensitive = case_sensitive
+
+    @property
+    def choices(self) -> tuple:
+        from storage import models
+
+        return tuple(getattr(models, self._enum))
+
+    @choices.setter
+    def choices(self, value) -> None:  # click's own __init__ (not used)
+        pass
+
 DB_HELP = "Database URL: sqlite:///path or postgresql://user@host:port/db (env CORPTUI_DB)."
 
 

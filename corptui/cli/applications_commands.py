@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from corptui.cli import format_option, main, pass_ctx
+from corptui.cli import ModelChoice, format_option, main, pass_ctx
 from corptui.i18n import _, ngettext
 from corptui.output import render
-from storage.models import APPLICATION_STATUSES
 
 
 @main.group("applications")
@@ -16,7 +15,7 @@ def applications_group() -> None:
 
 
 @applications_group.command("list")
-@click.option("--status", type=click.Choice(APPLICATION_STATUSES), help="Only this status.")
+@click.option("--status", type=ModelChoice("APPLICATION_STATUSES"), help="Only this status.")
 @format_option(("table", "json"))
 @pass_ctx
 def list_cmd(obj, status: str | None, fmt: str) -> None:

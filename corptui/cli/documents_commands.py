@@ -10,8 +10,9 @@ import click
 from corptui.cli import ID, company_option, format_option, main, pass_ctx
 from corptui.i18n import N_, _, ngettext
 
-DOC_TYPES = ("reconciliation", "invoice", "act", "invoice-facture", "charges", "payments",
-             "calls")
+DOC_TYPES = ("reconciliation", "invoice", "act", "invoice-facture", "upd", "charges",
+             "payments", "calls")
+LANGS = ("ru", "en")
 
 
 def _split(values) -> list[str]:
@@ -53,9 +54,13 @@ def documents_group() -> None:
 @click.option("--sms", default="", metavar="PHONE", help="SMS when the document is ready.")
 @click.option("--password-stdin", is_flag=True,
               help="Protect the document with a password read from standard input.")
+@click.option("--language", type=click.Choice(LANGS), default=None,
+              help="The document's language (default: yours).")
+@click.option("--excel-ru/--plain-csv", "excel_ru", default=None,
+              help="CSV for Russian Excel: BOM, ';', decimal comma (default: on in Russian).")
 @pass_ctx
 def order_cmd(obj, doc_type, company, accounts, numbers, date_from, date_to, fmt, copies,
-              email, sms, password_stdin) -> None:
+              email, sms, password_stdin, language, excel_ru) -> None:
     """Order a document (built in the background by `corptui worker`)."""
     from corptui import documents
 
@@ -63,7 +68,8 @@ def order_cmd(obj, doc_type, company, accounts, numbers, date_from, date_to, fmt
     session = obj.session(company, f"cli documents order {doc_type}")
     doc = documents.order(session, doc_type, _split(accounts), _split(numbers), date_from,
                           date_to, fmt, copies=copies, notify_email=email or None,
-                          notify_sms=sms or None, password=password)
+                          notify_sms=sms or None, password=password, language=language,
+                          excel_ru=excel_ru)
     click.echo(_("document {id} queued ({type}, {format}); `corptui worker --once` builds "
                  "it").format(id=doc.id, type=_(documents.TYPE_LABELS[doc.type]),
                               format=doc.format))
@@ -101,14 +107,17 @@ def list_cmd(obj, company, fmt) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.option("--password-stdin", is_flag=True,
               help="The document's password from standard input (protected documents).")
+@click.option("--zip", "as_zip", is_flag=True,
+              help="A protected PDF/XLSX as an AES-256 ZIP instead of an encrypted file.")
 @pass_ctx
-def save_cmd(obj, doc_id, company, output, force, password_stdin) -> None:
-    """Save a ready document to a file (an encrypted ZIP when protected)."""
+def save_cmd(obj, doc_id, company, output, force, password_stdin, as_zip) -> None:
+    """Save a ready document to a file (encrypted with its password when protected)."""
     from corptui import documents
 
     password = _read_password() if password_stdin else None
     session = obj.session(company, "cli documents save")
-    path = documents.save_to(session, doc_id, output, force=force, password=password)
+    path = documents.save_to(session, doc_id, output, force=force, password=password,
+                             as_zip=as_zip)
     click.echo(_("document {id} saved to {path}").format(id=doc_id, path=path))
 
 
@@ -117,17 +126,49 @@ def save_cmd(obj, doc_id, company, output, force, password_stdin) -> None:
 @company_option()
 @click.option("--email", required=True, metavar="ADDR")
 @click.option("--password-stdin", is_flag=True,
-              help="The document's password from standard input (protected documents).")
+              help="The document's password from standard input: attaches the protected file.")
+@click.option("--zip", "as_zip", is_flag=True,
+              help="A protected PDF/XLSX as an AES-256 ZIP instead of an encrypted file.")
 @pass_ctx
-def send_cmd(obj, doc_id, company, email, password_stdin) -> None:
+def send_cmd(obj, doc_id, company, email, password_stdin, as_zip) -> None:
     """Email a ready document (queued in the outbox; the worker sends it)."""
     from corptui import documents
 
     password = _read_password() if password_stdin else None
     session = obj.session(company, "cli documents send")
-    nid = documents.send(session, doc_id, email, password=password)
+    nid = documents.send(session, doc_id, email, password=password, as_zip=as_zip)
     click.echo(_("document {id} queued for {email} (outbox {outbox})").format(
         id=doc_id, email=email, outbox=nid))
+
+
+@documents_group.command("preview")
+@click.argument("doc_id", type=int)
+@company_option()
+@pass_ctx
+def preview_cmd(obj, doc_id, company) -> None:
+    """Print a ready document's text layout (parties, tables, totals)."""
+    from corptui import documents
+
+    session = obj.session(company, "cli documents preview")
+    click.echo(documents.preview(session, doc_id))
+
+
+@documents_group.command("set-forms")
+@click.argument("forms", type=click.Choice(("act-invoice", "upd")))
+@company_option()
+@click.option("--director", default=None, metavar="NAME", help="Who signs as the director.")
+@click.option("--accountant", default=None, metavar="NAME",
+              help="Who signs as the chief accountant.")
+@pass_ctx
+def set_forms_cmd(obj, forms, company, director, accountant) -> None:
+    """The company's closing documents: act of services + invoice-facture, or UPD."""
+    from corptui import documents
+
+    session = obj.session(company, "cli documents set-forms")
+    row = documents.set_forms(session, forms, director, accountant)
+    click.echo(_("closing documents: {forms}").format(
+        forms=", ".join(_(documents.TYPE_LABELS[t])
+                        for t in documents.closing_types(row["document_set"]))))
 
 
 @documents_group.command("reorder")
@@ -200,15 +241,17 @@ def schedules_list(obj, company, fmt) -> None:
 @click.option("--time", "at_time", default="09:00", show_default=True, metavar="HH:MM")
 @click.option("--email", default="", metavar="ADDR")
 @click.option("--sms", "phone", default="", metavar="PHONE")
+@click.option("--language", type=click.Choice(LANGS), default=None,
+              help="The documents' language (default: yours).")
 @pass_ctx
 def schedules_add(obj, doc_type, company, accounts, numbers, fmt, period, day, at_time,
-                  email, phone) -> None:
+                  email, phone, language) -> None:
     """Add an automatic report."""
     from corptui import schedules
 
     session = obj.session(company, "cli schedules add")
     row = schedules.create(session, doc_type, _split(accounts), _split(numbers), fmt, period,
-                           day, at_time, email or None, phone or None)
+                           day, at_time, email or None, phone or None, language=language)
     click.echo(_("schedule {id} added ({when}); next run {next_run}").format(
         id=row["id"], when=row["when"],
         next_run=row["next_run_at"].astimezone().strftime("%Y-%m-%d %H:%M")))

@@ -22,16 +22,19 @@ def import_group() -> None:
 @click.option("--skip-errors", is_flag=True, help="Apply the good lines, skip the bad ones.")
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
               show_default=True, help="Report format.")
+@click.option("--sheet", default=None, metavar="NAME",
+              help="XLSX: the sheet to read (default: the first).")
 @pass_ctx
-def employees_cmd(obj, file, company, dry_run, skip_errors, fmt) -> int:
+def employees_cmd(obj, file, company, dry_run, skip_errors, fmt, sheet) -> int:
     """Set employees' full names (and positions) from a text file of lines
-    "phone, full name[, position]" (comma, semicolon or tab; UTF-8 or Windows-1251).
+    "phone, full name[, position]" (comma, semicolon or tab; UTF-8 or Windows-1251),
+    or from an XLSX workbook with those columns (the first sheet, or --sheet NAME).
 
     With errors and no --skip-errors nothing is applied and the exit code is 1."""
     from corptui import importer
 
     session = obj.session(company, f"cli import employees {file}"[:200])
-    prev = importer.preview(session, file)
+    prev = importer.preview(session, file, sheet=sheet)
     errors = prev.errors
     applied = False
     report = prev.report()

@@ -24,7 +24,7 @@ def numbers_group() -> None:
 @pass_ctx
 def list_cmd(obj, company, search, tags, limit, view, fmt) -> None:
     """List numbers ordered by MSISDN (tags sorted by name)."""
-    from corptui.numbers import NumberFilter, list_numbers
+    from corptui.numbers import NumberFilter, iter_numbers, list_numbers
     from corptui.tags import get_tag
 
     session = obj.session(company, "cli numbers list")
@@ -40,14 +40,18 @@ def list_cmd(obj, company, search, tags, limit, view, fmt) -> None:
             flt.search = search
         if tags:
             flt.tags = tuple(tags)
-    rows = list_numbers(session, flt, limit=limit)
     keys = ["msisdn", "full_name", "position", "tags", "tariff", "status", "account"]
-    if fmt == "json":
-        _write_json(rows, keys)
+    if fmt == "json":  # streamed: constant memory however many numbers
+        _write_json(iter_numbers(session, flt, limit=limit), keys)
+        return
+    if fmt == "csv":
+        from corptui.output import write_csv
+
+        write_csv(sys.stdout, iter_numbers(session, flt, limit=limit), keys)
         return
     from corptui.output import render
 
-    click.echo(render(rows, fmt, keys))
+    click.echo(render(list_numbers(session, flt, limit=limit), fmt, keys))
 
 
 def _write_json(rows, keys) -> None:
@@ -58,6 +62,7 @@ def _write_json(rows, keys) -> None:
     out = sys.stdout
     out.write("[")
     buf = []
+    i = -1
     for i, r in enumerate(rows):
         parts = []
         for k in keys:
@@ -74,4 +79,4 @@ def _write_json(rows, keys) -> None:
             out.write("".join(buf))
             buf.clear()
     out.write("".join(buf))
-    out.write("\n]\n" if rows else "]\n")
+    out.write("\n]\n" if i >= 0 else "]\n")

@@ -6,10 +6,9 @@ import sys
 
 import click
 
-from corptui.cli import company_option, format_option, main, pass_ctx
+from corptui.cli import ModelChoice, company_option, format_option, main, pass_ctx
 from corptui.i18n import _
 from corptui.output import render
-from storage.models import ROLES
 
 
 @main.group("users")
@@ -20,7 +19,7 @@ def users_group() -> None:
 @users_group.command("add")
 @click.argument("phone")
 @company_option()
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=ModelChoice("ROLES"), required=True)
 @click.option("--name", "full_name", default="", help="Full name of the user.")
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from standard input (else a temporary one is printed).")

@@ -14,6 +14,7 @@ DOCUMENTS = Registry("documents", N_("Documents"), (
            permission="documents.manage"),
     Action("email", "e", N_("Email"), N_("Send the document by email"),
            permission="documents.manage"),
+    Action("preview", "v", N_("View"), N_("Preview the document's text"), footer=False),
     # less used: named in the status line (the footer is full at 80 columns)
     Action("reorder", "r", N_("Reorder"), N_("Order the document again"), footer=False,
            permission="documents.order"),
@@ -26,6 +27,8 @@ DOCUMENTS = Registry("documents", N_("Documents"), (
 ))
 SUMMARY = dialog("document", N_("Document"), cancel="close", cancel_label=N_("Close"),
                  cancel_keys="escape,enter")
+PREVIEW = dialog("document_preview", N_("Preview"), cancel="close", cancel_label=N_("Close"),
+                 cancel_keys="escape,q")
 FORM = dialog("document_form", N_("Form"))
 WIZARD = dialog("document_wizard", N_("Order a document"),
                 Action("finish", "ctrl+s", N_("Finish"), N_("order the document"), footer=False,

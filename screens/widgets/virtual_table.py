@@ -92,6 +92,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def __init__(self, columns: Sequence[Column], fetch: Fetch, render: Render | None = None,
                  *, checkboxes: bool = True, empty_text: str = N_("Nothing to show"),
+                 on_change: Callable[[], None] | None = None,
                  name=None, id=None, classes=None):
         super().__init__(name=name, id=id, classes=classes)
         self.columns = list(columns)
@@ -99,9 +100,13 @@ class VirtualTable(ScrollView, can_focus=True):
         self.render_cell = render or (lambda row, key: str(row.get(key, "")))
         self.checkboxes = checkboxes
         self.empty_text = empty_text
+        # called at once when the ids or the selection change (a count line drawn in the
+        # same frame as the rows); SelectionChanged is posted too
+        self.on_change = on_change
         self.ids: list[int] = []
-        self.selected: set[int] = set()
+        self._selected: set[int] = set()
         self._shown: set[int] | None = None
+        self._selected_shown: int | None = None  # known count, or None: count again
         self._cache: dict[int, dict] = {}
         self.sort_key: str | None = None
         self.sort_descending = False
@@ -112,14 +117,26 @@ class VirtualTable(ScrollView, can_focus=True):
         self.ids = ids
         self._shown = None
         self.virtual_size = Size(self.size.width, len(ids) + 1)
-        if current is not None and current in self.shown_ids:
-            self.cursor = ids.index(current)
+        at = self._position_of(current) if current is not None else None
+        if at is not None:
+            self.cursor = at
         else:
             self.cursor = 0
             self.scroll_to(y=0, animate=False)
         self._scroll_cursor_into_view()
-        self.refresh()
-        self.post_message(self.SelectionChanged(self))
+        self._changed()
+
+    def ids_grew(self) -> None:
+        """The id list was extended in place (a long search adding its later matches)."""
+        self._shown = None
+        self.virtual_size = Size(self.size.width, len(self.ids) + 1)
+        self._changed()
+
+    def _position_of(self, row_id: int) -> int | None:
+        try:
+            return self.ids.index(row_id)  # no set of a million ids for one lookup
+        except ValueError:
+            return None
 
     def invalidate(self, ids=None) -> None:
         """Forget cached rows (all, or the given ids) so they are fetched again."""
@@ -129,6 +146,15 @@ class VirtualTable(ScrollView, can_focus=True):
             for i in ids:
                 self._cache.pop(i, None)
         self.refresh()
+
+    @property
+    def selected(self) -> set[int]:
+        return self._selected
+
+    @selected.setter
+    def selected(self, ids: set[int]) -> None:  # (also `table.selected |= ...`)
+        self._selected = ids
+        self._selected_shown = None
 
     @property
     def shown_ids(self) -> set[int]:
@@ -144,10 +170,13 @@ class VirtualTable(ScrollView, can_focus=True):
 
     @property
     def selected_shown(self) -> int:
+        if not self.selected:
+            return 0
+        if self._selected_shown is not None:
+            return self._selected_shown
         if len(self.selected) <= len(self.ids):
-            shown = self.shown_ids
-            return sum(1 for i in self.selected if i in shown)
-        return sum(1 for i in self.ids if i in self.selected)
+            return len(self.selected & self.shown_ids)  # in C: 100k ids in ~3 ms
+        return len(self.selected.intersection(self.ids))
 
     def row(self, row_id: int) -> dict | None:
         if row_id not in self._cache:
@@ -165,8 +194,11 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cache.update(self.fetch(want))
 
     # -- selection ------------------------------------------------------------------
-    def _changed(self) -> None:
+    def _changed(self, selected_shown: int | None = None) -> None:
+        self._selected_shown = selected_shown
         self.refresh()
+        if self.on_change is not None:
+            self.on_change()
         self.post_message(self.SelectionChanged(self))
 
     def action_toggle(self) -> None:
@@ -183,8 +215,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self._changed()
 
     def select_all_shown(self) -> None:
-        self.selected |= self.shown_ids
-        self._changed()
+        shown = self.shown_ids
+        self._selected |= shown
+        self._changed(len(shown))  # every shown row is selected: no recount
 
     def clear_selection(self) -> None:
         self.selected.clear()

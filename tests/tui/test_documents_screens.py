@@ -62,9 +62,15 @@ async def test_report_wizard_orders_a_document(seeded):
         wiz.query_one("#copies").value = "2"
         await nxt(pilot)
         assert wiz.steps[wiz.index] == "kind"
+        # the document's language, chosen with the keyboard (the user's own is first)
+        wiz.query_one("#language").focus()
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert wiz.values()["language"] == "ru"
         await nxt(pilot)
         assert wiz.steps[wiz.index] == "review"
         assert "Invoice" in str(wiz.query_one("#review-text").render())
+        assert "Русский" in str(wiz.query_one("#review-text").render())
         await nxt(pilot)
         assert wiz.steps[wiz.index] == "notify"
         wiz.query_one("#email").value = "buh@example.ru"
@@ -74,8 +80,8 @@ async def test_report_wizard_orders_a_document(seeded):
         doc = Document.select().order_by(Document.id.desc()).get()
         acc = PersonalAccount.select().where(PersonalAccount.company == 1).order_by(
             PersonalAccount.number).first()
-        assert (doc.type, doc.copies, doc.scope["accounts"], doc.notify_email) == (
-            "invoice", 2, [acc.number], "buh@example.ru")
+        assert (doc.type, doc.copies, doc.scope["accounts"], doc.notify_email,
+                doc.language) == ("invoice", 2, [acc.number], "buh@example.ru", "ru")
         assert "queued" in str(pilot.app.screen.query_one("#docs-table").get_row_at(0)[-1])
         run_jobs()
         await pilot.pause(1.3)  # the history polls every second
@@ -132,11 +138,22 @@ async def test_history_save_email_reorder_delete(seeded, tmp_path):
         assert "Invoice No." in str(pilot.app.screen.query_one("Static").render())
         await pilot.press("escape")
         await settle(pilot)
-        # save: wrong password, then right; the file is an encrypted zip
+        # preview: the document's text layout, scrollable, esc back
+        await pilot.press("v")
+        await settle(pilot)
+        from screens.documents import PreviewDialog
+
+        assert isinstance(pilot.app.screen, PreviewDialog)
+        shown = str(pilot.app.screen.query_one("#preview-text").render())
+        assert "Invoice No. 1 of 30 Sep 2026" in shown and "Total" in shown
+        await pilot.press("pagedown", "escape")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        # save: wrong password, then right; the file is an encrypted PDF
         await pilot.press("s")
         await settle(pilot)
         dlg = pilot.app.screen
-        target = tmp_path / "inv.zip"
+        target = tmp_path / "inv.pdf"
         dlg.query_one("#path").value = str(target)
         dlg.query_one("#password").value = "nope-nope"
         await pilot.click("#ok")
@@ -145,7 +162,9 @@ async def test_history_save_email_reorder_delete(seeded, tmp_path):
         dlg.query_one("#password").value = "secret-1"
         pilot.app.screen.action_ok()
         await settle(pilot)
-        assert target.exists() and target.read_bytes()[:2] == b"PK"
+        from pypdf import PdfReader
+
+        assert target.exists() and PdfReader(target).is_encrypted
         # save again: asks before overwriting
         await pilot.press("s")
         await settle(pilot)
@@ -172,7 +191,7 @@ async def test_history_save_email_reorder_delete(seeded, tmp_path):
         await settle(pilot)
         from storage.models import Notification
 
-        assert Notification.get(Notification.recipient == "x@example.ru").attachment.endswith(".zip")
+        assert Notification.get(Notification.recipient == "x@example.ru").attachment.endswith(".pdf")
         # reorder, delete with confirmation
         await pilot.press("r")
         await settle(pilot)
