@@ -105,7 +105,8 @@ SCHEMA: dict[str, dict] = {
            "idle_minutes": ("a whole number of minutes (1-720)",
                             lambda v: isinstance(v, int) and not isinstance(v, bool)
                             and 1 <= v <= 720),
-           "language": ("\"en\", \"ru\" or \"\"", lambda v: v in ("", "en", "ru"))},
+           "language": ("\"en\", \"ru\" or \"\"", lambda v: v in ("", "en", "ru")),
+           "start": ("\"overview\" or \"numbers\"", lambda v: v in ("overview", "numbers"))},
     "mail": {"smtp_url": _TEXT, "from": _TEXT, "timeout": _SECONDS},
     "sms": {"url": _TEXT, "token": _TEXT, "timeout": _SECONDS},
     "kiosk": {"pin": _TEXT,

@@ -61,7 +61,7 @@ def kiosk_cmd(n_numbers: int) -> None:
 
     cfg = kiosk.settings()
     if not cfg["pin"]:
-        raise click.UsageError(_("set a staff PIN first: [kiosk] pin = \"...\" in config.toml "
+        raise click.ClickException(_("set a staff PIN first: [kiosk] pin = \"...\" in config.toml "
                                  "or CORPTUI_KIOSK_PIN"))
     try:
         pristine, working = kiosk.prepare(n_numbers, progress=demo.tty_progress())

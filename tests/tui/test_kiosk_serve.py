@@ -101,6 +101,8 @@ def _free_port() -> int:
 def test_serve_answers_over_http(tmp_path):
     port = _free_port()
     db = tmp_path / "serve.db"
+    subprocess.run([sys.executable, "-m", "corptui", "--db", f"sqlite:///{db}", "db", "upgrade"],
+                   check=True, capture_output=True)
     proc = subprocess.Popen([sys.executable, "-m", "corptui", "--db", f"sqlite:///{db}",
                              "serve", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
