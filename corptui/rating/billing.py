@@ -184,6 +184,7 @@ def rate_company_month(company_id: int, month, *, now: dt.datetime | None = None
         created = time_value(now)
         period = _day(month)
         s_start, s_end = time_value(start), time_value(end)
+        plan_cache: dict = {}
         for i in range(0, len(subs), CHUNK):
             chunk = subs[i:i + CHUNK]
             lo, hi = chunk[0][0], chunk[-1][0]
@@ -199,7 +200,8 @@ def rate_company_month(company_id: int, month, *, now: dt.datetime | None = None
                                  [(_aware(v), t, pv) for v, t, pv in history.get(sid, ())])
                 spans = _spans(month, days, start, end, options, opt_rows.get(sid, ()))
                 lines, costs = rate_month(days, segs, spans, (
-                    (r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]) for r in recs))
+                    (r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]) for r in recs),
+                    plan_cache)
                 old = existing.pop(sid, {})
                 need += sum(1 for ln in lines if ln.key not in old)
                 pending.append((sid, account, lines, costs, old, recs))
