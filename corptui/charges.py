@@ -333,3 +333,25 @@ def line_records(session, charge_id) -> dict:
             records.append(d)
     return {"line": line, "records": records,
             "total": sum((r["cost"] for r in records), ZERO)}
+
+
+def month_states(session, first, last, today: dt.date | None = None) -> dict[dt.date, str]:
+    """{month: "in_progress" | "billed"} for the months from ``first`` to ``last`` that
+    have a state (issue 19): a month being rated (accruing) or closed; the month of
+    ``today`` is in progress even before its first rating."""
+    from corptui.rating.billing import BILLED, IN_PROGRESS
+    from storage.models import BillingMonth
+
+    permissions.require(session, "read")
+    first, last = _month(first, "date_from"), _month(last, "date_to")
+    out = {}
+    for month, state in (BillingMonth.select(BillingMonth.month, BillingMonth.state)
+                         .where((BillingMonth.company == session.company_id)
+                                & (BillingMonth.month >= first) & (BillingMonth.month <= last))
+                         .tuples()):
+        out[_as_date(month)] = state
+    if today is not None:
+        this = month_start(today)
+        if first <= this <= last and out.get(this) != BILLED:
+            out[this] = IN_PROGRESS
+    return out

@@ -46,12 +46,14 @@ from screens.widgets.virtual_table import Column, VirtualTable
 MONEY_WIDTH = 14
 MONTH_COLUMNS = [
     Column("period", N_("Month"), 7),
+    Column("state", N_("Month state"), 11),
     Column("total", N_("Charged").rjust(MONEY_WIDTH), MONEY_WIDTH),
     Column("chart", N_("Spending by month"), 20, flex=1),
 ]
 EMPTY_STATE = {"numbers": "", "account": "", "picked": (), "date_from": "", "date_to": "",
                "kind": ""}
 BLOCKS = " ▏▎▍▌▋▊▉█"
+MONTH_STATE_LABELS = {"in_progress": N_("in progress"), "billed": N_("billed")}
 
 
 def bar(value: Decimal, largest: Decimal, width: int) -> str:
@@ -85,6 +87,7 @@ class ChargesScreen(AppScreen):
         self.months: list[dict] = []
         self.scope: tuple[int, ...] | None = None
         self.first = self.last = None
+        self.states: dict[dt.date, str] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="filter-line")
@@ -162,16 +165,18 @@ class ChargesScreen(AppScreen):
 
         try:
             months = charges_uc.by_month(self.app.session, scope, first, last)
+            states = charges_uc.month_states(self.app.session, first, last, today_of(self.app))
         except CorptuiError as exc:
             self.app.call_from_thread(self.app.show_error, exc)
             return
         finally:
             close_thread_connection()
-        self.app.call_from_thread(self._show, (scope, first, last), months)
+        self.app.call_from_thread(self._show, (scope, first, last), months, states)
 
-    def _show(self, key, months: list[dict]) -> None:
+    def _show(self, key, months: list[dict], states: dict | None = None) -> None:
         if key != (self.scope, self.first, self.last):
             return
+        self.states = states or {}
         self.months = list(reversed(months))  # newest first
         self.table.invalidate()
         self.table.set_ids(list(range(len(self.months))))
@@ -188,10 +193,13 @@ class ChargesScreen(AppScreen):
     def _render_month(self, row: dict, key: str) -> str:
         if key == "period":
             return month_text(row["period"])
+        if key == "state":
+            state = self.states.get(row["period"])
+            return _(MONTH_STATE_LABELS[state]) if state in MONTH_STATE_LABELS else ""
         if key == "total":
             return money_cell(self._value(row), MONEY_WIDTH)
         largest = max((self._value(r) for r in self.months), default=Decimal(0))
-        width = max(10, self.table.size.width - 1 - 8 - MONEY_WIDTH - 1 - 2)
+        width = max(10, self.table.size.width - 1 - 8 - 12 - MONEY_WIDTH - 1 - 2)
         return bar(self._value(row), largest, width)
 
     def current_month(self) -> dict | None:
@@ -203,8 +211,11 @@ class ChargesScreen(AppScreen):
         if row is None:
             return ""
         total = row["total"]
-        head = _("{month} by kind").format(month=month_text(row["period"]))
-        lines = [f"{head:<27}" + _("share")]
+        if self.states.get(row["period"]) == "in_progress":
+            head = _("{month} by kind (in progress)").format(month=month_text(row["period"]))
+        else:
+            head = _("{month} by kind").format(month=month_text(row["period"]))
+        lines = [(f"{head:<27}" if len(head) < 27 else head + "  ") + _("share")]
         for kind in KINDS:
             value = row[kind]
             share = f"{value / total * 100:5.1f}%" if total else "    –"
