@@ -524,6 +524,10 @@ def change_tariff(session, ids, tariff_code, date_from=None,
                     Subscriber.update(tariff=tariff.id, updated_at=now).where(
                         (Subscriber.company == session.company_id)
                         & in_ids(Subscriber.id, chunk)).execute()
+                    # the tariff history rating reads (the plan in force at a time)
+                    from corptui.rating.tariffs import record_switches
+
+                    record_switches([(sid, numbers[sid][1], tariff.id) for sid in chunk], now)
             if start > now:
                 rows = [(session.company_id, sid, tariff.id, start, "planned", now)
                         for sid in good]
@@ -810,9 +814,14 @@ def apply_due(now: dt.datetime | None = None) -> dict:
             .switch(TariffChange).join(Tariff)
             .where((TariffChange.state == "planned") & (TariffChange.effective_from <= now))
             .tuples())
+        from corptui.rating.tariffs import record_switches
+
         for change_id, sid, tariff_id, company, msisdn, name in changes:
+            previous = Subscriber.select(Subscriber.tariff).where(Subscriber.id == sid).scalar()
+            effective = TariffChange.get_by_id(change_id).effective_from
             Subscriber.update(tariff=tariff_id, updated_at=now).where(
                 Subscriber.id == sid).execute()
+            record_switches([(sid, previous, tariff_id)], effective)
             TariffChange.update(state="done").where(TariffChange.id == change_id).execute()
             audit_rows.setdefault((company, "tariffs.change"), []).append(
                 (msisdn, None, {"tariff": name, "planned": True}))
