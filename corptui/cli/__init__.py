@@ -161,6 +161,7 @@ from corptui.cli import (  # noqa: E402,F401
     numbers_commands,
     options_commands,
     rating_commands,
+    payments_commands,
     serve_commands,
     sims_commands,
     spend_commands,
