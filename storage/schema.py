@@ -14,7 +14,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from storage import models
 from storage.db import StorageError, database
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def _migrator():
@@ -228,8 +228,18 @@ def _to_v9() -> None:
         migrate(*ops)
 
 
+def _to_v10() -> None:
+    """v10 (feeds, issue 19): an imported call record's id (one per number: a unique
+    index); the statement_entry table of imported bank statements is made by upgrade()."""
+    if "record_id" not in _columns("call_record"):
+        migrate(_migrator().add_column("call_record", "record_id", models.CallRecord.record_id))
+    database.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "call_record_subscriber_id_record_id" '
+                         'ON "call_record" ("subscriber_id", "record_id")')
+
+
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5,
-                                             6: _to_v6, 7: _to_v7, 8: _to_v8, 9: _to_v9}
+                                             6: _to_v6, 7: _to_v7, 8: _to_v8, 9: _to_v9,
+                                             10: _to_v10}
 
 
 def current_version() -> int | None:
