@@ -88,3 +88,30 @@ def insert_audit(rows: Iterable[tuple]) -> int:
             f"INSERT INTO audit_entry ({cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", data
         )
     return len(data)
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple], *,
+                returning: bool = False) -> list[int]:
+    """Plain INSERTs of ``rows`` (values as the driver takes them: kopecks, UTC times
+    from ``time_value``, ISO dates) into ``table``; with ``returning`` the new rows' ids
+    in the order given (one statement per row on SQLite, where that is cheap; pages of
+    execute_values on PostgreSQL)."""
+    if not rows:
+        return []
+    cols = ", ".join(f'"{c}"' for c in columns)
+    cursor = database.cursor()
+    if is_postgres():
+        from psycopg2.extras import execute_values
+
+        sql = f'INSERT INTO "{table}" ({cols}) VALUES %s' + (" RETURNING id" if returning else "")
+        out = execute_values(cursor, sql, rows, page_size=1000, fetch=returning)
+        return [r[0] for r in out] if returning else []
+    sql = f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(columns))})'
+    if not returning:
+        cursor.executemany(sql, rows)
+        return []
+    ids = []
+    for row in rows:
+        cursor.execute(sql, row)
+        ids.append(cursor.lastrowid)
+    return ids

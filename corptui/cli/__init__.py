@@ -160,6 +160,8 @@ from corptui.cli import (  # noqa: E402,F401
     money_commands,
     numbers_commands,
     options_commands,
+    rating_commands,
+    payments_commands,
     serve_commands,
     sims_commands,
     spend_commands,

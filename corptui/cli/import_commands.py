@@ -74,3 +74,67 @@ def _table(report, prev, applied, dry_run) -> None:
 def _plain(text: str) -> str:
     text = "".join(ch if ch.isprintable() else "?" for ch in text.replace("\n", " "))
     return text if len(text) <= 60 else text[:59] + "…"
+
+
+@import_group.command("payments")
+@click.argument("file", type=click.Path(dir_okay=False))
+@company_option()
+@click.option("--dry-run", is_flag=True, help="Check and match the file; change nothing.")
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
+              show_default=True, help="Report format.")
+@pass_ctx
+def payments_cmd(obj, file, company, dry_run, fmt) -> int:
+    """Import a bank statement: a 1CClientBankExchange text (what banks export to
+    accounting, Windows-1251) or a CSV with a header (number, date, amount, payer,
+    payer_inn, purpose[, account]).
+
+    Each payment goes to the personal account its purpose names (or, by the payer's INN,
+    to the company's only account); the others are listed as unmatched and kept for
+    `corptui payments assign`. A statement imported twice adds nothing. With a bad line
+    nothing is imported and the exit code is 1."""
+    from corptui import statement_import
+
+    session = obj.session(company, f"cli import payments {file}"[:200])
+    prev = statement_import.preview(session, file)
+    applied = False
+    if not dry_run and not prev.error_count:
+        prev = statement_import.apply(session, prev)
+        applied = True
+    report = prev.report(applied)
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _statement_table(prev, report, applied, dry_run)
+    return 1 if prev.error_count else 0
+
+
+def _statement_table(prev, report, applied, dry_run) -> None:
+    from corptui.i18n import money
+    from corptui.output import render
+
+    if prev.errors:
+        rows = [{"line": e.line, "text": _plain(e.text), "error": e.error} for e in prev.errors]
+        click.echo(render(rows, "table", ["line", "text", "error"],
+                          [_("line"), _("text"), _("error")]))
+        click.echo("")
+    if prev.unmatched and not prev.error_count:
+        click.echo(_("Unmatched payments (kept for `corptui payments assign`):"))
+        rows = [{"line": e.line, "number": _plain(e.document_no), "date": e.paid_on.isoformat(),
+                 "amount": money(e.amount), "payer": _plain(e.payer), "reason": e.reason_text}
+                for e in prev.unmatched]
+        click.echo(render(rows, "table", ["line", "number", "date", "amount", "payer", "reason"],
+                          [_("line"), _("number"), _("date"), _("amount"), _("payer"),
+                           _("reason")]))
+        click.echo("")
+    if applied:
+        state = _("imported")
+    elif dry_run:
+        state = _("dry run: nothing changed")
+    else:
+        state = _("nothing imported (fix the lines above)")
+    click.echo(_("{file}: {entries} payments, {matched} matched ({amount}), {unmatched} "
+                 "unmatched, {already} imported before, {errors} errors; {state}").format(
+        file=prev.file_name, entries=report["entries"], matched=report["matched"],
+        amount=money(report["matched_sum"]), unmatched=report["unmatched"],
+        already=report["already_imported"] + report["duplicates"], errors=prev.error_count,
+        state=state))

@@ -64,6 +64,9 @@ CARD_OPTIONS = Registry("card_options", N_("Options"), (
     Action("close", "escape", N_("Close"), palette=False),
     Action("focus_add", "a", N_("Add option"), N_("connect another option"),
            permission="services.change"),
+    Action("remove", "x,delete", N_("Disconnect"),
+           N_("disconnect the option under the cursor (in the connected list)"),
+           permission="services.change", bind=False, palette=False),
 ))
 
 TAGS = Registry("tags", N_("Tags"), (
