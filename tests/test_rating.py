@@ -226,3 +226,16 @@ def test_cli_tariffs_and_months(co):
     assert '"billed"' in out.output
     out = run_cli("months", "rate", "2026-10", "--company", "7707083893")
     assert out.exit_code == 1 and "never rated again" in out.output
+
+
+def test_the_month_in_progress_accrues_in_the_worker(co):
+    cid = co["company"].id
+    now = t(20)
+    got = billing.accrue(now)
+    assert got[cid] == [OCT] and billing.month_state(cid, OCT) == "in_progress"
+    assert billing.accrue(now).get(cid) is None  # nothing arrived: nothing rated
+    CallRecord.create(subscriber=co["a"], started_at=t(19), direction="out", kind="sms",
+                      counterpart="79161234567")
+    assert billing.accrue(now)[cid] == [OCT]
+    assert lines_of(co["a"].id)[("sms", None, "")] == D("5.00")
+    invariant(cid, OCT)
