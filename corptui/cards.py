@@ -24,6 +24,7 @@ from storage.models import (
 def card(session, subscriber_id: int, months: int = 3) -> dict:
     permissions.require(session, "read")
     sub = (Subscriber.select(Subscriber, Tariff.name.alias("tariff_name"),
+                             Tariff.code.alias("tariff_code"),
                              PersonalAccount.number.alias("account_number"))
            .join(Tariff, pw.JOIN.LEFT_OUTER, on=(Subscriber.tariff == Tariff.id))
            .switch(Subscriber)
@@ -63,7 +64,8 @@ def card(session, subscriber_id: int, months: int = 3) -> dict:
     return {
         "id": sub.id, "msisdn": sub.msisdn, "full_name": sub.full_name,
         "position": sub.position, "version": sub.version, "status": sub.status,
-        "tariff": sub.tariff_name or "", "account": sub.account_number,
+        "tariff": sub.tariff_name or "", "tariff_code": sub.tariff_code or "",
+        "account": sub.account_number,
         "spending_limit": sub.spending_limit,
         "tags": tags_by_subscriber(session.company_id, [sub.id]).get(sub.id, []),
         "options": options, "forwarding": forwarding, "sims": sims, "charges": charges,
