@@ -22,7 +22,7 @@ from decimal import Decimal
 from corptui import audit, permissions
 from corptui.database import retrying
 from corptui.errors import Conflict, NotFound, ValidationError, stop_if_cancelled
-from corptui.i18n import N_, _, date_text
+from corptui.i18n import N_, _, date_text, money
 from corptui.periods import parse_date, utc_bounds
 from corptui.phones import format_msisdn
 from corptui.session import Session
@@ -49,9 +49,8 @@ SAME_TARIFF = N_("already on this tariff")
 
 
 def _money(value: Decimal | None) -> str:
-    if value is None:
-        return "0.00"
-    return f"{value:,.2f}".replace(",", " ")
+    """An amount with its symbol, the one formatter: "1,234.50 ₽" / "1 234,50 ₽"."""
+    return money(value if value is not None else Decimal("0.00"))
 
 
 # -- catalogue ----------------------------------------------------------------------------
@@ -74,7 +73,7 @@ def rule_words(rule: OptionRule, options: dict[int, Option], tariffs: dict[int, 
     if rule.kind == "not_blocked":
         return _("not for blocked numbers")
     if rule.kind == "min_balance":
-        return _("account balance at least {amount} RUB").format(amount=_money(rule.amount))
+        return _("account balance at least {amount}").format(amount=_money(rule.amount))
     if rule.kind == "company_limit":
         return _("at most {n} numbers of the company").format(n=rule.limit_count)
     return rule.kind
@@ -304,7 +303,7 @@ def _check_connect(company_id: int, option: Option, ids: list[int], at: dt.datet
                 need = to_kopecks(rule.amount or 0)
                 if balance < need:
                     reasons.append(_reason(rule, _("the account balance must be at least "
-                                                   "{amount} RUB").format(
+                                                   "{amount}").format(
                                                        amount=_money(rule.amount))))
             # company_limit: below, over the numbers that pass everything else
         result[sid] = {"ok": not reasons, "already": False, "reasons": reasons,

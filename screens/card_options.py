@@ -82,14 +82,14 @@ class CardOptionsDialog(Registered, ModalScreen):
             yield Static(Content(_("Connected (x or delete disconnects):")), classes="opt-label")
             yield ConnectedTable(
                 [Column("x", "", 3), Column("name", N_("Option"), 16, flex=1),
-                 Column("price", N_("RUB/month"), 9), Column("from", N_("From"), 10),
+                 Column("price", N_("₽ a month"), 9), Column("from", N_("From"), 10),
                  Column("until", N_("Until"), 10), Column("state", N_("State"), 7,
                                                       min_table_width=70)],
                 self._connected_rows, checkboxes=False, id="opt-connected",
                 empty_text=_("No options connected"))
             yield Static(Content(_("Add option (enter connects from now):")), classes="opt-label")
             yield VirtualTable(
-                [Column("name", N_("Option"), 16, flex=1), Column("price", N_("RUB/month"), 9),
+                [Column("name", N_("Option"), 16, flex=1), Column("price", N_("₽ a month"), 9),
                  Column("fee", N_("Connection"), 10, min_table_width=60)],
                 self._available_rows, checkboxes=False, id="opt-available",
                 empty_text=_("No other option is possible for this number"))
@@ -209,12 +209,12 @@ class CardOptionsDialog(Registered, ModalScreen):
                 self._connect(option["code"], option["name"])
 
         self.app.push_screen(ConfirmDialog(
-            (_("Connect {name} for {price} RUB a month (connection fee {fee} RUB)?").format(
-                name=option['name'], price=_price(option['price']),
-                fee=_price(option['connection_fee']))
+            (_("Connect {name} for {price} a month (connection fee {fee})?").format(
+                name=option['name'], price=money(option['price']),
+                fee=money(option['connection_fee']))
              if option["connection_fee"] else
-             _("Connect {name} for {price} RUB a month?").format(
-                 name=option['name'], price=_price(option['price']))),
+             _("Connect {name} for {price} a month?").format(
+                 name=option['name'], price=money(option['price']))),
             yes=_("Connect")), answer)
 
     def _connect(self, code: str, name: str) -> None:

@@ -28,7 +28,7 @@ from corptui import numbers as numbers_uc
 from corptui import options as options_uc
 from corptui import permissions
 from corptui.errors import CorptuiError, ValidationError
-from corptui.i18n import N_, _, number
+from corptui.i18n import N_, _, money, number
 from corptui.phones import format_msisdn
 from screens.actions.services import SERVICES_WIZARD
 from screens.widgets.background import run_in_worker
@@ -43,7 +43,8 @@ MARK_STYLE = Style(color="yellow", bold=True)
 
 
 def _price(value) -> str:
-    return f"{value:,.2f}".replace(",", " ")
+    """A price with its symbol, the one formatter: "1,234.50 ₽" / "1 234,50 ₽"."""
+    return money(value)
 
 
 class CheckTable(VirtualTable):
@@ -152,7 +153,7 @@ class ServicesWizard(Registered, ModalScreen):
                 with Horizontal(id="tariff-row"):
                     yield Label(_("Tariff"))
                     yield Select(
-                        [(Text(_("{name} · {price} RUB/month").format(
+                        [(Text(_("{name} · {price} a month").format(
                                    name=t["name"], price=_price(t["price"]))
                                + (" · " + _("by application") if t["by_application"] else "")),
                           t["code"]) for t in tariffs],

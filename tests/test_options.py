@@ -142,7 +142,7 @@ def test_not_blocked(data):
 def test_min_balance_of_the_account(data):
     r = options.check(data["owner"], "pbx", ids(data, "poor", "plain"))
     assert r[data["n"]["poor"].id]["reasons"] == [
-        "the account balance must be at least 1 000.00 RUB"]
+        "the account balance must be at least 1,000.00 ₽"]
     assert r[data["n"]["plain"].id]["ok"]
     PersonalAccount.update(balance=Decimal("1000.00")).where(
         PersonalAccount.number == "A-2").execute()
@@ -173,7 +173,7 @@ def test_every_reason_at_once_and_already_connected(data):
         "does not go together with Opt d10",
         "needs the option Opt world first",
         "the number is blocked",
-        "the account balance must be at least 1 000.00 RUB",
+        "the account balance must be at least 1,000.00 ₽",
         "at most 0 numbers of the company may have it (0 in use, room for 0 more)",
     ]
     # the plain number fails only the limit and the missing requirement
@@ -199,7 +199,7 @@ def test_list_options_prices_and_rules_in_words(data):
     rows = {r["code"]: r for r in options.list_options(data["viewer"])}
     assert rows["unlim"]["price"] == Decimal("700.00")
     assert rows["unlim"]["rules"] == ["not on the tariff IoT", "not together with Opt d10"]
-    assert rows["pbx"]["rules"] == ["account balance at least 1 000.00 RUB"]
+    assert rows["pbx"]["rules"] == ["account balance at least 1,000.00 ₽"]
     assert rows["ip"]["rules"] == ["at most 2 numbers of the company"]
     assert rows["intl"]["rules"] == ["not for blocked numbers"]
     assert rows["eu"]["rules"] == ["needs Opt world"]

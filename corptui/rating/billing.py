@@ -9,6 +9,7 @@ point to them. The whole month is one transaction: a failure leaves the old figu
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import defaultdict
 
 from corptui import audit
@@ -184,6 +185,7 @@ def rate_company_month(company_id: int, month, *, now: dt.datetime | None = None
         created = time_value(now)
         period = _day(month)
         s_start, s_end = time_value(start), time_value(end)
+        plan_cache: dict = {}
         for i in range(0, len(subs), CHUNK):
             chunk = subs[i:i + CHUNK]
             lo, hi = chunk[0][0], chunk[-1][0]
@@ -199,7 +201,8 @@ def rate_company_month(company_id: int, month, *, now: dt.datetime | None = None
                                  [(_aware(v), t, pv) for v, t, pv in history.get(sid, ())])
                 spans = _spans(month, days, start, end, options, opt_rows.get(sid, ()))
                 lines, costs = rate_month(days, segs, spans, (
-                    (r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]) for r in recs))
+                    (r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]) for r in recs),
+                    plan_cache)
                 old = existing.pop(sid, {})
                 need += sum(1 for ln in lines if ln.key not in old)
                 pending.append((sid, account, lines, costs, old, recs))
@@ -295,3 +298,53 @@ def rate_open_months(company_id: int, *, now=None) -> list[dt.date]:
 
 def company_ids() -> list[int]:
     return [c for (c,) in Company.select(Company.id).order_by(Company.id).tuples()]
+
+
+# -- the worker's hook: the month in progress accrues as records arrive ----------------
+
+# (database -> {company id: version} of the last rating)
+_LAST: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _version(company_id: int) -> tuple:
+    p = _p()
+    one = lambda sql, *a: database.execute_sql(sql, a).fetchone()[0]  # noqa: E731
+    return (one("SELECT MAX(c.id) FROM call_record c JOIN subscriber s ON "
+                f"s.id = c.subscriber_id WHERE s.company_id = {p}", company_id),
+            one("SELECT MAX(so.id) FROM subscriber_option so JOIN subscriber s ON "
+                f"s.id = so.subscriber_id WHERE s.company_id = {p}", company_id),
+            one("SELECT MAX(id) FROM tariff_history"), one("SELECT COUNT(*) FROM subscriber "
+                                                          f"WHERE company_id = {p}", company_id),
+            one("SELECT MAX(id) FROM audit_entry WHERE action = 'tariffs.set'"))
+
+
+def accrue(now: dt.datetime | None = None) -> dict[int, list]:
+    """Rate the current month (and the month before, while it is not billed: records
+    come late) of every company whose records, options, tariffs or numbers changed
+    since the last run. Returns {company id: months rated}."""
+    now = now or utcnow()
+    seen = _LAST.setdefault(database.obj, {})
+    this = month_start(now.date())
+    out = {}
+    for cid in company_ids():
+        version = (_version(cid), this)
+        if seen.get(cid) == version:
+            continue
+        billed = billed_months(cid)
+        done = []
+        for m in (add_months(this, -1), this):
+            if m not in billed and (m == this or month_state(cid, m) is not None):
+                rate_company_month(cid, m, now=now)
+                done.append(m)
+        seen[cid] = version
+        out[cid] = done
+    return out
+
+
+def _register() -> None:
+    from corptui import jobs
+
+    jobs.register_periodic("rating.accrue", accrue)
+
+
+_register()

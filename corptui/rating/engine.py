@@ -99,8 +99,12 @@ def _overlaps(span: OptionSpan, start, end) -> bool:
 
 
 def rate_month(month_days: int, segments: list[Segment], options: list[OptionSpan],
-               records) -> tuple[list[Line], list[tuple[int, int, int]]]:
-    """Rate one number's month. Returns (lines, [(record id, cost, line index)])."""
+               records, plan_cache: dict | None = None
+               ) -> tuple[list[Line], list[tuple[int, int, int]]]:
+    """Rate one number's month. Returns (lines, [(record id, cost, line index)]).
+    ``plan_cache``: a dict kept by the caller across the numbers of one run, so the
+    prices of a tariff with a set of options are worked out once (keyed by the tariff
+    and option ids: the caller keeps one per catalogue)."""
     lines: list[Line] = []
     for seg in segments:
         if seg.tariff_id is not None and seg.fee and seg.days > 0:
@@ -137,8 +141,11 @@ def rate_month(month_days: int, segments: list[Segment], options: list[OptionSpa
                     roam[zone] = roam.get(zone, 0) + mb * 1024
         pools.append([minutes, sms, kb, roam])
     timed = [s for s in options if s.start is not None or s.end is not None]
-    steady = [s.rates for s in options if s.start is None and s.end is None]
+    steady_spans = [s for s in options if s.start is None and s.end is None]
+    steady = [s.rates for s in steady_spans]
+    steady_ids = tuple(s.option_id for s in steady_spans)
     plans: dict[tuple, Any] = {}
+    shared = plan_cache if plan_cache is not None else {}
     si = 0
     n_seg = len(segments)
     next_start = segments[1].start if n_seg > 1 else None
@@ -153,7 +160,12 @@ def rate_month(month_days: int, segments: list[Segment], options: list[OptionSpa
             live = ()
         plan = plans.get((si, live))
         if plan is None:
-            plan = plan_of(segments[si].rates, steady + [timed[i].rates for i in live])
+            key = (segments[si].tariff_id, steady_ids,
+                   tuple(timed[i].option_id for i in live))
+            plan = shared.get(key)
+            if plan is None:
+                plan = plan_of(segments[si].rates, steady + [timed[i].rates for i in live])
+                shared[key] = plan
             plans[(si, live)] = plan
         pool = pools[si]
         cost = 0

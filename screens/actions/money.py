@@ -65,6 +65,7 @@ CHARGE_LINES = DRILL.plus(
     Action("blame", "b", N_("Who changed"), N_("who turned this fee on")),
     name="charge_lines", title=N_("Charges"))
 TOP_SPENDERS = DRILL.plus(name="top_spenders", title=N_("Top spenders"))
+CHARGE_RECORDS = DRILL.plus(name="charge_records", title=N_("Records of a charge"))
 
 DISPUTES = Registry("disputes", N_("Disputes"), (
     Action("review", "i", N_("In review"), N_("take the dispute into review"),
