@@ -136,6 +136,14 @@ class EmployeeCard(Registered, ModalScreen):
 
         self.app.push_screen(dialog, done)
 
+    def action_tariff_card(self) -> None:
+        if not self.data.get("tariff_code"):
+            self.app.notify(_("The number has no tariff."), markup=False)
+            return
+        from screens.tariff_card import TariffCard
+
+        self.app.push_screen(TariffCard(self.data["tariff_code"]))
+
     def action_forwarding(self) -> None:
         from screens.forwarding import ForwardingDialog
 
