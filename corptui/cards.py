@@ -25,6 +25,7 @@ from storage.models import (
 def card(session, subscriber_id: int, months: int = 3) -> dict:
     permissions.require(session, "read")
     sub = (Subscriber.select(Subscriber, Tariff.name.alias("tariff_name"),
+                             Tariff.code.alias("tariff_code"),
                              PersonalAccount.number.alias("account_number"))
            .join(Tariff, pw.JOIN.LEFT_OUTER, on=(Subscriber.tariff == Tariff.id))
            .switch(Subscriber)
@@ -65,7 +66,8 @@ def card(session, subscriber_id: int, months: int = 3) -> dict:
     return {
         "id": sub.id, "msisdn": sub.msisdn, "full_name": sub.full_name,
         "position": sub.position, "version": sub.version, "status": sub.status,
-        "tariff": sub.tariff_name or "", "account": sub.account_number,
+        "tariff": sub.tariff_name or "", "tariff_code": sub.tariff_code or "",
+        "account": sub.account_number,
         "spending_limit": sub.spending_limit,
         "limit_spend": limit_spend(session, [sub.id])[sub.id],
         "tags": tags_by_subscriber(session.company_id, [sub.id]).get(sub.id, []),

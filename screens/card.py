@@ -39,7 +39,7 @@ def _money(value) -> str:
 
 # the rows of the card's summary: (row id, label, the action Enter runs, its key)
 SUMMARY = (
-    (0, N_("Tariff"), "", ""), (1, N_("Limit"), "limits", "l"),
+    (0, N_("Tariff"), "tariff_card", "y"), (1, N_("Limit"), "limits", "l"),
     (2, N_("Options"), "options", "o"), (3, N_("Forwarding"), "forwarding", "w"),
     (4, N_("SIM"), "replace_sim", "r"), (5, N_("Charges"), "", ""),
     (6, N_("Changes"), "blame", "b"),
@@ -211,6 +211,14 @@ class EmployeeCard(Registered, ModalScreen):
                 self._refresh_summary()
 
         self.app.push_screen(dialog, done)
+
+    def action_tariff_card(self) -> None:
+        if not self.data.get("tariff_code"):
+            self.app.notify(_("The number has no tariff."), markup=False)
+            return
+        from screens.tariff_card import TariffCard
+
+        self.app.push_screen(TariffCard(self.data["tariff_code"]))
 
     def action_forwarding(self) -> None:
         from screens.forwarding import ForwardingDialog

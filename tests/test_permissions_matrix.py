@@ -158,6 +158,10 @@ def _option(d, connected: bool = False) -> str:
 
 
 # (use case, action, call(data, session, tmp_path))
+_CALLS = (b"record_id,started_at,number,direction,kind\n"
+          b"m1,2026-10-05T10:00:00+00:00,79261234567,out,voice\n")
+
+
 def _assign(d, s):
     from corptui import statement_import
     from corptui.session import Session
@@ -226,6 +230,10 @@ CASES = [
      lambda d, s, t: __import__("corptui.statement_import").statement_import.apply(
          s, b"number,date,amount,purpose\n1,2026-10-01,10,100200300\n")),
     ("statement_import.assign", "payments.assign", lambda d, s, t: _assign(d, s)),
+    ("call_import.preview", "import.calls",
+     lambda d, s, t: __import__("corptui.call_import").call_import.preview(s, _CALLS)),
+    ("call_import.apply", "import.calls",
+     lambda d, s, t: __import__("corptui.call_import").call_import.apply(s, _CALLS)),
     ("payments.export", "payments.export", _export("payments", "PaymentFilter")),
     ("charges.export", "payments.export", _export("charges", "ChargeFilter")),
     ("calls.export", "payments.export", _export("calls", "CallFilter")),
@@ -283,7 +291,7 @@ MUTATIONS = {"documents.order", "documents.reorder", "documents.save_to", "docum
              "users.add_user", "users.reset_password", "users.set_blocked", "users.change_role",
              "tags.create_tag", "tags.rename_tag", "tags.recolor_tag", "tags.delete_tag",
              "tags.assign", "tags.set_number_tags", "employees.update_employee",
-             "importer.apply", "statement_import.apply", "statement_import.assign",
+             "importer.apply", "statement_import.apply", "statement_import.assign", "call_import.apply",
              "auth.change_password", "disputes.open_dispute",
              "disputes.set_status", "forwarding.add_rule", "forwarding.update_rule",
              "forwarding.delete_rule", "forwarding.bulk_set", "forwarding.bulk_delete",

@@ -239,3 +239,31 @@ def test_the_month_in_progress_accrues_in_the_worker(co):
     assert billing.accrue(now)[cid] == [OCT]
     assert lines_of(co["a"].id)[("sms", None, "")] == D("5.00")
     invariant(cid, OCT)
+
+
+def test_reconciliation_turnover_is_the_billed_charges_and_the_payments(co):
+    from corptui.documents import figures
+    from corptui.documents.scope import resolve_scope
+    from storage.models import Payment
+
+    cid = co["company"].id
+    session = Session.system(cid, "test")
+    for day, amount in ((5, "1000.00"), (31, "250.50")):
+        Payment.create(company=cid, account=co["acc"], paid_at=t(day), amount=D(amount),
+                       type="bank_transfer")
+    Payment.create(company=cid, account=co["acc"], paid_at=t(1, month=11), amount=D("9.00"),
+                   type="card")
+    billing.rate_company_month(cid, OCT)
+    scope = resolve_scope(session, {"accounts": ["500100"]})
+    as_of = dt.date(2026, 11, 5)
+    # in progress: not billed, so not in the act
+    act = figures.reconciliation(session, scope, OCT, dt.date(2026, 10, 31), UTC, as_of=as_of)
+    assert act["charges"] == D("0.00") and act["payments"] == D("1250.50")
+    billing.close_month(cid, OCT, now=t(2, month=11))
+    act = figures.reconciliation(session, scope, OCT, dt.date(2026, 10, 31), UTC, as_of=as_of)
+    charged = sum((c.amount for c in Charge.select().where(
+        (Charge.company == cid) & (Charge.period == OCT))), D("0"))
+    assert charged > 0
+    assert act["charges"] == charged and act["payments"] == D("1250.50")
+    assert act["closing"] - act["opening"] == act["payments"] - act["charges"]
+    invariant(cid, OCT)

@@ -53,6 +53,14 @@ def _money(kop) -> Decimal:
     return from_kopecks(int(kop or 0))
 
 
+def tariff_card(session, code: str) -> dict:
+    """``card`` for a logged-in user (any role may read the catalogue)."""
+    from corptui import permissions
+
+    permissions.require(session, "read")
+    return card(code)
+
+
 def card(code: str) -> dict:
     """A tariff's card: code, name, fee, archived, rates (raw), and ``lines``:
     [(section, label, value)] in the user's language, for the screen and the CLI."""
