@@ -44,6 +44,7 @@ SUMMARY = (
     (4, N_("SIM"), "replace_sim", "r"), (5, N_("Charges"), "", ""),
     (6, N_("Changes"), "blame", "b"),
 )
+ADVICE = (7, N_("Cheaper tariff"), "tariff_card", "")
 
 
 class CardSummary(VirtualTable):
@@ -130,10 +131,15 @@ class EmployeeCard(Registered, ModalScreen):
             " · ".join(f"{c['period']:%m.%Y} {_money(c['amount'])}"
                        for c in d["charges"][:2]) or _("none"),
             _("who changed the options, tariff, limits and tags"),
+            *self._advice_lines(),
         ]
 
+    def _summary(self) -> tuple:
+        """SUMMARY, and the optimiser's advice as one more row when there is one."""
+        return SUMMARY + (ADVICE,) if self.data.get("tariff_advice") else SUMMARY
+
     def _summary_row(self, i: int) -> dict:
-        _id, label, _action, key = SUMMARY[i]
+        _id, label, _action, key = self._summary()[i]
         text = _(label) + (f" ({key})" if key else "")
         return {"id": i, "label": text, "value": self._values()[i]}
 
@@ -142,9 +148,23 @@ class EmployeeCard(Registered, ModalScreen):
         return plain("\n".join(f"{self._summary_row(i)['label']}: {v}"
                                 for i, v in enumerate(self._values())), multiline=True)
 
+    def _advice_lines(self) -> list[str]:
+        """The optimiser's recommendation and the three billed months it rests on."""
+        a = self.data.get("tariff_advice")
+        if not a:
+            return []
+        months = ", ".join(_("{month}: {now} -> {then}").format(
+            month=m["month"], now=_money(m["current"]), then=_money(m["recommended"]))
+            for m in a["months"])
+        return [_("{tariff} saves {saving} a month{note}").format(
+                    tariff=a["recommended_tariff"], saving=money(a["saving"]),
+                    note=" " + _("(by a change application)") if a["by_application"] else "")
+                + " · " + _("Based on {months}").format(months=months)]
+
     def on_mount(self) -> None:
         summary = self.query_one(CardSummary)
-        summary.set_ids([row[0] for row in SUMMARY])
+        summary.set_ids([row[0] for row in self._summary()])
+        summary.styles.height = len(self._summary()) + 1
         summary.cursor = 1
         summary.focus()  # not a text field: o, w, r, l, b act at once
         if not self.can_edit:
@@ -155,7 +175,7 @@ class EmployeeCard(Registered, ModalScreen):
         if not isinstance(event.table, CardSummary):
             return
         event.stop()
-        action = SUMMARY[event.row_id][2]
+        action = self._summary()[event.row_id][2]
         if action:
             getattr(self, f"action_{action}")()  # the guarded action, as its key runs it
 

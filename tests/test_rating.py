@@ -267,3 +267,13 @@ def test_reconciliation_turnover_is_the_billed_charges_and_the_payments(co):
     assert act["charges"] == charged and act["payments"] == D("1250.50")
     assert act["closing"] - act["opening"] == act["payments"] - act["charges"]
     invariant(cid, OCT)
+
+
+def test_settle_history_bills_the_past_and_leaves_the_month_in_progress(co):
+    cid = co["company"].id
+    done = billing.settle_history(cid, now=t(3, month=11))
+    assert done == [OCT, dt.date(2026, 11, 1)]
+    assert billing.month_state(cid, OCT) == "billed"
+    assert billing.month_state(cid, dt.date(2026, 11, 1)) == "in_progress"
+    invariant(cid, OCT)
+    invariant(cid, dt.date(2026, 11, 1))
