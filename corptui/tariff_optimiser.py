@@ -175,6 +175,24 @@ def optimise(session, *, threshold=THRESHOLD, progress=None) -> dict:
     return {"months": months, "numbers": len(subs), "advised": len(rows), "total": total}
 
 
+def current(session, *, threshold=THRESHOLD) -> dict:
+    """The findings as ``advice`` gives them, the optimiser run first when it has never
+    run for the company or a month was closed since (a new billed month changes them)."""
+    from storage.models import BillingMonth
+
+    permissions.require(session, "read")
+    last_run = (TariffAdvice.select(TariffAdvice.computed_at)
+                .where(TariffAdvice.company == session.company_id)
+                .order_by(TariffAdvice.computed_at.desc()).scalar())
+    closed = (BillingMonth.select(BillingMonth.closed_at)
+              .where((BillingMonth.company == session.company_id)
+                     & BillingMonth.closed_at.is_null(False))
+              .order_by(BillingMonth.closed_at.desc()).scalar())
+    if last_run is None or (closed is not None and closed > last_run):
+        optimise(session, threshold=threshold)
+    return advice(session)
+
+
 def _row(values, names) -> dict:
     (sid, msisdn, employee, cur, best, c_cost, b_cost, saving, months, by_app, at) = values
     return {"subscriber_id": sid, "msisdn": msisdn, "employee": employee,

@@ -101,8 +101,22 @@ class EmployeeCard(Registered, ModalScreen):
                 f"{s['iccid']} ({state_label(s['state'])})" for s in d["sims"]) or _("none")),
             _("Charges: {charges}").format(charges=", ".join(
                 f"{c['period']:%m.%Y} {_money(c['amount'])}" for c in d["charges"]) or _("none")),
+            *self._advice_lines(),
         ]
         return plain("\n".join(lines), multiline=True)
+
+    def _advice_lines(self) -> list[str]:
+        """The optimiser's recommendation and the three billed months it rests on."""
+        a = self.data.get("tariff_advice")
+        if not a:
+            return []
+        months = ", ".join(_("{month}: {now} -> {then}").format(
+            month=m["month"], now=_money(m["current"]), then=_money(m["recommended"]))
+            for m in a["months"])
+        return [_("Cheaper tariff: {tariff} saves {saving} a month{note}").format(
+                    tariff=a["recommended_tariff"], saving=money(a["saving"]),
+                    note=" " + _("(by a change application)") if a["by_application"] else ""),
+                _("Based on {months}").format(months=months)]
 
     def on_mount(self) -> None:
         if not self.can_edit:
