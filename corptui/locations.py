@@ -5,17 +5,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP = "corptui"
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("CORPTUI_DATA_DIR") or platformdirs.user_data_dir(APP))
+    if os.environ.get("CORPTUI_DATA_DIR"):
+        return Path(os.environ["CORPTUI_DATA_DIR"])
+    import platformdirs  # when needed only: every start of corptui asks for a folder
+
+    return Path(platformdirs.user_data_dir(APP))
 
 
 def config_dir() -> Path:
-    return Path(os.environ.get("CORPTUI_CONFIG_DIR") or platformdirs.user_config_dir(APP))
+    if os.environ.get("CORPTUI_CONFIG_DIR"):
+        return Path(os.environ["CORPTUI_CONFIG_DIR"])
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP))
 
 
 def default_db_path() -> Path:

@@ -9,7 +9,7 @@ import os
 import tomllib
 from pathlib import Path
 
-from corptui import audit, config, locations, permissions
+from corptui import config, locations, permissions
 from corptui.errors import ValidationError
 from corptui.i18n import _
 
@@ -143,6 +143,8 @@ def _audit(session, action, before, after) -> None:
     from storage.db import atomic
 
     with atomic():
+        from corptui import audit
+
         audit.record(session, action, "settings", "config.toml", before, after)
 
 

@@ -169,3 +169,31 @@ def test_demo_command_creates_database_and_prints_logins(tmp_path, monkeypatch):
     open_database(f"sqlite:///{tmp_path / 'data' / 'demo.db'}")
     assert Subscriber.select().count() == 30 + demo.SECOND_COMPANY_NUMBERS
     close_database()
+
+
+def _indexes() -> dict[str, tuple]:
+    from storage.db import database
+
+    return {ix.name: (ix.table, tuple(ix.columns), ix.unique)
+            for table in database.get_tables() for ix in database.get_indexes(table)}
+
+
+def test_seed_loads_rows_without_secondary_indexes_and_builds_them_after(db, monkeypatch):
+    """Issue 21: a million numbers took hours because every row went into eight indexes in
+    random order; the bulk tables are loaded bare and their indexes built once at the end
+    (the same indexes as a fresh schema's, on every engine)."""
+    from storage.db import database
+
+    schema_indexes = _indexes()
+    seen: dict[str, set] = {}
+    real_write = demo._Writer.write
+
+    def write(self, table, *args, **kwargs):
+        seen[table] = {ix.name for ix in database.get_indexes(table) if not ix.unique}
+        return real_write(self, table, *args, **kwargs)
+
+    monkeypatch.setattr(demo._Writer, "write", write)
+    demo.seed(numbers=50, calls=100, months=1)
+    for table in ("subscriber", "charge", "call_record", "payment", "subscriber_tag"):
+        assert seen[table] == set(), table
+    assert _indexes() == schema_indexes
