@@ -36,6 +36,11 @@ def documents_dir() -> Path:
     return data_dir() / "documents"
 
 
+def exports_dir() -> Path:
+    """Where an export given as a bare file name goes, unless Settings names a folder."""
+    return data_dir() / "exports"
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

@@ -276,5 +276,5 @@ class PaymentsScreen(PagedQueryMixin, AppScreen):
                                       progress=progress, cancelled=cancelled)
 
         hint = _("{count} payments · {filter_text}").format(count=number(self.totals['count']), filter_text=self.filter_text())
-        self.app.push_screen(ExportDialog("payments", "payments", hint, run),
+        self.app.push_screen(ExportDialog(_("payments"), "payments", hint, run),
                              lambda result: export_done(self.app, result))

@@ -183,3 +183,41 @@ def blame_cmd(obj, company, number, item, fmt) -> None:
                                           "after")))
     if r["origin"]:
         click.echo(r["origin"])
+
+
+@insights_group.command("tariffs")
+@company_option()
+@click.option("--threshold", default="50", show_default=True, metavar="RUB",
+              help="Recommend a tariff only when it saves more than this a month.")
+@_fmt()
+@pass_ctx
+def tariffs_cmd(obj, company, threshold, fmt) -> None:
+    """For every number, its last three billed months rated again on every tariff it may
+    have: the numbers a cheaper tariff would save more than the threshold a month, with
+    the current and recommended tariff, the monthly saving and the total."""
+    from corptui import tariff_optimiser
+    from corptui.periods import parse_amount
+
+    session = obj.session(company, "cli insights tariffs")
+    run = tariff_optimiser.optimise(session, threshold=parse_amount(threshold, "threshold"))
+    found = tariff_optimiser.advice(session)
+    if fmt == "json":
+        click.echo(to_json({"months": [m.strftime("%Y-%m") for m in run["months"]],
+                            "numbers": run["numbers"], "total": found["total"],
+                            "rows": [{k: v for k, v in r.items() if k != "subscriber_id"}
+                                     for r in found["rows"]]}))
+        return
+    click.echo(tariff_optimiser.summary_text(run))
+    rows = [{"number": r["msisdn"], "employee": r["employee"],
+             "current": r["current_tariff"], "recommended": r["recommended_tariff"]
+             + (" *" if r["by_application"] else ""),
+             "now": _money(r["current_cost"]), "then": _money(r["recommended_cost"]),
+             "saving": _money(r["saving"])} for r in found["rows"]]
+    click.echo(_section(_("Numbers:"), rows,
+                        ["number", "employee", "current", "recommended", "now", "then",
+                         "saving"],
+                        [N_("number"), HEAD_EMPLOYEE, N_("tariff"), N_("recommended"),
+                         N_("₽ a month now"), N_("₽ a month then"), N_("saving, ₽")]))
+    click.echo(_("Total saving: {amount} a month").format(amount=money(found["total"])))
+    if any(r["by_application"] for r in found["rows"]):
+        click.echo(_("* a tariff changed by a change application to the operator"))
