@@ -192,7 +192,7 @@ def rate_company_month(company_id: int, month, *, now: dt.datetime | None = None
             records: dict[int, list] = defaultdict(list)
             for rec in rating_store.month_records(lo, hi, s_start, s_end):
                 records[rec[1]].append(rec)
-            new_rows, amount_rows, dead, rec_rows = [], [], [], []
+            new_rows, amount_rows, dead, rec_rows, link_rows = [], [], [], [], []
             pending = []  # (sid, account, lines, costs, olds)
             need = 0
             for sid, account, tariff_id in chunk:
@@ -225,17 +225,20 @@ def rate_company_month(company_id: int, month, *, now: dt.datetime | None = None
                 dead.extend(cid for cid, _a in old.values())
                 for rec, (_rid, cost, index) in zip(recs, costs, strict=True):
                     cid = ids[index]
-                    if rec[10] != cost or rec[11] != cid:
+                    if rec[10] != cost:
                         rec_rows.append((rec[0], cost, cid))
+                    elif rec[11] != cid:
+                        link_rows.append((rec[0], cid))
                 stats["records"] += len(recs)
             rating_store.insert_charges(new_rows)
             rating_store.update_charge_amounts(amount_rows)
             rating_store.delete_charges(dead)
             rating_store.update_records(rec_rows)
+            rating_store.update_record_links(link_rows)
             stats["lines_new"] += len(new_rows)
             stats["lines_changed"] += len(amount_rows)
             stats["lines_removed"] += len(dead)
-            stats["records_written"] += len(rec_rows)
+            stats["records_written"] += len(rec_rows) + len(link_rows)
         # lines of numbers no longer in the company
         leftover = [cid for lines in existing.values() for cid, _a in lines.values()]
         rating_store.delete_charges(leftover)

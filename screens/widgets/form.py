@@ -64,3 +64,45 @@ def show_errors(screen, errors: dict[str, str]) -> None:
             first = field
     if first is not None:
         first.query_one(f"#{first.field_name}").focus()
+
+
+class ChoiceField(Field):
+    """A field whose value is one of ``options`` ((label, value), ...): a compact Select
+    (no free text to get wrong), with the same error line and ``value`` as a Field."""
+
+    def __init__(self, label: str, name: str, options, *, value=None):
+        super().__init__(label, name, value="" if value is None else str(value))
+        self.options = list(options)
+
+    def compose(self) -> ComposeResult:
+        from rich.text import Text
+        from textual.widgets import Select
+
+        values = [v for _label, v in self.options]
+        start = self.value0 if self.value0 in values else (values[0] if values else None)
+        with Horizontal():
+            yield Label(self.label)
+            yield Select([(Text(label), v) for label, v in self.options], value=start,
+                         allow_blank=False, compact=True, id=self.field_name)
+        error = Static("", classes="field-error", id=f"error-{self.field_name}")
+        error.display = False
+        yield error
+
+    @property
+    def value(self) -> str:
+        from textual.widgets import Select
+
+        chosen = self.query_one(f"#{self.field_name}", Select).value
+        return "" if chosen is Select.NULL else str(chosen)
+
+    def set_options(self, options, value=None) -> None:
+        """New choices (e.g. the days of another period), keeping ``value`` if offered."""
+        from rich.text import Text
+        from textual.widgets import Select
+
+        self.options = list(options)
+        select = self.query_one(f"#{self.field_name}", Select)
+        values = [v for _label, v in self.options]
+        keep = value if value in values else values[0]
+        select.set_options([(Text(label), v) for label, v in self.options])
+        select.value = keep

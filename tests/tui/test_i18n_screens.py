@@ -182,7 +182,7 @@ DIALOGS = [
     ("charges", ("down", "enter", "enter", "d"), "DisputeDialog"),
     ("payments", ("e",), "ExportDialog"),
     ("documents", ("n",), "DocumentWizard"),
-    ("schedules", ("n",), "FormDialog"),
+    ("schedules", ("n",), "ScheduleDialog"),
     ("users", ("n",), "AddUserDialog"),
 ]
 
