@@ -167,12 +167,15 @@ def worker_present(url: str) -> bool | None:
     return True
 
 
-def waiting_jobs() -> int:
-    """Jobs due now and not taken by a worker (all companies)."""
+def waiting_jobs(min_age: float = 0.0) -> int:
+    """Jobs due for ``min_age`` seconds or more and not taken by a worker (all companies)."""
+    import datetime as dt
+
     from storage.fields import utcnow
     from storage.models import Job
 
-    return Job.select().where((Job.state == "queued") & (Job.run_after <= utcnow())).count()
+    due = utcnow() - dt.timedelta(seconds=min_age)
+    return Job.select().where((Job.state == "queued") & (Job.run_after <= due)).count()
 
 
 def embedded_enabled() -> bool:
@@ -226,3 +229,35 @@ class EmbeddedWorker:
         if self.thread is not None:
             self.thread.join(timeout)
         self.thread = None
+
+
+def open_database_url() -> str:
+    """The URL of the open database, for its WorkerSlot (a SQLite file, or PostgreSQL)."""
+    import peewee as pw
+
+    from storage.db import database
+
+    db = database.obj
+    if isinstance(db, pw.SqliteDatabase):
+        return f"sqlite:///{db.database}"
+    return "postgresql://"
+
+
+def unattended_text(embedded: EmbeddedWorker | None = None, url: str | None = None) -> str:
+    """A sentence when jobs are due and no worker runs them (else ""): the app's own worker
+    is not running and, on SQLite, no other process holds the queue's slot."""
+    from corptui.i18n import _, ngettext
+
+    if embedded is not None and embedded.running:
+        return ""
+    present = worker_present(url or open_database_url())
+    if present:
+        return ""
+    # PostgreSQL cannot tell who runs its queue: jobs due a minute and not taken
+    n = waiting_jobs(0 if present is False else 60)
+    if not n:
+        return ""
+    return ngettext("{n} background job waits and nothing runs it: open the app (`corptui`) "
+                    "or start `corptui worker`.",
+                    "{n} background jobs wait and nothing runs them: open the app "
+                    "(`corptui`) or start `corptui worker`.", n).format(n=n)

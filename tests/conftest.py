@@ -193,9 +193,11 @@ def owner(seeded):
 
 
 def make_app(session=None, **kwargs):
-    """The real app on the open database, logged in as ``session`` (or at the login)."""
+    """The real app on the open database, logged in as ``session`` (or at the login).
+    Its own job queue worker is off (tests run the queue by hand) unless background=True."""
     from corptui.app import CorptuiApp
 
+    kwargs.setdefault("background", False)
     return CorptuiApp(session=session, idle_seconds=kwargs.pop("idle_seconds", 3600), **kwargs)
 
 

@@ -52,9 +52,29 @@ class CorptuiGroup(click.Group):
                 message=_("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}")),
                 err=True)
             sys.exit(1)
+        _tell_unattended_jobs()
         if isinstance(rv, int) and rv:
             sys.exit(rv)
         return rv
+
+
+def _tell_unattended_jobs() -> None:
+    """A command that queued background work (a document, a report, an email) while no
+    app and no `corptui worker` runs this database's queue says how to get it done."""
+    jobs = sys.modules.get("corptui.jobs")
+    if jobs is None or not jobs.ENQUEUED["count"]:
+        return
+    try:
+        from corptui import worker
+        from storage.db import database
+
+        if database.obj is None or database.is_closed():
+            return
+        text = worker.unattended_text()
+    except Exception:  # never in the way of the command's own result
+        return
+    if text:
+        click.echo(_("note: {text}").format(text=text), err=True)
 
 
 def _sweep_partial_files() -> None:
