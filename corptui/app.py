@@ -433,6 +433,8 @@ class KioskApp(CorptuiApp):
 
         self.stop_background_work()
         close_database()
+        if kiosk.pristine_path() != self.pristine:  # a new day: the demo is about today
+            self.pristine, self.working = kiosk.prepare()
         open_database(kiosk.reset(self.pristine, self.working))
         self.resets += 1
         if self.embedded_worker is not None:

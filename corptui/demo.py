@@ -144,6 +144,23 @@ def has_data() -> bool:
     return Company.select().exists()
 
 
+def is_stale(today: dt.date | None = None) -> bool:
+    """The demo data is about an earlier month than ``today``'s (no charges of this month:
+    the screens would open on an empty month). ``corptui demo`` then makes it again."""
+    import peewee as pw
+
+    from storage.fields import utcnow
+    from storage.models import Charge
+
+    today = today or utcnow().date()
+    last = Charge.select(pw.fn.MAX(Charge.period)).scalar()
+    if last is None:
+        return False
+    if isinstance(last, str):
+        last = dt.date.fromisoformat(last[:10])
+    return last < today.replace(day=1)
+
+
 # shown with _() where it is printed (the CLI sets the language after import)
 INTERRUPTED = N_("seeding stopped (ctrl+c): nothing was written, the database is as it was "
                "before")
@@ -726,6 +743,27 @@ class _Seed:
         w.write("change_application", ("id", "company_id", "reference", "user_id", "actor",
                                        "numbers", "desired", "comment", "contact", "status",
                                        "created_at", "updated_at"), apps)
+
+        # access applications of new companies: two waiting for the operator, one refused
+        taken = set(self.msisdn.values())
+        free = (f"7999{k:07d}" for k in range(1, 10_000) if f"7999{k:07d}" not in taken)
+        access = []
+        for i, (company, inn, last, first, pat, count, status, reason, days_ago) in enumerate((
+                ("ООО «Волжский берег»", "7714001235", "Морозова", "Ольга", "Игоревна", 3,
+                 "pending", "", 0),
+                ("АО «Балтийская логистика»", "7801004560", "Лебедев", "Кирилл", "Андреевич",
+                 5, "pending", "", 2),
+                ("ООО «Казанский хлеб»", "1655007898", "Сафин", "Тимур", "Ринатович", 2,
+                 "rejected", "ИНН не совпадает с выпиской ЕГРЮЛ", 9))):
+            at = now - dt.timedelta(days=days_ago, hours=2 + i)
+            nums = "\n".join(next(free) for _ in range(count))
+            access.append((i + 1, f"A-{at.year}-{i + 1:06d}", company, inn, last, first, pat,
+                           nums, f"7916{5550000 + i:07d}", f"office{i + 1}@example.ru", status,
+                           reason, w.ts(at), w.ts(at) if status != "pending" else None))
+        w.write("access_application", ("id", "reference", "company_name", "inn", "last_name",
+                                       "first_name", "patronymic", "numbers", "contact_phone",
+                                       "contact_email", "status", "reason", "created_at",
+                                       "decided_at"), access)
 
         # a planned option (from the 5th day ahead) and a planned tariff change (the 1st of
         # next month) on numbers without options

@@ -280,3 +280,59 @@ def test_every_feature_has_something_to_show(db, numbers):
         Subscriber.company == company).exists()
     assert SubscriberOption.select().where(SubscriberOption.state == "planned").exists()
     assert TariffChange.select().where(TariffChange.state == "planned").exists()
+
+
+# -- the CLI and the app use the same database -------------------------------------------
+def test_after_demo_the_cli_uses_the_demo_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORPTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CORPTUI_DB", raising=False)
+    runner = CliRunner()
+    result = runner.invoke(main, ["demo", "--numbers", "30", "--no-app"])
+    assert result.exit_code == 0, result.output
+    demo_db = tmp_path / "data" / "demo.db"
+    assert f"the demo database is {demo_db}" in result.output
+    close_database()
+    listed = runner.invoke(main, ["applications", "list"])
+    close_database()
+    assert listed.exit_code == 0, listed.output
+    assert f"using the demo database {demo_db}" in listed.output  # the note says which
+    assert "Волжский берег" in listed.output  # the demo's pending applications
+    line = next(ln for ln in listed.output.splitlines() if "Волжский берег" in ln)
+    ref = next(w for w in line.split() if w.startswith("A-"))
+    approved = runner.invoke(main, ["applications", "approve", ref])
+    close_database()
+    assert approved.exit_code == 0, approved.output
+    assert not (tmp_path / "data" / "corptui.db").exists()  # nothing made silently
+
+
+def test_a_read_command_without_a_database_names_the_file_and_creates_nothing(tmp_path,
+                                                                               monkeypatch):
+    monkeypatch.setenv("CORPTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CORPTUI_DB", raising=False)
+    (tmp_path / "data").mkdir()
+    result = CliRunner().invoke(main, ["applications", "list"])
+    close_database()
+    assert result.exit_code == 1
+    assert str(tmp_path / "data" / "corptui.db") in result.output
+    assert list((tmp_path / "data").iterdir()) == []
+
+
+def test_demo_of_an_earlier_month_is_made_again_about_today(tmp_path, monkeypatch):
+    import datetime as dt
+
+    monkeypatch.setenv("CORPTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CORPTUI_DB", raising=False)
+    (tmp_path / "data").mkdir()
+    url = f"sqlite:///{tmp_path / 'data' / 'demo.db'}"
+    open_database(url)
+    old = dt.date.today() - dt.timedelta(days=62)
+    demo.seed(numbers=20, calls=50, months=2, as_of=old)
+    assert demo.is_stale()
+    close_database()
+    result = CliRunner().invoke(main, ["demo", "--numbers", "20", "--no-app"])
+    close_database()
+    assert result.exit_code == 0, result.output
+    assert "made again about today" in result.output
+    open_database(url)
+    assert not demo.is_stale()
+    close_database()

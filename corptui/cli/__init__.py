@@ -91,14 +91,18 @@ class CliContext:
     def __init__(self, db_url: str | None):
         self.db_url = db_url
 
-    def open(self, *, create: bool = False, check_schema: bool = True):
+    def open(self, *, create: bool = False, check_schema: bool = True,
+             prefer_demo: bool | None = None):
         """Open the database. Only the commands that make one (db upgrade, db seed, db
         restore, demo, the app on the default database) pass ``create``: a mistyped
-        --db for any other command creates no folder and no empty database."""
+        --db for any other command creates no folder and no empty database. Without --db
+        and CORPTUI_DB, the commands that do not make a database (and the app) use the
+        demo database while there is no default one (``prefer_demo``)."""
         from corptui.database import open_database, set_notice
 
         set_notice(lambda text: click.echo(_("note: {text}").format(text=text), err=True))
-        return open_database(self.db_url, create=create, check_schema=check_schema)
+        return open_database(self.db_url, create=create, check_schema=check_schema,
+                             prefer_demo=not create if prefer_demo is None else prefer_demo)
 
     def session(self, company: str | None, source: str):
         """Open the database and act as the operator within one company."""
