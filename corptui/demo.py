@@ -724,7 +724,8 @@ class _Seed:
     # several states, disputes, a planned option and a planned tariff change
     def showcase(self) -> None:
         w, rng = self.w, self.now_rng
-        now = dt.datetime.combine(self.as_of, dt.time(8), dt.UTC)
+        # nothing after the start of as_of: the demo of today holds no future rows
+        now = dt.datetime.combine(self.as_of, dt.time(), dt.UTC) - dt.timedelta(hours=1)
         main = [s for s in self.subs if s[1] == 1 and s[4] == "active" and s[0] not in self.idle]
         picks = rng.sample(main, min(len(main), 8))
         admin = next(i + 1 for i, lg in enumerate(DEMO_LOGINS) if lg["role"] == "admin")

@@ -223,6 +223,11 @@ def test_seed_is_about_its_day_billed_months_and_the_month_in_progress(db):
     march = [c for c in CallRecord.select() if c.started_at.date() >= dt.date(2027, 3, 1)]
     assert march and max(c.started_at.date() for c in march) < day  # up to today
     assert all(p.paid_at.date() < day for p in Payment.select())
+    from storage.models import AccessApplication, ChangeApplication, Dispute
+
+    for model in (AccessApplication, ChangeApplication, Dispute):  # nothing in the future
+        assert model.select().exists()
+        assert all(r.created_at.date() < day for r in model.select()), model.__name__
     # the month in progress costs less than a billed one, but is not empty
     def total(month):
         return sum(c.amount for c in Charge.select().where(Charge.period == month))
