@@ -371,8 +371,10 @@ class _Seed:
         self.as_of = as_of
         self.current = as_of.replace(day=1)  # the month in progress
         self.month_list = _months(self.current - dt.timedelta(days=1), months)
-        self.share = as_of.day / _days_in(self.current)  # of the month in progress
-        self.days_done = as_of.day - 1  # whole days of the month in progress before as_of
+        # "up to today": the whole days of the month in progress before as_of (none on the
+        # first of a month: then nothing of it is charged or called yet)
+        self.days_done = as_of.day - 1
+        self.share = self.days_done / _days_in(self.current)  # of the month in progress
         # the call records in all: the month in progress gets its share of them
         self.calls_now = round(calls * self.share / (months + self.share))
         self.calls_full = calls - self.calls_now
@@ -587,11 +589,11 @@ class _Seed:
     # charges: each number each month (see charge_rows), the month in progress last
     def charges(self) -> None:
         w = self.w
-        total = len(self.subs) * (len(self.month_list) + 1) * 2
+        now = [(self.current, self.now_rng, self.share)] if self.days_done else []
+        total = len(self.subs) * (len(self.month_list) + len(now)) * 2
 
         def gen():
-            for month, rng, share in ([(m, self.rng, 1.0) for m in self.month_list]
-                                      + [(self.current, self.now_rng, self.share)]):
+            for month, rng, share in [(m, self.rng, 1.0) for m in self.month_list] + now:
                 at = w.ts(dt.datetime.combine(month, dt.time(3), dt.UTC))
                 yield from charge_rows(month, self.subs, self.sub_options, self.tariff_fee,
                                        self.option_fee, rng, w.day(month), at, share)
