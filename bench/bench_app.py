@@ -1,7 +1,7 @@
 """App-wide benchmarks (issue 9), headless:
 
 - startup: a fresh interpreter to a usable login screen (phone input focused), imports
-  included (target < 1 s). Floor: a bare Textual app with one Input, same measure.
+  included, the database opened as `corptui` opens it (after the first frame) (target < 0.5 s). Floor: a bare Textual app with one Input, same measure.
 - screen_switch: logged in on the seeded 100k database, a section key (F2..F8) to the new
   screen mounted and painted, median over the sections (target < 100 ms)."""
 
@@ -22,13 +22,15 @@ import sys, time
 t_import = time.time()
 sys.path[:0] = [sys.argv[2]]
 import asyncio
-from corptui.database import open_database
-open_database(sys.argv[1])
 from corptui.app import CorptuiApp
 from frames import FrameDriver, Frames
 
+def open_db():  # as `corptui` does (corptui.cli.tui.run_app): after the first frame
+    from corptui.database import open_database
+    open_database(sys.argv[1])
+
 async def main():
-    app = CorptuiApp(idle_seconds=3600, driver_class=FrameDriver)
+    app = CorptuiApp(idle_seconds=3600, driver_class=FrameDriver, open_db=open_db)
     frames = Frames(app)
     async with app.run_test(headless=False, size=(80, 24)):
         # the login form as the terminal shows it: its field labels and the button

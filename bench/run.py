@@ -29,10 +29,14 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 
+# benchmarks that are also scripts of their own (python bench/NAME.py)
+STANDALONE = ("import_payments", "import_calls", "tariff_optimise")
+
+
 def registry() -> dict:
     benches = {}
     for mod in sorted(pkgutil.iter_modules([str(HERE)]), key=lambda m: m.name):
-        if mod.name.startswith("bench_"):
+        if mod.name.startswith("bench_") or mod.name in STANDALONE:
             module = importlib.import_module(mod.name)
             for name, fn in getattr(module, "BENCHES", {}).items():
                 benches[name] = fn

@@ -34,8 +34,12 @@ class CorptuiApp(App):
 
     def __init__(self, db_url: str | None = None, *, demo_logins=None,
                  session: Session | None = None, idle_seconds: float | None = None,
-                 background: bool | None = None, **kwargs):
+                 background: bool | None = None, open_db=None, **kwargs):
         super().__init__(**kwargs)
+        # opens the database after the first frame (corptui.cli.tui.run_app); what it
+        # raises ends the app and is kept for the caller
+        self._open_db = open_db
+        self.open_error: Exception | None = None
         self.db_url = db_url
         # the app runs the job queue itself while it is open (corptui.worker.EmbeddedWorker)
         self.background = background
@@ -44,11 +48,7 @@ class CorptuiApp(App):
         self.session: Session | None = None
         self.session_info: dict = {}
         self._start_session = session
-        if idle_seconds is None:
-            from corptui.auth import idle_timeout_seconds
-
-            idle_seconds = idle_timeout_seconds()
-        self.idle_seconds = idle_seconds
+        self.idle_seconds = idle_seconds  # None: from the settings, once the app is up
         self.last_activity = time.monotonic()
         self._session_checked = 0.0
         # sections kept alive while the user is logged in (their search, filter, selection
@@ -101,13 +101,31 @@ class CorptuiApp(App):
         except Exception as exc:  # a broken config file: defaults, and say so
             self.notify(str(exc), title=_("Settings"), severity="warning", markup=False)
         self.apply_keymap()
-        self.set_interval(min(30.0, max(0.5, self.idle_seconds / 4)), self.check_session_idle)
-        self.start_background_work()
         if self._start_session is not None:
+            self._after_first_frame()
             self._begin(self._start_session)
             self.push_screen(self.section_screen("numbers"))
         else:
             self.push_screen(self.login_screen())
+            self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """What the login screen's first frame does not need: the database (when the app
+        opens it) and the idle timeout from the settings."""
+        if self._open_db is not None:
+            opener, self._open_db = self._open_db, None
+            try:
+                opener()
+            except Exception as exc:  # reported by the caller once the terminal is back
+                self.open_error = exc
+                self.exit(return_code=1)
+                return
+        if self.idle_seconds is None:
+            from corptui.auth import idle_timeout_seconds
+
+            self.idle_seconds = idle_timeout_seconds()
+        self.set_interval(min(30.0, max(0.5, self.idle_seconds / 4)), self.check_session_idle)
+        self.start_background_work()
 
     # -- background work ----------------------------------------------------------
     QUEUE_CHECK_SECONDS = 10.0

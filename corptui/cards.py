@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import peewee as pw
 
-from corptui import permissions
+from corptui import money, permissions
 from corptui.errors import NotFound
 from corptui.i18n import _
+from corptui.limits import limit_spend
 from corptui.numbers import tags_by_subscriber
 from storage.models import (
     Charge,
@@ -24,6 +25,7 @@ from storage.models import (
 def card(session, subscriber_id: int, months: int = 3) -> dict:
     permissions.require(session, "read")
     sub = (Subscriber.select(Subscriber, Tariff.name.alias("tariff_name"),
+                             Tariff.code.alias("tariff_code"),
                              PersonalAccount.number.alias("account_number"))
            .join(Tariff, pw.JOIN.LEFT_OUTER, on=(Subscriber.tariff == Tariff.id))
            .switch(Subscriber)
@@ -55,16 +57,19 @@ def card(session, subscriber_id: int, months: int = 3) -> dict:
         .order_by(SimCard.state).tuples()
     ]
     charges = [
-        {"period": period, "amount": amount}
-        for period, amount in Charge.select(Charge.period, pw.fn.SUM(Charge.amount))
+        {"period": period, "amount": money.from_sum(kopecks)}  # the SUM is raw kopecks
+        for period, kopecks in Charge.select(Charge.period,
+                                             pw.fn.SUM(Charge.amount).coerce(False))
         .where((Charge.subscriber == sub.id) & (Charge.company == session.company_id))
         .group_by(Charge.period).order_by(Charge.period.desc()).limit(months).tuples()
     ]
     return {
         "id": sub.id, "msisdn": sub.msisdn, "full_name": sub.full_name,
         "position": sub.position, "version": sub.version, "status": sub.status,
-        "tariff": sub.tariff_name or "", "account": sub.account_number,
+        "tariff": sub.tariff_name or "", "tariff_code": sub.tariff_code or "",
+        "account": sub.account_number,
         "spending_limit": sub.spending_limit,
+        "limit_spend": limit_spend(session, [sub.id])[sub.id],
         "tags": tags_by_subscriber(session.company_id, [sub.id]).get(sub.id, []),
         "options": options, "forwarding": forwarding, "sims": sims, "charges": charges,
     }

@@ -291,3 +291,67 @@ def export(session, flt, fmt: str, path: str, *, company_name: str = "",
                           rows=iter_lines, totals=totals, fmt=fmt, path=path,
                           company_name=company_name, force=force, sep=sep,
                           progress=progress, cancelled=cancelled)
+
+
+# -- a line's records (issue 19: the rated records a usage line sums) ----------------
+
+def line_records(session, charge_id) -> dict:
+    """One charge line and the call records it sums (rated: each with its cost), in
+    time order: {"line": line dict, "records": [calls.FIELDS dicts], "total": Decimal,
+    "rated": bool}. A fee line has no records. Scoped to the company (NotFound)."""
+    from corptui.calls import FIELDS as CALL_FIELDS
+    from corptui.errors import NotFound
+    from corptui.periods import add_months
+    from storage.models import CallRecord
+
+    permissions.require(session, "read")
+    try:
+        cid = int(charge_id)
+    except (TypeError, ValueError):
+        cid = 0
+    rows = list(_lines_query(session, Charge.id == cid).tuples())
+    if not rows:
+        raise NotFound(_("no charge line {id}").format(id=charge_id))
+    line = _line(rows[0])
+    sid = Charge.select(Charge.subscriber).where(Charge.id == cid).scalar()
+    records = []
+    if sid is not None:
+        start = dt.datetime.combine(line["period"], dt.time(), dt.UTC)
+        end = dt.datetime.combine(add_months(line["period"], 1), dt.time(), dt.UTC)
+        q = (CallRecord.select(CallRecord.id, CallRecord.started_at, Subscriber.msisdn,
+                               CallRecord.direction, CallRecord.kind, CallRecord.counterpart,
+                               CallRecord.duration_seconds, CallRecord.volume_kb,
+                               CallRecord.roaming, CallRecord.cost)
+             .join(Subscriber, on=(CallRecord.subscriber == Subscriber.id))
+             .where((CallRecord.subscriber == sid) & (Subscriber.company == session.company_id)
+                    & (CallRecord.started_at >= start) & (CallRecord.started_at < end)
+                    & (CallRecord.charge_id == cid))
+             .order_by(CallRecord.started_at, CallRecord.id))
+        for values in q.tuples():
+            d = dict(zip(CALL_FIELDS, values, strict=True))
+            d["roaming"] = bool(d["roaming"])
+            records.append(d)
+    return {"line": line, "records": records,
+            "total": sum((r["cost"] for r in records), ZERO)}
+
+
+def month_states(session, first, last, today: dt.date | None = None) -> dict[dt.date, str]:
+    """{month: "in_progress" | "billed"} for the months from ``first`` to ``last`` that
+    have a state (issue 19): a month being rated (accruing) or closed; the month of
+    ``today`` is in progress even before its first rating."""
+    from corptui.rating.billing import BILLED, IN_PROGRESS
+    from storage.models import BillingMonth
+
+    permissions.require(session, "read")
+    first, last = _month(first, "date_from"), _month(last, "date_to")
+    out = {}
+    for month, state in (BillingMonth.select(BillingMonth.month, BillingMonth.state)
+                         .where((BillingMonth.company == session.company_id)
+                                & (BillingMonth.month >= first) & (BillingMonth.month <= last))
+                         .tuples()):
+        out[_as_date(month)] = state
+    if today is not None:
+        this = month_start(today)
+        if first <= this <= last and out.get(this) != BILLED:
+            out[this] = IN_PROGRESS
+    return out

@@ -107,6 +107,7 @@ SCHEMA: dict[str, dict] = {
                             and 1 <= v <= 720),
            "language": ("\"en\", \"ru\" or \"\"", lambda v: v in ("", "en", "ru")),
            "start": ("\"overview\" or \"numbers\"", lambda v: v in ("overview", "numbers"))},
+    "files": {"exports": _TEXT},
     "mail": {"smtp_url": _TEXT, "from": _TEXT, "timeout": _SECONDS},
     "sms": {"url": _TEXT, "token": _TEXT, "timeout": _SECONDS},
     "kiosk": {"pin": _TEXT,

@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import shutil
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import peewee as pw
@@ -56,19 +56,16 @@ def clean_reason(text, field: str = "reason") -> str:
 
 
 def clean_credit(value, charge_amount: Decimal | None = None) -> Decimal:
-    text = str(value if value is not None else "").strip().replace(" ", "").replace(",", ".")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(_("not an amount: {value!r}").format(value=text[:20]), "credit") from None
-    if not amount.is_finite() or amount <= 0:
+    """A credit: a positive amount typed in either language (corptui.money.parse), at
+    most the charge."""
+    from corptui import money
+
+    amount = money.parse("" if value is None else value, "credit", maximum=CREDIT_MAX)
+    if amount is None or amount <= 0:
         raise ValidationError(_("a credit is a positive amount"), "credit")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(_("a credit has at most 2 decimals (kopecks)"), "credit")
-    if amount > CREDIT_MAX:
-        raise ValidationError(_("a credit is at most {credit_max}").format(credit_max=CREDIT_MAX), "credit")
     if charge_amount is not None and amount > charge_amount:
-        raise ValidationError(_("the credit exceeds the charge ({charge_amount})").format(charge_amount=charge_amount), "credit")
+        raise ValidationError(_("the credit exceeds the charge ({charge_amount})").format(
+            charge_amount=money.text(charge_amount)), "credit")
     return amount
 
 

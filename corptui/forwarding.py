@@ -107,6 +107,13 @@ def list_rules(session, subscriber_id) -> list[dict]:
     sub = _subscriber(session, subscriber_id)
     rules = [_rule_dict(r) for r in ForwardingRule.select()
              .where(ForwardingRule.subscriber == sub.id)]
+    # an active "always" rule forwards every call: the conditional rules wait behind it
+    always = any(r["condition"] == "unconditional" and r.get("active", True) for r in rules)
+    for r in rules:
+        r["overridden"] = always and r["condition"] != "unconditional"
+    for r in rules:
+        r["overrides"] = (r["condition"] == "unconditional" and r.get("active", True)
+                          and any(o["overridden"] for o in rules))
     return sorted(rules, key=lambda r: (_order(r["condition"]), r["id"]))
 
 
@@ -116,6 +123,10 @@ def describe(rule: dict) -> str:
     if rule["condition"] == "no_answer":
         label += " " + _("({seconds} s)").format(seconds=rule['delay_seconds'])
     off = "" if rule.get("active", True) else " " + _("(off)")
+    if rule.get("overridden") and rule.get("active", True):
+        off += " " + _("(not in effect: 'always' forwards every call)")
+    elif rule["condition"] == "unconditional" and rule.get("overrides"):
+        off += " " + _("(overrides the other rules)")
     return f"{label} -> {format_msisdn(rule['target'])}{off}"
 
 

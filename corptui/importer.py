@@ -352,6 +352,9 @@ def _split_line(line: str, delimiter: str) -> list[str] | str:
         return _("a quote in the wrong place (a quoted field is followed by more text)")
 
 
+split_line = _split_line  # the other feeds read their lines by the same rule
+
+
 def parse(text: str, delimiter: str):
     """Yield (line number, raw text, fields or an error text) for each non-blank line;
     a header line ("phone; full name; position") is yielded with fields None. Each line

@@ -61,6 +61,7 @@ HANDLER_MODULES = [
     "corptui.reports",
     "corptui.schedules",
     "corptui.options",
+    "corptui.rating.billing",
     "corptui.limit_actions",
     "corptui.overview",
 ]

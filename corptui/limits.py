@@ -11,11 +11,11 @@ has none)."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from corptui import audit, permissions
+from corptui import audit, money, permissions
 from corptui.errors import NotFound, ValidationError, chunked, stop_if_cancelled
-from corptui.i18n import _
+from corptui.i18n import _, number
 from storage.bulk import in_values
 from storage.db import atomic
 from storage.fields import utcnow
@@ -33,27 +33,18 @@ FIELDS = ("spending_limit", "data_ban", "roaming_ban", "limit_notify_percent", "
 # -- validation -------------------------------------------------------------------------
 
 def clean_amount(value) -> Decimal | None:
-    """A limit in rubles (>= 0, at most 2 decimals) or None for "no limit" ('' or 'none')."""
+    """A limit in rubles (>= 0, at most 2 decimals; "1 000,50", "1,000.50", "1000"), or
+    None (the Python value) to remove the limit. Typed text never removes it: an empty
+    field, "-" or "none" is an error, removing is its own action (the dialog's "Remove
+    the limit", ``limits set --remove-limit``)."""
     if value is None:
         return None
-    if isinstance(value, float):
-        raise ValidationError(_("the limit must be given exactly (text or Decimal)"), "amount")
-    text = str(value).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    if text.lower() in ("", "none", "no", "-", "нет"):
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(_("not an amount: {value}").format(value=text[:20]), "amount") from None
-    if not amount.is_finite():
-        raise ValidationError(_("not an amount"), "amount")
-    if amount < 0:
-        raise ValidationError(_("the limit cannot be negative"), "amount")
-    if amount > AMOUNT_MAX:  # before quantize: 1E100 has too many digits to quantize
-        raise ValidationError(_("the limit is at most {amount_max} rubles").format(amount_max=AMOUNT_MAX), "amount")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(_("the limit has at most 2 decimals (kopecks)"), "amount")
-    return amount.quantize(Decimal("0.01"))
+    if isinstance(value, str) and value.strip().lower() in ("", "-", "none", "no", "нет"):
+        raise ValidationError(_("give the limit as an amount; removing the limit is its "
+                                "own action (the Remove the limit button, or "
+                                "--remove-limit)"), "amount")
+    amount = money.parse(value, "amount", maximum=AMOUNT_MAX)
+    return amount
 
 
 def clean_percent(value) -> int | None:
@@ -228,8 +219,14 @@ def state_of(spent: Decimal, limit: Decimal | None, percent: int | None) -> str 
 def limit_states(session, ids=None, month: dt.date | None = None) -> dict[int, str]:
     """{subscriber id: "near" | "over" | "blocked"} for the numbers with a limit (``ids``
     None = the whole company) in the billing month; numbers within their limit are left
-    out; "blocked": over a limit that blocked its outgoing paid services (limit_actions).
-    The spend is spend.number_totals (kopecks: no Decimal per number)."""
+    out; "blocked": over a limit that blocked its outgoing paid services (limit_actions)."""
+    return {sid: state for sid, (state, _pct) in limit_marks(session, ids, month).items()}
+
+
+def limit_marks(session, ids=None, month: dt.date | None = None) -> dict[int, tuple]:
+    """``limit_states`` with the spend: {subscriber id: (state, percent of the limit
+    spent, whole; None for a zero limit)}. The spend is spend.number_totals (kopecks: no
+    Decimal per number)."""
     from corptui import spend
     from corptui.limit_actions import is_blocked, level_of
     from storage.fields import to_kopecks
@@ -244,14 +241,66 @@ def limit_states(session, ids=None, month: dt.date | None = None) -> dict[int, s
          .where((Subscriber.company == session.company_id)
                 & Subscriber.spending_limit.is_null(False)))
     wanted = None if ids is None else {int(i) for i in ids}
-    out: dict[int, str] = {}
+    out: dict[int, tuple] = {}
     for sid, limit, percent, blocked_at in q.tuples().iterator():
         if wanted is not None and sid not in wanted:
             continue
+        kop, limit_k = spent.get(sid, 0), to_kopecks(limit)
+        pct = kop * 100 // limit_k if limit_k > 0 else None
         if is_blocked(blocked_at, month):
-            out[sid] = "blocked"
+            out[sid] = ("blocked", pct)
             continue
-        state = level_of(spent.get(sid, 0), to_kopecks(limit), percent)
+        state = level_of(kop, limit_k, percent)
         if state:
-            out[sid] = state
+            out[sid] = (state, pct)
     return out
+
+
+def limit_spend(session, ids, month: dt.date | None = None) -> dict[int, dict]:
+    """{subscriber id: {"spent", "limit", "percent", "state", "month"}} for the numbers of
+    ``ids`` (in the company): what each spent in the billing month against its limit
+    (money as Decimal rubles; percent of the limit, whole, None without a limit; state
+    as limit_states). One query for the charges of just these numbers."""
+    import peewee as pw
+
+    from corptui.limit_actions import is_blocked, level_of
+    from storage.fields import to_kopecks
+
+    permissions.require(session, "read")
+    ids = [int(i) for i in ids]
+    month = month or billing_month(session)
+    spent: dict[int, int] = {}
+    if month is not None and ids:
+        q = (Charge.select(Charge.subscriber, pw.fn.SUM(Charge.amount).coerce(False))
+             .where((Charge.company == session.company_id) & (Charge.period == month)
+                    & in_values(Charge.subscriber, ids))
+             .group_by(Charge.subscriber).tuples())
+        spent = {sid: int(k or 0) for sid, k in q}
+    out: dict[int, dict] = {}
+    for sid, row in _read(session, ids).items():
+        kop, limit = spent.get(sid, 0), row["spending_limit"]
+        state = None
+        if limit is not None and month is not None:
+            state = ("blocked" if is_blocked(row["limit_blocked_at"], month) else
+                     level_of(kop, to_kopecks(limit), row["limit_notify_percent"]))
+        out[sid] = {"spent": money.from_kopecks(kop), "limit": limit,
+                    "percent": money.percent_of(money.from_kopecks(kop), limit),
+                    "state": state, "month": month}
+    return out
+
+
+def spend_line(info: dict, today: dt.date | None = None) -> str:
+    """A number's limit with its spend, for people: "1,234.50 of 1,500.00 ₽ this month
+    (82%)"; the month named when the billing month is not the current one; "none"."""
+    if info.get("limit") is None:
+        return _("none")
+    month = info.get("month")
+    today = today or utcnow().date()
+    text = money.spend_text(info["spent"], info["limit"])
+    if month is not None and (month.year, month.month) != (today.year, today.month):
+        pct = info.get("percent")
+        text = (_("{spent} of {limit} in {month} ({percent}%)") if pct is not None else
+                _("{spent} of {limit} in {month}")).format(
+            spent=money.text(info["spent"], symbol=False), limit=money.text(info["limit"]),
+            month=f"{month:%m.%Y}", percent=number(pct) if pct is not None else "")
+    return text

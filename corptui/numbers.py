@@ -307,6 +307,8 @@ class ListSelection:
     not_found: list[tuple[int, str]]  # (line, text): valid numbers not in this company
     invalid: list[tuple[int, str, str]]  # (line, text, reason)
     duplicates: int  # numbers pasted more than once
+    repeated: list[tuple[int, str, int]] = field(default_factory=list)
+    # (line, text, the line it repeats)
 
     def summary(self) -> str:
         parts = [_("{n} found").format(n=number(len(self.ids)))]
@@ -330,4 +332,4 @@ def select_by_list(session, text: str) -> ListSelection:
     if text is None or not text.strip():
         raise ValidationError(_("the list is empty: paste numbers or choose a file"), "numbers")
     sel = scope.numbers(session, text, strict=False, allow_empty=True)
-    return ListSelection(sel.ids, sel.not_found, sel.invalid, sel.duplicates)
+    return ListSelection(sel.ids, sel.not_found, sel.invalid, sel.duplicates, sel.repeated)

@@ -22,7 +22,7 @@ from decimal import Decimal
 from corptui import audit, permissions
 from corptui.database import retrying
 from corptui.errors import Conflict, NotFound, ValidationError, stop_if_cancelled
-from corptui.i18n import N_, _
+from corptui.i18n import N_, _, date_text, money
 from corptui.periods import parse_date, utc_bounds
 from corptui.phones import format_msisdn
 from corptui.session import Session
@@ -49,9 +49,8 @@ SAME_TARIFF = N_("already on this tariff")
 
 
 def _money(value: Decimal | None) -> str:
-    if value is None:
-        return "0.00"
-    return f"{value:,.2f}".replace(",", " ")
+    """An amount with its symbol, the one formatter: "1,234.50 ₽" / "1 234,50 ₽"."""
+    return money(value if value is not None else Decimal("0.00"))
 
 
 # -- catalogue ----------------------------------------------------------------------------
@@ -74,7 +73,7 @@ def rule_words(rule: OptionRule, options: dict[int, Option], tariffs: dict[int, 
     if rule.kind == "not_blocked":
         return _("not for blocked numbers")
     if rule.kind == "min_balance":
-        return _("account balance at least {amount} RUB").format(amount=_money(rule.amount))
+        return _("account balance at least {amount}").format(amount=_money(rule.amount))
     if rule.kind == "company_limit":
         return _("at most {n} numbers of the company").format(n=rule.limit_count)
     return rule.kind
@@ -137,9 +136,33 @@ def _moment(value, field: str, end: bool) -> dt.datetime | None:
     return utc_bounds(None, day)[1] if end else utc_bounds(day, None)[0]
 
 
+def _is_now(value) -> bool:
+    """The word the date fields' placeholder offers ("now", in either language)."""
+    return isinstance(value, str) and value.strip().lower() in {"now", _("now").lower()}
+
+
 def start_of(value, field: str = "date_from") -> dt.datetime | None:
-    """A date (text or date) -> its local midnight in UTC; a datetime as it is (UTC)."""
+    """A date (text or date) -> its local midnight in UTC; a datetime as it is (UTC);
+    empty or "now" -> None (now)."""
+    if _is_now(value):
+        return None
     return _moment(value, field, end=False)
+
+
+def start_from(value, now: dt.datetime, field: str = "date_from") -> dt.datetime:
+    """When a change given "from ``value``" starts: now for empty, "now" or today; the
+    local midnight of a later day; a day before today is an error (not silently now).
+    A datetime (from code, not typed) in the past is taken as now."""
+    start = start_of(value, field)
+    if start is None:
+        return now
+    if not isinstance(value, dt.datetime):
+        day = parse_date(value, field)
+        if end_of(day, field) <= now:
+            raise ValidationError(
+                _("the start date {date} is in the past: leave the field empty (or type now) "
+                  "to start now").format(date=date_text(day)), field)
+    return max(start, now)
 
 
 def end_of(value, field: str = "date_until") -> dt.datetime | None:
@@ -147,10 +170,19 @@ def end_of(value, field: str = "date_until") -> dt.datetime | None:
     return _moment(value, field, end=True)
 
 
+def last_day(until: dt.datetime | None) -> dt.date | None:
+    """The last local day of an option that ends at ``until`` (stored as the next local
+    midnight: "until 31.12.2026" ends at 01.01.2027 00:00 and is shown as 31.12.2026)."""
+    if until is None:
+        return None
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=dt.UTC)
+    return (until.astimezone() - dt.timedelta(microseconds=1)).date()
+
+
 def _period(date_from, date_until, now) -> tuple[dt.datetime, dt.datetime | None]:
-    start = start_of(date_from, "date_from")
+    start = start_from(date_from, now, "date_from")
     until = end_of(date_until, "date_until")
-    start = now if start is None or start <= now else start
     if until is not None and until <= start:
         raise ValidationError(_("the end date must be after the start date"), "date_until")
     return start, until
@@ -233,21 +265,21 @@ def _check_connect(company_id: int, option: Option, ids: list[int], at: dt.datet
     for sid in ids:
         facts = numbers.get(sid)
         if facts is None:
-            result[sid] = {"ok": False, "reasons": [_(GONE)], "msisdn": None}
+            result[sid] = {"ok": False, "already": False, "reasons": [_(GONE)],
+                           "msisdn": None}
             continue
         msisdn, tariff_id, status, balance = facts
         have = live.get(sid, {})
+        mine = have.get(option.id)
+        if mine is not None:  # nothing to do: not a failure
+            start = _time(mine[1]) if mine[0] == "planned" else None
+            result[sid] = {"ok": False, "already": True, "msisdn": msisdn, "reasons": [
+                _("already connected (planned from {date})").format(date=date_text(start))
+                if start else _(ALREADY)]}
+            continue
         reasons: list[str] = []
         if option.archived:
             reasons.append(_("the option is no longer offered"))
-        mine = have.get(option.id)
-        if mine is not None:
-            if mine[0] == "planned":
-                start = _time(mine[1])
-                reasons.append(_("already connected (planned from {date})").format(
-                    date=f"{start:%Y-%m-%d}") if start else _(ALREADY))
-            else:
-                reasons.append(_(ALREADY))
         for rule in rules:
             other = options.get(rule.other_option_id)
             kind = rule.kind
@@ -271,26 +303,30 @@ def _check_connect(company_id: int, option: Option, ids: list[int], at: dt.datet
                 need = to_kopecks(rule.amount or 0)
                 if balance < need:
                     reasons.append(_reason(rule, _("the account balance must be at least "
-                                                   "{amount} RUB").format(
+                                                   "{amount}").format(
                                                        amount=_money(rule.amount))))
             # company_limit: below, over the numbers that pass everything else
-        result[sid] = {"ok": not reasons, "reasons": reasons, "msisdn": msisdn}
+        result[sid] = {"ok": not reasons, "already": False, "reasons": reasons,
+                       "msisdn": msisdn}
     for rule in rules:
         if rule.kind != "company_limit" or rule.limit_count is None:
             continue
-        used = _company_count(company_id, option.id) + extra
+        # the room is the company's, the same however the selection is checked (all at
+        # once, or in chunks where ``extra`` numbers of it already took room)
+        used = _company_count(company_id, option.id)
         room = max(0, rule.limit_count - used)
+        left = max(0, room - extra)
         passing = [sid for sid in ids if result[sid]["ok"]]
         text = _reason(rule, _("at most {n} numbers of the company may have it").format(
             n=rule.limit_count))
         full = _("{reason} ({used} in use, room for {room} more)")
-        for sid in passing[room:]:
+        for sid in passing[left:]:
             result[sid]["ok"] = False
             result[sid]["reasons"].append(full.format(reason=text, used=used, room=room))
         if room == 0:  # numbers failing other rules also learn that the limit is full
             for sid in ids:
                 r = result[sid]
-                if r["msisdn"] is not None and sid not in passing:
+                if r["msisdn"] is not None and sid not in passing and not r["already"]:
                     r["reasons"].append(full.format(reason=text, used=used, room=0))
     return result, numbers
 
@@ -307,16 +343,20 @@ def _check_disconnect(company_id: int, option: Option, ids: list[int]
     for sid in ids:
         facts = numbers.get(sid)
         if facts is None:
-            result[sid] = {"ok": False, "reasons": [_(GONE)], "msisdn": None}
+            result[sid] = {"ok": False, "already": False, "reasons": [_(GONE)],
+                           "msisdn": None}
             continue
         have = live.get(sid, {})
+        if option.id not in have:  # nothing to do: not a failure
+            result[sid] = {"ok": False, "already": True, "reasons": [_(NOT_CONNECTED)],
+                           "msisdn": facts[0]}
+            continue
         reasons = []
-        if option.id not in have:
-            reasons.append(_(NOT_CONNECTED))
         for dep in sorted(dependants & set(have), key=lambda d: options[d].name):
             reasons.append(_("{option} needs it: disconnect {option} first").format(
                 option=options[dep].name))
-        result[sid] = {"ok": not reasons, "reasons": reasons, "msisdn": facts[0]}
+        result[sid] = {"ok": not reasons, "already": False, "reasons": reasons,
+                       "msisdn": facts[0]}
     return result, numbers
 
 
@@ -332,9 +372,7 @@ def check(session, option_code, subscriber_ids, at=None, action: str = "connect"
     ids = _ids(subscriber_ids)
     if action == "disconnect":
         return _check_disconnect(session.company_id, option, ids)[0]
-    when = start_of(at) if at is not None else None
-    now = utcnow()
-    when = now if when is None or when < now else when
+    when = start_from(at, utcnow(), "date_from")
     return _check_connect(session.company_id, option, ids, when)[0]
 
 
@@ -370,7 +408,9 @@ def connect(session, option, ids, date_from=None, date_until=None,
         _lock_option(opt)
         result, _numbers_ = _check_connect(session.company_id, opt, ids, start)
         good = [sid for sid in ids if result[sid]["ok"]]
-        skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
+        skipped = {sid: r["reasons"] for sid, r in result.items()
+                   if not r["ok"] and not r["already"]}
+        unchanged = {sid: r["reasons"] for sid, r in result.items() if r["already"]}
         operation = operation or audit.new_operation()
         if good:
             rows = [(sid, opt.id, state, start, until, now) for sid in good]
@@ -385,7 +425,7 @@ def connect(session, option, ids, date_from=None, date_until=None,
                               operation)
     return {"connected": len(good) if state == "active" else 0,
             "planned": len(good) if state == "planned" else 0,
-            "skipped": skipped, "operation": operation, "ids": good}
+            "skipped": skipped, "unchanged": unchanged, "operation": operation, "ids": good}
 
 
 @retrying
@@ -396,14 +436,15 @@ def disconnect(session, option, ids, date_from=None, operation: str | None = Non
     ``connect``."""
     permissions.require(session, "services.change")
     now = utcnow()
-    when = start_of(date_from, "date_from")
-    when = now if when is None or when <= now else when
+    when = start_from(date_from, now, "date_from")
     ids = _ids(ids)
     with atomic():
         opt = get_option(option)
         result, _n = _check_disconnect(session.company_id, opt, ids)
         good = [sid for sid in ids if result[sid]["ok"]]
-        skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
+        skipped = {sid: r["reasons"] for sid, r in result.items()
+                   if not r["ok"] and not r["already"]}
+        unchanged = {sid: r["reasons"] for sid, r in result.items() if r["already"]}
         operation = operation or audit.new_operation()
         # the rows as they are before: kept in the audit entries, so that undo can put
         # them back exactly (state and end date)
@@ -450,7 +491,7 @@ def disconnect(session, option, ids, date_from=None, operation: str | None = Non
                  for sid in good], operation)
     planned = when > now
     return {"disconnected": 0 if planned else len(good), "planned": len(good) if planned else 0,
-            "skipped": skipped, "operation": operation, "ids": good}
+            "skipped": skipped, "unchanged": unchanged, "operation": operation, "ids": good}
 
 
 # -- tariffs -------------------------------------------------------------------------------
@@ -473,20 +514,23 @@ def _check_tariff(company_id: int, tariff: Tariff, ids: list[int]) -> dict[int, 
     for sid in ids:
         facts = numbers.get(sid)
         if facts is None:
-            out[sid] = {"ok": False, "reasons": [_(GONE)], "msisdn": None}
+            out[sid] = {"ok": False, "already": False, "reasons": [_(GONE)], "msisdn": None}
+            continue
+        if facts[1] == tariff.id:  # nothing to do: not a failure
+            out[sid] = {"ok": False, "already": True, "reasons": [_(SAME_TARIFF)],
+                        "msisdn": facts[0]}
             continue
         reasons = []
         if tariff.archived:
             reasons.append(_("the tariff is no longer offered"))
-        if facts[1] == tariff.id:
-            reasons.append(_(SAME_TARIFF))
         have = live.get(sid, {})
         for rule in bad_rules:
             if rule.option_id in have:
                 name = options[rule.option_id].name
                 reasons.append(_("{option} is not available on {tariff}: disconnect {option} "
                                  "first").format(option=name, tariff=tariff.name))
-        out[sid] = {"ok": not reasons, "reasons": reasons, "msisdn": facts[0]}
+        out[sid] = {"ok": not reasons, "already": False, "reasons": reasons,
+                    "msisdn": facts[0]}
     return out
 
 
@@ -498,8 +542,7 @@ def change_tariff(session, ids, tariff_code, date_from=None,
     change goes through the change application form. ``operation`` as in ``connect``."""
     permissions.require(session, "services.change")
     now = utcnow()
-    start = start_of(date_from, "date_from")
-    start = now if start is None or start <= now else start
+    start = start_from(date_from, now, "date_from")
     ids = _ids(ids)
     with atomic():
         tariff = get_tariff(tariff_code)
@@ -510,7 +553,9 @@ def change_tariff(session, ids, tariff_code, date_from=None,
             raise ValidationError(_("the tariff {name} is no longer offered").format(name=tariff.name), "tariff")
         result = _check_tariff(session.company_id, tariff, ids)
         good = [sid for sid in ids if result[sid]["ok"]]
-        skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
+        skipped = {sid: r["reasons"] for sid, r in result.items()
+                   if not r["ok"] and not r["already"]}
+        unchanged = {sid: r["reasons"] for sid, r in result.items() if r["already"]}
         operation = operation or audit.new_operation()
         if good:
             numbers = _numbers(session.company_id, good)
@@ -524,6 +569,10 @@ def change_tariff(session, ids, tariff_code, date_from=None,
                     Subscriber.update(tariff=tariff.id, updated_at=now).where(
                         (Subscriber.company == session.company_id)
                         & in_ids(Subscriber.id, chunk)).execute()
+                    # the tariff history rating reads (the plan in force at a time)
+                    from corptui.rating.tariffs import record_switches
+
+                    record_switches([(sid, numbers[sid][1], tariff.id) for sid in chunk], now)
             if start > now:
                 rows = [(session.company_id, sid, tariff.id, start, "planned", now)
                         for sid in good]
@@ -544,7 +593,7 @@ def change_tariff(session, ids, tariff_code, date_from=None,
                  for sid in good], operation)
     planned = start > now
     return {"changed": 0 if planned else len(good), "planned": len(good) if planned else 0,
-            "skipped": skipped, "operation": operation, "ids": good}
+            "skipped": skipped, "unchanged": unchanged, "operation": operation, "ids": good}
 
 
 # -- the bulk wizard: a plan of changes for a selection ---------------------------------
@@ -592,7 +641,7 @@ def validate_plan(session, plan: Plan) -> Plan:
     now = utcnow()
     start = until = None
     try:
-        start = start_of(plan.date_from, "date_from")
+        start = start_from(plan.date_from, now, "date_from")
     except ValidationError as exc:
         errors["date_from"] = exc.message
     try:
@@ -626,8 +675,12 @@ def _plan_steps(plan: Plan) -> list[tuple[str, object, str]]:
 
 def check_plan(session, plan: Plan, ids, progress=None, chunk: int = 2000,
                cancelled=None) -> dict[int, dict]:
-    """Check every change of the plan for every number: {id: {"ok", "reasons",
-    "msisdn"}}; with several changes each reason names its change ("+ Option: ...").
+    """Check every change of the plan for every number, each change on its own (a
+    number gets the changes it can get): {id: {"ok": gets at least one change,
+    "changes": labels it gets, "already": labels it has already (nothing to do, not a
+    failure), "failed": labels it cannot get, "reasons": why not (with several changes
+    each reason names its change: "+ Option: ..."), "notes": what is already so,
+    "steps": {label: "ok" | "already" | "fail"} in the plan's order, "msisdn"}}.
     ``progress(done, total)`` is called after each chunk of numbers; ``cancelled()`` is
     asked before each chunk and stops the check with ``Cancelled`` (it reads only)."""
     permissions.require(session, "read")
@@ -635,22 +688,22 @@ def check_plan(session, plan: Plan, ids, progress=None, chunk: int = 2000,
     ids = _ids(ids)
     steps = _plan_steps(plan)
     now = utcnow()
-    start = start_of(plan.date_from) or now
-    start = now if start < now else start
+    start = start_from(plan.date_from, now)
     many = len(steps) > 1
     out: dict[int, dict] = {}
-    passed_before = {i: 0 for i in range(len(steps))}
+    taken = {i: 0 for i in range(len(steps))}  # a limited option's room already taken
     total = len(ids) * len(steps)
     done = 0
     for first in range(0, len(ids), chunk):
         part = ids[first : first + chunk]
         for sid in part:
-            out[sid] = {"ok": True, "reasons": [], "msisdn": None}
+            out[sid] = {"ok": False, "changes": [], "already": [], "failed": [],
+                        "reasons": [], "notes": [], "steps": {}, "msisdn": None}
         for index, (kind, obj, label) in enumerate(steps):
             stop_if_cancelled(cancelled)
             if kind == "connect":
                 result, _n = _check_connect(session.company_id, obj, part, start,
-                                            extra=passed_before[index])
+                                            extra=taken[index])
             elif kind == "disconnect":
                 result, _n = _check_disconnect(session.company_id, obj, part)
             else:
@@ -659,17 +712,35 @@ def check_plan(session, plan: Plan, ids, progress=None, chunk: int = 2000,
                 row = out[sid]
                 row["msisdn"] = row["msisdn"] or r["msisdn"]
                 if r["ok"]:
-                    passed_before[index] += 1
+                    taken[index] += 1
+                    row["steps"][label] = "ok"
+                    row["changes"].append(label)
                     continue
-                row["ok"] = False
+                state = "already" if r["already"] else "fail"
+                row["steps"][label] = state
+                row["already" if r["already"] else "failed"].append(label)
+                into = row["notes" if r["already"] else "reasons"]
                 for reason in r["reasons"]:
                     text = reason if (reason == _(GONE) or not many) else f"{label}: {reason}"
-                    if text not in row["reasons"]:
-                        row["reasons"].append(text)
+                    if text not in into:
+                        into.append(text)
             done += len(part)
             if progress is not None:
                 progress(done, total)
+    for row in out.values():
+        row["ok"] = bool(row["changes"])
     return out
+
+
+def plan_summary(result: dict[int, dict]) -> list[tuple[str, dict]]:
+    """Per change of a checked plan, in its order: (label, {"ok": numbers that get it,
+    "already": numbers that have it already, "fail": numbers that cannot})."""
+    out: dict[str, dict] = {}
+    for row in result.values():
+        for label, state in row["steps"].items():
+            counts = out.setdefault(label, {"ok": 0, "already": 0, "fail": 0})
+            counts[state] += 1
+    return list(out.items())
 
 
 APPLY_CHUNK = 1000  # numbers per step between two progress reports / cancel checks
@@ -677,28 +748,33 @@ APPLY_CHUNK = 1000  # numbers per step between two progress reports / cancel che
 
 @retrying
 def apply_plan(session, plan: Plan, ids, progress=None, cancelled=None) -> dict:
-    """Apply the plan to the numbers that pass every change, re-checked inside ONE
-    transaction (a number that vanished or changed meanwhile is skipped with its reason).
-    Returns {"applied": n, "skipped": {id: reasons}, "steps": [(label, count)],
-    "planned": bool, "operation"}. Each change is applied in chunks of numbers (one
-    audit operation per change): ``progress(done, total)`` counts changes to numbers
-    (numbers x changes of the plan); ``cancelled()`` is asked before each chunk and at
-    the end: it raises Cancelled inside the transaction, so nothing is changed and no
-    audit entry is written."""
+    """Apply the plan, re-checked inside ONE transaction: each change to the numbers that
+    can get it (a number gets the changes it can; one that vanished or changed meanwhile
+    is checked as it is now). Returns {"applied": numbers that got at least one change,
+    "skipped": {id: reasons} of the numbers that could not get a change, "steps":
+    [(label, count)], "planned": bool}. Each change is applied in chunks of numbers (one
+    audit operation per change): ``progress(done, total)`` counts changes to numbers;
+    ``cancelled()`` is asked before each chunk and at the end: it raises Cancelled
+    inside the transaction, so nothing is changed and no audit entry is written."""
     permissions.require(session, "services.change")
     plan = validate_plan(session, plan)
     with atomic():
         result = check_plan(session, plan, ids, cancelled=cancelled)
-        good = [sid for sid, r in result.items() if r["ok"]]
-        skipped = {sid: r["reasons"] for sid, r in result.items() if not r["ok"]}
+        skipped = {sid: r["reasons"] for sid, r in result.items() if r["failed"]}
         steps = []
         planned = False
-        plan_steps = _plan_steps(plan) if good else []
-        total = len(good) * len(plan_steps)
+        plan_steps = _plan_steps(plan)
+        todo = {label: [sid for sid, r in result.items() if r["steps"].get(label) == "ok"]
+                for _kind, _obj, label in plan_steps}
+        total = sum(len(v) for v in todo.values())
         done = 0
         if progress:
             progress(0, total)
         for kind, obj, label in plan_steps:
+            good = todo[label]
+            if not good:
+                steps.append((label, 0))
+                continue
             operation = audit.new_operation()
             count = 0
             for first in range(0, len(good), APPLY_CHUNK):
@@ -712,8 +788,9 @@ def apply_plan(session, plan: Plan, ids, progress=None, cancelled=None) -> dict:
                 else:
                     out = connect(session, obj, part, plan.date_from, plan.date_until,
                                   operation=operation)
-                if out["skipped"]:  # cannot happen after the check: keep it all-or-nothing
-                    raise Conflict(_("{label}: {skipped_count} number(s) changed while applying; nothing was changed, check again").format(label=label, skipped_count=len(out['skipped'])))
+                if out["skipped"] or out["unchanged"]:  # an earlier change of the plan
+                    # made it impossible (e.g. disconnected an option it needs)
+                    raise Conflict(_("{label}: {skipped_count} number(s) cannot get it after the other changes of this plan; nothing was changed: choose the changes separately").format(label=label, skipped_count=len(out['skipped']) + len(out['unchanged'])))
                 planned = planned or bool(out["planned"])
                 count += len(out["ids"])
                 done += len(part)
@@ -721,7 +798,8 @@ def apply_plan(session, plan: Plan, ids, progress=None, cancelled=None) -> dict:
                     progress(done, total)
             steps.append((label, count))
         stop_if_cancelled(cancelled)  # a cancel after the last chunk still rolls back
-    return {"applied": len(good), "skipped": skipped, "steps": steps, "planned": planned}
+    applied = sum(1 for r in result.values() if r["changes"])
+    return {"applied": applied, "skipped": skipped, "steps": steps, "planned": planned}
 
 
 # -- one number (the employee card) -------------------------------------------------------
@@ -740,7 +818,8 @@ def number_options(session, subscriber_id: int) -> dict:
                                 & SubscriberOption.state.in_(LIVE))
             .order_by(Option.name))
     options = [{"code": r.option.code, "name": r.option.name, "price": r.option.monthly_fee,
-                "state": r.state, "from": r.connected_from, "until": r.connected_until}
+                "state": r.state, "from": r.connected_from, "until": r.connected_until,
+                "last_day": last_day(r.connected_until)}
                for r in rows]
     have = {o["code"] for o in options}
     available = []
@@ -810,9 +889,14 @@ def apply_due(now: dt.datetime | None = None) -> dict:
             .switch(TariffChange).join(Tariff)
             .where((TariffChange.state == "planned") & (TariffChange.effective_from <= now))
             .tuples())
+        from corptui.rating.tariffs import record_switches
+
         for change_id, sid, tariff_id, company, msisdn, name in changes:
+            previous = Subscriber.select(Subscriber.tariff).where(Subscriber.id == sid).scalar()
+            effective = TariffChange.get_by_id(change_id).effective_from
             Subscriber.update(tariff=tariff_id, updated_at=now).where(
                 Subscriber.id == sid).execute()
+            record_switches([(sid, previous, tariff_id)], effective)
             TariffChange.update(state="done").where(TariffChange.id == change_id).execute()
             audit_rows.setdefault((company, "tariffs.change"), []).append(
                 (msisdn, None, {"tariff": name, "planned": True}))

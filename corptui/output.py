@@ -32,7 +32,7 @@ HEADERS = (
     N_("period_to"), N_("phone"), N_("position"), N_("price"), N_("progress"),
     N_("protected"), N_("puk_failures"), N_("ready_at"), N_("reason"), N_("reasons"),
     N_("recipient"), N_("reference"), N_("roaming_ban"), N_("role"), N_("rules"),
-    N_("run_after"), N_("sent_at"), N_("source"), N_("spending_limit"), N_("state"),
+    N_("run_after"), N_("sent_at"), N_("source"), N_("spending_limit"), N_("spent"), N_("state"),
     N_("status"), N_("subject"), N_("tags"), N_("target"), N_("tariff"), N_("text"),
     N_("type"), N_("when"),
 )
@@ -48,6 +48,16 @@ def _default(value):
 
 def to_json(rows) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2, default=_default)
+
+
+def _table_cell(value) -> str:
+    """A table cell for people: money as the one formatter shows it ("1,500.00" /
+    "1 500,00"; Decimal is money in this project), the rest as ``_cell``."""
+    if isinstance(value, Decimal):
+        from corptui.i18n import money
+
+        return money(value, symbol=False)
+    return _cell(value)
 
 
 def _cell(value) -> str:
@@ -85,7 +95,7 @@ def render(rows: Sequence[dict], fmt: str, columns: Sequence[str],
     from tabulate import tabulate
 
     return tabulate(
-        [[_cell(row.get(c)) for c in columns] for row in rows],
+        [[_table_cell(row.get(c)) for c in columns] for row in rows],
         headers=[_(h) for h in (headers or columns)],
         tablefmt="simple",
         disable_numparse=True,

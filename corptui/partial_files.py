@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from pathlib import Path
 
 from corptui import locations
@@ -23,6 +22,8 @@ def _folder() -> Path:
 @contextlib.contextmanager
 def track(path: str | os.PathLike):
     """Register ``path`` while the block runs (it is the caller's to remove on errors)."""
+    import secrets
+
     record = None
     try:
         folder = _folder()

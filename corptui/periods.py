@@ -7,8 +7,7 @@ of ``today`` so that screens and tests can inject the date."""
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from corptui.errors import ValidationError
 from corptui.i18n import _
@@ -77,38 +76,19 @@ def parse_date(text: str | dt.date | None, field: str) -> dt.date | None:
     )
 
 
-_AMOUNT = re.compile(r"^[+-]?\d+([.,]\d{1,2})?$")
-
-
 AMOUNT_LIMIT = Decimal("1e15")  # a trillion rubles and more is a typo, not a payment
 
 
 def parse_amount(text: str | Decimal | int | None, field: str) -> Decimal | None:
-    """'1 234,50' -> Decimal('1234.50'); empty -> None; negative or not a number ->
-    ValidationError naming the field. Floats are refused (money is exact)."""
-    if text is None:
-        return None
-    if isinstance(text, float):
-        raise ValidationError(_("{field}: money must not be a float").format(field=field), field)
-    if isinstance(text, (Decimal, int)):
-        value = Decimal(text)
-    else:
-        raw = text.strip().replace("\u00a0", "").replace(" ", "").replace("₽", "")
-        if not raw:
-            return None
-        if not _AMOUNT.match(raw):
-            raise ValidationError(_("{field}: not an amount: {value!r}").format(field=field, value=text.strip()[:30]), field)
-        try:
-            value = Decimal(raw.replace(",", "."))
-        except InvalidOperation:  # pragma: no cover - the regex admits only numbers
-            raise ValidationError(_("{field}: not an amount: {text!r}").format(field=field, text=text), field) from None
-    if not value.is_finite():
-        raise ValidationError(_("{field}: not an amount").format(field=field), field)
-    if value < 0:
-        raise ValidationError(_("{field}: the amount must not be negative").format(field=field), field)
-    if value >= AMOUNT_LIMIT:  # before quantize: 1E26 has too many digits to quantize
-        raise ValidationError(_("{field}: the amount is too large").format(field=field), field)
-    return value.quantize(Decimal("0.01"))
+    """'1 234,50' / '1,234.50' -> Decimal('1234.50') (corptui.money.parse); empty ->
+    None; negative or not a number -> ValidationError naming the field."""
+    from corptui import money
+
+    try:
+        return money.parse(text, field, maximum=AMOUNT_LIMIT - Decimal("0.01"))
+    except ValidationError as exc:
+        raise ValidationError(_("{field}: {message}").format(field=field, message=exc.message),
+                              field) from None
 
 
 def check_range(lo, hi, lo_field: str, hi_field: str, what: str) -> dict[str, str]:

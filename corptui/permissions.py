@@ -35,12 +35,15 @@ MATRIX: dict[str, frozenset[str]] = {
     "tags.manage": _ADMINS,
     "tags.assign": _ADMINS,
     "import.employees": _ADMINS,
+    "import.calls": _ADMINS,  # the operator's call records (the feed of usage)
     "services.change": _ADMINS,
     "forwarding.change": _ADMINS,
     "sim.replace": _ADMINS,
     "limits.change": _ADMINS,
     # money and documents
     "payments.export": _MONEY,
+    "import.payments": _MONEY,  # a bank statement
+    "payments.assign": _MONEY,  # an unmatched payment of a statement to an account
     "documents.order": _MONEY,
     "documents.manage": _MONEY,
     "reports.schedule": _MONEY,
@@ -81,12 +84,17 @@ WHO_MAY = {
     "tags.manage": N_("Only an owner or an admin can create, rename or delete tags."),
     "tags.assign": N_("Only an owner or an admin can assign tags."),
     "import.employees": N_("Only an owner or an admin can import employees."),
+    "import.calls": N_("Only an owner or an admin can import call records."),
     "services.change": N_("Only an owner or an admin can change tariffs and options."),
     "forwarding.change": N_("Only an owner or an admin can change call forwarding."),
     "sim.replace": N_("Only an owner or an admin can replace SIM cards."),
     "limits.change": N_("Only an owner or an admin can change limits."),
     "payments.export": N_("Only an owner, an admin or an accountant can export payments, "
                           "charges and call details."),
+    "import.payments": N_("Only an owner, an admin or an accountant can import bank "
+                          "statements."),
+    "payments.assign": N_("Only an owner, an admin or an accountant can assign a payment to "
+                          "an account."),
     "documents.order": N_("Only an owner, an admin or an accountant can order documents."),
     "documents.manage": N_("Only an owner, an admin or an accountant can save, send or "
                            "delete documents."),

@@ -52,6 +52,8 @@ class Selection:
     not_found: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
     invalid: list[tuple[int, str, str]] = field(default_factory=list)  # (line, text, reason)
     duplicates: int = 0  # entries given more than once
+    # (line, text, line of its first occurrence) of each entry given again
+    repeated: list[tuple[int, str, int]] = field(default_factory=list)
 
     @property
     def by_msisdn(self) -> dict[str, int]:
@@ -116,14 +118,15 @@ def numbers(session, given, *, strict: bool = True, field_name: str = "numbers",
     _check_size(text, field_name)
     sel = Selection()
     found: list[Entry] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for entry in entries(text):
         if entry.error:
             sel.invalid.append((entry.line, entry.text, entry.error))
         elif entry.msisdn in seen:
             sel.duplicates += 1
+            sel.repeated.append((entry.line, entry.text, seen[entry.msisdn]))
         else:
-            seen.add(entry.msisdn)
+            seen[entry.msisdn] = entry.line
             found.append(entry)
     if strict and sel.invalid:
         raise ValidationError(_invalid_message(sel.invalid, field_name, "\n" in text.strip()),

@@ -9,7 +9,7 @@ import os
 import tomllib
 from pathlib import Path
 
-from corptui import audit, config, locations, permissions
+from corptui import config, locations, permissions
 from corptui.errors import ValidationError
 from corptui.i18n import _
 
@@ -124,6 +124,71 @@ def save_gateways(session, smtp_url: str, mail_from: str, sms_url: str) -> dict:
     return {"smtp_url": smtp_url, "mail_from": mail_from, "sms_url": sms_url}
 
 
+# -- the exports folder -------------------------------------------------------------------
+
+def exports_dir() -> Path:
+    """The folder an export given as a bare file name goes to: Settings' choice
+    ([files] exports), else corptui's data folder's ``exports``."""
+    data, _unused = config.load_or_defaults()
+    value = str((data.get("files") or {}).get("exports") or "").strip()
+    return Path(value).expanduser() if value else locations.exports_dir()
+
+
+def save_exports_dir(session, folder: str) -> Path:
+    """Remember the exports folder of this workstation (every role; empty: the default).
+    A full path (from / or ~); a file there is refused. Returns the folder in effect."""
+    permissions.require(session, "read")
+    text = (folder or "").strip()
+    if text:
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            raise ValidationError(_("give a full path of a folder (starting with / or ~)"),
+                                  "exports")
+        if path.exists() and not path.is_dir():
+            raise ValidationError(_("{path} is a file, not a folder").format(path=path),
+                                  "exports")
+    cfg = locations.config_file()
+    data = _read_file(cfg)
+    before = dict(data.get("files", {}))
+    if text:
+        data.setdefault("files", {})["exports"] = text
+    else:
+        data.get("files", {}).pop("exports", None)
+        if "files" in data and not data["files"]:
+            del data["files"]
+    _write_file(cfg, data)
+    _audit(session, "settings.files", before, {"exports": text})
+    return exports_dir()
+
+
+def shown_path(path) -> str:
+    """A full path as users read it: under the home folder as ``~/...``."""
+    p = Path(path)
+    try:
+        rest = p.relative_to(Path.home())
+    except (ValueError, RuntimeError):
+        return str(p)
+    return "~" if str(rest) == "." else f"~/{rest}"
+
+
+def export_target(name: str) -> Path:
+    """Where an export typed as ``name`` is written: a bare file name goes into the
+    exports folder (created on first use); a path (with a folder, or ~) as given, made
+    absolute."""
+    text = (name or "").strip()
+    if not text:
+        raise ValidationError(_("give a file name"), "output")
+    if "/" in text or text.startswith("~") or (os.sep != "/" and os.sep in text):
+        return Path(text).expanduser().absolute()
+    folder = exports_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValidationError(_("cannot create the exports folder {path}: {reason}").format(
+            path=folder, reason=exc.strerror or exc), "output") from None
+    return folder / text
+
+
 def _mask(url: str) -> str:
     """An SMTP URL without its password, for the audit log."""
     if "@" in url and "://" in url:
@@ -138,6 +203,8 @@ def _audit(session, action, before, after) -> None:
     from storage.db import atomic
 
     with atomic():
+        from corptui import audit
+
         audit.record(session, action, "settings", "config.toml", before, after)
 
 

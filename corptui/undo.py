@@ -637,8 +637,13 @@ def _undo_tariff(session, entries) -> UndoPlan:
                 TariffChange.update(state="cancelled").where(TariffChange.id == ref).execute()
                 out.append((msisdn, None, {"planned_change": "cancelled"}))
             else:
+                from corptui.rating.tariffs import record_switches
+
+                previous = Subscriber.select(Subscriber.tariff).where(
+                    Subscriber.id == ref).scalar()
                 Subscriber.update(tariff=codes.get(data.get("code")), updated_at=now).where(
                     Subscriber.id == ref).execute()
+                record_switches([(ref, previous, codes.get(data.get("code")))], now)
                 out.append((msisdn, None, {"tariff": data.get("tariff")}))
         return out
 

@@ -283,6 +283,15 @@ class CallsScreen(PagedQueryMixin, AppScreen):
         self.app.push_screen(NumberPicker(self.state.get("picked", ())), done)
 
     # -- export -----------------------------------------------------------------------
+    def action_import_calls(self) -> None:
+        from screens.import_feeds import FeedImportScreen
+
+        def done(imported) -> None:
+            if imported:
+                self.reload()
+
+        self.app.push_screen(FeedImportScreen("calls"), done)
+
     def action_export(self) -> None:
         if not allowed(self.app, "payments.export"):
             self.app.notify(_("The {role} role may view call details but not export them.").format(role=self.app.session.role), title=_("Not allowed"), severity="warning",

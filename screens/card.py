@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from corptui import cards, employees, permissions
+from corptui import cards, employees, limits, permissions
 from corptui import tags as tags_uc
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, money, state_label
@@ -31,7 +31,7 @@ def NO_NAME() -> str:
 def _money(value) -> str:
     if value is None:
         return _("none")
-    return _("{amount} RUB").format(amount=money(value, symbol=False))
+    return money(value)
 
 
 class EmployeeCard(Registered, ModalScreen):
@@ -89,7 +89,7 @@ class EmployeeCard(Registered, ModalScreen):
             _("Account {account} · tariff {tariff} · status {status}").format(
                 account=d['account'], tariff=d['tariff'] or '-',
                 status=_("! blocked") if d["status"] == "blocked" else state_label(d["status"])),
-            _("Spending limit: {limit}").format(limit=_money(d['spending_limit'])),
+            _("Spending limit: {limit}").format(limit=limits.spend_line(d["limit_spend"])),
             _("Options: {options}").format(options=", ".join(
                 f"{o['name']}" + ("" if o["state"] == "active" else f" ({state_label(o['state'])})")
                 for o in d["options"]) or _("none")),
@@ -130,11 +130,19 @@ class EmployeeCard(Registered, ModalScreen):
             if changed:
                 self.saved = True
                 fresh = cards.card(self.app.session, self.subscriber_id)
-                for key in ("forwarding", "sims", "spending_limit", "options"):
+                for key in ("forwarding", "sims", "spending_limit", "limit_spend", "options"):
                     self.data[key] = fresh[key]
                 self.query_one("#card-info", Static).update(self._info())
 
         self.app.push_screen(dialog, done)
+
+    def action_tariff_card(self) -> None:
+        if not self.data.get("tariff_code"):
+            self.app.notify(_("The number has no tariff."), markup=False)
+            return
+        from screens.tariff_card import TariffCard
+
+        self.app.push_screen(TariffCard(self.data["tariff_code"]))
 
     def action_forwarding(self) -> None:
         from screens.forwarding import ForwardingDialog

@@ -1,6 +1,7 @@
 """The options of one number (opened from the employee card with ``o``, or ``ctrl+o`` from a text field): connected and
-planned options with price and dates; ``x`` in the first column (a click) or the delete
-key disconnects one after a confirmation; below, the options the number can have
+planned options with price and dates (an end date shows the last day the option is on);
+``x`` or delete (or a click on the first column's ``×``) disconnects one after a
+confirmation, or says first why it cannot (another option needs it); below, the options the number can have
 (enter or a double click connects one from now, after a confirmation). A planned tariff
 change is shown in the heading. Dismisses with True when something changed."""
 
@@ -25,6 +26,9 @@ from screens.widgets.safe import plain
 from screens.widgets.virtual_table import Column, VirtualTable
 
 
+CROSS = "×"  # the disconnect column (not "[x]": that is a ticked checkbox everywhere else)
+
+
 def _price(value) -> str:
     return money(value, symbol=False)
 
@@ -36,7 +40,8 @@ def _day(value) -> str:
 class ConnectedTable(VirtualTable):
     """The first column is the cross: a click on it asks to disconnect that row."""
 
-    BINDINGS = [Binding("delete,backspace", "remove", N_("Disconnect"))]
+    BINDINGS = [Binding("x,delete,backspace", "remove", N_("Disconnect"),
+                        key_display="x")]
 
     def on_click(self, event) -> None:
         # runs before VirtualTable.on_click (which moves the cursor)
@@ -77,14 +82,14 @@ class CardOptionsDialog(Registered, ModalScreen):
             yield Static(Content(_("Connected (x or delete disconnects):")), classes="opt-label")
             yield ConnectedTable(
                 [Column("x", "", 3), Column("name", N_("Option"), 16, flex=1),
-                 Column("price", N_("RUB/month"), 9), Column("from", N_("From"), 10),
+                 Column("price", N_("₽ a month"), 9), Column("from", N_("From"), 10),
                  Column("until", N_("Until"), 10), Column("state", N_("State"), 7,
                                                       min_table_width=70)],
                 self._connected_rows, checkboxes=False, id="opt-connected",
                 empty_text=_("No options connected"))
             yield Static(Content(_("Add option (enter connects from now):")), classes="opt-label")
             yield VirtualTable(
-                [Column("name", N_("Option"), 16, flex=1), Column("price", N_("RUB/month"), 9),
+                [Column("name", N_("Option"), 16, flex=1), Column("price", N_("₽ a month"), 9),
                  Column("fee", N_("Connection"), 10, min_table_width=60)],
                 self._available_rows, checkboxes=False, id="opt-available",
                 empty_text=_("No other option is possible for this number"))
@@ -125,8 +130,8 @@ class CardOptionsDialog(Registered, ModalScreen):
         for i in ids:
             if i < len(self.data["options"]):
                 o = self.data["options"][i]
-                out[i] = {"x": "[x]", "name": o["name"], "price": _price(o["price"]),
-                          "from": _day(o["from"]), "until": _day(o["until"]),
+                out[i] = {"x": " " + CROSS, "name": o["name"], "price": _price(o["price"]),
+                          "from": _day(o["from"]), "until": _day(o.get("last_day")),
                           "state": state_label(o["state"])}
         return out
 
@@ -150,6 +155,17 @@ class CardOptionsDialog(Registered, ModalScreen):
         if index >= len(self.data["options"]):
             return
         option = self.data["options"][index]
+        try:
+            check = options_uc.check(self.app.session, option["code"], [self.subscriber_id],
+                                     action="disconnect").get(self.subscriber_id)
+        except CorptuiError as exc:
+            self._message("x " + exc.message)
+            return
+        if check and not check["ok"] and not check["already"]:
+            # another option needs it: say so before asking anything
+            self._message(_("x {name} cannot be disconnected: {reasons}").format(
+                name=option["name"], reasons="; ".join(check["reasons"])))
+            return
 
         def answer(yes: bool | None) -> None:
             if yes:
@@ -168,7 +184,8 @@ class CardOptionsDialog(Registered, ModalScreen):
             self.changed = True
             self._message(_("Disconnected: {name}.").format(name=name))
         else:
-            reasons = "; ".join(out["skipped"].get(self.subscriber_id, []))
+            reasons = "; ".join(out["skipped"].get(self.subscriber_id, [])
+                                or out["unchanged"].get(self.subscriber_id, []))
             self._message(_("x Not disconnected: {reasons}").format(reasons=reasons))
         self.reload()
 
@@ -192,12 +209,12 @@ class CardOptionsDialog(Registered, ModalScreen):
                 self._connect(option["code"], option["name"])
 
         self.app.push_screen(ConfirmDialog(
-            (_("Connect {name} for {price} RUB a month (connection fee {fee} RUB)?").format(
-                name=option['name'], price=_price(option['price']),
-                fee=_price(option['connection_fee']))
+            (_("Connect {name} for {price} a month (connection fee {fee})?").format(
+                name=option['name'], price=money(option['price']),
+                fee=money(option['connection_fee']))
              if option["connection_fee"] else
-             _("Connect {name} for {price} RUB a month?").format(
-                 name=option['name'], price=_price(option['price']))),
+             _("Connect {name} for {price} a month?").format(
+                 name=option['name'], price=money(option['price']))),
             yes=_("Connect")), answer)
 
     def _connect(self, code: str, name: str) -> None:
@@ -210,7 +227,8 @@ class CardOptionsDialog(Registered, ModalScreen):
             self.changed = True
             self._message(_("Connected: {name}.").format(name=name))
         else:
-            reasons = "; ".join(out["skipped"].get(self.subscriber_id, []))
+            reasons = "; ".join(out["skipped"].get(self.subscriber_id, [])
+                                or out["unchanged"].get(self.subscriber_id, []))
             self._message(_("x Not connected: {reasons}").format(reasons=reasons))
         self.reload()
 

@@ -20,7 +20,7 @@ from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _, ngettext, number
 from corptui.periods import add_months, month_start, parse_date, preset
 from corptui.phones import format_msisdn
-from screens.actions.money import CHARGE_LINES, CHARGES, DRILL, TOP_SPENDERS
+from screens.actions.money import CHARGE_LINES, CHARGE_RECORDS, CHARGES, DRILL, TOP_SPENDERS
 from screens.base import AppScreen
 from screens.money_dialogs import (
     CHARGE_KIND_LABELS,
@@ -46,12 +46,14 @@ from screens.widgets.virtual_table import Column, VirtualTable
 MONEY_WIDTH = 14
 MONTH_COLUMNS = [
     Column("period", N_("Month"), 7),
+    Column("state", N_("Month state"), 11),
     Column("total", N_("Charged").rjust(MONEY_WIDTH), MONEY_WIDTH),
     Column("chart", N_("Spending by month"), 20, flex=1),
 ]
 EMPTY_STATE = {"numbers": "", "account": "", "picked": (), "date_from": "", "date_to": "",
                "kind": ""}
 BLOCKS = " ▏▎▍▌▋▊▉█"
+MONTH_STATE_LABELS = {"in_progress": N_("in progress"), "billed": N_("billed")}
 
 
 def bar(value: Decimal, largest: Decimal, width: int) -> str:
@@ -85,6 +87,7 @@ class ChargesScreen(AppScreen):
         self.months: list[dict] = []
         self.scope: tuple[int, ...] | None = None
         self.first = self.last = None
+        self.states: dict[dt.date, str] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="filter-line")
@@ -162,16 +165,18 @@ class ChargesScreen(AppScreen):
 
         try:
             months = charges_uc.by_month(self.app.session, scope, first, last)
+            states = charges_uc.month_states(self.app.session, first, last, today_of(self.app))
         except CorptuiError as exc:
             self.app.call_from_thread(self.app.show_error, exc)
             return
         finally:
             close_thread_connection()
-        self.app.call_from_thread(self._show, (scope, first, last), months)
+        self.app.call_from_thread(self._show, (scope, first, last), months, states)
 
-    def _show(self, key, months: list[dict]) -> None:
+    def _show(self, key, months: list[dict], states: dict | None = None) -> None:
         if key != (self.scope, self.first, self.last):
             return
+        self.states = states or {}
         self.months = list(reversed(months))  # newest first
         self.table.invalidate()
         self.table.set_ids(list(range(len(self.months))))
@@ -188,10 +193,13 @@ class ChargesScreen(AppScreen):
     def _render_month(self, row: dict, key: str) -> str:
         if key == "period":
             return month_text(row["period"])
+        if key == "state":
+            state = self.states.get(row["period"])
+            return _(MONTH_STATE_LABELS[state]) if state in MONTH_STATE_LABELS else ""
         if key == "total":
             return money_cell(self._value(row), MONEY_WIDTH)
         largest = max((self._value(r) for r in self.months), default=Decimal(0))
-        width = max(10, self.table.size.width - 1 - 8 - MONEY_WIDTH - 1 - 2)
+        width = max(10, self.table.size.width - 1 - 8 - 12 - MONEY_WIDTH - 1 - 2)
         return bar(self._value(row), largest, width)
 
     def current_month(self) -> dict | None:
@@ -203,8 +211,11 @@ class ChargesScreen(AppScreen):
         if row is None:
             return ""
         total = row["total"]
-        head = _("{month} by kind").format(month=month_text(row["period"]))
-        lines = [f"{head:<27}" + _("share")]
+        if self.states.get(row["period"]) == "in_progress":
+            head = _("{month} by kind (in progress)").format(month=month_text(row["period"]))
+        else:
+            head = _("{month} by kind").format(month=month_text(row["period"]))
+        lines = [(f"{head:<27}" if len(head) < 27 else head + "  ") + _("share")]
         for kind in KINDS:
             value = row[kind]
             share = f"{value / total * 100:5.1f}%" if total else "    –"
@@ -492,9 +503,79 @@ class ChargeLinesScreen(DrillScreen):
         BlameDialog.for_charge(self.app, self.rows[i]["id"])
 
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
-        if self.view == "numbers" and 0 <= event.row_id < len(self.rows):
+        if not 0 <= event.row_id < len(self.rows):
+            return
+        if self.view == "numbers":
             self.view = "lines"
             self.show(only_number=self.rows[event.row_id]["number"])
+        else:
+            self.app.push_screen(ChargeRecordsScreen(self.rows[event.row_id]["id"]))
+
+
+RECORD_COLUMNS = [
+    Column("started_at", N_("Date and time"), 16),
+    Column("direction", N_("Dir"), 3),
+    Column("kind", N_("Kind"), 5),
+    Column("counterpart", N_("Counterpart"), 12, flex=1),
+    Column("usage", N_("   Usage"), 8),
+    Column("roaming", N_("Roam"), 4),
+    Column("cost", N_("Cost").rjust(9), 9),
+]
+
+
+class ChargeRecordsScreen(DrillScreen):
+    """The call records a charge line sums, each with its rated cost (Enter on a line
+    of the drill-down; escape goes back to the lines)."""
+
+    ACTIONS = CHARGE_RECORDS
+
+    def __init__(self, charge_id: int):
+        super().__init__()
+        self.charge_id = charge_id
+        self.rows: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("", id="drill-title")
+            yield VirtualTable(RECORD_COLUMNS, self._fetch, self._render_record, checkboxes=False,
+                               id="records-table",
+                               empty_text=_("No call records: a fee is charged by the month."))
+            yield Static("", id="drill-line")
+        yield KeysFooter()
+
+    def _fetch(self, ids: list[int]) -> dict[int, dict]:
+        return {i: self.rows[i] for i in ids if 0 <= i < len(self.rows)}
+
+    def _render_record(self, row: dict, key: str) -> str:
+        from screens.calls import render_cell
+
+        if key == "direction":
+            return _("in") if row["direction"] == "in" else _("out")
+        if key == "roaming":
+            return _("yes") if row["roaming"] else ""
+        return render_cell(row, key)
+
+    def on_mount(self) -> None:
+        try:
+            found = charges_uc.line_records(self.app.session, self.charge_id)
+        except CorptuiError as exc:
+            self.app.show_error(exc)
+            self.dismiss(None)
+            return
+        line = found["line"]
+        self.rows = found["records"]
+        table = self.query_one(VirtualTable)
+        table.set_ids(list(range(len(self.rows))))
+        table.focus()
+        kind = _(CHARGE_KIND_LABELS.get(line["kind"], line["kind"]))
+        who = format_msisdn(line["number"]) if line["number"] else _("(account)")
+        self.query_one("#drill-title", Static).update(plain(
+            f"{month_text(line['period'])} · {who} · {kind} · {money_text(line['amount'])} ₽"))
+        n = len(self.rows)
+        self.query_one("#drill-line", Static).update(plain(
+            _("{what} · total {amount} ₽ · esc back").format(
+                what=ngettext("{n} record", "{n} records", n).format(n=number(n)),
+                amount=money_text(found["total"]))))
 
 
 TOP_COLUMNS = [

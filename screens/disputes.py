@@ -11,7 +11,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from corptui import disputes as disputes_uc
 from corptui.errors import CorptuiError, ValidationError
-from corptui.i18n import N_, _
+from corptui.i18n import N_, _, money
 from screens.actions.money import DISPUTES
 from screens.base import AppScreen
 from screens.widgets.dialogs import SaveCancelDialog
@@ -28,7 +28,7 @@ def _cell(row: dict, key: str) -> Text:
     elif key == "status":
         text = row["status_label"]
     elif key in ("amount", "credit"):
-        text = f"{value:,.2f}".replace(",", " ") if value is not None else ""
+        text = money(value, symbol=False) if value is not None else ""
     else:
         text = safe_text(value)
     justify = "right" if key in ("amount", "credit", "id") else "left"
@@ -90,7 +90,7 @@ class DisputeDialog(_FormDialog):
             c = disputes_uc.charge_summary(self.app.session, self.charge_id)
             head = _("Dispute the charge {id}: {kind} {period} {number} {amount}").format(
                 id=c["id"], kind=_kind(c["kind"]), period=f"{c['period']:%m.%Y}",
-                number=c["number"] or _("account"), amount=f"{c['amount']:.2f}")
+                number=c["number"] or _("account"), amount=money(c['amount']))
             head += f"\n{c['description']}"
             if c["disputed"]:
                 head += "\n" + _("(already disputed: dispute {id})").format(id=c["disputed"])
@@ -140,7 +140,7 @@ class DecideDialog(_FormDialog):
                     if self.accept else
                     _("Reject dispute {id} of charge {charge} ({number}, {amount})"))
         head = template.format(id=d["id"], charge=d["charge"],
-                               number=d["number"] or _("account"), amount=f"{d['amount']:.2f}")
+                               number=d["number"] or _("account"), amount=money(d['amount']))
         head += "\n" + _("Reason: {reason}").format(reason=d["reason"])
         with Vertical(classes="form-box"):
             yield Static(plain(head, multiline=True), id="decide-head")

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from corptui import documents as documents_uc
+from corptui import permissions
 from corptui.errors import Conflict, CorptuiError, ValidationError
 from corptui.i18n import N_, _, date_text, ngettext
 from screens.actions.documents import DOCUMENTS, FORM, PREVIEW, SUMMARY
@@ -235,11 +236,18 @@ class DocumentsScreen(RowsScreen):
             rows = []
         self.show_rows(rows, keep)
         n = len(self.rows)
-        self.set_status(ngettext("{n} document · enter open · v view · r reorder · "
-                                 "d delete · x cancel · a auto",
-                                 "{n} documents · enter open · v view · r reorder · "
-                                 "d delete · x cancel · a auto", n).format(n=n) if n else
-                        _("No documents yet: n orders one, c a reconciliation act."))
+        if permissions.allowed(self.session.role, "documents.order"):
+            self.set_status(ngettext("{n} document · enter open · v view · r reorder · "
+                                     "d delete · x cancel · a auto",
+                                     "{n} documents · enter open · v view · r reorder · "
+                                     "d delete · x cancel · a auto", n).format(n=n) if n else
+                            _("No documents yet: n orders one, c a reconciliation act."))
+        else:  # only the keys this role has (ordering is refused before any form)
+            self.set_status(ngettext("{n} document · enter open · v view · a auto",
+                                     "{n} documents · enter open · v view · a auto",
+                                     n).format(n=n) if n else
+                            _("No documents yet. Ordering them: {roles}.").format(
+                                roles=permissions.roles_list("documents.order")))
 
     @staticmethod
     def cells(r: dict) -> list:

@@ -19,7 +19,7 @@ from corptui.i18n import N_, _, ngettext, number
 from corptui.phones import format_msisdn
 from screens.actions.services import FORWARDING
 from screens.widgets.bulk_work import BulkForm
-from screens.widgets.dialogs import NumbersDialog
+from screens.widgets.dialogs import ConfirmDialog, NumbersDialog
 from screens.widgets.form import Field, show_errors
 from screens.widgets.safe import plain, safe_text
 from screens.widgets.work_progress import WorkProgress
@@ -168,6 +168,10 @@ class ForwardingDialog(BulkForm, NumbersDialog):
             else:
                 forwarding.add_rule(session, self.ids[0], condition, target, delay)
             done = _("Saved the '{CONDITION_LABELS}' rule.").format(CONDITION_LABELS=_(forwarding.CONDITION_LABELS[condition]))
+            if condition == "unconditional" and any(r["condition"] != "unconditional"
+                                                    for r in self.rules):
+                done += " " + _("It forwards every call: the other rules are not in effect "
+                                "while it is on.")
         except ValidationError as exc:
             self._show_errors(exc.errors or {exc.field: exc.message})
             self._message("")
@@ -186,10 +190,38 @@ class ForwardingDialog(BulkForm, NumbersDialog):
         self.app.notify(safe_text(done), title=_("Forwarding"), markup=False)
 
     def action_delete(self) -> None:
+        """Ask first (as disconnecting an option does), then delete."""
         if not self.can_edit or self.busy:
             return
         condition = self.query_one("#fwd-condition", Select).value
         label = _(forwarding.CONDITION_LABELS[condition])
+        if self.single:
+            existing = next((r for r in self.rules if r["condition"] == condition), None)
+            if existing is None:
+                self._message(_("There is no '{label}' rule to delete.").format(label=label))
+                return
+            question = _("Delete the '{label}' forwarding rule (to {target})?").format(
+                label=label, target=format_msisdn(existing["target"]))
+        else:
+            try:
+                count = forwarding.preview_delete(self.app.session, self.ids, condition)["rules"]
+            except CorptuiError as exc:
+                self._message("x " + exc.message)
+                return
+            if not count:
+                self._message(_("There is no '{label}' rule to delete.").format(label=label))
+                return
+            question = ngettext("Delete the '{label}' forwarding rule of {n} number?",
+                                "Delete the '{label}' forwarding rules of {n} numbers?",
+                                count).format(label=label, n=number(count))
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._delete(condition, label)
+
+        self.app.push_screen(ConfirmDialog(question, yes=_("Delete"), danger=True), answer)
+
+    def _delete(self, condition: str, label: str) -> None:
         if not self.single:
             session = self.app.session
             self._start(N_("Deleted {done} of {total} rules"),

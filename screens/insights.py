@@ -45,14 +45,14 @@ COLUMNS = {
         Column("employee", N_("Employee"), 12, flex=1),
         Column("tariff", N_("Tariff"), 12, flex=1, min_table_width=90),
         Column("last", N_("Last used"), 10),
-        Column("money", N_("RUB/month").rjust(MONEY_WIDTH), MONEY_WIDTH),
+        Column("money", N_("₽ a month").rjust(MONEY_WIDTH), MONEY_WIDTH),
     ],
     "options": [
         Column("number", N_("Number"), 16),
         Column("employee", N_("Employee"), 10, flex=1, min_table_width=90),
         Column("option", N_("Option"), 14, flex=1),
         Column("why", N_("Why unused"), 12, flex=1),
-        Column("money", N_("RUB/month").rjust(MONEY_WIDTH), MONEY_WIDTH),
+        Column("money", N_("₽ a month").rjust(MONEY_WIDTH), MONEY_WIDTH),
     ],
     "changes": [
         Column("what", N_("What"), 12),
@@ -193,10 +193,10 @@ class InsightsScreen(AppScreen):
             month = f"{r['month']:%m.%Y}" if r["month"] else "-"
             n = len(r["lines"])
             text = ngettext(
-                "{n} line idle {days} days ({since}-{until}), {amount} RUB/month (bill {month})",
-                "{n} lines idle {days} days ({since}-{until}), {amount} RUB/month (bill {month})",
+                "{n} line idle {days} days ({since}-{until}), {amount} a month (bill {month})",
+                "{n} lines idle {days} days ({since}-{until}), {amount} a month (bill {month})",
                 n).format(n=n, days=r['days'], since=f"{r['since']:%d.%m}",
-                          until=f"{r['until']:%d.%m.%Y}", amount=_money(r['total']), month=month)
+                          until=f"{r['until']:%d.%m.%Y}", amount=money(r['total']), month=month)
         elif mode == "options":
             r = uc.unused_options(session, account=account)
             rows = [{"number": format_msisdn(x["number"]), "employee": x["employee"],
@@ -204,18 +204,18 @@ class InsightsScreen(AppScreen):
                      "money": _money(x["monthly"]), "sid": x["subscriber_id"],
                      "item": f"option:{x['option']}"} for x in r["lines"]]
             n = len(r["lines"])
-            text = ngettext("{n} paid option never used, {amount} RUB/month",
-                            "{n} paid options never used, {amount} RUB/month", n).format(
-                n=n, amount=_money(r['total']))
+            text = ngettext("{n} paid option never used, {amount} a month",
+                            "{n} paid options never used, {amount} a month", n).format(
+                n=n, amount=money(r['total']))
         else:
             month_a = add_months(month_b, -1) if month_b else None
             r = uc.changes(session, month_a, month_b, account=account)
             month_b = r["month_b"]
             rows = change_rows(r)
             t = r["total"]
-            text = _("{month_a} -> {month_b}: {before} -> {after} RUB ({delta})").format(
+            text = _("{month_a} -> {month_b}: {before} -> {after} ({delta})").format(
                 month_a=f"{r['month_a']:%m.%Y}", month_b=f"{r['month_b']:%m.%Y}",
-                before=_money(t["a"]), after=_money(t["b"]), delta=_signed(t["delta"]))
+                before=money(t["a"]), after=money(t["b"]), delta=_signed(t["delta"]))
         return rows, text, month_b
 
     def _show(self, mode, rows, text, month_b, error, revert_month, accounts) -> None:
@@ -384,7 +384,7 @@ class BlameDialog(Registered, ModalScreen):
             label=r["label"], number=format_msisdn(r["number"]), current=r["current"] or "-")]
         if "charge" in r:
             c = r["charge"]
-            lines.append(_("Charge line {id}: {period:%m.%Y} {money} RUB").format(id=c['id'], period=c['period'], money=_money(c['amount'])))
+            lines.append(_("Charge line {id}: {period:%m.%Y} {money}").format(id=c['id'], period=c['period'], money=money(c['amount'])))
         for ch in r["changes"]:
             lines.append(_("{at:%Y-%m-%d %H:%M} {actor} via {source}: {action}").format(at=ch['at'], actor=ch['actor'], source=ch['source'], action=ch['action']))
             lines.append(_("  before: {describe}").format(describe=uc.describe(ch['before'])))

@@ -14,7 +14,7 @@ from textual.widgets import Button, Label, Select, Static
 
 from corptui import limits, permissions
 from corptui.errors import CorptuiError, ValidationError
-from corptui.i18n import N_, _, ngettext, number
+from corptui.i18n import N_, _, money, ngettext, number
 from corptui.phones import format_msisdn
 from screens.actions.services import LIMITS
 from screens.widgets.bulk_work import BulkForm
@@ -27,7 +27,8 @@ KEEP, ON, OFF = "keep", "on", "off"
 
 
 def _amount_text(value) -> str:
-    return "" if value is None else f"{value:.2f}"
+    """The limit as the field shows it (and reads back): "1,500.00" / "1 500,00"."""
+    return "" if value is None else money(value, symbol=False)
 
 
 class LimitsDialog(BulkForm, NumbersDialog):
@@ -62,12 +63,14 @@ class LimitsDialog(BulkForm, NumbersDialog):
             sub = get_subscriber(session, self.ids[0])
             cur = limits.get_limits(session, self.ids[0])
             title = _("Limits of {number}").format(number=format_msisdn(sub.msisdn))
+            self.current_limit = cur["spending_limit"]
             amount = _amount_text(cur["spending_limit"])
+            spend = limits.spend_line(limits.limit_spend(session, self.ids)[self.ids[0]])
             percent = "" if cur["limit_notify_percent"] is None else str(
                 cur["limit_notify_percent"])
             data = ON if cur["data_ban"] else OFF
             roaming = ON if cur["roaming_ban"] else OFF
-            amount_hint = _("empty: no limit")
+            amount_hint = _("no limit yet")
             percent_hint = _("empty: {percent}").format(percent=limits.DEFAULT_NOTIFY_PERCENT)
         else:
             title = ngettext("Limits for {n} selected number (empty fields and "
@@ -75,15 +78,18 @@ class LimitsDialog(BulkForm, NumbersDialog):
                              "Limits for {n} selected numbers (empty fields and "
                              "'keep' leave each number as it is)",
                              len(self.ids)).format(n=number(len(self.ids)))
-            amount = percent = ""
+            self.current_limit = None
+            amount = percent = spend = ""
             data = roaming = KEEP
-            amount_hint = percent_hint = _("empty: keep; none: remove")
+            amount_hint = percent_hint = _("empty: keep as is")
         ban_choices = [(Text(_("banned")), ON), (Text(_("allowed")), OFF)]
         if not self.single:
             ban_choices.insert(0, (Text(_("keep as is")), KEEP))
         with Vertical(id="limits-box"):
             yield Static(plain(title))
-            yield Field(_("Limit/month, RUB"), "amount", value=amount, placeholder=amount_hint,
+            if spend:
+                yield Static(plain(_("Spent: {spend}").format(spend=spend)), id="limits-spend")
+            yield Field(_("Limit a month, ₽"), "amount", value=amount, placeholder=amount_hint,
                         max_length=20)
             yield Field(_("Notify at, %"), "notify_percent", value=percent,
                         placeholder=percent_hint, max_length=5)
@@ -99,10 +105,14 @@ class LimitsDialog(BulkForm, NumbersDialog):
             yield WorkProgress(id="limits-progress")
             with Horizontal(id="limits-buttons"):
                 yield Button(_("Save"), variant="primary", id="save", disabled=not self.can_edit)
+                yield Button(_("Remove the limit"), id="remove-limit",
+                             disabled=not self.can_edit)
                 yield Button(_("Close"), id="close")
 
     def on_mount(self) -> None:
         self.query_one("#limits-progress", WorkProgress).finish()
+        self.query_one("#remove-limit").display = (not self.single
+                                                   or self.current_limit is not None)
         if self.can_edit:
             self.query_one("#amount").focus()
         else:
@@ -112,7 +122,9 @@ class LimitsDialog(BulkForm, NumbersDialog):
         amount = self.query_one("#amount").value
         percent = self.query_one("#notify_percent").value
         out: dict = {}
-        if self.single or amount.strip():
+        # an empty field keeps the limit (a selection) or is an error (a number that has
+        # one): removing a limit is the "Remove the limit" button, never an empty field
+        if amount.strip() or (self.single and self.current_limit is not None):
             out["amount"] = amount
         if self.single or percent.strip():
             out["notify_percent"] = percent
@@ -141,8 +153,28 @@ class LimitsDialog(BulkForm, NumbersDialog):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
             self.action_save()
+        elif event.button.id == "remove-limit":
+            self.action_remove_limit()
         else:
             self.action_close()
+
+    def action_remove_limit(self) -> None:
+        """Remove the spending limit (of the number, or of every selected number), after
+        a question: its own action, so no empty field ever removes a limit."""
+        if not self.can_edit or self.busy:
+            return
+        from screens.widgets.dialogs import ConfirmDialog
+
+        question = (_("Remove the spending limit of this number?") if self.single else
+                    ngettext("Remove the spending limit of {n} selected number?",
+                             "Remove the spending limit of {n} selected numbers?",
+                             len(self.ids)).format(n=number(len(self.ids))))
+
+        def answered(yes) -> None:
+            if yes:
+                self._run({"amount": None})
+
+        self.app.push_screen(ConfirmDialog(question), answered)
 
     def action_save(self) -> None:
         if not self.can_edit or self.busy:
@@ -156,6 +188,9 @@ class LimitsDialog(BulkForm, NumbersDialog):
         except ValidationError as exc:
             self._field_errors(exc)
             return
+        self._run(changes)
+
+    def _run(self, changes: dict) -> None:
         if self.single:
             try:
                 result = limits.set_limits(self.app.session, self.ids, **changes)
@@ -183,5 +218,14 @@ class LimitsDialog(BulkForm, NumbersDialog):
                     changed=number(result["changed"]), n=number(result["numbers"]))
                 if not self.single else
                 (_("Saved.") if result["changed"] else _("Nothing changed.")))
+        if self.single:  # the fields show what the number has now
+            session = self.app.session
+            self.current_limit = limits.get_limits(session, self.ids[0])["spending_limit"]
+            self.query_one("#amount").value = _amount_text(self.current_limit)
+            spend = limits.spend_line(limits.limit_spend(session, self.ids)[self.ids[0]])
+            for widget in self.query("#limits-spend"):
+                widget.update(plain(_("Spent: {spend}").format(spend=spend)))
+            for widget in self.query("#remove-limit"):
+                widget.display = self.current_limit is not None
         self._message(text)
         self.app.notify(safe_text(text), title=_("Limits"), markup=False)

@@ -46,6 +46,8 @@ class SelectByListDialog(Registered, ModalScreen):
     def __init__(self):
         super().__init__()
         self.result: numbers_uc.ListSelection | None = None
+        self._checked_text: str | None = None  # the list self.result is of
+        self._pending_replace: bool | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -77,8 +79,10 @@ class SelectByListDialog(Registered, ModalScreen):
     def _problems(self):
         if self.result is None:
             return []
-        return ([(ln, t, _("not in this company")) for ln, t in self.result.not_found]
-                + list(self.result.invalid))
+        return sorted([(ln, t, _("not in this company")) for ln, t in self.result.not_found]
+                      + list(self.result.invalid)
+                      + [(ln, t, _("repeats line {line}").format(line=first))
+                         for ln, t, first in self.result.repeated])
 
     def on_mount(self) -> None:
         self.query_one("#list-text").focus()
@@ -110,12 +114,26 @@ class SelectByListDialog(Registered, ModalScreen):
         return text
 
     def action_select(self, replace: bool = False) -> None:
+        """Check the list; with no problems select the numbers found at once. With
+        problems they are listed first; the same key or button again (the list
+        unchanged) selects the numbers found."""
         message = self.query_one("#list-message", Static)
         try:
-            self.result = numbers_uc.select_by_list(self.app.session, self._read())
+            text = self._read()
         except CorptuiError as exc:
             message.update(plain("x " + exc.message))
             return
+        if (self.result is not None and self._problems() and text == self._checked_text
+                and self._pending_replace == replace and self.result.ids):
+            self.dismiss({"ids": self.result.ids, "replace": replace,
+                          "summary": self.result.summary()})
+            return
+        try:
+            self.result = numbers_uc.select_by_list(self.app.session, text)
+        except CorptuiError as exc:
+            message.update(plain("x " + exc.message))
+            return
+        self._checked_text = text
         table = self.query_one("#list-problems", VirtualTable)
         table.invalidate()
         table.set_ids(list(range(len(self._problems()))))
@@ -125,21 +143,19 @@ class SelectByListDialog(Registered, ModalScreen):
                           "summary": self.result.summary()})
         else:
             self._pending_replace = replace
+            again = _("ctrl+s or Add to selection again") if not replace else _(
+                "Replace selection again")
             message.update(Content(safe_text(
-                _("{summary}. Press the button again to select those found.").format(
-                    summary=self.result.summary()))))
+                _("{summary}. {again}: selects the {n} found.").format(
+                    summary=self.result.summary(), again=again,
+                    n=len(self.result.ids)) if self.result.ids else
+                _("{summary}: no number to select.").format(summary=self.result.summary()))))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
             self.action_cancel()
             return
-        replace = event.button.id == "replace"
-        if self.result is not None and self._problems() and getattr(
-                self, "_pending_replace", None) == replace:
-            self.dismiss({"ids": self.result.ids, "replace": replace,
-                          "summary": self.result.summary()})
-            return
-        self.action_select(replace)
+        self.action_select(event.button.id == "replace")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from corptui import auth, permissions
+from corptui import permissions
 from corptui.errors import CorptuiError, ValidationError
 from corptui.i18n import N_, _
 from screens.actions.access import LOGIN
@@ -93,6 +93,8 @@ class LoginScreen(Registered, Screen):
     def try_login(self) -> None:
         phone = self.query_one("#phone", Input).value
         password_input = self.query_one("#password", Input)
+        from corptui import auth  # the database layer: not needed for the first frame
+
         try:
             session = auth.login(phone, password_input.value, source="tui login")
         except ValidationError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import PurePath
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from corptui import i18n
+from corptui import settings as settings_uc
 from corptui.errors import Cancelled, Conflict, CorptuiError, ValidationError
 from corptui.i18n import N_, _, ngettext, number
 from corptui.periods import preset
@@ -248,6 +250,10 @@ class ExportDialog(Registered, ModalScreen):
                              allow_blank=False, compact=True, id="format")
             yield Field(_("Save to"), "output", value=f"{self.basename}.csv",
                         placeholder=_("file path"), max_length=4000)
+            yield Static(plain(_("The format follows the file's extension; a name without "
+                                 "a folder goes to {folder} (Settings changes it).").format(
+                                     folder=settings_uc.shown_path(settings_uc.exports_dir()))),
+                         id="output-hint")
             with Horizontal(classes="choice-row"):
                 yield Label(_("CSV separator"))
                 yield Select([(_("comma ,"), ","),
@@ -296,9 +302,23 @@ class ExportDialog(Registered, ModalScreen):
             return
         fmt = str(self.query_one("#format", Select).value)
         path = self.query_one("#output", Input).value.strip()
-        sep = str(self.query_one("#sep", Select).value) if fmt == "csv" else ","
         if not path:
             show_errors(self, {"output": _("give a file name")})
+            return
+        # the format from the file name, as the CLI takes it; a name without an
+        # extension gets the chosen format's
+        ext = PurePath(path).suffix.lower().lstrip(".")
+        if ext in EXPORT_FORMATS:
+            if ext != fmt:
+                fmt = ext
+                self.query_one("#format", Select).value = ext
+        elif not ext:
+            path = f"{path}.{fmt}"
+        sep = str(self.query_one("#sep", Select).value) if fmt == "csv" else ","
+        try:
+            path = str(settings_uc.export_target(path))
+        except CorptuiError as exc:
+            show_errors(self, {"output": exc.message})
             return
         show_errors(self, {})
         self.busy = True
@@ -369,7 +389,7 @@ class ExportDialog(Registered, ModalScreen):
             else:
                 show_errors(self, {"output": _("the file exists: choose another name")})
 
-        self.app.push_screen(ConfirmDialog(_("{safe_text} already exists.\nOverwrite it?").format(safe_text=safe_text(path)),
+        self.app.push_screen(ConfirmDialog(_("{safe_text} already exists.\nOverwrite it?").format(safe_text=safe_text(settings_uc.shown_path(path))),
                                            yes=_("Overwrite"), danger=True), answer)
 
     def _done(self, result) -> None:
@@ -381,7 +401,7 @@ def export_done(app, result) -> None:
     """The message after an export dialog closed (nothing if it was cancelled)."""
     if result is None:
         return
-    app.notify(_("Exported {rows} rows to {safe_text}").format(rows=number(result.rows), safe_text=safe_text(result.path)),
+    app.notify(_("Exported {rows} rows to {safe_text}").format(rows=number(result.rows), safe_text=safe_text(settings_uc.shown_path(result.path))),
                title=_("Export"), markup=False)
 
 

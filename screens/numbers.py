@@ -34,20 +34,24 @@ COLUMNS = [
     Column("position", N_("Position"), 12, flex=2, min_table_width=110),
     Column("tags", N_("Tags"), 10, flex=2),
     Column("tariff", N_("Tariff"), 10, flex=1),
-    Column("status", N_("Status"), 9),
+    Column("status", N_("Status"), 10),
     Column("account", N_("Account"), 12, min_table_width=130),
 ]
 SORTABLE = ["msisdn", "full_name", "position", "tariff", "status", "account"]
 
 
-LIMIT_TEXT = {"over": N_("over lim"), "near": N_("near lim"), "blocked": N_("lim block")}
+# the limit marks show the spend in percent of the limit, with a text marker for no colour
+LIMIT_TEXT = {"over": N_("!lim {percent}%"), "near": N_("~lim {percent}%"),
+              "blocked": N_("!lim block")}
 STATUS_TEXT = {"active": N_("active"), "blocked": N_("! blocked")}
 
 
 def render_cell(row: dict, key: str) -> str:
     value = row.get(key)
     if key == "status" and value != "blocked" and row.get("limit"):
-        return _(LIMIT_TEXT.get(row["limit"], value or ""))
+        state, percent = row["limit"]
+        shown = "-" if percent is None else ">999" if percent > 999 else str(percent)
+        return _(LIMIT_TEXT[state]).format(percent=shown)
     if key == "msisdn":
         return format_msisdn(value)
     if key == "tags":
@@ -109,8 +113,8 @@ class NumbersScreen(NumbersActions, AppScreen):
         self.scan: Scan | None = None  # the search being shown (None: no search)
         self.partial = True  # the table shows a first page or a search from SQL only
         self._sql_busy = False  # a SQL search (before the list is in memory) is running
-        self.limit_flags: dict[int, str] = {}  # id -> "near" | "over" (spending limit)
-        self.ids_label = ""  # what flt.extra_ids are ("over the limit"), N_-marked
+        # id -> ("near" | "over" | "blocked", percent of the limit spent)
+        self.limit_flags: dict[int, tuple] = {}
         self.ids_label = ""  # what flt.extra_ids are ("over the limit"), N_-marked
 
     def compose_body(self) -> ComposeResult:
@@ -262,9 +266,9 @@ class NumbersScreen(NumbersActions, AppScreen):
                 data_changed = True
             view = load_view(session, flt)
             if data_changed or self.data_version is None:
-                from corptui.limits import limit_states
+                from corptui.limits import limit_marks
 
-                flags = limit_states(session)
+                flags = limit_marks(session)
         except CorptuiError as exc:
             self.app.call_from_thread(self.app.show_error, exc)
             return

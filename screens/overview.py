@@ -18,6 +18,7 @@ from textual.widgets import Static
 from corptui import overview as uc
 from corptui.errors import CorptuiError
 from corptui.i18n import N_, _, date_text, money, ngettext, number
+from corptui.money import from_kopecks
 from screens.actions.insights import OVERVIEW
 from screens.base import AppScreen
 from screens.widgets.safe import plain, safe_text
@@ -38,7 +39,7 @@ def _spend_rows(s: dict) -> list[dict]:
     from corptui.spend import growth
 
     month = dt.date.fromisoformat(s["month"])
-    now, before = Decimal(s["now"]) / 100, Decimal(s["before"]) / 100
+    now, before = from_kopecks(s["now"]), from_kopecks(s["before"])
     change = growth(now, before)
     rows = [{"line": _("This month so far, to {day}: {amount}").format(
                 day=f"{s['day']:02d}.{month:%m}", amount=money(now)),

@@ -252,6 +252,15 @@ class PaymentsScreen(PagedQueryMixin, AppScreen):
         self.app.push_screen(NumberPicker(self.state.get("picked", ())), done)
 
     # -- export -----------------------------------------------------------------------
+    def action_import_statement(self) -> None:
+        from screens.import_feeds import FeedImportScreen
+
+        def done(imported) -> None:
+            if imported:
+                self.reload()
+
+        self.app.push_screen(FeedImportScreen("payments"), done)
+
     def action_export(self) -> None:
         if not allowed(self.app, "payments.export"):
             self.app.notify(_("The {role} role may view payments but not export them.").format(role=self.app.session.role), title=_("Not allowed"), severity="warning",
@@ -267,5 +276,5 @@ class PaymentsScreen(PagedQueryMixin, AppScreen):
                                       progress=progress, cancelled=cancelled)
 
         hint = _("{count} payments · {filter_text}").format(count=number(self.totals['count']), filter_text=self.filter_text())
-        self.app.push_screen(ExportDialog("payments", "payments", hint, run),
+        self.app.push_screen(ExportDialog(_("payments"), "payments", hint, run),
                              lambda result: export_done(self.app, result))

@@ -28,7 +28,7 @@ from corptui import numbers as numbers_uc
 from corptui import options as options_uc
 from corptui import permissions
 from corptui.errors import CorptuiError, ValidationError
-from corptui.i18n import N_, _, number
+from corptui.i18n import N_, _, money, number
 from corptui.phones import format_msisdn
 from screens.actions.services import SERVICES_WIZARD
 from screens.widgets.background import run_in_worker
@@ -43,7 +43,8 @@ MARK_STYLE = Style(color="yellow", bold=True)
 
 
 def _price(value) -> str:
-    return f"{value:,.2f}".replace(",", " ")
+    """A price with its symbol, the one formatter: "1,234.50 ₽" / "1 234,50 ₽"."""
+    return money(value)
 
 
 class CheckTable(VirtualTable):
@@ -89,7 +90,7 @@ class CheckTable(VirtualTable):
         if not (0 <= index < len(self.ids)):
             return strip
         row = self._cache.get(self.ids[index])
-        if not row or row.get("ok"):
+        if not row or not row.get("failed"):
             return strip
         segments = list(strip)
         text = "".join(s.text for s in segments)
@@ -123,7 +124,7 @@ class ServicesWizard(Registered, ModalScreen):
     #check-progress { height: 2; }
     #check-table { height: 1fr; }
     #reason { height: 2; }
-    #count { height: 1; text-style: bold; }
+    #count { height: auto; max-height: 5; text-style: bold; }
     #summary { height: 1fr; }
     .wizard-buttons { height: 3; align: center middle; }
     .wizard-buttons Button { margin: 0 1; }
@@ -152,7 +153,7 @@ class ServicesWizard(Registered, ModalScreen):
                 with Horizontal(id="tariff-row"):
                     yield Label(_("Tariff"))
                     yield Select(
-                        [(Text(_("{name} · {price} RUB/month").format(
+                        [(Text(_("{name} · {price} a month").format(
                                    name=t["name"], price=_price(t["price"]))
                                + (" · " + _("by application") if t["by_application"] else "")),
                           t["code"]) for t in tariffs],
@@ -258,13 +259,17 @@ class ServicesWizard(Registered, ModalScreen):
         self.checking = True
         self._check_worker(plan, sorted(self.ids), bar.cancelled)
 
-    @staticmethod
-    def _plan_words(plan: options_uc.Plan) -> str:
+    def _plan_words(self, plan: options_uc.Plan) -> str:
+        names = {o["code"]: o["name"] for o in options_uc.list_options(self.app.session)}
+        tariffs = {t["code"]: t["name"] for t in options_uc.list_tariffs(self.app.session)}
         parts = []
         if plan.tariff:
-            parts.append(_("tariff {tariff}").format(tariff=plan.tariff))
-        parts += [f"+{c}" for c in plan.connect] + [f"-{c}" for c in plan.disconnect]
-        when = (_("from {date}").format(date=plan.date_from) if plan.date_from
+            parts.append(_("tariff {tariff}").format(tariff=tariffs.get(plan.tariff,
+                                                                        plan.tariff)))
+        parts += ([f"+ {names.get(c, c)}" for c in plan.connect]
+                  + [f"- {names.get(c, c)}" for c in plan.disconnect])
+        when = (_("from {date}").format(date=plan.date_from)
+                if options_uc.start_of(plan.date_from) is not None
                 else _("from now"))
         if plan.date_until:
             when += " " + _("until {date}").format(date=plan.date_until)
@@ -313,18 +318,31 @@ class ServicesWizard(Registered, ModalScreen):
         self.results = results
         self.names = names
         self.query_one("#check-progress", WorkProgress).finish()
-        order = sorted(results, key=lambda i: (results[i]["ok"], results[i]["msisdn"] or ""))
+        order = sorted(results, key=lambda i: (not results[i]["failed"],
+                                               results[i]["msisdn"] or ""))
         table = self.query_one("#check-table", CheckTable)
         table.invalidate()
         table.set_ids(order)
         passing = sum(1 for r in results.values() if r["ok"])
         total = len(results)
-        failing = total - passing
-        line = _("{passing} of {total} can get it").format(passing=number(passing), total=number(total))
+        failing = sum(1 for r in results.values() if r["failed"])
+        per_change = options_uc.plan_summary(results)
+        line = (_("{passing} of {total} can get it") if len(per_change) < 2 else
+                _("{passing} of {total} can get one or more of the changes")).format(
+                    passing=number(passing), total=number(total))
         if failing:
-            line += " · " + _("{n} marked ! cannot (the reason shows below)").format(
+            line += " · " + _("{n} marked ! (the reason shows below)").format(
                 n=number(failing))
-        self.query_one("#count", Static).update(Content(line))
+        lines = [line]
+        for label, counts in per_change:
+            words = [_("{n} can get it").format(n=number(counts["ok"]))]
+            if counts["already"]:
+                words.append(_("{n} already as asked").format(n=number(counts["already"])))
+            if counts["fail"]:
+                words.append(_("! {n} cannot").format(n=number(counts["fail"])))
+            if len(per_change) > 1 or counts["already"]:
+                lines.append(f"{label}: " + " · ".join(words))
+        self.query_one("#count", Static).update(plain("\n".join(lines), multiline=True))
         apply = self.query_one("#apply", Button)
         apply.label = _("Apply to {n}").format(n=number(passing))
         apply.disabled = not (passing and self.can_change)
@@ -336,20 +354,24 @@ class ServicesWizard(Registered, ModalScreen):
             r = self.results.get(i)
             if r is None:
                 continue
-            out[i] = {"id": i, "ok": r["ok"], "reasons": r["reasons"],
-                      "msisdn": r["msisdn"], "name": self.names.get(i, "")}
+            out[i] = {"id": i, "ok": r["ok"], "reasons": r["reasons"], "failed": r["failed"],
+                      "notes": r["notes"], "msisdn": r["msisdn"],
+                      "name": self.names.get(i, "")}
         return out
 
     @staticmethod
     def _table_cell(row: dict, key: str) -> str:
         if key == "mark":
-            return " " if row["ok"] else "!"
+            return "!" if row["failed"] else " "
         if key == "msisdn":
             return format_msisdn(row["msisdn"]) if row["msisdn"] else _("(gone)")
         if key == "name":
             return row["name"]
-        if row["ok"]:
-            return _("ok")
+        if not row["failed"]:
+            if not row["ok"]:
+                return _("already as asked")
+            return (_("ok") if not row["notes"] else
+                    _("ok · {n} already as asked").format(n=len(row["notes"])))
         first = row["reasons"][0] if row["reasons"] else _("cannot")
         more = len(row["reasons"]) - 1
         return _("{first} (+{more} more)").format(first=first, more=more) if more > 0 else first
@@ -359,9 +381,10 @@ class ServicesWizard(Registered, ModalScreen):
         if r is None:
             return ""
         number = format_msisdn(r["msisdn"]) if r["msisdn"] else _("(gone)")
-        if r["ok"]:
-            return f"{number}: " + _("ok")
-        return f"! {number}: " + "; ".join(r["reasons"])
+        if not r["failed"]:
+            return f"{number}: " + "; ".join([_("ok")] if r["ok"] and not r["notes"]
+                                             else r["notes"])
+        return f"! {number}: " + "; ".join(r["reasons"] + r["notes"])
 
     def _point(self, row_id: int | None) -> None:
         if self.step != 2:
@@ -387,16 +410,15 @@ class ServicesWizard(Registered, ModalScreen):
         passing = [i for i, r in self.results.items() if r["ok"]]
         if not passing:
             return
+        plan_changes = sum(len(r["changes"]) for r in self.results.values())
         self.checking = True
         self.query_one("#apply", Button).disabled = True
         self.query_one("#count", Static).update(Content(
             _("Applying to {n_passing} number(s)...").format(n_passing=number(len(passing)))))
         bar = self.query_one("#check-progress", WorkProgress)
-        plan = self.plan
-        steps = max(1, len(plan.connect) + len(plan.disconnect) + (1 if plan.tariff else 0))
-        bar.start(len(passing) * steps, N_("Applied {done} of {total} changes"))
+        bar.start(plan_changes, N_("Applied {done} of {total} changes"))
         self.query_one("#check-progress .work-cancel", Button).focus()
-        self._apply_worker(self.plan, passing, bar.cancelled)
+        self._apply_worker(self.plan, sorted(self.results), bar.cancelled)
 
     @work(thread=True, exclusive=True, group="services-apply")
     def _apply_worker(self, plan: options_uc.Plan, ids: list[int], cancelled) -> None:
@@ -435,14 +457,16 @@ class ServicesWizard(Registered, ModalScreen):
             lines.append(f"  {label}: {number(count)}")
         skipped = outcome["skipped"]
         if skipped:
-            lines.append(_("! Skipped {skipped_count} number(s) that changed meanwhile:").format(skipped_count=number(len(skipped))))
+            lines.append(_("! {skipped_count} number(s) did not get every change:").format(
+                skipped_count=number(len(skipped))))
             for sid, reasons in list(skipped.items())[:5]:
                 r = self.results.get(sid) or {}
                 shown = format_msisdn(r["msisdn"]) if r.get("msisdn") else str(sid)
                 lines.append(f"  ! {shown}: {'; '.join(reasons)}")
-        not_checked = len(self.results) - sum(1 for r in self.results.values() if r["ok"])
-        if not_checked:
-            lines.append(_("Left as they were: {not_checked} number(s) marked ! in the check.").format(not_checked=number(not_checked)))
+        untouched = len(self.results) - outcome["applied"]
+        if untouched:
+            lines.append(_("Left as they were: {not_checked} number(s).").format(
+                not_checked=number(untouched)))
         self.query_one("#summary", Static).update(plain("\n".join(lines), multiline=True))
         self._show_step(3)
 

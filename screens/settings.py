@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.lazy import Lazy
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from corptui import permissions
 from corptui import settings as settings_uc
@@ -59,6 +59,13 @@ class SettingsScreen(AppScreen):
             yield Static("", classes="settings-message", id="ui-message")
             with Horizontal(classes="settings-buttons"):
                 yield Button(_("Save"), variant="primary", id="save-ui")
+            yield Static(_("Exports (a file name without a folder goes here)"),
+                         classes="settings-title", markup=False)
+            yield Field(_("Exports folder"), "exports", value=str(settings_uc.exports_dir()),
+                        max_length=1000)
+            yield Static("", classes="settings-message", id="exports-message")
+            with Horizontal(classes="settings-buttons"):
+                yield Button(_("Save folder"), id="save-exports")
             # below the fold at 80x24: mounted right after the first paint (textual.lazy)
             with Lazy(Vertical(id="delivery", disabled=not owner)):
                 yield Static(_("Email and SMS delivery") if owner else
@@ -87,6 +94,23 @@ class SettingsScreen(AppScreen):
             self.save_ui()
         elif event.button.id == "save-gw":
             self.save_gateways()
+        elif event.button.id == "save-exports":
+            self.save_exports()
+
+    def save_exports(self) -> None:
+        message = self.query_one("#exports-message", Static)
+        try:
+            folder = settings_uc.save_exports_dir(self.app.session, self._fields()["exports"])
+        except ValidationError as exc:
+            show_errors(self, {"exports": exc.message})
+            return
+        except CorptuiError as exc:
+            message.update(plain("x " + exc.message))
+            return
+        show_errors(self, {})
+        self.query_one("#exports", Input).value = str(folder)
+        message.update(plain(_("Saved: exports go to {folder}.").format(
+            folder=settings_uc.shown_path(folder))))
 
     def _fields(self) -> dict:
         return {f.field_name: f.value for f in self.query(Field)}

@@ -48,10 +48,9 @@ class ReplaceSimDialog(Registered, ModalScreen):
         session = self.app.session
         self.can_edit = permissions.allowed(session.role, sims.ACTION)
         d = card(session, self.subscriber_id)
-        current = ", ".join(s["iccid"] for s in d["sims"] if s["state"] == "active") or "none"
         with Vertical(id="sim-box"):
             yield Static(plain(_("Replace the SIM of {number}").format(number=format_msisdn(d['msisdn']))))
-            yield Static(plain(_("Current SIM: {current} · in stock: {stock_count}").format(current=current, stock_count=number(sims.stock_count(session)))), id="sim-current")
+            yield Static(self._current_text(d), id="sim-current")
             yield Field(_("New SIM ICCID"), "iccid", placeholder=_("19-20 digits"), max_length=30)
             yield Field(_("PUK1"), "puk", password=True, placeholder=_("8 digits"), max_length=8)
             yield Static("" if self.can_edit else
@@ -61,6 +60,16 @@ class ReplaceSimDialog(Registered, ModalScreen):
                 yield Button(_("Replace"), variant="primary", id="replace",
                              disabled=not self.can_edit)
                 yield Button(_("Close"), id="close")
+
+    def _current_text(self, d: dict | None = None):
+        """The header line: the active SIM and the stock (read again after a change)."""
+        from corptui.cards import card
+
+        d = d or card(self.app.session, self.subscriber_id)
+        current = (", ".join(s["iccid"] for s in d["sims"] if s["state"] == "active")
+                   or _("none"))
+        return plain(_("Current SIM: {current} · in stock: {stock_count}").format(
+            current=current, stock_count=number(sims.stock_count(self.app.session))))
 
     def on_mount(self) -> None:
         if self.can_edit:
@@ -96,8 +105,9 @@ class ReplaceSimDialog(Registered, ModalScreen):
         puk_input.value = ""
         show_errors(self, {})
         self.replaced = True
-        old = ", ".join(done["old"]) or "none"
+        old = ", ".join(done["old"]) or _("none")
         self._message(_("Done: SIM {new} is active; {old} retired.").format(new=done['new'], old=old))
+        self.query_one("#sim-current", Static).update(self._current_text())
         self.query_one("#replace", Button).disabled = True
         self.query_one("#close", Button).focus()
 

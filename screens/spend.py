@@ -114,8 +114,8 @@ class BudgetDialog(SaveCancelDialog):
         with Vertical():
             yield Static(plain(_("Monthly budget of {tag}").format(tag=self.tag_name)),
                          classes="dialog-title")
-            yield Field(_("Budget, RUB"), "budget",
-                        value="" if self.budget is None else f"{self.budget:.2f}",
+            yield Field(_("Budget, ₽"), "budget",
+                        value="" if self.budget is None else money(self.budget, symbol=False),
                         placeholder=_("empty: no budget"), max_length=20)
             yield Static("", id="budget-message", classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):

@@ -88,3 +88,83 @@ def insert_audit(rows: Iterable[tuple]) -> int:
             f"INSERT INTO audit_entry ({cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", data
         )
     return len(data)
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple], *,
+                returning: bool = False) -> list[int]:
+    """Plain INSERTs of ``rows`` (values as the driver takes them: kopecks, UTC times
+    from ``time_value``, ISO dates) into ``table``; with ``returning`` the new rows' ids
+    in the order given (one statement per row on SQLite, where that is cheap; pages of
+    execute_values on PostgreSQL)."""
+    if not rows:
+        return []
+    cols = ", ".join(f'"{c}"' for c in columns)
+    cursor = database.cursor()
+    if is_postgres():
+        from psycopg2.extras import execute_values
+
+        sql = f'INSERT INTO "{table}" ({cols}) VALUES %s' + (" RETURNING id" if returning else "")
+        out = execute_values(cursor, sql, rows, page_size=1000, fetch=returning)
+        return [r[0] for r in out] if returning else []
+    sql = f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(columns))})'
+    if not returning:
+        cursor.executemany(sql, rows)
+        return []
+    ids = []
+    for row in rows:
+        cursor.execute(sql, row)
+        ids.append(cursor.lastrowid)
+    return ids
+
+
+CALL_COLUMNS = ("subscriber_id", "started_at", "direction", "kind", "counterpart",
+                "duration_seconds", "volume_kb", "roaming", "roaming_zone", "cost", "record_id")
+
+
+def insert_call_records(rows: Sequence[tuple]) -> int:
+    """Call records (CALL_COLUMNS order; started_at from ``time_value``) that are not
+    there yet: a (number, record id) already stored is left as it is. Returns how many
+    were inserted."""
+    if not rows:
+        return 0
+    cols = ", ".join(CALL_COLUMNS)
+    cursor = database.cursor()
+    if is_postgres():
+        from psycopg2.extras import execute_values
+
+        out = execute_values(
+            cursor, f"INSERT INTO call_record ({cols}) VALUES %s "
+            "ON CONFLICT (subscriber_id, record_id) DO NOTHING RETURNING 1", rows,
+            page_size=1000, fetch=True)
+        return len(out)
+    cursor.executemany(
+        f"INSERT INTO call_record ({cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (subscriber_id, record_id) DO NOTHING", rows)
+    return cursor.rowcount
+
+
+def made_here(rows: Sequence[tuple]) -> set[tuple]:
+    """Of ``rows`` (CALL_COLUMNS order), the (subscriber_id, started_at, direction, kind,
+    counterpart, duration_seconds, volume_kb) of those stored already (the demo's, the
+    feed's): a file without record ids (an export) imported into its own database adds
+    nothing. One query per call (the chunk's numbers and times)."""
+    if not rows:
+        return set()
+    sids = sorted({r[0] for r in rows})
+    lo = min(r[1] for r in rows)
+    hi = max(r[1] for r in rows)
+    q = ("SELECT subscriber_id, started_at, direction, kind, counterpart, duration_seconds, "
+         "volume_kb FROM call_record WHERE started_at >= {p} AND "
+         "started_at <= {p} AND ")
+    if is_postgres():
+        sql = q.format(p="%s") + "subscriber_id = ANY(%s)"
+        params = (lo, hi, sids)
+    else:
+        sql = q.format(p="?") + "subscriber_id IN (SELECT value FROM json_each(?))"
+        params = (lo, hi, json.dumps(sids))
+    out = set()
+    for sid, at, *rest in database.execute_sql(sql, params).fetchall():
+        if is_postgres():
+            at = at.replace(tzinfo=None) if getattr(at, "tzinfo", None) else at
+        out.add((sid, at, *rest))
+    return out

@@ -127,6 +127,9 @@ class Tariff(BaseModel):
     # a change to this tariff needs the operator: a change application, not a direct switch
     # (nullable: the seed inserts tariffs with raw SQL; NULL reads as False)
     by_application = pw.BooleanField(null=True, default=False)
+    # v9 (rating): the plan's prices and bundles as data (corptui.rating.plans documents
+    # the keys; kopecks and whole units); NULL = no usage prices (everything free)
+    rates = pw.JSONField(null=True)
 
 
 class Subscriber(BaseModel):
@@ -213,6 +216,8 @@ class Option(BaseModel):
     connection_fee = MoneyField(default=0)
     description = pw.TextField(default="")
     archived = pw.BooleanField(default=False)
+    # v9 (rating): what the option adds or changes in the plan (bundles, prices)
+    rates = pw.JSONField(null=True)
 
 
 class OptionRule(BaseModel):
@@ -328,13 +333,55 @@ class CallRecord(BaseModel):
     volume_kb = pw.IntegerField(default=0)
     roaming = pw.BooleanField(default=False)
     cost = MoneyField(default=0)
+    # v9 (rating): the roaming zone the record was made in ("" = unknown: rated as
+    # "world"), and the charge line that sums it (written by the rating engine)
+    roaming_zone = pw.CharField(max_length=16, default="", constraints=[pw.SQL("DEFAULT ''")])
+    charge_id = pw.BigIntegerField(null=True)
+    # v10 (feeds): the operator's id of an imported record (NULL: made here, by the demo);
+    # a number's record id is imported once (corptui.call_import: a file imported twice
+    # adds nothing)
+    record_id = pw.CharField(max_length=64, null=True)
 
     class Meta:
         # covering index for per-number month sums (FACTS.md: 33 ms vs 127 ms at 1M rows)
         indexes = (
             (("subscriber", "started_at", "cost"), False),
             (("started_at",), False),  # the company's call detail for a period, in time order
+            (("subscriber", "record_id"), True),
         )
+
+
+class TariffHistory(BaseModel):
+    """v9 (rating): a number's tariff from ``valid_from`` on (``previous``: the one before),
+    written by every tariff switch, so a month is rated by the plan in force at each
+    record's time. A number with no row has had its current tariff all along."""
+
+    subscriber = pw.ForeignKeyField(Subscriber, on_delete="CASCADE")
+    valid_from = UTCDateTimeField()
+    tariff = pw.ForeignKeyField(Tariff, null=True, on_delete="CASCADE")
+    previous = pw.ForeignKeyField(Tariff, null=True, on_delete="CASCADE", backref="+")
+
+    class Meta:
+        indexes = ((("subscriber", "valid_from"), False),)
+
+
+MONTH_STATES = ("in_progress", "billed")
+
+
+class BillingMonth(BaseModel):
+    """v9 (rating): a company's month: "in_progress" accrues as records arrive (rated
+    again on demand), "billed" is closed and never rated again. A month with no row has
+    not been rated."""
+
+    company = pw.ForeignKeyField(Company, on_delete="CASCADE")
+    month = pw.DateField()
+    state = pw.CharField(max_length=16, default="in_progress")
+    rated_at = UTCDateTimeField(null=True)
+    closed_at = UTCDateTimeField(null=True)
+    closed_by = pw.CharField(max_length=100, default="")
+
+    class Meta:
+        indexes = ((("company", "month"), True),)
 
 
 LIMIT_LEVELS = ("near", "over")
@@ -410,6 +457,37 @@ class Payment(BaseModel):
             (("company", "paid_at", "type", "amount", "subscriber", "account"), False),
             (("account", "paid_at"), False),
             (("subscriber", "paid_at"), False),
+        )
+
+
+class StatementEntry(BaseModel):
+    """v10 (feeds): an entry of an imported bank statement (corptui.statement_import),
+    one per (company, key): ``key`` is the SHA-256 of the entry's identity (number, date,
+    amount, payer's INN and account), so a statement imported twice adds nothing. A
+    matched entry links the payment made of it; an unmatched one waits (``payment``
+    NULL) for the operator to assign it to an account (``reason``: why it was not
+    matched)."""
+
+    company = pw.ForeignKeyField(Company, on_delete="CASCADE")
+    key = pw.CharField(max_length=64)
+    document_no = pw.CharField(max_length=40, default="")
+    paid_on = pw.DateField()
+    amount = MoneyField()
+    payer = pw.CharField(max_length=200, default="")
+    payer_inn = pw.CharField(max_length=12, default="")
+    purpose = pw.CharField(max_length=500, default="")
+    reason = pw.CharField(max_length=16, default="")
+    file_name = pw.CharField(max_length=255, default="")
+    file_sha256 = pw.CharField(max_length=64, default="")
+    line = pw.IntegerField(default=0)
+    payment = pw.ForeignKeyField(Payment, null=True, on_delete="SET NULL")
+    created_at = UTCDateTimeField(default=utcnow)
+    assigned_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("company", "key"), True),
+            (("company", "payment", "paid_on"), False),
         )
 
 
@@ -600,6 +678,6 @@ class SavedView(BaseModel):
 ALL_MODELS = [
     SchemaVersion, Company, User, AccessApplication, PersonalAccount, Tariff, Subscriber,
     Tag, SubscriberTag, SimCard, Option, OptionRule, SubscriberOption, TariffChange, ForwardingRule,
-    ChangeApplication, Charge, CallRecord, LimitAlert, TariffAdvice, OverviewSnapshot, Payment, Dispute, Document, ReportSchedule, Notification, Job, AuditEntry,
+    ChangeApplication, Charge, CallRecord, TariffHistory, BillingMonth, LimitAlert, TariffAdvice, OverviewSnapshot, Payment, StatementEntry, Dispute, Document, ReportSchedule, Notification, Job, AuditEntry,
     SavedView, DocumentNumber, DatabaseIdentity,
 ]

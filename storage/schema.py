@@ -14,7 +14,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from storage import models
 from storage.db import StorageError, database
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 10
 
 
 def _migrator():
@@ -210,8 +210,36 @@ def _to_v8() -> None:
                              "ON \"company\" (\"inn\") WHERE \"inn\" <> ''")
 
 
+def _to_v9() -> None:
+    """v9 (rating, issue 19): the prices and bundles of tariffs and options as data; a
+    call record's roaming zone and the charge line that sums it; the tariff_history and
+    billing_month tables are made by upgrade(). Tariffs and options of the demo get the
+    demo's prices (corptui fills them: storage only adds the columns)."""
+    m = _migrator()
+    ops = []
+    for table, model in (("tariff", models.Tariff), ("option", models.Option)):
+        if "rates" not in _columns(table):
+            ops.append(m.add_column(table, "rates", model.rates))
+    have = _columns("call_record")
+    for name in ("roaming_zone", "charge_id"):
+        if name not in have:
+            ops.append(m.add_column("call_record", name, getattr(models.CallRecord, name)))
+    if ops:
+        migrate(*ops)
+
+
+def _to_v10() -> None:
+    """v10 (feeds, issue 19): an imported call record's id (one per number: a unique
+    index); the statement_entry table of imported bank statements is made by upgrade()."""
+    if "record_id" not in _columns("call_record"):
+        migrate(_migrator().add_column("call_record", "record_id", models.CallRecord.record_id))
+    database.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "call_record_subscriber_id_record_id" '
+                         'ON "call_record" ("subscriber_id", "record_id")')
+
+
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5,
-                                             6: _to_v6, 7: _to_v7, 8: _to_v8}
+                                             6: _to_v6, 7: _to_v7, 8: _to_v8, 9: _to_v9,
+                                             10: _to_v10}
 
 
 def current_version() -> int | None:

@@ -55,6 +55,41 @@ def test_help_does_not_import_textual():
     assert proc.returncode == 0, proc.stderr
 
 
+def test_help_imports_no_command_module_nor_peewee():
+    """Issue 21: `corptui --help` lists the commands from the table in corptui.cli without
+    importing their modules (nor peewee, nor the models)."""
+    code = ("import sys; from corptui.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "loaded = sorted(m for m in sys.modules if m.startswith('corptui.cli.')\n"
+            "                or m.split('.')[0] in ('peewee', 'storage', 'textual'))\n"
+            "assert not loaded, loaded\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "export" in proc.stdout and "Export payments, charges or call details" in proc.stdout
+
+
+def test_the_help_table_names_every_command_its_module_and_its_first_line():
+    import importlib
+    import inspect
+
+    from corptui.cli import COMMANDS, main
+
+    for module in {m for m, _text in COMMANDS.values()}:
+        importlib.import_module(f"corptui.cli.{module}")
+    assert set(COMMANDS) == set(main.commands)
+    for name, (module, text) in COMMANDS.items():
+        command = main.commands[name]
+        assert command.callback.__module__ == f"corptui.cli.{module}", name
+        first = inspect.cleandoc(command.help or "").split("\n\n")[0]
+        assert " ".join(first.split()) == text, name
+
+
+def test_a_command_runs_and_shows_its_help_when_loaded_on_demand():
+    result = run("db", "--help")
+    assert result.exit_code == 0 and "Database schema, integrity checks" in result.output
+    assert "seed" in result.output
+
+
 @pytest.mark.parametrize("args,message,code", [
     (["bogus"], "No such command 'bogus'", 2),  # usage errors exit 2
     (["numbers", "list", "--bogus"], "No such option '--bogus'", 2),

@@ -341,3 +341,31 @@ def test_demo_of_an_earlier_month_is_made_again_about_today(tmp_path, monkeypatc
     open_database(url)
     assert not demo.is_stale()
     close_database()
+
+
+def _indexes() -> dict[str, tuple]:
+    from storage.db import database
+
+    return {ix.name: (ix.table, tuple(ix.columns), ix.unique)
+            for table in database.get_tables() for ix in database.get_indexes(table)}
+
+
+def test_seed_loads_rows_without_secondary_indexes_and_builds_them_after(db, monkeypatch):
+    """Issue 21: a million numbers took hours because every row went into eight indexes in
+    random order; the bulk tables are loaded bare and their indexes built once at the end
+    (the same indexes as a fresh schema's, on every engine)."""
+    from storage.db import database
+
+    schema_indexes = _indexes()
+    seen: dict[str, set] = {}
+    real_write = demo._Writer.write
+
+    def write(self, table, *args, **kwargs):
+        seen[table] = {ix.name for ix in database.get_indexes(table) if not ix.unique}
+        return real_write(self, table, *args, **kwargs)
+
+    monkeypatch.setattr(demo._Writer, "write", write)
+    demo.seed(numbers=50, calls=100, months=1)
+    for table in ("subscriber", "charge", "call_record", "payment", "subscriber_tag"):
+        assert seen[table] == set(), table
+    assert _indexes() == schema_indexes

@@ -28,7 +28,10 @@ def test_add_list_edit_delete_with_audit(data):
     assert r2["delay_seconds"] == 20
     listed = forwarding.list_rules(s, sub.id)
     assert [r["condition"] for r in listed] == ["unconditional", "no_answer"]
-    assert forwarding.describe(listed[1]) == "no answer (20 s) -> +7 903 111-22-33"
+    # "always" forwards every call: the no-answer rule is not in effect behind it
+    assert forwarding.describe(listed[1]) == (
+        "no answer (20 s) -> +7 903 111-22-33 (not in effect: 'always' forwards every call)")
+    assert forwarding.describe(listed[0]).endswith("(overrides the other rules)")
     edited = forwarding.update_rule(s, r2["id"], "no_answer", "79031112234", "5")
     assert (edited["target"], edited["delay_seconds"]) == ("79031112234", 5)
     forwarding.delete_rule(s, r1["id"])

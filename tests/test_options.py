@@ -108,7 +108,8 @@ def live(sub, code) -> list[str]:
 
 def test_incompatible_tariff_uses_the_rule_message(data):
     r = options.check(data["owner"], "unlim", ids(data, "plain", "iot"))
-    assert r[data["n"]["plain"].id] == {"ok": True, "reasons": [], "msisdn": "79160000001"}
+    assert r[data["n"]["plain"].id] == {"ok": True, "already": False, "reasons": [],
+                                        "msisdn": "79160000001"}
     assert r[data["n"]["iot"].id]["ok"] is False
     assert r[data["n"]["iot"].id]["reasons"] == ["Unlim is not on IoT"]
 
@@ -141,7 +142,7 @@ def test_not_blocked(data):
 def test_min_balance_of_the_account(data):
     r = options.check(data["owner"], "pbx", ids(data, "poor", "plain"))
     assert r[data["n"]["poor"].id]["reasons"] == [
-        "the account balance must be at least 1 000.00 RUB"]
+        "the account balance must be at least 1,000.00 ₽"]
     assert r[data["n"]["plain"].id]["ok"]
     PersonalAccount.update(balance=Decimal("1000.00")).where(
         PersonalAccount.number == "A-2").execute()
@@ -172,7 +173,7 @@ def test_every_reason_at_once_and_already_connected(data):
         "does not go together with Opt d10",
         "needs the option Opt world first",
         "the number is blocked",
-        "the account balance must be at least 1 000.00 RUB",
+        "the account balance must be at least 1,000.00 ₽",
         "at most 0 numbers of the company may have it (0 in use, room for 0 more)",
     ]
     # the plain number fails only the limit and the missing requirement
@@ -180,8 +181,8 @@ def test_every_reason_at_once_and_already_connected(data):
         "needs the option Opt world first",
         "at most 0 numbers of the company may have it (0 in use, room for 0 more)"]
     already = options.check(data["owner"], "d10", [n["d10"].id, n["plain"].id])
-    assert already[n["d10"].id] == {"ok": False, "reasons": ["already connected"],
-                                    "msisdn": "79160000005"}
+    assert already[n["d10"].id] == {"ok": False, "already": True,
+                                    "reasons": ["already connected"], "msisdn": "79160000005"}
     assert already[n["plain"].id]["ok"]
 
 
@@ -198,7 +199,7 @@ def test_list_options_prices_and_rules_in_words(data):
     rows = {r["code"]: r for r in options.list_options(data["viewer"])}
     assert rows["unlim"]["price"] == Decimal("700.00")
     assert rows["unlim"]["rules"] == ["not on the tariff IoT", "not together with Opt d10"]
-    assert rows["pbx"]["rules"] == ["account balance at least 1 000.00 RUB"]
+    assert rows["pbx"]["rules"] == ["account balance at least 1,000.00 ₽"]
     assert rows["ip"]["rules"] == ["at most 2 numbers of the company"]
     assert rows["intl"]["rules"] == ["not for blocked numbers"]
     assert rows["eu"]["rules"] == ["needs Opt world"]
@@ -268,7 +269,8 @@ def test_disconnect_now_planned_and_its_reasons(data):
     assert r[n["world"].id]["reasons"] == ["Opt eu needs it: disconnect Opt eu first"]
     assert r[n["plain"].id]["reasons"] == ["not connected"]
     out = options.disconnect(s, "eu", ids(data, "world", "plain"))
-    assert out["disconnected"] == 1 and out["skipped"] == {n["plain"].id: ["not connected"]}
+    assert out["disconnected"] == 1 and out["skipped"] == {}
+    assert out["unchanged"] == {n["plain"].id: ["not connected"]}
     assert live(n["world"], "eu") == []
     day = (utcnow() + dt.timedelta(days=3)).date()
     out = options.disconnect(s, "world", ids(data, "world"), day)
@@ -347,8 +349,8 @@ def test_other_company_numbers_are_out_of_reach(data):
     s = data["owner"]
     other = data["n"]["other"].id
     r = options.check(s, "geo", [other])
-    assert r[other] == {"ok": False, "reasons": ["the number is no longer in this company"],
-                        "msisdn": None}
+    assert r[other] == {"ok": False, "already": False, "msisdn": None,
+                        "reasons": ["the number is no longer in this company"]}
     out = options.connect(s, "geo", [other, data["n"]["plain"].id])
     assert out["ids"] == [data["n"]["plain"].id]
     assert live(data["n"]["other"], "geo") == []
@@ -380,7 +382,7 @@ def test_cli_list_and_check(data):
               "Alpha", "--format", "json")
     assert out.exit_code == 0, out.output
     got = {r["msisdn"]: r for r in json.loads(out.output)}
-    assert got["79160000005"] == {"msisdn": "79160000005", "ok": False,
+    assert got["79160000005"] == {"msisdn": "79160000005", "ok": False, "already": True,
                                   "reasons": ["already connected"]}
     assert got["79160000001"]["ok"] is True and got["79160000001"]["reasons"] == []
     text = run("options", "check", "all", "79160000007", "--company", "Alpha")
@@ -400,7 +402,7 @@ def test_cli_connect_disconnect_from_until_and_file(data, tmp_path):
     f.write_text("+7 916 000-00-01\n79160000003\n", encoding="utf-8")
     out = run("options", "disconnect", "geo", "--file", str(f), "--company", "Alpha")
     assert out.exit_code == 0
-    assert "geo disconnected: 1 of 2 number(s), 1 skipped" in out.output
+    assert "geo disconnected: 1 of 2 number(s), 1 already as asked" in out.output
     assert "not connected" in out.output
     assert live(data["n"]["plain"], "geo") == []
     out = run("options", "connect", "intl", "-", "--company", "Alpha",
@@ -435,25 +437,27 @@ def test_plan_validation_field_errors(data):
     assert "connected" in err.value.errors["date_until"]
 
 
-def test_check_plan_names_each_change_and_apply_plan_is_one_change(data):
+def test_check_plan_names_each_change_and_apply_plan_gives_what_each_can_get(data):
     s = data["owner"]
     n = data["n"]
     plan = options.Plan(tariff="max", connect=("unlim", "intl"))
     seen = []
-    r = options.check_plan(s, plan, ids(data, "plain", "d10", "blocked", "world"),
+    keys = ("plain", "d10", "blocked", "world")
+    r = options.check_plan(s, plan, ids(data, *keys),
                            progress=lambda done, total: seen.append((done, total)), chunk=2)
     assert seen[-1] == (12, 12)
-    assert r[n["plain"].id] == {"ok": True, "reasons": [], "msisdn": "79160000001"}
+    assert r[n["plain"].id]["reasons"] == [] and r[n["plain"].id]["ok"]
+    assert r[n["plain"].id]["changes"] == ["tariff Max", "+ Opt unlim", "+ Opt intl"]
     assert r[n["d10"].id]["reasons"] == ["+ Opt unlim: does not go together with Opt d10"]
     assert r[n["blocked"].id]["reasons"] == ["+ Opt intl: the number is blocked"]
-    assert r[n["world"].id]["reasons"] == ["tariff Max: already on this tariff"]
-    out = options.apply_plan(s, plan, ids(data, "plain", "d10", "blocked", "world"))
-    assert out["applied"] == 1 and set(out["skipped"]) == set(ids(data, "d10", "blocked",
-                                                                   "world"))
-    assert [c for _, c in out["steps"]] == [1, 1, 1]
+    assert r[n["world"].id]["reasons"] == []  # already on Max: a note, not a failure
+    assert r[n["world"].id]["notes"] == ["tariff Max: already on this tariff"]
+    out = options.apply_plan(s, plan, ids(data, *keys))
+    assert out["applied"] == 4 and set(out["skipped"]) == set(ids(data, "d10", "blocked"))
+    assert [c for _, c in out["steps"]] == [3, 3, 3]
     assert Subscriber.get_by_id(n["plain"].id).tariff_id == data["tariffs"]["max"].id
     assert live(n["plain"], "unlim") == ["active"] and live(n["plain"], "intl") == ["active"]
-    assert live(n["d10"], "intl") == []  # all changes or none for a number
+    assert live(n["d10"], "intl") == ["active"] and live(n["d10"], "unlim") == []
     with pytest.raises(PermissionDenied):
         options.apply_plan(data["viewer"], plan, ids(data, "poor"))
 
@@ -481,3 +485,88 @@ def test_tariff_change_can_be_undone(data):
     out = options.change_tariff(s, ids(data, "plain"), "max", day)
     assert undo.undo(s, out["operation"])["restored"] == 1
     assert TariffChange.get(TariffChange.subscriber == n["plain"].id).state == "cancelled"
+
+
+# -- issue 16: the wizard's dates and its per-number, per-option outcome -----------------
+
+def test_now_as_the_placeholder_says_is_a_start_date(data):
+    s = data["owner"]
+    plan = options.validate_plan(s, options.Plan(connect=("geo",), date_from="now"))
+    out = options.apply_plan(s, plan, ids(data, "plain"))
+    assert out["planned"] is False and live(data["n"]["plain"], "geo") == ["active"]
+    assert options.connect(s, "geo", ids(data, "poor"), date_from=" NOW ")["connected"] == 1
+
+
+def test_a_start_date_in_the_past_is_an_error_not_now(data):
+    s = data["owner"]
+    past = (utcnow() - dt.timedelta(days=3)).date()
+    with pytest.raises(ValidationError) as err:
+        options.validate_plan(s, options.Plan(connect=("geo",), date_from=past.isoformat()))
+    assert "past" in err.value.errors["date_from"]
+    for call in (lambda: options.connect(s, "geo", ids(data, "plain"), date_from=past),
+                 lambda: options.disconnect(s, "d10", ids(data, "d10"), date_from=past),
+                 lambda: options.change_tariff(s, ids(data, "plain"), "max", past),
+                 lambda: options.check(s, "geo", ids(data, "plain"), at=past)):
+        with pytest.raises(ValidationError) as err:
+            call()
+        assert "past" in err.value.message
+    assert live(data["n"]["plain"], "geo") == [] and live(data["n"]["d10"], "d10") == ["active"]
+    # today itself is "now"
+    today = dt.datetime.now().date()
+    assert options.connect(s, "geo", ids(data, "plain"), date_from=today)["connected"] == 1
+    out = run("options", "connect", "geo", "79160000004", "--from", past.isoformat(),
+              "--company", "Alpha")
+    assert out.exit_code == 1 and "past" in out.output
+
+
+def test_until_is_shown_as_the_last_day_typed(data):
+    s = data["owner"]
+    last = (dt.datetime.now() + dt.timedelta(days=40)).date()
+    options.connect(s, "geo", ids(data, "plain"), date_until=last.strftime("%d.%m.%Y"))
+    row = [o for o in options.number_options(s, data["n"]["plain"].id)["options"]
+           if o["code"] == "geo"][0]
+    assert row["last_day"] == last
+
+
+def test_plan_gives_each_number_the_options_it_can_get(data):
+    s = data["owner"]
+    n = data["n"]
+    plan = options.Plan(connect=("unlim", "intl"))
+    keys = ("plain", "d10", "blocked")
+    r = options.check_plan(s, plan, ids(data, *keys))
+    assert r[n["d10"].id]["changes"] == ["+ Opt intl"]
+    assert r[n["blocked"].id]["changes"] == ["+ Opt unlim"]
+    assert r[n["plain"].id]["changes"] == ["+ Opt unlim", "+ Opt intl"]
+    per = options.plan_summary(r)
+    assert per == [("+ Opt unlim", {"ok": 2, "already": 0, "fail": 1}),
+                   ("+ Opt intl", {"ok": 2, "already": 0, "fail": 1})]
+    out = options.apply_plan(s, plan, ids(data, *keys))
+    assert out["applied"] == 3 and [c for _, c in out["steps"]] == [2, 2]
+    assert live(n["d10"], "intl") == ["active"] and live(n["d10"], "unlim") == []
+    assert live(n["blocked"], "unlim") == ["active"] and live(n["blocked"], "intl") == []
+
+
+def test_already_connected_is_not_a_failure(data):
+    s = data["owner"]
+    n = data["n"]
+    r = options.check_plan(s, options.Plan(connect=("d10", "geo")), ids(data, "d10", "plain"))
+    assert r[n["d10"].id]["failed"] == [] and r[n["d10"].id]["already"] == ["+ Opt d10"]
+    assert r[n["d10"].id]["changes"] == ["+ Opt geo"]
+    r = options.check(s, "d10", ids(data, "d10"))[n["d10"].id]
+    assert r["already"] is True
+    out = run("options", "connect", "d10", "79160000005", "--company", "Alpha")
+    assert out.exit_code == 0, out.output
+    assert "already" in out.output
+
+
+def test_company_cap_room_is_the_same_in_the_plan_and_in_the_check(data):
+    s = data["owner"]
+    keys = ("blocked", "plain", "poor", "d10")
+    alone = options.check(s, "ip", ids(data, *keys))
+    # the blocked number cannot get intl, but it takes ip's room as `options check` says
+    r = options.check_plan(s, options.Plan(connect=("ip", "intl")), ids(data, *keys), chunk=1)
+    for sid in ids(data, *keys):
+        assert ("+ Opt ip" in r[sid]["changes"]) == alone[sid]["ok"]
+        if not alone[sid]["ok"]:
+            assert ["+ Opt ip: " + x for x in alone[sid]["reasons"]] == [
+                x for x in r[sid]["reasons"] if x.startswith("+ Opt ip")]

@@ -158,6 +158,22 @@ def _option(d, connected: bool = False) -> str:
 
 
 # (use case, action, call(data, session, tmp_path))
+_CALLS = (b"record_id,started_at,number,direction,kind\n"
+          b"m1,2026-10-05T10:00:00+00:00,79261234567,out,voice\n")
+
+
+def _assign(d, s):
+    from corptui import statement_import
+    from corptui.session import Session
+
+    if not permissions.allowed(s.role, "payments.assign"):  # refused before it looks
+        return statement_import.assign(s, 1, "100200300")
+    system = Session.system(d["company"].id, "test")
+    statement_import.apply(system, b"number,date,amount\n9,2026-10-01,10\n")
+    (entry,) = statement_import.unmatched(system)
+    return statement_import.assign(s, entry["id"], "100200300")
+
+
 CASES = [
     # documents and automatic reports (issue 8)
     ("documents.order", "documents.order",
@@ -207,6 +223,17 @@ CASES = [
      lambda d, s, t: importer.preview(s, "79990000000,Сидоров Сидор,Водитель\n".encode())),
     ("importer.apply", "import.employees",
      lambda d, s, t: importer.apply(s, "79990000000,Сидоров Сидор,Водитель\n".encode())),
+    ("statement_import.preview", "import.payments",
+     lambda d, s, t: __import__("corptui.statement_import").statement_import.preview(
+         s, b"number,date,amount,purpose\n1,2026-10-01,10,100200300\n")),
+    ("statement_import.apply", "import.payments",
+     lambda d, s, t: __import__("corptui.statement_import").statement_import.apply(
+         s, b"number,date,amount,purpose\n1,2026-10-01,10,100200300\n")),
+    ("statement_import.assign", "payments.assign", lambda d, s, t: _assign(d, s)),
+    ("call_import.preview", "import.calls",
+     lambda d, s, t: __import__("corptui.call_import").call_import.preview(s, _CALLS)),
+    ("call_import.apply", "import.calls",
+     lambda d, s, t: __import__("corptui.call_import").call_import.apply(s, _CALLS)),
     ("payments.export", "payments.export", _export("payments", "PaymentFilter")),
     ("charges.export", "payments.export", _export("charges", "ChargeFilter")),
     ("calls.export", "payments.export", _export("calls", "CallFilter")),
@@ -264,7 +291,8 @@ MUTATIONS = {"documents.order", "documents.reorder", "documents.save_to", "docum
              "users.add_user", "users.reset_password", "users.set_blocked", "users.change_role",
              "tags.create_tag", "tags.rename_tag", "tags.recolor_tag", "tags.delete_tag",
              "tags.assign", "tags.set_number_tags", "employees.update_employee",
-             "importer.apply", "auth.change_password", "disputes.open_dispute",
+             "importer.apply", "statement_import.apply", "statement_import.assign", "call_import.apply",
+             "auth.change_password", "disputes.open_dispute",
              "disputes.set_status", "forwarding.add_rule", "forwarding.update_rule",
              "forwarding.delete_rule", "forwarding.bulk_set", "forwarding.bulk_delete",
              "sims.import_stock", "sims.replace_sim", "limits.set_limits",

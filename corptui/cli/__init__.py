@@ -17,6 +17,30 @@ from corptui.i18n import _
 
 
 class CorptuiGroup(click.Group):
+    """The top-level group: its commands are loaded when used (``COMMANDS``)."""
+
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, help_text = COMMANDS[cmd_name]
+            if self._listing:  # the list of `corptui --help`: its line only
+                return click.Command(cmd_name, help=help_text)
+            import importlib
+
+            importlib.import_module(f"corptui.cli.{module}")
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter) -> None:
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
+
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
         i18n.set_language()  # once per run: CORPTUI_LANG / LC_ALL / LC_MESSAGES / LANG
@@ -168,28 +192,51 @@ def company_option():
                         help="Company name or INN (may be left out with one company).")
 
 
-# Register the command groups (each module adds its commands to `main`).
-from corptui.cli import (  # noqa: E402,F401
-    applications_commands,
-    audit_commands,
-    change_requests_commands,
-    companies_commands,
-    db_commands,
-    disputes_commands,
-    documents_commands,
-    forwarding_commands,
-    import_commands,
-    insights_commands,
-    limits_commands,
-    money_commands,
-    numbers_commands,
-    options_commands,
-    serve_commands,
-    sims_commands,
-    spend_commands,
-    tags_commands,
-    tui,
-    undo_commands,
-    users_commands,
-    worker_commands,
-)
+# The commands, each with the module that defines it and the first line of its help:
+# `corptui --help` lists them from here and a command's module is imported only when that
+# command runs or shows its own help (importing all of them cost about a third of
+# `corptui --help`). tests/test_cli_foundation.py checks this table against the commands.
+COMMANDS: dict[str, tuple[str, str]] = {
+    'accounts': ('money_commands', "The company's personal accounts."),
+    'applications': ('applications_commands', 'Access applications of new companies (operator).'),
+    'audit': ('audit_commands', 'The audit log (who changed what, when).'),
+    'change-requests': ('change_requests_commands',
+        'Change applications (changes that need the operator).'),
+    'companies': ('companies_commands', 'Companies in the database.'),
+    'db': ('db_commands', 'Database schema, integrity checks and demo data.'),
+    'demo': ('tui',
+        'Open the app on a demo database (created if missing), printing the demo logins.'),
+    'disputes': ('disputes_commands',
+        'Disputes of charges (open, in review, accepted with a credit, rejected).'),
+    'documents': ('documents_commands',
+        'Accounting documents: order, history, save, send by email.'),
+    'export': ('money_commands',
+        'Export payments, charges or call details to CSV, XLSX, PDF or JSON.'),
+    'forwarding': ('forwarding_commands', 'Call forwarding of numbers.'),
+    'import': ('import_commands', 'Import data from files.'),
+    'insights': ('insights_commands',
+        'Unused lines, month-over-month changes and who turned what on.'),
+    'jobs': ('worker_commands', 'The background job queue.'),
+    'kiosk': ('tui',
+        "Sales-office demo: a welcome screen, resets itself after idle minutes and at logout; "
+        "quitting needs the staff PIN ([kiosk] pin in config.toml or CORPTUI_KIOSK_PIN)."),
+    'months': ('rating_commands',
+        'Billing months: rating the records, the month close (operator).'),
+    'limits': ('limits_commands',
+        'Communication limits: spending limit, data and roaming bans, notification.'),
+    'numbers': ('numbers_commands', "The company's numbers."),
+    'payments': ('payments_commands', 'Payments of imported bank statements.'),
+    'options': ('options_commands', 'Options (services) of the numbers, and tariff changes.'),
+    'outbox': ('worker_commands', 'Notifications (email and SMS) waiting, sent, kept or failed.'),
+    'schedules': ('documents_commands', 'Automatic reports by email and/or SMS.'),
+    'serve': ('serve_commands',
+        'Serve the app to a web browser (every browser tab gets its own session).'),
+    'sims': ('sims_commands', 'SIM cards: stock and replacement.'),
+    'spend': ('spend_commands', 'Spend per tag (department, city) per month against budgets.'),
+    'tags': ('tags_commands', 'Tags (groups of numbers).'),
+    'tariffs': ('rating_commands', 'Tariffs: fees, bundles and prices (the operator edits them).'),
+    'undo': ('undo_commands', 'Undo a bulk change of the last 24 hours.'),
+    'users': ('users_commands', 'Users (logins are phone numbers).'),
+    'worker': ('worker_commands',
+        'Run queued jobs until stopped (SIGTERM or ctrl+c finishes the current job first).'),
+}

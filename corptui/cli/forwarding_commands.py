@@ -29,7 +29,8 @@ def list_cmd(obj, msisdn, company, fmt) -> None:
     session = obj.session(company, "cli forwarding list")
     sid = scope.one(session, msisdn, field_name="MSISDN")
     rows = forwarding.list_rules(session, sid)
-    click.echo(render(rows, fmt, ["condition", "target", "delay_seconds", "active"]))
+    click.echo(render(rows, fmt, ["condition", "target", "delay_seconds", "active",
+                                  "overridden"]))
 
 
 @forwarding_group.command("set")

@@ -10,7 +10,7 @@ from corptui.i18n import N_, _, date_text, language, money
 from corptui.output import render, to_json
 
 # Table headers of these reports (render() translates them; JSON keeps its keys).
-HEAD_EMPLOYEE, HEAD_LAST_USED, HEAD_MONTHLY = N_("employee"), N_("last used"), N_("RUB/month")
+HEAD_EMPLOYEE, HEAD_LAST_USED, HEAD_MONTHLY = N_("employee"), N_("last used"), N_("₽ a month")
 HEAD_OPTION, HEAD_WHY, HEAD_CHANGE, HEAD_WHO = N_("option"), N_("why"), N_("change"), N_("who")
 
 
@@ -20,9 +20,8 @@ def _fmt():
 
 
 def _money(value) -> str:
-    if language() != "en":  # "1 234,50" in Russian
-        return money(value, symbol=False)
-    return f"{value:,.2f}".replace(",", " ")
+    """A table cell (the column says ₽): "1,234.50" / "1 234,50" (corptui.i18n.money)."""
+    return money(value, symbol=False)
 
 
 def _month(day) -> str:
@@ -73,15 +72,15 @@ def unused_cmd(obj, company, days, as_of, account, fmt) -> None:
         row["monthly_text"] = _money(row["monthly"])
     month = _month(lines["month"]) if lines["month"] else "-"
     click.echo(_("Unused lines: no usage from {since} to {until} ({days} days), recurring "
-                 "charges of {month}: {n} numbers, {amount} RUB a month").format(
+                 "charges of {month}: {n} numbers, {amount} a month").format(
         since=date_text(lines["since"]), until=date_text(lines["until"]), days=lines["days"],
-        month=month, n=len(lines["lines"]), amount=_money(lines["total"])))
+        month=month, n=len(lines["lines"]), amount=money(lines["total"])))
     click.echo(_section(_("Lines:"), lines["lines"],
                         ("number", "employee", "account", "tariff", "last", "monthly_text"),
                         ("number", HEAD_EMPLOYEE, "account", "tariff", HEAD_LAST_USED,
                          HEAD_MONTHLY)))
-    click.echo("\n" + _("Paid options never used: {n}, {amount} RUB a month").format(
-        n=len(options["lines"]), amount=_money(options["total"])))
+    click.echo("\n" + _("Paid options never used: {n}, {total} a month").format(
+        n=len(options["lines"]), total=money(options["total"])))
     click.echo(_section(_("Options:"), options["lines"],
                         ("number", "employee", "option_name", "unused", "monthly_text"),
                         ("number", HEAD_EMPLOYEE, HEAD_OPTION, HEAD_WHY, HEAD_MONTHLY)))
@@ -108,12 +107,12 @@ def changes_cmd(obj, company, month_a, month_b, account, top, fmt) -> None:
         return
     t = r["total"]
     text = (_("Changes of account {account} from {month_a} to {month_b}: {before} -> {after} "
-              "RUB ({delta})") if r["account"] else
-            _("Changes of the company from {month_a} to {month_b}: {before} -> {after} RUB "
+              "({delta})") if r["account"] else
+            _("Changes of the company from {month_a} to {month_b}: {before} -> {after} "
               "({delta})"))
     click.echo(text.format(account=r["account"], month_a=_month(r["month_a"]),
-                           month_b=_month(r["month_b"]), before=_money(t["a"]),
-                           after=_money(t["b"]), delta=_signed(t["delta"])))
+                           month_b=_month(r["month_b"]), before=money(t["a"]),
+                           after=money(t["b"]), delta=_signed(t["delta"])))
     money_rows = ("kinds", "accounts", "roaming_spikes", "top_numbers")
     for key in money_rows:
         for row in r[key]:
@@ -173,8 +172,8 @@ def blame_cmd(obj, company, number, item, fmt) -> None:
         label=r["label"], number=r["number"], current=r["current"] or "-"))
     if "charge" in r:
         c = r["charge"]
-        click.echo(_("Charge line {id}: {period} {amount} RUB ({description})").format(
-            id=c["id"], period=_month(c["period"]), amount=_money(c["amount"]),
+        click.echo(_("Charge line {id}: {period} {amount} ({description})").format(
+            id=c["id"], period=_month(c["period"]), amount=money(c["amount"]),
             description=c["description"]))
     rows = [{"at": f"{c['at']:%Y-%m-%d %H:%M}", "actor": c["actor"], "source": c["source"],
              "action": c["action"], "before": insights.describe(c["before"]),
@@ -184,3 +183,41 @@ def blame_cmd(obj, company, number, item, fmt) -> None:
                                           "after")))
     if r["origin"]:
         click.echo(r["origin"])
+
+
+@insights_group.command("tariffs")
+@company_option()
+@click.option("--threshold", default="50", show_default=True, metavar="RUB",
+              help="Recommend a tariff only when it saves more than this a month.")
+@_fmt()
+@pass_ctx
+def tariffs_cmd(obj, company, threshold, fmt) -> None:
+    """For every number, its last three billed months rated again on every tariff it may
+    have: the numbers a cheaper tariff would save more than the threshold a month, with
+    the current and recommended tariff, the monthly saving and the total."""
+    from corptui import tariff_optimiser
+    from corptui.periods import parse_amount
+
+    session = obj.session(company, "cli insights tariffs")
+    run = tariff_optimiser.optimise(session, threshold=parse_amount(threshold, "threshold"))
+    found = tariff_optimiser.advice(session)
+    if fmt == "json":
+        click.echo(to_json({"months": [m.strftime("%Y-%m") for m in run["months"]],
+                            "numbers": run["numbers"], "total": found["total"],
+                            "rows": [{k: v for k, v in r.items() if k != "subscriber_id"}
+                                     for r in found["rows"]]}))
+        return
+    click.echo(tariff_optimiser.summary_text(run))
+    rows = [{"number": r["msisdn"], "employee": r["employee"],
+             "current": r["current_tariff"], "recommended": r["recommended_tariff"]
+             + (" *" if r["by_application"] else ""),
+             "now": _money(r["current_cost"]), "then": _money(r["recommended_cost"]),
+             "saving": _money(r["saving"])} for r in found["rows"]]
+    click.echo(_section(_("Numbers:"), rows,
+                        ["number", "employee", "current", "recommended", "now", "then",
+                         "saving"],
+                        [N_("number"), HEAD_EMPLOYEE, N_("tariff"), N_("recommended"),
+                         N_("₽ a month now"), N_("₽ a month then"), N_("saving, ₽")]))
+    click.echo(_("Total saving: {amount} a month").format(amount=money(found["total"])))
+    if any(r["by_application"] for r in found["rows"]):
+        click.echo(_("* a tariff changed by a change application to the operator"))

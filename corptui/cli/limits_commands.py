@@ -25,23 +25,29 @@ def show_cmd(obj, msisdns, company, fmt) -> None:
     from corptui.output import render
 
     session, found = company_numbers(obj, company, "cli limits show", msisdns, None)
-    states = limits.limit_states(session, found.values())
+    spend = limits.limit_spend(session, found.values())
     rows = []
     for msisdn, sid in sorted(found.items()):
         row = limits.get_limits(session, sid)
+        info = spend[sid]
         rows.append({"msisdn": msisdn, "spending_limit": row["spending_limit"],
+                     "spent": (limits.spend_line(info) if fmt == "table" else
+                               info["spent"] if info["limit"] is not None else None),
                      "data_ban": row["data_ban"], "roaming_ban": row["roaming_ban"],
                      "notify_percent": row["limit_notify_percent"],
                      "action": row["limit_action"],
                      "notify_employee": row["limit_notify_employee"],
-                     "state": states.get(sid, "")})
-    click.echo(render(rows, fmt, ["msisdn", "spending_limit", "data_ban", "roaming_ban",
-                                  "notify_percent", "action", "notify_employee", "state"]))
+                     "state": info["state"] or ""})
+    click.echo(render(rows, fmt, ["msisdn", "spending_limit", "spent", "data_ban",
+                                  "roaming_ban", "notify_percent", "action", "notify_employee",
+                                  "state"]))
 
 
 @limits_group.command("set")
 @click.argument("msisdns", nargs=-1, metavar="MSISDN...")
-@click.option("--amount", metavar="RUB", help="Monthly spending limit; 'none' removes it.")
+@click.option("--amount", metavar="RUB",
+              help="Monthly spending limit in rubles: 1000, '1 000,50' or 1,000.50.")
+@click.option("--remove-limit", is_flag=True, help="Remove the spending limit.")
 @click.option("--data-ban/--no-data-ban", default=None, help="Ban (or allow) mobile data.")
 @click.option("--roaming-ban/--no-roaming-ban", default=None, help="Ban (or allow) roaming.")
 @click.option("--notify", "notify", metavar="PERCENT",
@@ -55,7 +61,7 @@ def show_cmd(obj, msisdns, company, fmt) -> None:
 @company_option()
 @click.option("--dry-run", is_flag=True, help="Only show what would change.")
 @pass_ctx
-def set_cmd(obj, msisdns, amount, data_ban, roaming_ban, notify, action, notify_employee,
+def set_cmd(obj, msisdns, amount, remove_limit, data_ban, roaming_ban, notify, action, notify_employee,
             file, company, dry_run) -> None:
     """Set limits on every number (all or nothing); options left out stay as they are."""
     from corptui import limits
@@ -64,8 +70,12 @@ def set_cmd(obj, msisdns, amount, data_ban, roaming_ban, notify, action, notify_
     session, found = company_numbers(obj, company, "cli limits set", msisdns, file)
     ids = set(found.values())
     changes = {}
+    if remove_limit and amount is not None:
+        raise ValidationError(_("give either --amount or --remove-limit, not both"), "amount")
     if amount is not None:
         changes["amount"] = amount
+    if remove_limit:
+        changes["amount"] = None
     if notify is not None:
         changes["notify_percent"] = notify
     if data_ban is not None:
@@ -77,8 +87,9 @@ def set_cmd(obj, msisdns, amount, data_ban, roaming_ban, notify, action, notify_
     if notify_employee is not None:
         changes["notify_employee"] = notify_employee
     if not changes:
-        raise ValidationError(_("nothing to set: give --amount, --notify, --data-ban, "
-                                "--roaming-ban, --action or --notify-employee"), "amount")
+        raise ValidationError(_("nothing to set: give --amount, --remove-limit, --notify, "
+                                "--data-ban, --roaming-ban, --action or --notify-employee"),
+                              "amount")
     if dry_run:
         p = limits.preview(session, ids, **changes)
         click.echo(ngettext("would change {changed} of {n} number(s)",

@@ -54,7 +54,7 @@ def _check_rows(result, found):
     for sid in sorted(result, key=lambda i: by_id.get(i, "")):
         r = result[sid]
         rows.append({"msisdn": by_id.get(sid) or r["msisdn"], "ok": r["ok"],
-                     "reasons": r["reasons"]})
+                     "already": r.get("already", False), "reasons": r["reasons"]})
     for row in rows:
         row["number"] = format_msisdn(row["msisdn"] or "")
     return rows
@@ -80,10 +80,11 @@ def check_cmd(obj, option, msisdns, file, company, for_disconnect, date_from, fm
                    action="disconnect" if for_disconnect else "connect")
     rows = _check_rows(result, found)
     if fmt == "json":
-        click.echo(render([{k: r[k] for k in ("msisdn", "ok", "reasons")} for r in rows],
-                          "json", []))
+        click.echo(render([{k: r[k] for k in ("msisdn", "ok", "already", "reasons")}
+                           for r in rows], "json", []))
         return
-    table = [{"number": r["number"], "ok": _("yes") if r["ok"] else "! " + _("no"),
+    table = [{"number": r["number"],
+              "ok": _("yes") if r["ok"] else (_("already") if r["already"] else "! " + _("no")),
               "reasons": "; ".join(r["reasons"])} for r in rows]
     click.echo(render(table, "table", ["number", "ok", "reasons"]))
     passing = sum(1 for r in rows if r["ok"])
@@ -91,7 +92,12 @@ def check_cmd(obj, option, msisdns, file, company, for_disconnect, date_from, fm
     text = (ngettext("{passing} of {n} can get it", "{passing} of {n} can get it", n)
             if not for_disconnect else
             ngettext("{passing} of {n} can lose it", "{passing} of {n} can lose it", n))
-    click.echo(text.format(passing=passing, n=n))
+    line = text.format(passing=passing, n=n)
+    already = sum(1 for r in rows if r["already"])
+    if already:
+        line += ", " + (_("{n} have it already") if not for_disconnect
+                        else _("{n} do not have it")).format(n=already)
+    click.echo(line)
 
 
 def _report(kind, outcome, found, total) -> int:
@@ -105,7 +111,13 @@ def _report(kind, outcome, found, total) -> int:
     else:
         text = ngettext("{what}: {done} of {n} number(s)", "{what}: {done} of {n} number(s)",
                         total)
-    click.echo(text.format(what=kind, done=done, n=total, skipped=len(outcome["skipped"])))
+    line = text.format(what=kind, done=done, n=total, skipped=len(outcome["skipped"]))
+    unchanged = outcome.get("unchanged", {})
+    if unchanged:
+        line += ", " + _("{n} already as asked").format(n=len(unchanged))
+    click.echo(line)
+    for sid, reasons in sorted(unchanged.items(), key=lambda kv: by_id.get(kv[0], "")):
+        click.echo(f"    {format_msisdn(by_id.get(sid, ''))}: {'; '.join(reasons)}")
     for sid, reasons in sorted(outcome["skipped"].items(), key=lambda kv: by_id.get(kv[0], "")):
         click.echo(f"  ! {format_msisdn(by_id.get(sid, ''))}: {'; '.join(reasons)}", err=True)
     return 1 if outcome["skipped"] and not done else 0

@@ -12,11 +12,26 @@ from corptui.i18n import _
 
 
 def run_app(obj, *, demo_logins=None) -> None:
-    # the default database is made on first use (the demo's, while there is no other)
-    obj.open(create=obj.db_url is None, prefer_demo=True)
+    """The app at its login screen. The database is opened right after the first frame
+    (peewee, the models and the schema check are about a fifth of the start); a database
+    that cannot be opened ends the app and is reported here as before (exit 1)."""
     from corptui.app import CorptuiApp
 
-    CorptuiApp(db_url=obj.db_url, demo_logins=demo_logins).run()
+    def open_db() -> None:
+        if not database_is_open():
+            # the default database is made on first use (the demo's, while there is no other)
+            obj.open(create=obj.db_url is None, prefer_demo=True)
+
+    app = CorptuiApp(db_url=obj.db_url, demo_logins=demo_logins, open_db=open_db)
+    app.run()
+    if app.open_error is not None:
+        raise app.open_error
+
+
+def database_is_open() -> bool:
+    from storage.db import database
+
+    return database.obj is not None and not database.is_closed()
 
 
 @main.command("demo")

@@ -1,10 +1,11 @@
 """The ledger as the documents read it: billed charges by month and kind, the usage
 behind them, payments with their payment orders, balances.
 
-Invoices, acts and the reconciliation act use BILLED months only. Until the month close
-(issue 19: in progress / billed) lands, a month counts as billed once it has ended
-before the day the document was ordered (``as_of``): ``billed_cond`` is the one place
-that says so, to be pointed at the closed months."""
+Invoices, acts and the reconciliation act use BILLED months only (issue 19): a month
+the rating has opened ("in progress", corptui.rating.billing) counts only once it is
+closed ("billed"); a month with no state (charges from before rating) counts once it has
+ended before the day the document was ordered (``as_of``). ``billed_cond`` is the one
+place that says so."""
 
 from __future__ import annotations
 
@@ -24,7 +25,15 @@ OPTION_LINE = "options"
 
 def billed_cond(scope, as_of: dt.date):
     """The charges that have been billed by ``as_of`` (see the module doc)."""
-    return scope.charge_cond() & (Charge.period < month_start(as_of))
+    from storage.models import BillingMonth
+
+    cond = scope.charge_cond() & (Charge.period < month_start(as_of))
+    open_months = [m for (m,) in BillingMonth.select(BillingMonth.month).where(
+        (BillingMonth.company == scope.company_id)
+        & (BillingMonth.state != "billed")).tuples()]
+    if open_months:
+        cond &= Charge.period.not_in(open_months)
+    return cond
 
 
 def billed_months(scope, first: dt.date, last: dt.date, as_of: dt.date) -> list[dt.date]:

@@ -40,6 +40,8 @@ PAYMENTS = Registry("payments", N_("Payments"), (
     Action("sort_next", "o", N_("Sort"), N_("sort by the next column")),
     Action("sort_reverse", "O", N_("Reverse"), N_("reverse the order"), footer=False),
     CLEAR, ANY_DATES, THIS_MONTH, LAST_MONTH, QUARTER, YEAR,
+    Action("import_statement", "i", N_("Import"), N_("import a bank statement"),
+           footer=False, permission="import.payments"),
 ))
 CHARGES = Registry("charges", N_("Charges"), (
     also(FILTER, description=N_("filter by period, kind, number")), CHOOSE_NUMBERS, EXPORT,
@@ -51,6 +53,11 @@ CALLS = Registry("calls", N_("Calls"), (
     CHOOSE_NUMBERS, EXPORT,
     Action("reverse", "o", N_("Order"), N_("oldest or newest first")),
     CLEAR, THIS_MONTH, LAST_MONTH, QUARTER, YEAR,
+    Action("import_calls", "i", N_("Import"), N_("import call records from a file"),
+           footer=False, permission="import.calls"),
+))
+FEED_IMPORT = Registry("feed_import", N_("Import"), (
+    Action("back", "escape", N_("Back"), palette=False),
 ))
 
 DRILL = Registry("charges_drill", N_("Charges"), (
@@ -65,6 +72,7 @@ CHARGE_LINES = DRILL.plus(
     Action("blame", "b", N_("Who changed"), N_("who turned this fee on")),
     name="charge_lines", title=N_("Charges"))
 TOP_SPENDERS = DRILL.plus(name="top_spenders", title=N_("Top spenders"))
+CHARGE_RECORDS = DRILL.plus(name="charge_records", title=N_("Records of a charge"))
 
 DISPUTES = Registry("disputes", N_("Disputes"), (
     Action("review", "i", N_("In review"), N_("take the dispute into review"),

@@ -59,11 +59,19 @@ CARD = Registry("card", N_("Employee card"), (
            permission="services.change", read_only=True),
     Action("blame", "b,ctrl+b", N_("Who changed"),
            N_("who changed this number's options, tariff, limits and tags")),
+    Action("tariff_card", "y,ctrl+y", N_("Tariff"),
+           N_("the tariff's card: fee, bundles and prices")),
+))
+TARIFF_CARD = Registry("tariff_card", N_("Tariff"), (
+    Action("close", "escape", N_("Close"), palette=False),
 ))
 CARD_OPTIONS = Registry("card_options", N_("Options"), (
     Action("close", "escape", N_("Close"), palette=False),
     Action("focus_add", "a", N_("Add option"), N_("connect another option"),
            permission="services.change"),
+    Action("remove", "x,delete", N_("Disconnect"),
+           N_("disconnect the option under the cursor (in the connected list)"),
+           permission="services.change", bind=False, palette=False),
 ))
 
 TAGS = Registry("tags", N_("Tags"), (

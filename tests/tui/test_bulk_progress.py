@@ -108,6 +108,9 @@ async def test_forwarding_bulk_delete_cancel_button_keeps_the_rules(owner, monke
         dialog.query_one("#fwd-condition").value = "unreachable"
         await pilot.pause()
         dialog.action_delete()
+        await pilot.pause()
+        assert f"rules of {len(ids)} numbers?" in app.screen.text
+        await pilot.press("y")  # deleting asks first
         await wait_for(pilot, gate.reached)
         bar = dialog.query_one("#fwd-progress", WorkProgress)
         assert bar.text == f"Deleted 10 of {len(ids)} rules · esc cancels"

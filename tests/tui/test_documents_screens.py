@@ -209,6 +209,8 @@ async def test_viewer_is_told_before_any_step_that_ordering_is_not_for_the_role(
         screen = await open_documents(pilot)
         footer = str(screen.query_one("KeysFooter").render())
         assert "New" not in footer and "Act" not in footer and "Save" not in footer
+        status = str(screen.query_one(f"#{screen.STATUS_ID}").render())
+        assert "n orders" not in status and "owner, admin, accountant" in status
         for key in ("c", "n"):
             await pilot.press(key)
             await settle(pilot)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from decimal import Decimal
 
 from conftest import demo_session, make_app, settle
@@ -200,6 +201,38 @@ async def test_payments_export_writes_what_is_shown_and_asks_before_overwrite(ow
         await settle(pilot)
         assert isinstance(app.screen, PaymentsScreen)
         assert len(read_csv(target)) == len(want) + 1
+
+
+async def test_export_format_from_the_name_and_a_bare_name_to_the_exports_folder(owner,
+                                                                                  tmp_path):
+    from corptui import settings
+
+    app = app_for(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_section(pilot, "f4", PaymentsScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        hint = text_of(dialog.query_one("#output-hint", Static)).replace("\n", "")
+        assert settings.shown_path(settings.exports_dir()) in hint
+        # the Select still says CSV: the name's extension decides, as in the CLI
+        dialog.query_one("#output", Input).value = "september.json"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PaymentsScreen)
+        written = settings.exports_dir() / "september.json"  # created on first use
+        assert json.loads(written.read_text(encoding="utf-8")) is not None
+        message = [n.message for n in app._notifications][-1]
+        assert settings.shown_path(written) in message
+        # Settings changes the folder
+        folder = tmp_path / "mine"
+        assert settings.save_exports_dir(owner, str(folder)) == folder
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.screen.query_one("#output", Input).value = "p"  # no extension: CSV
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert (folder / "p.csv").exists()
 
 
 async def test_export_to_unwritable_place_is_a_field_error(owner, tmp_path):

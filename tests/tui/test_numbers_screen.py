@@ -249,27 +249,35 @@ async def test_bulk_action_keys_open_their_dialogs(owner):
                 await pilot.pause()
 
 
-async def test_numbers_over_their_limit_are_marked(owner):
+async def test_numbers_over_their_limit_are_marked(owner, english):
+    """The mark shows the spend in percent of the limit, whole at 80 columns ("over lim"
+    was cut to "over li"), with a text marker: "!" over, "~" near."""
     from decimal import Decimal
 
-    from corptui.limits import limit_states
+    from corptui.limits import limit_marks, limit_states
+    from screens.numbers import render_cell
 
     first = Subscriber.select().where((Subscriber.company == owner.company_id)
                                       & (Subscriber.status == "active")).order_by(
         Subscriber.msisdn).first()
     Subscriber.update(spending_limit=Decimal("0.01")).where(Subscriber.id == first.id).execute()
     flags = limit_states(owner)
-    assert flags.get(first.id) == "over"
+    marks = limit_marks(owner)
+    assert flags.get(first.id) == "over" and marks[first.id][0] == "over"
+    assert marks[first.id][1] > 100
     app = make_app(owner)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         table = app.screen.query_one(VirtualTable)
-        for sid, state in flags.items():
+        for sid, (state, pct) in marks.items():
             row = table.row(sid)
             if row and row["status"] != "blocked":
-                from screens.numbers import render_cell
-
-                assert render_cell(row, "status") == f"{state} lim"
+                pct = ">999" if pct > 999 else pct
+                want = {"over": f"!lim {pct}%", "near": f"~lim {pct}%",
+                        "blocked": "!lim block"}[state]
+                assert render_cell(row, "status") == want
+        shown = "".join(s.text for s in table.render_line(1))
+        assert "!lim >999%" in shown, shown
 
 
 async def test_section_trip_keeps_search_selection_and_refreshes_data(owner):

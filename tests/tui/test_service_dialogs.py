@@ -14,6 +14,7 @@ from screens.change_applications import ChangeApplicationDialog, ChangeApplicati
 from screens.forwarding import ForwardingDialog
 from screens.limits import LimitsDialog
 from screens.sims import ImportStockDialog, ReplaceSimDialog, SimStockScreen
+from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.virtual_table import VirtualTable
 from storage.models import ChangeApplication, ForwardingRule, SimCard, Subscriber
 
@@ -92,12 +93,46 @@ async def test_forwarding_add_with_field_errors_then_edit_and_delete(owner):
         assert "itself" in _error(screen, "target")
         screen.query_one("#fwd-rules").focus()
         await pilot.pause()
+        await pilot.press("delete")  # asks first, as disconnecting an option does
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "+7 495 123-45-67" in app.screen.text
+        await pilot.press("n")
+        await pilot.pause()
+        assert ForwardingRule.select().where(ForwardingRule.subscriber == sub.id).count() == 1
         await pilot.press("delete")
         await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
         assert ForwardingRule.select().where(ForwardingRule.subscriber == sub.id).count() == 0
+        assert "No forwarding rules" in str(
+            screen.query_one("#fwd-rules").get_option_at_index(0).prompt)
         await pilot.press("escape")
         await _settle(pilot)
         assert not isinstance(app.screen, ForwardingDialog)
+
+
+async def test_forwarding_always_shows_it_overrides_the_conditional_rules(owner):
+    from corptui import forwarding
+
+    sub = _numbers(owner)[0]
+    ForwardingRule.delete().where(ForwardingRule.subscriber == sub.id).execute()
+    forwarding.add_rule(owner, sub.id, "busy", "84951112233")
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.push_screen(ForwardingDialog([sub.id]))
+        await _settle(pilot)
+        screen = app.screen
+        screen.query_one("#fwd-condition").value = "unconditional"
+        await _type(pilot, "#target", "84957778899")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "other rules are not in effect" in str(screen.query_one("#fwd-message").render())
+        lst = screen.query_one("#fwd-rules")
+        prompts = [str(lst.get_option_at_index(i).prompt) for i in range(lst.option_count)]
+        assert any("overrides the other rules" in p for p in prompts)
+        assert any("busy" in p and "not in effect" in p for p in prompts)
 
 
 async def test_forwarding_bulk_preview_and_set(owner):
@@ -146,6 +181,8 @@ async def test_replace_sim_wrong_puk_then_right(owner):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "is active" in str(screen.query_one("#sim-message").render())
+        header = str(screen.query_one("#sim-current").render())
+        assert f"Current SIM: {iccid}" in header  # the header follows the change
         new = SimCard.get(SimCard.iccid == iccid)
         assert (new.state, new.subscriber_id) == ("active", sub.id)
 

@@ -129,7 +129,8 @@ async def test_recheck_on_apply_skips_a_number_changed_meanwhile(owner):
         await pilot.press("ctrl+s")
         await _settle(pilot)
         summary = str(screen.query_one("#summary").render())
-        assert "Applied to 0 number(s)" in summary and "Skipped 1" in summary
+        assert "Applied to 0 number(s)" in summary
+        assert "1 number(s) did not get every change" in summary
         assert "Номер заблокирован" in summary
     assert not _has(target, "int-calls")
 
@@ -176,6 +177,41 @@ async def test_viewer_can_check_but_not_apply(seeded):
         assert "may not" in str(screen.query_one("#count").render())
 
 
+async def test_now_as_its_placeholder_says_and_each_number_gets_what_it_can(owner):
+    ids = _company_ids(owner)
+    a = options.check(owner, "int-calls", ids)
+    b = options.check(owner, "geo", ids)
+    # numbers that can get one of the two options but not the other
+    mixed = [i for i in ids if a[i]["ok"] != b[i]["ok"]][:3]
+    both = [i for i in ids if a[i]["ok"] and b[i]["ok"]][:2]
+    assert mixed and both
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, results = await _open(app, pilot, mixed + both)
+        _mark(screen, "connect", "int-calls")
+        lst = screen.query_one("#connect", CheckList)
+        lst.selected = {lst._values.index("int-calls"), lst._values.index("geo")}
+        screen.query_one("#date_from").value = "now"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert screen.step == 2, str(screen.query_one("#error-date_from").render())
+        count = str(screen.query_one("#count").render())
+        total = len(mixed) + len(both)
+        assert f"{total} of {total} can get one or more of the changes" in count
+        lines = count.splitlines()
+        for code, got in (("int-calls", a), ("geo", b)):
+            name = Option.get(Option.code == code).name
+            line = next(x for x in lines if x.startswith(f"+ {name}:"))
+            assert f"{sum(1 for i in mixed + both if got[i]['ok'])} can get it" in line
+        assert str(screen.query_one("#apply").label) == f"Apply to {total}"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert screen.step == 3
+    for i in mixed + both:
+        for code, got in (("int-calls", a), ("geo", b)):
+            assert _has(i, code) == (got[i]["ok"] or got[i]["already"])
+
+
 # -- the options of one number (employee card) ---------------------------------------------
 
 async def test_card_options_disconnect_with_confirm_and_add(owner):
@@ -196,8 +232,10 @@ async def test_card_options_disconnect_with_confirm_and_add(owner):
         dialog = app.screen
         assert len(dialog.query_one("#opt-connected").ids) == len(before["options"])
         line = "".join(s.text for s in dialog.query_one("#opt-connected").render_line(1))
-        assert "[x]" in line and first["price"].to_eng_string()[:3] in line
-        await pilot.press("delete")
+        assert "[x]" not in line and "×" in line  # not a ticked checkbox: one symbol each
+        assert first["price"].to_eng_string()[:3] in line
+        assert "x or delete disconnects" in str(dialog.query_one(".opt-label").render())
+        await pilot.press("x")  # as the heading says
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")  # no: nothing changes
@@ -247,3 +285,36 @@ async def test_card_opens_the_options_dialog_with_ctrl_o(owner):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, EmployeeCard)
+
+
+async def test_card_options_says_another_option_needs_it_before_asking(owner):
+    import datetime as dt
+
+    from screens.card_options import CardOptionsDialog
+    from screens.money_dialogs import ConfirmDialog
+
+    sid = next(i for i in _company_ids(owner)
+               if options.check(owner, "roam-world", [i])[i]["ok"])
+    options.connect(owner, "roam-world", [sid])
+    last = (dt.datetime.now() + dt.timedelta(days=30)).date()
+    options.connect(owner, "roam-eu", [sid], date_until=last.strftime("%d.%m.%Y"))
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.push_screen(CardOptionsDialog(sid))
+        await pilot.pause()
+        dialog = app.screen
+        table = dialog.query_one("#opt-connected")
+        names = [o["code"] for o in dialog.data["options"]]
+        eu = dialog.data["options"][names.index("roam-eu")]
+        line = "".join(s.text for s in table.render_line(1 + names.index("roam-eu")))
+        from corptui.i18n import date_text
+        assert date_text(last) in line  # the last day typed, not the midnight after it
+        table.cursor = names.index("roam-world")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        message = str(dialog.query_one("#opt-message").render())
+        assert "cannot be disconnected" in message and eu["name"] in message
+    assert _has(sid, "roam-world")

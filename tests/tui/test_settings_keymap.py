@@ -83,6 +83,34 @@ async def test_viewer_sees_delivery_settings_disabled(seeded):
         assert app.screen.query_one("#save-gw").is_disabled
 
 
+async def test_settings_show_and_change_the_exports_folder(seeded, tmp_path):
+    viewer = demo_session("viewer")  # this workstation's: every role
+    app = make_app(viewer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.open_section("settings")
+        await _settle(pilot)
+        field = app.screen.query_one("#exports")
+        assert field.value == str(locations.exports_dir())
+        field.value = "relative/place"
+        app.screen.save_exports()
+        await pilot.pause()
+        assert "full path" in str(app.screen.query_one("#error-exports").render())
+        field.value = str(tmp_path / "out")
+        app.screen.save_exports()
+        await pilot.pause()
+        assert settings_uc.shown_path(tmp_path / "out") in str(
+            app.screen.query_one("#exports-message").render())
+    assert settings_uc.exports_dir() == tmp_path / "out"
+    assert settings_uc.export_target("a.csv") == tmp_path / "out" / "a.csv"
+    assert (tmp_path / "out").is_dir()  # created on first use
+    assert settings_uc.export_target(str(tmp_path / "b.csv")) == tmp_path / "b.csv"
+    assert tomllib.loads(locations.config_file().read_text())["files"] == {
+        "exports": str(tmp_path / "out")}
+    settings_uc.save_exports_dir(viewer, "")  # empty: back to the default
+    assert settings_uc.exports_dir() == locations.exports_dir()
+
+
 async def test_keymap_file_rebinds_a_key_and_reports_unknown_ids(seeded):
     path = locations.keymap_file()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -196,8 +196,15 @@ def test_decide_dialog_accept_with_error(snap_compare, seeded):
 
 
 def test_export_overwrite_confirm(snap_compare, seeded, tmp_path, monkeypatch):
-    (tmp_path / "payments.csv").write_text("old", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
+    from corptui import settings
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "payments.csv").write_text("old", encoding="utf-8")
+    settings.save_exports_dir(demo_session(), str(folder))  # a bare name goes there
+    # the question names the full path: shown as ~ under a fixed HOME (not a tmp name)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    settings.save_exports_dir(demo_session(), "~/exports")
 
     async def run_before(pilot):
         await _section(pilot, "payments")

@@ -53,6 +53,9 @@ def test_filter_dialog(snap_compare, seeded):
 
 
 def test_settings_screen(snap_compare, seeded):
+    from corptui import settings
+
+    settings.save_exports_dir(demo_session(), "/srv/corptui/exports")  # shown: not a tmp path
     async def run_before(pilot):
         await _settle(pilot)
         pilot.app.open_section("settings")

@@ -77,6 +77,9 @@ def test_import_apply_mid_way(snap_compare, seeded, utc_english, monkeypatch, tm
 
 def test_export_mid_way(snap_compare, seeded, utc_english, monkeypatch):
     monkeypatch.setattr(ExportDialog, "_export", _no_worker)
+    from corptui import settings
+
+    settings.save_exports_dir(demo_session(), "/srv/corptui/exports")  # shown: not a tmp path
 
     async def run_before(pilot):
         await _settle(pilot)

@@ -37,6 +37,30 @@ async def test_paste_list_selects_and_reports(owner):
         assert "Selected 3" in app.screen.selection_text()
 
 
+async def test_paste_list_ctrl_s_selects_those_found_and_lists_repeats(owner):
+    numbers = _msisdns(owner.company_id, 2)
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        table = app.screen.query_one(VirtualTable)
+        await pilot.press("p")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#list-text").text = "\n".join(numbers + [numbers[0], "мусор"])
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        problems = dialog.query_one("#list-problems", VirtualTable)
+        assert len(problems.ids) == 2  # the invalid line and the repeated one
+        rows = dialog._problem_rows(problems.ids)
+        assert any(r["reason"] == "repeats line 1" and r["line"] == "3"
+                   for r in rows.values())
+        assert "ctrl+s" in str(dialog.query_one("#list-message").render())
+        await pilot.press("ctrl+s")  # as advertised: selects the numbers found
+        await _settle(pilot)
+        expected = {s.id for s in Subscriber.select().where(Subscriber.msisdn.in_(numbers))}
+        assert table.selected == expected
+
+
 async def test_save_and_apply_a_view(owner):
     app = make_app(owner)
     async with app.run_test(size=(80, 24)) as pilot:
