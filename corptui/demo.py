@@ -414,6 +414,7 @@ class _Seed:
             days=30)
         self.created_ts = self.w.ts(created)
         self.idle: set[int] = set()
+        self.with_showcase = True
 
     def run(self) -> None:
         self.catalog()
@@ -428,7 +429,8 @@ class _Seed:
         self.charges()
         self.payments()
         self.call_records()
-        self.showcase()
+        if self.with_showcase:
+            self.showcase()
         # one audit entry for the whole seed
         self.w.write("audit_entry", ("company_id", "actor", "source", "at", "action",
                                      "object_type", "object_id", "operation"),
@@ -683,7 +685,8 @@ class _Seed:
         w = self.w
         main = [s for s in self.subs if s[1] == 1 and s[4] == "active"]
         k = max(2, len(main) // 50)
-        self.idle = {s[0] for s in self.now_rng.sample(main, min(k, len(main)))}
+        self.idle = {s[0] for s in self.now_rng.sample(main, min(k, len(main)))} \
+            if self.with_showcase else set()
         quiet_from = dt.datetime.combine(self.as_of, dt.time(), dt.UTC) - dt.timedelta(days=45)
         quiet_key = (quiet_from.replace(tzinfo=None) if w.pg
                      else quiet_from.strftime("%Y-%m-%d %H:%M:%S.%f"))
@@ -847,16 +850,18 @@ def normalize_login(phone: str) -> str:
 
 def seed(numbers: int = 2000, calls: int | None = None, months: int = 6, seed: int = 1,
          fresh: bool = False, progress: Progress | None = None,
-         as_of: dt.date | None = None) -> dict:
+         as_of: dt.date | None = None, showcase: bool = True) -> dict:
     """Fill the open database with demo data about ``as_of`` (default: today, UTC): the
-    ``months`` months before it billed, its own month in progress up to that day. Returns
-    counts and the time taken."""
+    ``months`` months before it billed, its own month in progress up to that day.
+    ``showcase`` adds the rows that give every feature something to show (applications,
+    disputes, planned changes, idle lines). Returns counts and the time taken."""
     from storage.fields import utcnow
 
     start = time.perf_counter()
     as_of = as_of or utcnow().date()
     calls = numbers * 20 if calls is None else calls
     run = _Seed(numbers, calls, months, seed, as_of, progress)
+    run.with_showcase = showcase
     if not is_postgres():
         # a big page cache for the bulk load: index pages stay in memory until commit
         database.execute_sql("PRAGMA cache_size = -262144")
@@ -864,7 +869,8 @@ def seed(numbers: int = 2000, calls: int | None = None, months: int = 6, seed: i
         _reset(fresh)
         indexes = _drop_indexes(BULK_TABLES)
         run.run()
-        run.disputes()
+        if showcase:
+            run.disputes()
         _make_indexes(indexes, progress)
         _fix_sequences()
     try:  # the data is committed: a ctrl+c now only skips the statistics

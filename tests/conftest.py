@@ -145,9 +145,10 @@ _SEED_CACHE: dict = {}
 
 @pytest.fixture
 def seeded(tmp_path, monkeypatch, tmp_path_factory, _test_clock):
-    """An open SQLite database with the demo seed (60 numbers, 300 calls, 3 billed months
-    and the month in progress, as of the test's day: see _test_clock): seeded once per
-    test session and day, copied for each test. Yields its URL."""
+    """An open SQLite database with the demo seed (60 numbers, 300 calls, the 3 months
+    billed before the month of the test's day: see _test_clock; without the showcase
+    rows, which tests make themselves): seeded once per test session and month, copied for
+    each test. Yields its URL."""
     import shutil
 
     from corptui import demo
@@ -156,7 +157,8 @@ def seeded(tmp_path, monkeypatch, tmp_path_factory, _test_clock):
     if day not in _SEED_CACHE:
         base = tmp_path_factory.mktemp("seed") / "seed.db"
         open_database(f"sqlite:///{base}")
-        demo.seed(numbers=60, calls=300, months=3, seed=1, as_of=day)
+        demo.seed(numbers=60, calls=300, months=3, seed=1, as_of=day.replace(day=1),
+                  showcase=False)
         from storage.db import database
 
         database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
