@@ -72,4 +72,11 @@ def card(session, subscriber_id: int, months: int = 3) -> dict:
         "limit_spend": limit_spend(session, [sub.id])[sub.id],
         "tags": tags_by_subscriber(session.company_id, [sub.id]).get(sub.id, []),
         "options": options, "forwarding": forwarding, "sims": sims, "charges": charges,
+        "tariff_advice": _advice(session, sub.id),
     }
+
+
+def _advice(session, subscriber_id: int) -> dict | None:
+    from corptui import tariff_optimiser
+
+    return tariff_optimiser.of_number(session, subscriber_id)

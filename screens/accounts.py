@@ -4,8 +4,10 @@ selected count at the bottom); p opens their payments, c their charges, l their 
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from corptui import accounts as accounts_uc
 from corptui.errors import CorptuiError
@@ -53,7 +55,7 @@ class AccountsScreen(KeyedRowsScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="accounts-hint")
         yield VirtualTable(COLUMNS, self._fetch, render_cell, checkboxes=True,
-                           id="accounts-table", empty_text=_("The company has no accounts."))
+                           id="accounts-table", empty_text=N_("Loading…"))
         yield Static("", id="detail-line")
         yield Static("", id="selection-line")
 
@@ -67,11 +69,29 @@ class AccountsScreen(KeyedRowsScreen):
         self.table.focus()
 
     def action_reload(self) -> None:
+        """The accounts in a thread: their sums read every charge of the month (a
+        hundred thousand numbers: more than a frame), so the screen is up at once."""
+        if self.app.session is not None:
+            self._load(self.app.session, today_of(self.app))
+
+    @work(thread=True, exclusive=True, group="accounts-load")
+    def _load(self, session, today) -> None:
+        from corptui.database import close_thread_connection
+
         try:
-            rows = accounts_uc.list_accounts(self.app.session, today=today_of(self.app))
+            rows = accounts_uc.list_accounts(session, today=today)
         except CorptuiError as exc:
-            self.app.show_error(exc)
+            self.app.call_from_thread(self.app.show_error, exc)
             rows = []
+        finally:
+            close_thread_connection()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[dict]) -> None:
+        if not self.is_attached:  # left meanwhile
+            return
+        self.table.empty_text = N_("The company has no accounts.")
         self.rows = {r["id"]: r for r in rows}
         self.table.selected &= set(self.rows)
         self.table.invalidate()

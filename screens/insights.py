@@ -1,5 +1,6 @@
-"""Insights: unused lines (u), paid options never used (p) and what changed between two
-months (c). Enter opens the number's card; b shows who changed the row's option or tariff
+"""Insights: unused lines (u), paid options never used (p), what changed between two
+months (c) and the numbers a cheaper tariff would save on (t: the optimiser's findings;
+s puts them in the numbers console's selection, then the services wizard changes them). Enter opens the number's card; b shows who changed the row's option or tariff
 (or the number's items); s selects every number listed in the numbers list (then the
 usual bulk actions apply). d cycles the idle days, [ and ] move the month, a the account.
 
@@ -60,9 +61,15 @@ COLUMNS = {
         Column("detail", N_("Detail"), 12, flex=1),
         Column("money", N_("Change").rjust(MONEY_WIDTH), MONEY_WIDTH),
     ],
+    "tariffs": [
+        Column("number", N_("Number"), 16),
+        Column("employee", N_("Employee"), 10, flex=1, min_table_width=90),
+        Column("detail", N_("Tariff -> recommended"), 20, flex=1),
+        Column("money", N_("Saving ₽/mo").rjust(MONEY_WIDTH), MONEY_WIDTH),
+    ],
 }
 MODE_TITLES = {"unused": N_("Unused lines"), "options": N_("Paid options never used"),
-               "changes": N_("Month over month")}
+               "changes": N_("Month over month"), "tariffs": N_("Cheaper tariffs")}
 
 
 def change_rows(r: dict) -> list[dict]:
@@ -207,6 +214,19 @@ class InsightsScreen(AppScreen):
             text = ngettext("{n} paid option never used, {amount} a month",
                             "{n} paid options never used, {amount} a month", n).format(
                 n=n, amount=money(r['total']))
+        elif mode == "tariffs":
+            from corptui import tariff_optimiser
+
+            r = tariff_optimiser.current(session)
+            rows = [{"number": format_msisdn(x["msisdn"]), "employee": x["employee"],
+                     "detail": f"{x['current_tariff']} -> {x['recommended_tariff']}"
+                               + (" *" if x["by_application"] else ""),
+                     "money": _money(x["saving"]), "sid": x["subscriber_id"]}
+                    for x in r["rows"]]
+            n = len(rows)
+            text = ngettext("{n} number would save {amount} a month on another tariff",
+                            "{n} numbers would save {amount} a month on another tariff",
+                            n).format(n=n, amount=money(r["total"]))
         else:
             month_a = add_months(month_b, -1) if month_b else None
             r = uc.changes(session, month_a, month_b, account=account)
@@ -236,7 +256,8 @@ class InsightsScreen(AppScreen):
         scope = (_("account {account}").format(account=self.account) if self.account
                  else _("all accounts"))
         keys = {"unused": _("d days · a account"), "options": _("a account"),
-                "changes": _("[ ] month · a account")}[self.mode]
+                "changes": _("[ ] month · a account"),
+                "tariffs": _("s selects them · * by application")}[self.mode]
         self._summary(f"{_(MODE_TITLES[self.mode])} · {scope} · {keys}\n{text}")
         table = self.table
         table.columns = list(COLUMNS[self.mode])

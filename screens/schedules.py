@@ -1,5 +1,6 @@
-"""Automatic reports: the company's schedules (type, scope, when, delivery, next run).
-n new, e edit, p pause / resume, x delete (confirm), esc/F12 back to documents."""
+"""Automatic reports: the company's schedules (type, scope, when, next run, delivery).
+n new, e or enter edit, p pause / resume, x delete (confirm), esc/F12 back to documents.
+In the form the type, format, period and day are choices, not free text."""
 
 from __future__ import annotations
 
@@ -8,35 +9,62 @@ from rich.text import Text
 from corptui import documents as documents_uc
 from corptui import schedules as schedules_uc
 from corptui.errors import CorptuiError
-from corptui.i18n import N_, _, ngettext, number
+from corptui.i18n import N_, _, date_text, ngettext, number
 from screens.actions.documents import SCHEDULES
 from screens.base import RowsScreen
 from screens.documents import FormDialog
 from screens.widgets.dialogs import ConfirmDialog
-from screens.widgets.form import Field
+from screens.widgets.form import ChoiceField, Field
 from screens.widgets.safe import safe_text
 
-TYPE_HINT = "reconciliation, invoice, act, invoice-facture, charges, payments, calls"
 SHORT_NAME = {v: k for k, v in documents_uc.TYPE_NAMES.items()}
+# the reports a schedule can order (short names, as `corptui schedules` takes them)
+SCHEDULE_TYPES = ("reconciliation", "invoice", "act", "invoice-facture", "charges",
+                  "payments", "calls")
+FORMATS = ("pdf", "xlsx", "csv")
+PERIOD_LABELS = {"daily": N_("every day"), "weekly": N_("every week"),
+                 "monthly": N_("every month")}
+
+
+def _day_options(period: str) -> list[tuple[str, str]]:
+    if period == "weekly":
+        return [(_(schedules_uc.WEEKDAYS[i]), str(i + 1)) for i in range(7)]
+    if period == "monthly":
+        return [(str(d), str(d)) for d in range(1, 29)]
+    return [(_("every day"), "1")]
 
 
 def _fields(row: dict | None = None) -> list[Field]:
+    """The form: type, format, period and day are choices (nothing to mistype)."""
     row = row or {}
+    period = row.get("period", "monthly")
     return [
-        Field(_("Type"), "type", value=SHORT_NAME.get(row.get("type", ""), "invoice"),
-              placeholder=TYPE_HINT),
+        ChoiceField(_("Type"), "type",
+                    [(_(documents_uc.TYPE_LABELS[documents_uc.TYPE_NAMES[t]]), t)
+                     for t in SCHEDULE_TYPES],
+                    value=SHORT_NAME.get(row.get("type", ""), "invoice")),
         Field(_("Accounts"), "accounts", value=", ".join(row.get("accounts", []))),
         Field(_("Numbers"), "numbers", value=", ".join(row.get("numbers", [])),
               placeholder=_("empty: all numbers of the accounts")),
-        Field(_("Format"), "format", value=row.get("format", "pdf"), placeholder=_("pdf, xlsx, csv")),
-        Field(_("Period"), "period", value=row.get("period", "monthly"),
-              placeholder=_("daily, weekly, monthly")),
-        Field(_("Day"), "day", value=str(row.get("day", 1)),
-              placeholder=_("weekly 1-7 (Mon-Sun), monthly 1-28")),
+        ChoiceField(_("Format"), "format", [(f.upper(), f) for f in FORMATS],
+                    value=row.get("format", "pdf")),
+        ChoiceField(_("Period"), "period",
+                    [(_(PERIOD_LABELS[p]), p) for p in schedules_uc.PERIODS], value=period),
+        ChoiceField(_("Day"), "day", _day_options(period), value=str(row.get("day", 1))),
         Field(_("Time"), "at_time", value=row.get("at_time", "09:00"), placeholder=_("HH:MM")),
         Field(_("Email"), "email", value=row.get("email", "")),
         Field(_("SMS"), "phone", value=row.get("phone", "")),
     ]
+
+
+class ScheduleDialog(FormDialog):
+    """The automatic report form: the day's choices follow the period."""
+
+    def on_select_changed(self, event) -> None:
+        if event.select.id != "period":
+            return
+        day = self.query_one("#field-day", ChoiceField)
+        day.set_options(_day_options(str(event.value)), day.value)
 
 
 def _split(text: str) -> list[str]:
@@ -53,8 +81,8 @@ class SchedulesScreen(RowsScreen):
     ACTIONS = SCHEDULES
     TABLE_ID = "sched-table"
     STATUS_ID = "sched-status"
-    COLUMNS = (("id", N_("No."), 4), ("type", N_("Report"), 18), ("when", N_("When"), 24),
-               ("to", N_("Deliver to"), 16), ("state", N_("State"), 6))
+    COLUMNS = (("id", N_("No."), 3), ("type", N_("Report"), 18), ("when", N_("When"), 21),
+               ("next", N_("Next run"), 16), ("to", N_("Deliver to"), 12))
 
     def reload(self, select_id: int | None = None) -> None:
         try:
@@ -66,22 +94,29 @@ class SchedulesScreen(RowsScreen):
         n = len(self.rows)
         self.set_status(
             ngettext("{n} schedule", "{n} schedules", n).format(n=number(n)) + " · "
-            + _("esc back to documents") if n else
+            + _("enter edits · esc back to documents") if n else
             _("No automatic reports: n adds one (delivered by email and/or SMS)."))
 
     def cells(self, r: dict) -> list:
         label = _(documents_uc.TYPE_LABELS.get(r["type"], r["type"]))
         to = ", ".join(x for x in (r["email"], r["phone"]) if x)
+        nxt = (date_text(r["next_run_at"], with_time=True) if r["active"] and r["next_run_at"]
+               else _("paused"))  # the state, as text: a paused report has no next run
         return [Text(str(r["id"]), justify="right"), Text(safe_text(label)),
-                Text(safe_text(f"{r['when']} {r['format']}")),
-                Text(safe_text(to)), Text(_("active") if r["active"] else _("paused"))]
+                Text(safe_text(f"{r['when']} {r['format'].upper()}")), Text(nxt),
+                Text(safe_text(to))]
+
+    def on_data_table_row_selected(self, event) -> None:
+        """Enter on a row edits it (as e does)."""
+        event.stop()
+        self.action_edit()
 
 
     def _form(self, title: str, row: dict | None, save) -> None:
         def submit(values, _force):
-            return save(type=values["type"].strip(), accounts=_split(values["accounts"]),
-                        numbers=_numbers(values["numbers"]), fmt=values["format"].strip(),
-                        period=values["period"].strip(), day=values["day"].strip() or 0,
+            return save(type=values["type"], accounts=_split(values["accounts"]),
+                        numbers=_numbers(values["numbers"]), fmt=values["format"],
+                        period=values["period"], day=values["day"] or 0,
                         at_time=values["at_time"], email=values["email"] or None,
                         phone=values["phone"] or None)
 
@@ -89,7 +124,7 @@ class SchedulesScreen(RowsScreen):
             if result:
                 self.reload(select_id=result["id"])
 
-        self.app.push_screen(FormDialog(title, _fields(row), submit), done)
+        self.app.push_screen(ScheduleDialog(title, _fields(row), submit), done)
 
     def action_new(self) -> None:
         session = self.session.with_source("tui schedules")

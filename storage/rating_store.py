@@ -98,6 +98,23 @@ def delete_charges(ids: Sequence[int]) -> None:
         cursor.executemany("DELETE FROM charge WHERE id = ?", [(i,) for i in ids])
 
 
+def update_record_links(rows: Sequence[tuple]) -> None:
+    """rows: (id, charge_id) of call records whose cost is unchanged (the SET leaves the
+    (subscriber, started_at, cost) index alone: no index entry rewritten)."""
+    if not rows:
+        return
+    cursor = database.cursor()
+    if is_postgres():
+        from psycopg2.extras import execute_values
+
+        execute_values(cursor, "UPDATE call_record AS c SET charge_id = v.cid "
+                       "FROM (VALUES %s) AS v(id, cid) WHERE c.id = v.id", rows,
+                       template="(%s::bigint, %s::bigint)", page_size=5000)
+    else:
+        cursor.executemany("UPDATE call_record SET charge_id = ? WHERE id = ?",
+                           [(ch, i) for i, ch in rows])
+
+
 def update_records(rows: Sequence[tuple]) -> None:
     """rows: (id, cost, charge_id) of call records rated anew."""
     if not rows:

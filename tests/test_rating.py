@@ -267,3 +267,56 @@ def test_reconciliation_turnover_is_the_billed_charges_and_the_payments(co):
     assert act["charges"] == charged and act["payments"] == D("1250.50")
     assert act["closing"] - act["opening"] == act["payments"] - act["charges"]
     invariant(cid, OCT)
+
+
+def test_settle_history_bills_the_past_and_leaves_the_month_in_progress(co):
+    cid = co["company"].id
+    done = billing.settle_history(cid, now=t(3, month=11))
+    assert done == [OCT, dt.date(2026, 11, 1)]
+    assert billing.month_state(cid, OCT) == "billed"
+    assert billing.month_state(cid, dt.date(2026, 11, 1)) == "in_progress"
+    invariant(cid, OCT)
+    invariant(cid, dt.date(2026, 11, 1))
+
+
+def test_invariant_on_random_usage_options_and_tariff_changes(co):
+    """Many numbers with random records, options connected and disconnected mid-month
+    and tariff changes: the invariant holds for every number, a second rating changes
+    nothing, and the records' costs are the engine's."""
+    import random
+
+    rng = random.Random(19)
+    cid, acc = co["company"].id, co["acc"]
+    tariffs.seed_demo_rates()
+    plans_ = [co["start"], co["optimum"]]
+    subs = [Subscriber.create(company=cid, account=acc, msisdn=f"7916100{i:04d}",
+                              tariff=rng.choice(plans_)) for i in range(25)]
+    for s in subs:
+        for _ in range(rng.randrange(0, 40)):
+            kind = rng.choice(("voice", "voice", "sms", "data"))
+            CallRecord.create(
+                subscriber=s, started_at=t(rng.randrange(1, 32), rng.randrange(24),
+                                           rng.randrange(60)),
+                direction=rng.choice(("in", "out")), kind=kind,
+                counterpart=rng.choice(("79161234567", "79501234567", "74951234567",
+                                        "4930123456", "77011234567", "internet")),
+                duration_seconds=rng.randrange(0, 1800) if kind == "voice" else 0,
+                volume_kb=rng.randrange(0, 400_000) if kind == "data" else 0,
+                roaming=rng.random() < 0.1, roaming_zone=rng.choice(("", "cis", "europe")))
+        if rng.random() < 0.4:
+            a = t(rng.randrange(1, 31), 0)
+            b = None if rng.random() < 0.5 else a + dt.timedelta(days=rng.randrange(1, 20))
+            SubscriberOption.create(subscriber=s, option=co["extra"], connected_from=a,
+                                    connected_until=b, state="active")
+        if rng.random() < 0.3:
+            other = plans_[1] if s.tariff_id == plans_[0].id else plans_[0]
+            tariffs.record_switches([(s.id, s.tariff_id, other.id)],
+                                    t(rng.randrange(2, 31), rng.randrange(24)))
+            Subscriber.update(tariff=other).where(Subscriber.id == s.id).execute()
+    billing.rate_company_month(cid, OCT)
+    invariant(cid, OCT)
+    again = billing.rate_company_month(cid, OCT)
+    assert again["records_written"] == again["lines_new"] == again["lines_changed"] == 0
+    fees = Charge.select().where((Charge.company == cid) & (Charge.kind == "subscription")
+                                 & Charge.option.is_null()).count()
+    assert fees >= 25

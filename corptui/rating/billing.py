@@ -192,7 +192,7 @@ def rate_company_month(company_id: int, month, *, now: dt.datetime | None = None
             records: dict[int, list] = defaultdict(list)
             for rec in rating_store.month_records(lo, hi, s_start, s_end):
                 records[rec[1]].append(rec)
-            new_rows, amount_rows, dead, rec_rows = [], [], [], []
+            new_rows, amount_rows, dead, rec_rows, link_rows = [], [], [], [], []
             pending = []  # (sid, account, lines, costs, olds)
             need = 0
             for sid, account, tariff_id in chunk:
@@ -225,17 +225,20 @@ def rate_company_month(company_id: int, month, *, now: dt.datetime | None = None
                 dead.extend(cid for cid, _a in old.values())
                 for rec, (_rid, cost, index) in zip(recs, costs, strict=True):
                     cid = ids[index]
-                    if rec[10] != cost or rec[11] != cid:
+                    if rec[10] != cost:
                         rec_rows.append((rec[0], cost, cid))
+                    elif rec[11] != cid:
+                        link_rows.append((rec[0], cid))
                 stats["records"] += len(recs)
             rating_store.insert_charges(new_rows)
             rating_store.update_charge_amounts(amount_rows)
             rating_store.delete_charges(dead)
             rating_store.update_records(rec_rows)
+            rating_store.update_record_links(link_rows)
             stats["lines_new"] += len(new_rows)
             stats["lines_changed"] += len(amount_rows)
             stats["lines_removed"] += len(dead)
-            stats["records_written"] += len(rec_rows)
+            stats["records_written"] += len(rec_rows) + len(link_rows)
         # lines of numbers no longer in the company
         leftover = [cid for lines in existing.values() for cid, _a in lines.values()]
         rating_store.delete_charges(leftover)
@@ -256,16 +259,24 @@ def _day(month: dt.date):
     return month if is_postgres() else month.isoformat()
 
 
-def close_month(company_id: int, month, *, actor: str = "cli", now=None) -> dict:
+def close_month(company_id: int, month, *, actor: str = "cli", now=None,
+                rate: bool = True) -> dict:
     """Rate the month a last time and make it billed (fixed). Refused for the current
-    or a future month, and for a billed one."""
+    or a future month, and for a billed one. ``rate=False``: the caller has just rated
+    it (the demo's history)."""
     month = parse_month(month)
     now = now or utcnow()
     if add_months(month, 1) > now.date():
         raise ValidationError(_("month: {month} is not over yet: only a past month can be "
                                 "closed").format(month=month.strftime("%Y-%m")), "month")
     with atomic():
-        stats = rate_company_month(company_id, month, now=now)
+        if rate:
+            stats = rate_company_month(company_id, month, now=now)
+        else:
+            if month_state(company_id, month) == BILLED:
+                raise Conflict(_("{month} is billed (closed): it is never rated again")
+                               .format(month=month.strftime("%Y-%m")))
+            stats = {"total": 0}
         BillingMonth.update(state=BILLED, closed_at=now, closed_by=actor[:100]).where(
             (BillingMonth.company == company_id) & (BillingMonth.month == month)).execute()
         from corptui.session import Session
@@ -294,6 +305,19 @@ def rate_open_months(company_id: int, *, now=None) -> list[dt.date]:
             out.append(m)
         m = add_months(m, 1)
     return out
+
+
+def settle_history(company_id: int, *, now=None, actor: str = "seed") -> list[dt.date]:
+    """The demo's months: every month from the first record's to the current one rated,
+    the past ones closed (billed), the current one left in progress. Returns the months
+    rated."""
+    now = now or utcnow()
+    this = month_start(now.date())
+    done = rate_open_months(company_id, now=now)
+    for m in done:
+        if m < this:
+            close_month(company_id, m, actor=actor, now=now, rate=False)
+    return done
 
 
 def company_ids() -> list[int]:

@@ -12,6 +12,8 @@ INSIGHTS = Registry("insights", N_("Insights"), (
            action="mode('options')"),
     Action("changes", "c", N_("Changes"), N_("month-over-month changes"),
            action="mode('changes')"),
+    Action("tariffs", "t", N_("Tariffs"), N_("numbers a cheaper tariff would save on"),
+           action="mode('tariffs')", footer=False),
     Action("select", "s", N_("Select in numbers"),
            N_("select these numbers in the numbers console"), action="select_in_numbers"),
     Action("blame", "b", N_("Who"), N_("who changed the number")),

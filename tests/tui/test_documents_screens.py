@@ -207,7 +207,7 @@ async def test_viewer_is_told_before_any_step_that_ordering_is_not_for_the_role(
     a = app("viewer")
     async with a.run_test(size=(80, 24)) as pilot:
         screen = await open_documents(pilot)
-        footer = str(screen.query_one("KeysFooter").render())
+        footer = screen.query_one("KeysFooter").offered
         assert "New" not in footer and "Act" not in footer and "Save" not in footer
         status = str(screen.query_one(f"#{screen.STATUS_ID}").render())
         assert "n orders" not in status and "owner, admin, accountant" in status
@@ -235,16 +235,37 @@ async def test_schedules_screen(seeded):
         dlg = pilot.app.screen
         acc = PersonalAccount.select().where(PersonalAccount.company == 1).first()
         dlg.query_one("#accounts").value = acc.number
-        dlg.query_one("#day").value = "31"
-        dlg.query_one("#email").value = "a@example.ru"
-        pilot.app.screen.action_ok()
+        # type, format, period and day are choices; the days follow the period
+        from textual.widgets import Select
+
+        day = dlg.query_one("#day", Select)
+        assert [v for _label, v in day._options][-1] == "28"  # monthly: 1-28, no 31
+        dlg.query_one("#period", Select).value = "weekly"
         await settle(pilot)
-        assert "1-28" in str(dlg.query_one("#error-day").render())
-        dlg.query_one("#day").value = "5"
+        assert [str(lb) for lb, _v in day._options][:2] == ["Mon", "Tue"]
+        dlg.query_one("#period", Select).value = "monthly"
+        await settle(pilot)
+        day.value = "5"
+        dlg.query_one("#format", Select).value = "xlsx"
+        dlg.query_one("#email").value = "a@example.ru"
         pilot.app.screen.action_ok()
         await settle(pilot)
         rows = schedules.list_schedules(demo_session())
         assert len(rows) == 1 and rows[0]["when"] == "monthly, day 5 09:00"
+        assert rows[0]["format"] == "xlsx"
+        # the list shows the next run; enter on the row edits it
+        screen = pilot.app.screen
+        from corptui.i18n import date_text
+
+        table = screen.query_one("DataTable")
+        assert date_text(rows[0]["next_run_at"], with_time=True) in [
+            str(c) for c in table.get_row_at(0)]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen is not screen
+        assert pilot.app.screen.query_one("#day", Select).value == "5"
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("p")
         await settle(pilot)
         assert schedules.list_schedules(demo_session())[0]["active"] is False

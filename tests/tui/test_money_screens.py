@@ -448,3 +448,26 @@ async def test_accounts_open_the_document_wizards_for_the_chosen_accounts(seeded
         await pilot.press("t")
         await pilot.pause()
         assert isinstance(app.screen, DocumentWizard) and app.screen.mode == "act"
+
+
+async def test_accounts_are_read_off_the_ui_thread(owner, monkeypatch):
+    """Issue 21: the accounts' sums read every charge of the month (at 100,000 numbers
+    more than a frame): the screen is up at once, the rows follow from a thread."""
+    import threading
+
+    from corptui import accounts as accounts_uc
+
+    threads = []
+    real = accounts_uc.list_accounts
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(accounts_uc, "list_accounts", spy)
+    app = app_for(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_section(pilot, "f3", AccountsScreen)
+        assert threads == [False]
+        assert screen.table.ids and len(screen.rows) == len(screen.table.ids)
+        assert "accounts" in text_of(screen.query_one("#selection-line"))

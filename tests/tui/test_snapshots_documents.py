@@ -96,9 +96,10 @@ def test_schedules(snap_compare, seeded):
     def setup():
         acc = PersonalAccount.select().where(PersonalAccount.company == 1).order_by(
             PersonalAccount.number).first()
+        now = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)  # the next runs shown: fixed
         schedules.create(demo_session(), "reconciliation", [acc.number], [], "pdf", "monthly",
-                         5, "09:00", email="buh@example.ru", phone="+79120001122")
+                         5, "09:00", email="buh@example.ru", phone="+79120001122", now=now)
         schedules.create(demo_session(), "calls", [acc.number], [], "csv", "weekly", 1,
-                         "08:30", email="it@example.ru")
+                         "08:30", email="it@example.ru", now=now)
 
     assert snap_compare(app(), terminal_size=(80, 24), run_before=_steps("a", 0, setup))
