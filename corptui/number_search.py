@@ -57,11 +57,17 @@ def _matcher(rule, msisdn: list[str], text: list[str]):
         if alt:
             return msisdn, lambda pairs: [k for k, m in pairs if d in m or m.startswith(alt)]
         return msisdn, lambda pairs: [k for k, m in pairs if d in m]
-    words = rule[1]
+    # the longest word first (it rules most rows out), the others only on its rows: a
+    # generator per row for all(...) made a two-word search 5x slower than a one-word one
+    words = sorted(rule[1], key=len, reverse=True)
+    w = words[0]
     if len(words) == 1:
-        w = words[0]
         return text, lambda pairs: [k for k, t in pairs if w in t]
-    return text, lambda pairs: [k for k, t in pairs if all(x in t for x in words)]
+    if len(words) == 2:
+        w2 = words[1]
+        return text, lambda pairs: [k for k, t in pairs if w in t and w2 in t]
+    rest = words[1:]
+    return text, lambda pairs: [k for k, t in pairs if w in t and all(x in t for x in rest)]
 
 
 class Scan:

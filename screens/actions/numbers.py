@@ -54,6 +54,8 @@ _CARD = (
            permission="limits.change", read_only=True),
 )
 CARD = Registry("card", N_("Employee card"), (
+    Action("help", "f1", N_("Help"), N_("Keys, hotline numbers and what each screen does"),
+           action="app.help"),
     *_CARD,
     Action("options", "o,ctrl+o", N_("Options"), N_("the options of this number"),
            permission="services.change", read_only=True),

@@ -6,10 +6,17 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static, TextArea
 
+from corptui.i18n import _
 from screens.widgets.safe import plain
 
 
 class Field(Vertical):
+    """``max_length`` is the longest value the use case takes: a longer one (typed or
+    pasted) is kept as it is and said to be too long under the field at once, and the
+    use case refuses it on save; it is never cut silently. The input itself holds at
+    most ``INPUT_CAP`` times that (a pasted megabyte is not kept)."""
+
+    INPUT_CAP = 20
     DEFAULT_CSS = """
     Field { height: auto; }
     Field > Horizontal { height: auto; }
@@ -37,10 +44,23 @@ class Field(Vertical):
                 yield TextArea(self.value0, id=self.field_name, soft_wrap=True)
             else:
                 yield Input(self.value0, placeholder=self.placeholder, password=self.password,
-                            id=self.field_name, max_length=self.max_length)
+                            id=self.field_name,
+                            max_length=self.max_length * self.INPUT_CAP)
         error = Static("", classes="field-error", id=f"error-{self.field_name}")
         error.display = False  # shown by set_error
         yield error
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if not self.max_length or event.input.id != self.field_name:
+            return
+        count = len(event.value)
+        if count > self.max_length:
+            self._too_long = True
+            self.set_error(_("at most {max_len} characters ({count} given)").format(
+                max_len=self.max_length, count=count))
+        elif getattr(self, "_too_long", False):
+            self._too_long = False
+            self.set_error(None)
 
     @property
     def value(self) -> str:

@@ -25,6 +25,7 @@ class KeysFooter(Widget):
         super().__init__(*args, **kwargs)
         self._items: list[tuple[int, int, str]] = []  # (start, end, key)
         self._content = Content("")
+        self._parts: list[Content] = []
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -60,11 +61,31 @@ class KeysFooter(Widget):
             parts.append(Content.assemble((shown, "bold"), " " + commands))
             items.append((pos, pos + cell_len(text), "ctrl+p"))
         self._items = items
+        self._parts = parts
         self._content = Content(" ") + Content("  ").join(parts)
         self.refresh()
 
+    @property
+    def offered(self) -> str:
+        """Every key the footer offers, as one line (what ``render`` draws when it fits)."""
+        return str(self._content)
+
     def render(self) -> Content:
-        return self._content
+        """The keys that fit whole in the width, in order: a key that would be cut at the
+        right edge is left out with the rest (F1 help lists them all), never drawn
+        half ("^p Comm")."""
+        width = self.size.width
+        if not width or self._content.cell_length <= width:
+            return self._content
+        shown: list[Content] = []
+        used = 1
+        for part in self._parts:
+            need = part.cell_length + (2 if shown else 0)
+            if used + need > width:
+                break
+            shown.append(part)
+            used += need
+        return Content(" ") + Content("  ").join(shown)
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key in self._items:

@@ -77,7 +77,7 @@ async def test_viewer_sees_what_the_role_cannot_do_before_doing_it(seeded):
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         screen = app.screen
-        footer = str(screen.query_one("KeysFooter").render())
+        footer = screen.query_one("KeysFooter").offered
         assert "/ Search" in footer and "s Services" in footer
         assert "t Tags" not in footer and "Import" not in footer
         helps = {c.title: c.help for c in app.get_system_commands(screen)}
@@ -99,7 +99,7 @@ async def test_owner_gets_the_action_and_a_plain_footer(seeded):
     app = make_app(demo_session("owner"))
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
-        footer = str(app.screen.query_one("KeysFooter").render())
+        footer = app.screen.query_one("KeysFooter").offered
         assert "t Tags" in footer and "^o Import" in footer
         helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
         assert helps["Numbers: Assign tags to the selected numbers"] == "key t"
@@ -116,7 +116,7 @@ async def test_a_keymap_entry_moves_the_key_in_footer_help_and_palette(seeded):
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         assert "numbers.assign_tags" in binding_ids()
-        footer = str(app.screen.query_one("KeysFooter").render())
+        footer = app.screen.query_one("KeysFooter").offered
         assert "^y Tags" in footer and "t Tags" not in footer
         helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
         assert helps["Numbers: Assign tags to the selected numbers"] == "key ^y"

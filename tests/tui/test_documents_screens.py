@@ -207,7 +207,7 @@ async def test_viewer_is_told_before_any_step_that_ordering_is_not_for_the_role(
     a = app("viewer")
     async with a.run_test(size=(80, 24)) as pilot:
         screen = await open_documents(pilot)
-        footer = str(screen.query_one("KeysFooter").render())
+        footer = screen.query_one("KeysFooter").offered
         assert "New" not in footer and "Act" not in footer and "Save" not in footer
         status = str(screen.query_one(f"#{screen.STATUS_ID}").render())
         assert "n orders" not in status and "owner, admin, accountant" in status

@@ -26,7 +26,7 @@ def _texts(screen, kind) -> list[str]:
 def _footer(screen) -> str:
     from screens.widgets.keys_footer import KeysFooter
 
-    return str(screen.query_one(KeysFooter).render())
+    return screen.query_one(KeysFooter).offered
 
 
 async def test_login_screen_in_russian_from_the_environment(seeded, monkeypatch):
