@@ -148,7 +148,9 @@ def parse_numbers(text: str | None, field: str = "numbers") -> list[str]:
 def submit(company_name: str, inn: str, last_name: str, first_name: str,
            patronymic: str, numbers: str, contact_phone: str, contact_email: str) -> dict:
     """Save a pending application; every bad field at once in ValidationError.errors.
-    Returns {"id", "reference", "numbers"}."""
+    The same application sent again while it is pending is not saved twice: its
+    reference comes back with "existing" True. Returns {"id", "reference", "numbers",
+    "existing"}."""
     checks = [
         ("company_name", lambda: clean_company_name(company_name)),
         ("inn", lambda: validate_inn(inn, "inn")),
@@ -163,6 +165,22 @@ def submit(company_name: str, inn: str, last_name: str, first_name: str,
     values = check_all(checks)
     now = utcnow()
     with atomic():
+        # the same application sent again (a second Submit, a retry): the pending one
+        # it repeats, not a second application
+        same = (AccessApplication.select()
+                .where((AccessApplication.status == "pending")
+                       & (AccessApplication.inn == values["inn"])
+                       & (AccessApplication.contact_phone == values["contact_phone"])
+                       & (AccessApplication.company_name == values["company_name"])
+                       & (AccessApplication.contact_email == values["contact_email"])
+                       & (AccessApplication.last_name == values["last_name"])
+                       & (AccessApplication.first_name == values["first_name"])
+                       & (AccessApplication.patronymic == values["patronymic"])
+                       & (AccessApplication.numbers == "\n".join(values["numbers"])))
+                .order_by(AccessApplication.id).first())
+        if same is not None:
+            return {"id": same.id, "reference": same.reference,
+                    "numbers": len(values["numbers"]), "existing": True}
         app = AccessApplication.create(
             reference="tmp-" + generate_temporary(16), company_name=values["company_name"],
             inn=values["inn"], last_name=values["last_name"], first_name=values["first_name"],
@@ -176,7 +194,8 @@ def submit(company_name: str, inn: str, last_name: str, first_name: str,
         audit.record(_applicant(values["contact_phone"]), "application.submit", "application",
                      app.id, None, {"reference": reference, "company_name": values["company_name"],
                                     "inn": values["inn"], "numbers": len(values["numbers"])})
-    return {"id": app.id, "reference": reference, "numbers": len(values["numbers"])}
+    return {"id": app.id, "reference": reference, "numbers": len(values["numbers"]),
+            "existing": False}
 
 
 def _applicant(phone: str) -> Session:

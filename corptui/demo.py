@@ -573,6 +573,7 @@ def seed(numbers: int = 2000, calls: int | None = None, months: int = 6, seed: i
         # call records spread over the numbers and the months
         def call_gen():
             n_months = len(month_list)
+            month_days = [_days_in(m) for m in month_list]
             bases = [dt.datetime.combine(m, dt.time(), dt.UTC) for m in month_list]
             day_text = {}
             for b, m in zip(bases, month_list, strict=True):
@@ -590,7 +591,7 @@ def seed(numbers: int = 2000, calls: int | None = None, months: int = 6, seed: i
                 sid = subs[k % n_subs][0] if k < n_subs else subs[rr(n_subs)][0]
                 mi = rr(n_months)
                 month = month_list[mi]
-                d = rr(_days_in(month))
+                d = rr(month_days[mi])
                 h = 8 + rr(13)
                 mnt = rr(60)
                 sec = rr(60)

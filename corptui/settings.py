@@ -19,24 +19,29 @@ START_SCREENS = ("overview", "numbers")  # where a login lands
 DEFAULT_UI = {"theme": "textual-dark", "idle_minutes": 15, "language": "", "start": "overview"}
 
 
-def _read_file(path: Path) -> dict:
+def _read_file(path: Path):
+    """The config file as a tomlkit document: saving keeps the user's comments and order."""
+    import tomlkit
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        tomllib.loads(text)  # the same judge of validity as config.load
+        return tomlkit.parse(text)
     except FileNotFoundError:
-        return {}
+        return tomlkit.document()
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValidationError(_("{path} is not valid TOML ({exc}): fix or remove it").format(path=path, exc=exc),
                               "config") from None
 
 
-def _write_file(path: Path, data: dict) -> None:
-    import tomli_w
+def _write_file(path: Path, data) -> None:
+    import tomlkit
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # may hold a password
-    with os.fdopen(fd, "wb") as fh:
-        tomli_w.dump(data, fh)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(tomlkit.dumps(data))
     os.replace(tmp, path)
 
 
@@ -100,7 +105,7 @@ def save_ui(session, theme, idle_minutes, language="", start=None) -> dict:
                          ui()["start"] if start is None else start)
     path = locations.config_file()
     data = _read_file(path)
-    before = data.get("ui", {})
+    before = data["ui"].unwrap() if "ui" in data else {}
     data["ui"] = values
     _write_file(path, data)
     _audit(session, "settings.ui", before, values)

@@ -11,6 +11,11 @@ is recommended when it saves more than the threshold (default 50 ₽ a month); a
 "by application" is recommended too, marked so (its change goes through a change
 application).
 
+The months are rated by ``_fast``: the engine's rules for that case (one tariff all month,
+options all month) on records classified once, equal to the engine's own result (a test
+checks every demo number, tariff and month); a tariff whose fees alone cost more than
+the best so far (or than the current tariff less the threshold) is not rated at all.
+
 ``optimise`` writes the findings (TariffAdvice, one row per number, replacing the
 company's previous run) in one transaction; ``advice``, ``of_number`` and
 ``recommended_ids`` read them."""
@@ -26,6 +31,7 @@ from corptui import permissions
 from corptui.i18n import _
 from corptui.periods import add_months, parse_amount
 from corptui.rating.engine import OptionSpan, Segment, rate_month
+from corptui.rating.plans import call_class, plan_of
 from storage import bulk, rating_store
 from storage.db import atomic, is_postgres
 from storage.fields import from_kopecks, to_kopecks, utcnow
@@ -84,10 +90,94 @@ def _options(ids: list[int]) -> dict[int, list[int]]:
 
 
 def _cost(days: int, tariff: tuple, tid: int, spans: list, records, cache: dict) -> int:
+    """A month's total by the rating engine itself (the reference ``_fast`` matches)."""
     name, fee, rates, _by_app = tariff
     lines, _costs = rate_month(days, [Segment(None, tid, name, fee, rates, days)], spans,
                                records, cache)
     return sum(line.amount for line in lines)
+
+
+def _classified(records) -> list[tuple]:
+    """A number-month's records with what does not depend on the tariff worked out once:
+    (direction, kind, minutes, KB, roaming, zone, call class or None)."""
+    out = []
+    for _rid, _t, direction, kind, counterpart, dur, vol, roaming, zone in records:
+        minutes = (dur + 59) // 60
+        where = None
+        if kind == "voice" and direction == "out" and not roaming:
+            where = call_class(counterpart)
+        out.append((direction, kind, minutes, vol, bool(roaming), zone or "world", where))
+    return out
+
+
+class _Priced:
+    """A tariff with a set of options for a whole month (one segment, options connected
+    all month: what the optimiser asks): the engine's prices (``plan_of``) and the
+    month's bundles, fees and all, as the engine sets them up for that case."""
+
+    __slots__ = ("plan", "fixed", "minutes", "sms", "kb", "roam")
+
+    def __init__(self, tariff: tuple, opts: tuple, options: dict):
+        _name, fee, rates, _by_app = tariff
+        r = rates or {}
+        self.plan = plan_of(rates, [options[o][2] for o in opts])
+        self.fixed = fee + sum(options[o][1] for o in opts)
+        self.minutes, self.sms = r.get("minutes", 0), r.get("sms", 0)
+        self.kb = r.get("data_mb", 0) * 1024
+        self.roam: dict[str, int] = {}
+        for o in opts:
+            o_rates = options[o][2] or {}
+            self.minutes += o_rates.get("minutes", 0)
+            self.sms += o_rates.get("sms", 0)
+            self.kb += o_rates.get("data_mb", 0) * 1024
+            for zone, mb in (o_rates.get("roaming_mb") or {}).items():
+                self.roam[zone] = self.roam.get(zone, 0) + mb * 1024
+
+
+def _fast(priced: _Priced, recs: list[tuple]) -> int:
+    """The month's total of ``recs`` (``_classified``) on ``priced``: the engine's rules
+    (corptui.rating.engine.rate_month) for one segment and options all month, record by
+    record in time order; tests check it equals ``_cost`` on the demo's data."""
+    plan = priced.plan
+    total = priced.fixed
+    minutes_left, sms_left, kb_left = priced.minutes, priced.sms, priced.kb
+    roam_left = dict(priced.roam) if priced.roam else {}
+    for direction, kind, minutes, vol, roaming, zone, where in recs:
+        if roaming:
+            prices = plan.roaming.get(zone) or plan.roaming.get("world") or {}
+            if kind == "voice":
+                total += minutes * prices.get("out" if direction == "out" else "in", 0)
+            elif kind == "sms":
+                if direction == "out":
+                    total += prices.get("sms", 0)
+            else:
+                left = roam_left.get(zone, 0)
+                used = min(left, vol)
+                if used:
+                    roam_left[zone] = left - used
+                total += ((vol - used) * prices.get("mb", 0) + 512) // 1024
+        elif kind == "voice":
+            if direction != "out":
+                total += minutes * plan.incoming
+            elif where[0] == "international":
+                total += minutes * plan.international.get(where[1], 0)
+            else:
+                price = plan.minute.get(where[1], 0)
+                if price:
+                    used = min(minutes_left, minutes)
+                    minutes_left -= used
+                    total += (minutes - used) * price
+        elif kind == "sms":
+            if direction == "out":
+                if sms_left > 0:
+                    sms_left -= 1
+                else:
+                    total += plan.sms_price
+        elif not plan.data_unlimited:
+            used = min(kb_left, vol)
+            kb_left -= used
+            total += ((vol - used) * plan.data_mb_price + 512) // 1024
+    return total
 
 
 def optimise(session, *, threshold=THRESHOLD, progress=None) -> dict:
@@ -111,9 +201,8 @@ def optimise(session, *, threshold=THRESHOLD, progress=None) -> dict:
     rows = []
     if months:
         spans_of = _options([s[0] for s in subs])
-        cache: dict = {}
-        days = [(add_months(m, 1) - m).days for m in months]
-        empty: dict[tuple, int] = {}  # (tariff, options, days) -> a month's cost without use
+        n = len(months)
+        prices: dict[tuple, _Priced] = {}  # (tariff, options) -> its month's prices
         for c in range(0, len(subs), CHUNK):
             chunk = subs[c:c + CHUNK]
             lo, hi = chunk[0][0], chunk[-1][0]
@@ -134,30 +223,35 @@ def optimise(session, *, threshold=THRESHOLD, progress=None) -> dict:
                 candidates = [t for t in offered if t not in rule_out and t != current]
                 if not candidates:
                     continue
-                costs: dict[int, list[int]] = {}
-                for tid in (current, *candidates):
-                    month_costs = []
-                    for i, m_days in enumerate(days):
-                        records = usage[i].get(sid)
-                        key = (tid, opts, m_days)
-                        if records is None and key in empty:  # a month without use
-                            month_costs.append(empty[key])
-                            continue
-                        spans = [OptionSpan(o, options[o][0], None, None, options[o][1], 0,
-                                            options[o][2], m_days) for o in opts]
-                        cost = _cost(m_days, tariffs[tid], tid, spans, records or (), cache)
-                        if records is None:
-                            empty[key] = cost
-                        month_costs.append(cost)
-                    costs[tid] = month_costs
-                best = min(candidates, key=lambda t: (sum(costs[t]), t))
-                now_total, best_total = sum(costs[current]), sum(costs[best])
-                n = len(months)
-                saving = (now_total - best_total) // n
-                if saving > threshold_kop:
-                    rows.append((sid, current, best, now_total // n, best_total // n, saving,
-                                 [{"month": m.strftime("%Y-%m"), "current": costs[current][i],
-                                   "recommended": costs[best][i]}
+                month_recs = [usage[i].get(sid) for i in range(n)]
+                month_recs = [_classified(r) if r else None for r in month_recs]
+
+                def priced_of(tid):
+                    p = prices.get((tid, opts))
+                    if p is None:
+                        p = prices[(tid, opts)] = _Priced(tariffs[tid], opts, options)
+                    return p
+
+                now_costs = [_fast(priced_of(current), r) if r else priced_of(current).fixed
+                             for r in month_recs]
+                now_total = sum(now_costs)
+                # a tariff can only be recommended if it costs less than this; its fees
+                # alone are a lower bound of its cost (so most tariffs need no rating)
+                bound = now_total - n * threshold_kop
+                best, best_costs = None, None
+                for tid in sorted(candidates, key=lambda t: (priced_of(t).fixed, t)):
+                    p = priced_of(tid)
+                    if n * p.fixed >= bound:
+                        break  # sorted by fees: none after it can be cheaper either
+                    t_costs = [_fast(p, r) if r else p.fixed for r in month_recs]
+                    total = sum(t_costs)
+                    if total < bound:
+                        best, best_costs, bound = tid, t_costs, total
+                if best is not None and (now_total - bound) // n > threshold_kop:
+                    rows.append((sid, current, best, now_total // n, bound // n,
+                                 (now_total - bound) // n,
+                                 [{"month": m.strftime("%Y-%m"), "current": now_costs[i],
+                                   "recommended": best_costs[i]}
                                   for i, m in enumerate(months)],
                                  tariffs[best][3]))
             if progress:

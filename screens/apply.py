@@ -80,6 +80,9 @@ class ApplyScreen(Registered, Screen):
             message.update(plain(exc.message))
             return
         show_errors(self, {})
-        message.update(plain(
-            _("Application {reference} is saved ({numbers} numbers). Keep the reference: the operator will send the login by SMS and email.").format(reference=result['reference'], numbers=result['numbers'])))
+        text = (_("This application was sent already: {reference}, waiting for the operator. The login will come by SMS and email.")
+                if result.get("existing") else
+                _("Application {reference} is saved ({numbers} numbers). Keep the reference: the operator will send the login by SMS and email."))
+        message.update(plain(text.format(reference=result['reference'],
+                                         numbers=result['numbers'])))
         self.query_one("#submit", Button).disabled = True

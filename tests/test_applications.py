@@ -90,6 +90,18 @@ def test_submit_returns_a_unique_reference_and_stores_the_text_literally(db):
         second["reference"], first["reference"]]
 
 
+def test_the_same_application_sent_twice_is_one(db):
+    first = _submit()
+    again = _submit(numbers="+7 926 123-45-67\n8 903 111 22 33, 9990000000",
+                    contact_phone="+7 926 555-44-33")  # the same, typed another way
+    assert again["reference"] == first["reference"] and again["existing"] is True
+    assert first["existing"] is False
+    assert AccessApplication.select().count() == 1
+    assert len(applications.list_applications("pending")) == 1
+    a, b = _submit(patronymic=""), _submit(patronymic="")
+    assert a["reference"] == b["reference"] != first["reference"]
+
+
 def test_every_bad_field_at_once_and_nothing_stored(db):
     with pytest.raises(ValidationError) as exc:
         applications.submit(company_name="Я" * 201, inn="123", last_name="Ива\x1bнов",

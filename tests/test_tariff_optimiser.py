@@ -148,3 +148,43 @@ def test_cli_insights_tariffs(co):
         ("79160000002", "Эконом", "90.00")]
     res = runner.invoke(main, ["insights", "tariffs", "--company", "7707083893"])
     assert res.exit_code == 0 and "Пакет" in res.output and "690.00" in res.output
+
+
+def test_the_fast_month_total_is_the_rating_engines_on_the_demo(seeded):
+    """The optimiser's month total (``_fast``) equals the rating engine's (``_cost``) for
+    every number of the demo, on every tariff, with its options, over its months."""
+    from corptui.rating import tariffs as tariff_store
+    from storage import rating_store
+
+    tariff_store.seed_demo_rates()
+    catalogue, offered = tariff_optimiser._catalogue()
+    options = {oid: (name, tariff_optimiser.to_kopecks(fee), rates) for oid, name, fee, rates
+               in Option.select(Option.id, Option.name, Option.monthly_fee,
+                                Option.rates).tuples()}
+    subs = [s for (s,) in Subscriber.select(Subscriber.id).order_by(Subscriber.id).tuples()]
+    opts_of = tariff_optimiser._options(subs)
+    first = CallRecord.select(CallRecord.started_at).order_by(CallRecord.started_at).scalar()
+    month = dt.date(first.year, first.month, 1)
+    checked = 0
+    for _ in range(3):
+        nxt = tariff_optimiser.add_months(month, 1)
+        days = (nxt - month).days
+        per: dict[int, list] = {}
+        for r in rating_store.month_records(subs[0], subs[-1], tariff_optimiser._bound(month),
+                                            tariff_optimiser._bound(nxt)):
+            per.setdefault(r[1], []).append((r[0], *r[2:10]))
+        for sid in subs:
+            opts = tuple(opts_of.get(sid, ()))
+            records = per.get(sid, [])
+            recs = tariff_optimiser._classified(records)
+            for tid in offered:
+                spans = [tariff_optimiser.OptionSpan(o, options[o][0], None, None,
+                                                     options[o][1], 0, options[o][2], days)
+                         for o in opts]
+                engine = tariff_optimiser._cost(days, catalogue[tid], tid, spans, records, {})
+                fast = tariff_optimiser._fast(
+                    tariff_optimiser._Priced(catalogue[tid], opts, options), recs)
+                assert fast == engine, (sid, tid, month)
+                checked += 1
+        month = nxt
+    assert checked > 500
