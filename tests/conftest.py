@@ -25,6 +25,14 @@ def _fast_password_hashing():
     passwords.use_fast_test_hashing(False)
 
 
+@pytest.fixture(autouse=True)
+def _truecolor_terminal(monkeypatch):
+    """Screens are drawn for a truecolor terminal in tests, whatever runs pytest: the
+    theme follows the terminal when the settings name none (settings.terminal_theme)."""
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
 def _pg_url(schema: str) -> str:
     import psycopg2
 
