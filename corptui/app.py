@@ -22,6 +22,29 @@ from corptui.session import Session
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 
 
+def readable_ansi_themes() -> list:
+    """Textual's ansi themes with the grey parts visible in 16 colours: ansi-dark draws
+    an unfocused input's border and the input cursor in ansi_black, black on a black
+    terminal (the login's password field was invisible over SSH)."""
+    from dataclasses import replace
+
+    from textual.theme import BUILTIN_THEMES
+
+    dark = BUILTIN_THEMES["ansi-dark"]
+    light = BUILTIN_THEMES["ansi-light"]
+    return [
+        replace(dark, variables={**dark.variables,
+                                 "border-blurred": "ansi_bright_black",
+                                 "border": "ansi_bright_blue",
+                                 "input-cursor-background": "ansi_white",
+                                 "input-cursor-foreground": "ansi_black",
+                                 "input-cursor-text-style": "reverse",
+                                 "block-cursor-foreground": "ansi_black",
+                                 "block-cursor-background": "ansi_white"}),
+        replace(light, variables={**light.variables, "border-blurred": "ansi_bright_black"}),
+    ]
+
+
 class CorptuiApp(App):
     TITLE = "corptui"
     SUB_TITLE = f"corporate mobile account · {__version__}"
@@ -96,6 +119,8 @@ class CorptuiApp(App):
         return binding.key_display or key_text(binding.key)
 
     def on_mount(self) -> None:
+        for theme in readable_ansi_themes():
+            self.register_theme(theme)
         try:
             self.apply_settings()
         except Exception as exc:  # a broken config file: defaults, and say so

@@ -700,6 +700,7 @@ class _Seed:
         def records(rng: random.Random, month_list: list[dt.date], count: int,
                     days_of: Callable[[dt.date], int]):
             n_months = len(month_list)
+            month_days = [days_of(m) for m in month_list]  # counted once, not per record
             bases = [dt.datetime.combine(m, dt.time(), dt.UTC) for m in month_list]
             day_text = {}
             for b, m in zip(bases, month_list, strict=True):
@@ -716,7 +717,7 @@ class _Seed:
                 sid = self.subs[k % n_subs][0] if k < n_subs else self.subs[rr(n_subs)][0]
                 mi = rr(n_months)
                 month = month_list[mi]
-                d = rr(days_of(month))
+                d = rr(month_days[mi])
                 h = 8 + rr(13)
                 mnt = rr(60)
                 sec = rr(60)

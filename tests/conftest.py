@@ -67,6 +67,14 @@ def _fast_password_hashing():
     passwords.use_fast_test_hashing(False)
 
 
+@pytest.fixture(autouse=True)
+def _truecolor_terminal(monkeypatch):
+    """Screens are drawn for a truecolor terminal in tests, whatever runs pytest: the
+    theme follows the terminal when the settings name none (settings.terminal_theme)."""
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
 def _pg_url(schema: str) -> str:
     import psycopg2
 
@@ -95,15 +103,29 @@ def make_url(engine: str, tmp_path, name: str = "t") -> str:
 
 @pytest.fixture(params=ENGINES)
 def db_url(request, tmp_path, monkeypatch):
-    """A fresh, empty database URL on each engine (nothing opened yet)."""
-    url = make_url(request.param, tmp_path)
+    """A fresh database URL on each engine, nothing opened yet: empty, or when the test
+    also uses ``db``, already at the current schema (a ready-made copy: tests/db_pool.py)."""
+    import db_pool
+
+    ready = "db" in request.fixturenames
+    if request.param == "pg" and ready:
+        url = db_pool.pg_url(make_url)
+    else:
+        url = make_url(request.param, tmp_path)
+        if ready:
+            db_pool.sqlite_copy(tmp_path / "t.db", tmp_path_factory_dir(request))
     monkeypatch.setenv("CORPTUI_DB", url)
     monkeypatch.setenv("CORPTUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("CORPTUI_CONFIG_DIR", str(tmp_path / "config"))
     yield url
     close_database()
-    if request.param == "pg":
+    if request.param == "pg" and not ready:
         _drop_pg_schema(url)
+
+
+def tmp_path_factory_dir(request):
+    """A folder of this test process for templates (made once)."""
+    return request.getfixturevalue("tmp_path_factory").getbasetemp()
 
 
 def _drop_pg_schema(url: str) -> None:

@@ -570,3 +570,14 @@ def test_company_cap_room_is_the_same_in_the_plan_and_in_the_check(data):
         if not alone[sid]["ok"]:
             assert ["+ Opt ip: " + x for x in alone[sid]["reasons"]] == [
                 x for x in r[sid]["reasons"] if x.startswith("+ Opt ip")]
+
+
+def test_the_cli_records_the_os_user(data):
+    import getpass
+
+    out = run("options", "connect", "geo", "79160000001", "--company", "Alpha")
+    assert out.exit_code == 0, out.output
+    entry = AuditEntry.get(AuditEntry.action == "options.connect")
+    assert entry.actor == f"cli:{getpass.getuser()}"
+    listed = run("audit", "list", "--company", "Alpha", "--user", "cli", "--format", "json")
+    assert "options.connect" in listed.output

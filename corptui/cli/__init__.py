@@ -135,7 +135,7 @@ class CliContext:
 
         self.open()
         comp = resolve_company(company)
-        return Session.system(comp.id, source=source)
+        return Session.cli(comp.id, source=source)
 
 
 pass_ctx = click.make_pass_decorator(CliContext)
