@@ -335,3 +335,9 @@ def test_the_operator_edits_an_option(co):
     out = run_cli("tariffs", "set-option", "nope", "minutes=1")
     assert out.exit_code == 1
     assert AuditEntry.select().where(AuditEntry.action == "options.set").count() == 1
+
+
+def test_settle_history_can_leave_the_current_month_unrated(co):
+    cid = co["company"].id
+    assert billing.settle_history(cid, now=t(1, 0, month=11), current=False) == [OCT]
+    assert billing.month_state(cid, dt.date(2026, 11, 1)) is None
