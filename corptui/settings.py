@@ -45,10 +45,26 @@ def _write_file(path: Path, data) -> None:
     os.replace(tmp, path)
 
 
-def ui() -> dict:
-    """The theme, idle minutes and language in effect (file, then the environment)."""
+def terminal_theme(environ=None) -> str:
+    """The theme for this terminal when the settings name none: an ansi theme where the
+    terminal has 16 colours (over SSH COLORTERM is not forwarded, TERM=xterm) or
+    NO_COLOR is set, where textual-dark's greys would come out black on black."""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return "ansi-dark"
+    if (env.get("COLORTERM") or "").lower() in ("truecolor", "24bit"):
+        return DEFAULT_UI["theme"]
+    if "256color" in (env.get("TERM") or ""):
+        return DEFAULT_UI["theme"]
+    return "ansi-dark"
+
+
+def ui(environ=None) -> dict:
+    """The theme, idle minutes and language in effect (file, then the environment; a
+    theme not set in the file follows the terminal: terminal_theme)."""
     data, _ = config.load_or_defaults()
     out = dict(DEFAULT_UI)
+    out["theme"] = terminal_theme(environ)
     out.update({k: v for k, v in (data.get("ui") or {}).items() if k in DEFAULT_UI})
     if out["theme"] not in THEMES:
         out["theme"] = DEFAULT_UI["theme"]
