@@ -459,7 +459,7 @@ class ChargeLinesScreen(DrillScreen):
             self.table.columns = LINE_COLUMNS
         self.table.invalidate()
         self.table.set_ids(list(range(len(self.rows))))
-        total = sum((ln["amount"] for ln in self.lines), Decimal("0.00"))
+        total = sum((row["amount"] for row in self.rows), Decimal("0.00"))  # what is shown
         kind = _(CHARGE_KIND_LABELS.get(self.kind, "all kinds"))
         self.query_one("#drill-title", Static).update(plain(
             f"{month_text(self.period)} · {kind} · {self.scope_text}"))
