@@ -290,8 +290,13 @@ def upgrade() -> tuple[int | None, int]:
         for version in range(before + 1, SCHEMA_VERSION + 1):
             with database.atomic():
                 MIGRATIONS[version]()
-                # tables added by later versions
-                database.create_tables(models.ALL_MODELS, safe=True)
+                # tables added by later versions, without the indexes of tables that
+                # exist: an index may be on a column a later step adds (SQLite would
+                # read the unknown "column" as a string and index that); those indexes
+                # are made once, after the last step
+                existing = set(database.get_tables())
+                database.create_tables([m for m in models.ALL_MODELS
+                                        if m._meta.table_name not in existing], safe=True)
                 if sqlite:
                     broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
@@ -301,6 +306,8 @@ def upgrade() -> tuple[int | None, int]:
                 if version == 7:
                     ensure_identity()
                 models.SchemaVersion.create(version=version, note=f"upgraded from {version - 1}")
+        with database.atomic():
+            database.create_tables(models.ALL_MODELS, safe=True)  # every index, at the end
     finally:
         if sqlite:
             database.execute_sql("PRAGMA foreign_keys = ON")

@@ -183,3 +183,24 @@ def test_upgrade_keeps_every_row_of_a_full_database(seeded):
     assert counts() == before
     assert schema.check() == []
     assert later  # every model's columns exist again (check() above verifies them)
+
+
+def test_upgrade_from_v8_with_call_records(seeded):
+    """A database of the version before rating (v8) with call records upgrades: the index
+    of a later version's column is not made before its column exists (SQLite reads an
+    unknown "record_id" as the string 'record_id' and the index failed as not unique)."""
+    before = database.execute_sql("SELECT count(*) FROM call_record").fetchone()[0]
+    assert before > 1
+    database.execute_sql('DROP INDEX IF EXISTS "call_record_subscriber_id_record_id"')
+    for table, column in [("call_record", "record_id"), ("call_record", "charge_id"),
+                          ("call_record", "roaming_zone"), ("tariff", "rates"),
+                          ("option", "rates")]:
+        database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+    for table in ("statement_entry", "tariff_history", "billing_month"):
+        database.execute_sql(f'DROP TABLE IF EXISTS "{table}"')
+    database.execute_sql("DELETE FROM schema_version")
+    database.execute_sql("INSERT INTO schema_version (version, applied_at, note) "
+                         "VALUES (8, '2026-11-01 00:00:00', 'v8')")
+    assert schema.upgrade() == (8, schema.SCHEMA_VERSION)
+    assert schema.check() == []
+    assert database.execute_sql("SELECT count(*) FROM call_record").fetchone()[0] == before
