@@ -45,7 +45,8 @@ def million(args) -> dict:
     first_q, (count, first) = _changing_queries(session, NAME_QUERIES, 1)[0]
     names = _changing_queries(session, NAME_QUERIES, 3)
     digits = _changing_queries(session, DIGIT_QUERIES, 3)
-    res = {"open": [], "ready": [], "keys": [], "select_all": [], "loaded": []}
+    res = {"open": [], "ready": [], "keys": [], "select_all": [], "loaded": [], "keys_cpu": [],
+           "select_all_cpu": []}
 
     async def run():
         app = _framed_app(session)
@@ -62,8 +63,11 @@ def million(args) -> dict:
             res["loaded"].append(time.perf_counter() - t0)
             keys: list = []
             await _keystrokes(app, pilot, frames, names + digits, keys)
-            res["keys"] += [s for s, _f in keys]
-            res["select_all"].append((await _select_all(app, pilot, frames))[0])
+            res["keys"] += [k[0] for k in keys]
+            res["keys_cpu"] += [k[2] for k in keys]
+            sa = await _select_all(app, pilot, frames)
+            res["select_all"].append(sa[0])
+            res["select_all_cpu"].append(sa[2])
 
     for _ in range(RUNS):
         asyncio.run(run())
@@ -76,7 +80,9 @@ def million(args) -> dict:
             "search_ready_min_seconds": round(min(res["ready"]), 4),
             "loaded_seconds": round(statistics.median(res["loaded"]), 4),
             "keystroke_seconds": keys["median"], "keystroke_p95_seconds": keys["p95"],
+            "keystroke_cpu_seconds": summary(res["keys_cpu"])["median"],
             "select_all_seconds": round(statistics.median(res["select_all"]), 4),
+            "select_all_cpu_seconds": round(statistics.median(res["select_all_cpu"]), 4),
             "select_all_max_seconds": round(max(res["select_all"]), 4),
             "rss_mb": _rss_mb(), "runs": RUNS,
             "queries": [q for q, _ in names + digits],

@@ -183,7 +183,8 @@ async def _keystrokes(app, pilot, frames, queries, out: list) -> None:
         shown = await frames.until(_shows(q, count, first), t,
                                    first=lambda lines, q=q: q in line_with(lines, "Search:"))
         # 0: the echo and the result in one frame; else the frames the result came later
-        out.append((shown - t, frames.frames_between(frames.first_time, shown) - 1))
+        out.append((shown - t, frames.frames_between(frames.first_time, shown) - 1,
+                    frames.cpu_at(shown) - frames.pressed_cpu))
 
 
 def numbers_keystroke(args) -> dict:
@@ -206,17 +207,22 @@ def numbers_keystroke(args) -> dict:
 
     for _ in range(RUNS):
         asyncio.run(run())
-    everything = [s for s, _f in res["names"] + res["digits"]]
-    n, d = summary([s for s, _f in res["names"]]), summary([s for s, _f in res["digits"]])
-    sa = summary([s for s, _f in res["select_all"]])
+    everything = [k[0] for k in res["names"] + res["digits"]]
+    n, d = summary([k[0] for k in res["names"]]), summary([k[0] for k in res["digits"]])
+    sa = summary([k[0] for k in res["select_all"]])
+    cpu = summary([k[2] for k in res["names"] + res["digits"]])
     return {"n": args.numbers, "seconds": statistics.median(everything),
             "p95_seconds": summary(everything)["p95"], "min_seconds": min(everything),
             "floor_seconds": None,
             "names_seconds": n["median"], "names_p95_seconds": n["p95"],
             "digits_seconds": d["median"], "digits_p95_seconds": d["p95"],
             # frames between a key's echo and its result (0: the same frame), worst key
-            "echo_to_result_frames": max(f for _s, f in res["names"] + res["digits"]),
+            "echo_to_result_frames": max(k[1] for k in res["names"] + res["digits"]),
+            # the app's CPU from the key to its frame: what load stretches least
+            "cpu_seconds": cpu["median"], "cpu_p95_seconds": cpu["p95"],
+            "cpu_max_seconds": cpu["max"],
             "select_all_seconds": sa["median"], "select_all_max_seconds": sa["max"],
+            "select_all_cpu_seconds": summary([k[2] for k in res["select_all"]])["median"],
             "names": [q for q, _ in names], "digits": [q for q, _ in digits], "runs": RUNS,
             "target_seconds": 0.0167, "target_p95_seconds": 0.033}
 
@@ -237,7 +243,7 @@ async def _select_all(app, pilot, frames):
     want = f"Selected {number(total)} "
     t = frames.press("a")
     shown = await frames.until(lambda lines: want in line_with(lines, "Selected"), t)
-    return shown - t, 0
+    return shown - t, 0, frames.cpu_at(shown) - frames.pressed_cpu
 
 
 def select_all(args) -> dict:
@@ -261,7 +267,7 @@ def select_all(args) -> dict:
                                      (company,))]
     chosen = set(ids)
     floor = time.perf_counter() - start
-    s = summary([x for x, _f in samples])
+    s = summary([x[0] for x in samples])
     return {"n": len(chosen), "seconds": s["median"], "min_seconds": s["min"],
             "floor_seconds": floor, "runs": RUNS,
             "target_seconds": 0.2}

@@ -7,7 +7,9 @@ of sending it. ``Frames`` feeds those bytes to a terminal emulator (pyte) and an
 "when was the first frame, after time t, whose screen showed this?". Keys are posted the
 way a terminal driver posts them (no Pilot waits in the measured path). ``Stalls`` samples
 the event loop every 2 ms: its longest lateness is the longest time the app could not have
-drawn a frame or taken a key.
+drawn a frame or taken a key. Each frame also keeps the process's CPU time when it was
+written (``cpu_at``): CPU seconds from a key to its frame are the app's own work, which a
+loaded machine stretches far less than wall time.
 
     async with framed(app) as (pilot, frames): ...
 """
@@ -34,6 +36,7 @@ class FrameDriver(HeadlessDriver):
         sink = getattr(self._app, "_bench_frames", None)
         if sink is not None:
             sink.append((time.perf_counter(), data))
+            self._app._bench_cpu.append(time.process_time())
 
     def flush(self) -> None:
         pass
@@ -42,7 +45,9 @@ class FrameDriver(HeadlessDriver):
 class Frames:
     def __init__(self, app, size=(80, 24)):
         self.log: list[tuple[float, str]] = []
+        self.cpu: list[float] = []  # the process's CPU time at each frame of ``log``
         app._bench_frames = self.log
+        app._bench_cpu = self.cpu
         self.app = app
         self.term = pyte.Screen(*size)
         self.stream = pyte.Stream(self.term)
@@ -99,11 +104,21 @@ class Frames:
             await asyncio.sleep(0.001)
         raise TimeoutError(f"no frame with {needle!r}")
 
+    def cpu_at(self, t: float) -> float:
+        """The process's CPU time (time.process_time) when the frame of time ``t`` was
+        written."""
+        for (ft, _d), cpu in zip(self.log, self.cpu, strict=True):
+            if ft == t:
+                return cpu
+        raise KeyError(t)
+
     def frames_between(self, a: float, b: float) -> int:
         return sum(1 for t, _d in self.log if a <= t <= b)
 
     def press(self, *keys: str) -> float:
-        """Posts the keys as a terminal driver does; returns the time of the first."""
+        """Posts the keys as a terminal driver does; returns the time of the first (its
+        CPU time in ``self.pressed_cpu``)."""
+        self.pressed_cpu = time.process_time()
         start = time.perf_counter()
         for key in keys:
             self.app.post_message(_key_event(key))

@@ -22,6 +22,29 @@ from corptui.session import Session
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 
 
+def readable_ansi_themes() -> list:
+    """Textual's ansi themes with the grey parts visible in 16 colours: ansi-dark draws
+    an unfocused input's border and the input cursor in ansi_black, black on a black
+    terminal (the login's password field was invisible over SSH)."""
+    from dataclasses import replace
+
+    from textual.theme import BUILTIN_THEMES
+
+    dark = BUILTIN_THEMES["ansi-dark"]
+    light = BUILTIN_THEMES["ansi-light"]
+    return [
+        replace(dark, variables={**dark.variables,
+                                 "border-blurred": "ansi_bright_black",
+                                 "border": "ansi_bright_blue",
+                                 "input-cursor-background": "ansi_white",
+                                 "input-cursor-foreground": "ansi_black",
+                                 "input-cursor-text-style": "reverse",
+                                 "block-cursor-foreground": "ansi_black",
+                                 "block-cursor-background": "ansi_white"}),
+        replace(light, variables={**light.variables, "border-blurred": "ansi_bright_black"}),
+    ]
+
+
 class CorptuiApp(App):
     TITLE = "corptui"
     SUB_TITLE = f"corporate mobile account · {__version__}"
@@ -34,13 +57,16 @@ class CorptuiApp(App):
 
     def __init__(self, db_url: str | None = None, *, demo_logins=None,
                  session: Session | None = None, idle_seconds: float | None = None,
-                 open_db=None, **kwargs):
+                 background: bool | None = None, open_db=None, **kwargs):
         super().__init__(**kwargs)
         # opens the database after the first frame (corptui.cli.tui.run_app); what it
         # raises ends the app and is kept for the caller
         self._open_db = open_db
         self.open_error: Exception | None = None
         self.db_url = db_url
+        # the app runs the job queue itself while it is open (corptui.worker.EmbeddedWorker)
+        self.background = background
+        self.embedded_worker = None
         self.demo_logins = list(demo_logins or [])
         self.session: Session | None = None
         self.session_info: dict = {}
@@ -93,6 +119,8 @@ class CorptuiApp(App):
         return binding.key_display or key_text(binding.key)
 
     def on_mount(self) -> None:
+        for theme in readable_ansi_themes():
+            self.register_theme(theme)
         try:
             self.apply_settings()
         except Exception as exc:  # a broken config file: defaults, and say so
@@ -122,6 +150,47 @@ class CorptuiApp(App):
 
             self.idle_seconds = idle_timeout_seconds()
         self.set_interval(min(30.0, max(0.5, self.idle_seconds / 4)), self.check_session_idle)
+        self.start_background_work()
+
+    # -- background work ----------------------------------------------------------
+    QUEUE_CHECK_SECONDS = 10.0
+
+    def start_background_work(self) -> None:
+        """Run the job queue in a thread of the app (documents, reports, email are made
+        while the app is open, no second process); on SQLite only when no other app or
+        `corptui worker` runs this database's queue. A check every few seconds tells when
+        jobs wait and nothing runs them."""
+        from corptui import worker
+
+        told = self.background is not None  # a test that runs the queue by hand says so
+        if not told:
+            self.background = worker.embedded_enabled()
+        if self.background:
+            self.embedded_worker = worker.EmbeddedWorker(worker.open_database_url())
+            self.embedded_worker.start()
+        self._queue_warned = False
+        if self.background or not told:
+            self.set_interval(self.QUEUE_CHECK_SECONDS, self.check_queue)
+
+    def stop_background_work(self) -> None:
+        if self.embedded_worker is not None:
+            self.embedded_worker.stop()
+
+    def check_queue(self) -> None:
+        """Jobs due and nobody to run them: say so once, with the command to start one."""
+        from corptui import worker
+
+        try:
+            text = worker.unattended_text(self.embedded_worker)
+        except Exception:  # a busy or lost database: the next check tells
+            return
+        if text and not self._queue_warned:
+            self.notify(text, title=_("Background work"), severity="warning", timeout=30,
+                        markup=False)
+        self._queue_warned = bool(text)
+
+    def on_unmount(self) -> None:
+        self.stop_background_work()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Text fields keep a steady cursor: no repaint twice a second over a slow SSH
@@ -378,6 +447,7 @@ class KioskApp(CorptuiApp):
 
     def on_mount(self) -> None:
         self.set_interval(min(30.0, max(0.2, self.idle_seconds / 4)), self.check_session_idle)
+        self.start_background_work()
         self.push_screen(self.login_screen())
 
     def login_screen(self, message: str = ""):
@@ -404,9 +474,14 @@ class KioskApp(CorptuiApp):
         from corptui import kiosk
         from corptui.database import close_database, open_database
 
+        self.stop_background_work()
         close_database()
+        if kiosk.pristine_path() != self.pristine:  # a new day: the demo is about today
+            self.pristine, self.working = kiosk.prepare()
         open_database(kiosk.reset(self.pristine, self.working))
         self.resets += 1
+        if self.embedded_worker is not None:
+            self.embedded_worker.start()
 
     async def action_quit(self) -> None:
         from screens.kiosk import PinDialog

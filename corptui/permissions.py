@@ -130,6 +130,8 @@ def denial(role: str, action: str) -> str:
 
 
 def require(session, action: str) -> None:
+    if session is None:  # logged out meanwhile (a background read that outlived its screen)
+        raise SessionEnded(_("you are logged out: log in again (nothing was changed)"))
     if not allowed(session.role, action):
         raise PermissionDenied(denial(session.role, action))
     if action != "read" and getattr(session, "user_id", None) is not None:

@@ -19,31 +19,52 @@ START_SCREENS = ("overview", "numbers")  # where a login lands
 DEFAULT_UI = {"theme": "textual-dark", "idle_minutes": 15, "language": "", "start": "overview"}
 
 
-def _read_file(path: Path) -> dict:
+def _read_file(path: Path):
+    """The config file as a tomlkit document: saving keeps the user's comments and order."""
+    import tomlkit
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        tomllib.loads(text)  # the same judge of validity as config.load
+        return tomlkit.parse(text)
     except FileNotFoundError:
-        return {}
+        return tomlkit.document()
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValidationError(_("{path} is not valid TOML ({exc}): fix or remove it").format(path=path, exc=exc),
                               "config") from None
 
 
-def _write_file(path: Path, data: dict) -> None:
-    import tomli_w
+def _write_file(path: Path, data) -> None:
+    import tomlkit
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # may hold a password
-    with os.fdopen(fd, "wb") as fh:
-        tomli_w.dump(data, fh)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(tomlkit.dumps(data))
     os.replace(tmp, path)
 
 
-def ui() -> dict:
-    """The theme, idle minutes and language in effect (file, then the environment)."""
+def terminal_theme(environ=None) -> str:
+    """The theme for this terminal when the settings name none: an ansi theme where the
+    terminal has 16 colours (over SSH COLORTERM is not forwarded, TERM=xterm) or
+    NO_COLOR is set, where textual-dark's greys would come out black on black."""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return "ansi-dark"
+    if (env.get("COLORTERM") or "").lower() in ("truecolor", "24bit"):
+        return DEFAULT_UI["theme"]
+    if "256color" in (env.get("TERM") or ""):
+        return DEFAULT_UI["theme"]
+    return "ansi-dark"
+
+
+def ui(environ=None) -> dict:
+    """The theme, idle minutes and language in effect (file, then the environment; a
+    theme not set in the file follows the terminal: terminal_theme)."""
     data, _ = config.load_or_defaults()
     out = dict(DEFAULT_UI)
+    out["theme"] = terminal_theme(environ)
     out.update({k: v for k, v in (data.get("ui") or {}).items() if k in DEFAULT_UI})
     if out["theme"] not in THEMES:
         out["theme"] = DEFAULT_UI["theme"]
@@ -84,7 +105,7 @@ def save_ui(session, theme, idle_minutes, language="", start=None) -> dict:
                          ui()["start"] if start is None else start)
     path = locations.config_file()
     data = _read_file(path)
-    before = data.get("ui", {})
+    before = data["ui"].unwrap() if "ui" in data else {}
     data["ui"] = values
     _write_file(path, data)
     _audit(session, "settings.ui", before, values)

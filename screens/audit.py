@@ -72,6 +72,8 @@ def render_cell(row: dict, key: str) -> str:
     if key == "actor":
         return actor_text(row["actor"])
     if key == "object":
+        if row.get("number"):  # a number is named by its phone
+            return format_msisdn(row["number"])
         return f"{row['object_type']} #{row['object_id']}" if row["object_id"] else row[
             "object_type"]
     if key == "summary":
@@ -190,7 +192,7 @@ class AuditScreen(KeyedRowsScreen):
     def reload(self) -> None:
         values = self.filter_values()
         try:
-            entries = auditlog.list_entries(self.session, **values)
+            ids = auditlog.entry_ids(self.session, **values)
         except ValidationError as exc:
             errors = exc.errors or {exc.field: exc.message}
             if any(k in errors for k in DATE_FIELDS):
@@ -202,16 +204,14 @@ class AuditScreen(KeyedRowsScreen):
             self.app.show_error(exc)
             return
         self.show_date_errors({})
-        self.rows = {e["id"]: e for e in entries}
+        # every entry: the table pages through the ids and reads the rows it draws
+        self.rows = {}
         self.table.invalidate()
-        self.table.set_ids([e["id"] for e in entries])
-        shown = len(entries)
+        self.table.set_ids(ids)
+        shown = len(ids)
         active = [k for k, v in values.items() if v]
         parts = [ngettext("{n} entry, newest first", "{n} entries, newest first",
                           shown).format(n=number(shown))]
-        if shown >= auditlog.DEFAULT_LIMIT:
-            parts[0] += " " + _("(the newest {n}; narrow the filter)").format(
-                n=number(auditlog.DEFAULT_LIMIT))
         if active:
             parts.append(_("filtered"))
         parts.append(_("enter details · / filter · x clear"))
@@ -240,7 +240,20 @@ class AuditScreen(KeyedRowsScreen):
         self.reload()
         self.table.focus()
 
+    def _fetch(self, ids: list[int]) -> dict[int, dict]:
+        missing = [i for i in ids if i not in self.rows]
+        if missing:
+            if len(self.rows) > 20_000:  # keep the cache small on a long log
+                self.rows = {}
+            self.rows.update(auditlog.entries_by_ids(self.session, missing))
+        return {i: self.rows[i] for i in ids if i in self.rows}
+
+    def row(self, entry_id: int) -> dict | None:
+        """One entry (read when not yet drawn)."""
+        return self._fetch([entry_id]).get(entry_id)
+
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
+        self._fetch([event.row_id])
         row = self.rows.get(event.row_id)
         if row is not None:
             self.app.push_screen(MessageDialog(_("Audit entry"), detail_text(row)))

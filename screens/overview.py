@@ -228,15 +228,15 @@ class OverviewScreen(AppScreen):
             return
         self.updating = True
         self._head()
-        self._recount()
+        self._recount(self.session, self.today, self._now())  # taken on the UI thread
 
     @work(thread=True, exclusive=True, group="overview")
-    def _recount(self) -> None:
+    def _recount(self, session, today, now) -> None:
         from corptui.database import close_thread_connection
 
         try:
-            snap = uc.refresh(self.session, self.today)
-            live = uc.live(self.session, self._now())
+            snap = uc.refresh(session, today)
+            live = uc.live(session, now)
             error = None
         except CorptuiError as exc:
             snap, live, error = None, None, exc

@@ -24,19 +24,24 @@ class StorageError(Exception):
 class DatabaseURL:
     engine: str  # "sqlite" | "postgresql"
     path: str = ""  # sqlite file (or ":memory:")
-    host: str = ""
-    port: int = 5432
+    host: str = ""  # postgresql: "" = libpq's default (PGHOST, else the local socket)
+    port: int = 0  # 0 = libpq's default (PGPORT, else 5432)
     user: str = ""
     password: str = ""
     name: str = ""
     schema: str = ""  # postgresql: search_path (used to isolate test runs)
     statement_timeout: int = 0  # postgresql: ms, 0 = none (?statement_timeout=MS)
+    # every other ?key=value of the URL is a libpq connection parameter (sslmode,
+    # sslrootcert, target_session_attrs, host=/socket/dir...), passed through as given
+    params: tuple[tuple[str, str], ...] = ()
 
     def display(self) -> str:
         if self.engine == "sqlite":
             return f"sqlite:///{self.path}"
         user = f"{self.user}@" if self.user else ""
-        return f"postgresql://{user}{self.host}:{self.port}/{self.name}"
+        where = self.host or "local socket"
+        port = f":{self.port}" if self.port else ""
+        return f"postgresql://{user}{where}{port}/{self.name}"
 
 
 def parse_url(url: str) -> DatabaseURL:
@@ -56,7 +61,7 @@ def parse_url(url: str) -> DatabaseURL:
         name = parsed.path.lstrip("/")
         if not name:
             raise StorageError(f"no database name in URL {url!r}")
-        query = parse_qs(parsed.query)
+        query = parse_qs(parsed.query, keep_blank_values=True)
         raw_timeout = (query.get("statement_timeout") or ["0"])[0]
         try:
             timeout = int(raw_timeout)
@@ -66,10 +71,16 @@ def parse_url(url: str) -> DatabaseURL:
             raise StorageError(
                 f"statement_timeout in the database URL must be milliseconds (a whole number "
                 f">= 0), not {raw_timeout!r}") from None
+        try:
+            port = parsed.port or 0
+        except ValueError:
+            raise StorageError(f"the port in the database URL {url!r} is not a number") from None
+        own = {"schema", "statement_timeout"}
         return DatabaseURL(
             "postgresql",
-            host=parsed.hostname or "127.0.0.1",
-            port=parsed.port or 5432,
+            host=unquote(parsed.hostname or ""),
+            port=port,
+            params=tuple((k, v[-1]) for k, v in query.items() if k not in own),
             user=unquote(parsed.username or ""),
             password=unquote(parsed.password or ""),
             name=name,
@@ -119,7 +130,13 @@ def make_database(url: str | DatabaseURL, *, create: bool = True) -> pw.Database
         raise StorageError(
             'PostgreSQL needs psycopg2: pip install "corptui[postgres]"'
         ) from None
-    kwargs = {"host": info.host, "port": info.port}
+    # libpq reads what is not given here from its environment (PGHOST, PGPORT, PGUSER,
+    # PGPASSWORD, PGSSLMODE, ~/.pgpass...), as psql does
+    kwargs = dict(info.params)
+    if info.host:
+        kwargs["host"] = info.host
+    if info.port:
+        kwargs["port"] = info.port
     if info.user:
         kwargs["user"] = info.user
     if info.password:
@@ -132,7 +149,7 @@ def make_database(url: str | DatabaseURL, *, create: bool = True) -> pw.Database
         options.append(f"-c statement_timeout={info.statement_timeout}")
     if options:
         kwargs["options"] = " ".join(options)
-    kwargs["connect_timeout"] = 5
+    kwargs.setdefault("connect_timeout", 5)
     # who is connected, in pg_stat_activity (admins see which process holds what)
     kwargs["application_name"] = f"corptui {os.getpid()}"
     db = ReconnectingPostgresDatabase(info.name, **kwargs)

@@ -134,3 +134,15 @@ def test_cli_list_set_delete(data, db_url):
                             "--all", "--company", comp])
     assert res.exit_code == 0, res.output
     assert rules_of(data["subs"][0]) == [] and len(rules_of(data["subs"][1])) == 1
+
+
+def test_the_audit_names_the_number_by_its_phone(data):
+    from corptui import auditlog
+    from corptui.phones import format_msisdn
+    from screens.audit import render_cell
+
+    s, sub = data["session"], data["subs"][0]
+    forwarding.add_rule(s, sub.id, "busy", "+7 903 111-22-33")
+    entry = [e for e in auditlog.list_entries(s) if e["action"] == "forwarding.add"][0]
+    assert entry["number"] == sub.msisdn
+    assert render_cell(entry, "object") == format_msisdn(sub.msisdn)

@@ -173,3 +173,14 @@ def test_a_blocklisted_password_is_refused(data, password, why):
 def test_an_uncommon_password_passes(data, password):
     user, _temporary = users.add_user(_owner(data), "79260000099", "viewer", password=password)
     assert user.id
+
+
+def test_a_read_that_outlives_its_login_is_told_the_session_ended(data):
+    # a background read started before a logout (kiosk reset, idle timeout) meets a None
+    # session: a clear refusal the screens already handle, not an AttributeError
+    from corptui import overview
+
+    with pytest.raises(SessionEnded):
+        overview.refresh(None, __import__("datetime").date.today())
+    with pytest.raises(SessionEnded):
+        tags.create_tag(None, "Отдел")

@@ -58,6 +58,23 @@ def consistent(url: str) -> None:
         close_database()
 
 
+def _wait_for_first_saves(url: str, writer, saves: int = 3) -> None:
+    """Until the writing process has saved a few cards (its start-up takes seconds on a
+    loaded machine: a fixed sleep made the backup come before any write)."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert writer.poll() is None, writer.stderr.read()[-2000:]
+        open_database(url)
+        try:
+            done = AuditEntry.select().where(AuditEntry.action == "employee.update").count()
+        finally:
+            close_database()
+        if done >= saves:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the writer saved nothing in 90 s")
+
+
 MADE: list[str] = []
 
 
@@ -84,10 +101,10 @@ def test_backup_during_writes_restores_identical_counts(db, tmp_path, target_eng
     close_database()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(TESTS), str(ROOT), env.get("PYTHONPATH", "")])
-    writer = subprocess.Popen([sys.executable, str(LOAD), db, "admin", "writer", "4",
+    writer = subprocess.Popen([sys.executable, str(LOAD), db, "admin", "writer", "8",
                                str(tmp_path / "writer.json")], env=env, cwd=ROOT,
                               stderr=subprocess.PIPE)
-    time.sleep(2.0)  # the writer is busy saving cards, tags, options and imports
+    _wait_for_first_saves(db, writer)  # the writer is busy saving cards, tags, options...
     target = tmp_path / "corp.backup"
     result = cli("--db", db, "db", "backup", str(target))
     still_writing = writer.poll() is None

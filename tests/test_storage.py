@@ -25,6 +25,33 @@ def test_parse_urls():
             parse_url(bad)
 
 
+def test_libpq_parameters_pass_through_and_defaults_are_libpq_s():
+    pg = parse_url("postgresql:///corp?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+                   "&schema=s1&statement_timeout=500")
+    assert (pg.host, pg.port, pg.name, pg.schema, pg.statement_timeout) == ("", 0, "corp", "s1", 500)
+    assert dict(pg.params) == {"sslmode": "verify-full", "sslrootcert": "/etc/ca.pem"}
+    assert pg.display() == "postgresql://local socket/corp"
+    sock = parse_url("postgresql://%2Fvar%2Frun%2Fpostgresql/corp")
+    assert sock.host == "/var/run/postgresql"
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("CORPTUI_TEST_PG"),
+                    reason="PostgreSQL only (CORPTUI_TEST_PG=1)")
+def test_postgres_url_reaches_libpq(monkeypatch):
+    # a parameter of the URL reaches libpq (which judges it), and libpq's environment fills
+    # what the URL leaves out (here the host and port: no URL host means PGHOST, not TCP)
+    with pytest.raises(DatabaseUnavailable) as err:
+        open_database("postgresql://127.0.0.1:5432/test?sslmode=bogus")
+    assert "sslmode" in str(err.value)
+    monkeypatch.setenv("PGHOST", "127.0.0.1")
+    monkeypatch.setenv("PGPORT", "5432")
+    db = open_database("postgresql:///test", check_schema=False)
+    try:
+        assert db.execute_sql("SELECT inet_server_addr() IS NOT NULL").fetchone()[0] is True
+    finally:
+        close_database()
+
+
 def test_money_is_exact_decimal_and_refuses_floats():
     assert to_kopecks(Decimal("0.1")) + to_kopecks("0.2") == to_kopecks("0.3")
     assert to_kopecks("10.005") == 1001  # half-up

@@ -35,6 +35,8 @@ def list_cmd(obj, company, user, object_type, date_from, date_to, limit, fmt) ->
         click.echo(render(rows, fmt, COLUMNS))
         return
     for row in rows:
+        if fmt == "table" and row.get("number"):  # people read a number by its phone
+            row["object_id"] = row["number"]
         for key in ("before", "after"):
             row[key] = "" if row[key] is None else json.dumps(row[key], ensure_ascii=False,
                                                               sort_keys=True)

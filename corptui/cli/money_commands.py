@@ -77,7 +77,7 @@ class _Args:
                      or check_range(self.amount_min, self.amount_max, "--min", "--max", "amount"))
         obj.open()
         self.company = resolve_company(company)
-        self.session = Session.system(self.company.id, source=source)
+        self.session = Session.cli(self.company.id, source=source)
         self.subscriber_ids, self.account_ids = scope.numbers_and_accounts(
             self.session, numbers, accounts, numbers_field="--numbers",
             accounts_field="--account")

@@ -363,20 +363,20 @@ async def test_audit_screen_filters_by_object_user_and_period(owner):
         screen = app.screen
         assert isinstance(screen, AuditScreen)
         all_ids = list(screen.table.ids)
-        actions = [screen.rows[i]["action"] for i in all_ids]
+        actions = [screen.row(i)["action"] for i in all_ids]
         assert actions[0] == "tags.create" and "user.add" in actions and "demo.seed" in actions
-        assert [screen.rows[i]["at"] for i in all_ids] == sorted(
-            (screen.rows[i]["at"] for i in all_ids), reverse=True)
+        assert [screen.row(i)["at"] for i in all_ids] == sorted(
+            (screen.row(i)["at"] for i in all_ids), reverse=True)
 
         screen.query_one("#object-filter", Select).value = "tag"
         await pilot.pause()
-        assert [screen.rows[i]["action"] for i in screen.table.ids] == ["tags.create"]
+        assert [screen.row(i)["action"] for i in screen.table.ids] == ["tags.create"]
         screen.query_one("#object-filter", Select).clear()
         await pilot.pause()
 
         screen.query_one("#user-filter", Select).value = "79001000001"  # the owner
         await pilot.pause()
-        assert {screen.rows[i]["action"] for i in screen.table.ids} == {"user.add"}
+        assert {screen.row(i)["action"] for i in screen.table.ids} == {"user.add"}
 
         await pilot.press("x")
         await pilot.pause()
@@ -418,6 +418,30 @@ async def test_audit_screen_filters_by_object_user_and_period(owner):
         assert "Action: tags.create" in detail and '"name": "Ночная смена"' in detail
 
 
+async def test_audit_screen_pages_through_every_entry_not_only_1000(owner):
+    from corptui import audit
+
+    audit.record_many(owner, "user.login", "user",
+                      [(f"7926{n:07d}", None, {"n": n}) for n in range(1500)], "op-many")
+    total = AuditEntry.select().where(AuditEntry.company == owner.company_id).count()
+    assert total > 1500
+    app = make_app(owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        screen = app.screen
+        assert len(screen.table.ids) == total
+        assert f"{total:,} entries" in text_of(screen.query_one("#audit-status"))
+        assert "narrow the filter" not in text_of(screen.query_one("#audit-status"))
+        await pilot.press("end")  # the oldest entry, past the first 1,000
+        await pilot.pause()
+        oldest = AuditEntry.select().where(AuditEntry.company == owner.company_id).order_by(
+            AuditEntry.at, AuditEntry.id).first()
+        assert screen.table.cursor_id == oldest.id
+        assert screen.row(oldest.id)["action"] == oldest.action
+
+
 async def test_audit_entries_of_another_company_are_not_listed(seeded):
     other = demo_session("owner", company=2)
     users.add_user(demo_session("owner"), "+7 926 700-00-04", "viewer")
@@ -427,7 +451,7 @@ async def test_audit_entries_of_another_company_are_not_listed(seeded):
         await pilot.press("f8")
         await pilot.pause()
         screen = app.screen
-        assert all(screen.rows[i]["action"] != "user.add" for i in screen.table.ids)
+        assert all(screen.row(i)["action"] != "user.add" for i in screen.table.ids)
         options = [v for _, v in screen.query_one("#user-filter", Select)._options]
         assert "79001000001" not in options and "79002000001" in options
 

@@ -157,3 +157,17 @@ async def test_command_palette_lists_the_screens_own_actions(seeded):
         cmd.callback()
         await pilot.pause()
         assert app.screen is not None and type(app.screen).__name__ != "UsersScreen"
+
+
+def test_saving_settings_keeps_the_users_comments(seeded):
+    path = locations.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# my office machine\n[ui]\ntheme = \"ansi-dark\"  # for the SSH box\n"
+                    "idle_minutes = 15\n\n[kiosk]\n# asked at quit\npin = \"2468\"\n",
+                    encoding="utf-8")
+    settings_uc.save_ui(demo_session(), "ansi-light", "20", "ru")
+    text = path.read_text(encoding="utf-8")
+    assert "# my office machine" in text and "# asked at quit" in text
+    data = tomllib.loads(text)
+    assert data["ui"]["theme"] == "ansi-light" and data["ui"]["idle_minutes"] == 20
+    assert data["kiosk"] == {"pin": "2468"}

@@ -1,0 +1,38 @@
+"""Readable in 16 colours: the theme follows the terminal when the settings name none,
+and the ansi themes draw every input's border in a colour a black terminal shows."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_app
+from conftest import settle as _settle
+
+from corptui import settings
+
+
+@pytest.mark.parametrize("env, theme", [
+    ({"TERM": "xterm"}, "ansi-dark"),                       # SSH: COLORTERM not forwarded
+    ({"TERM": "xterm", "COLORTERM": "truecolor"}, "textual-dark"),
+    ({"TERM": "xterm-256color"}, "textual-dark"),
+    ({"TERM": "xterm-256color", "NO_COLOR": "1"}, "ansi-dark"),
+    ({}, "ansi-dark"),
+])
+def test_terminal_theme(env, theme):
+    assert settings.terminal_theme(env) == theme
+
+
+async def test_login_in_16_colours_shows_every_input(sqlite_url, monkeypatch):
+    from corptui.database import open_database
+
+    open_database(sqlite_url)
+    monkeypatch.delenv("COLORTERM", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        assert app.theme == "ansi-dark"
+        password = app.screen.query_one("#password")
+        assert not password.has_focus
+        colour = password.styles.border_left[1]
+        # ansi_black (0) on a black terminal was an invisible password field
+        assert colour.ansi not in (None, 0), colour
