@@ -57,13 +57,16 @@ class CorptuiApp(App):
 
     def __init__(self, db_url: str | None = None, *, demo_logins=None,
                  session: Session | None = None, idle_seconds: float | None = None,
-                 open_db=None, **kwargs):
+                 background: bool | None = None, open_db=None, **kwargs):
         super().__init__(**kwargs)
         # opens the database after the first frame (corptui.cli.tui.run_app); what it
         # raises ends the app and is kept for the caller
         self._open_db = open_db
         self.open_error: Exception | None = None
         self.db_url = db_url
+        # the app runs the job queue itself while it is open (corptui.worker.EmbeddedWorker)
+        self.background = background
+        self.embedded_worker = None
         self.demo_logins = list(demo_logins or [])
         self.all_demo_logins = list(self.demo_logins)  # demo_logins: those that work
         self.session: Session | None = None
@@ -149,6 +152,47 @@ class CorptuiApp(App):
 
             self.idle_seconds = idle_timeout_seconds()
         self.set_interval(min(30.0, max(0.5, self.idle_seconds / 4)), self.check_session_idle)
+        self.start_background_work()
+
+    # -- background work ----------------------------------------------------------
+    QUEUE_CHECK_SECONDS = 10.0
+
+    def start_background_work(self) -> None:
+        """Run the job queue in a thread of the app (documents, reports, email are made
+        while the app is open, no second process); on SQLite only when no other app or
+        `corptui worker` runs this database's queue. A check every few seconds tells when
+        jobs wait and nothing runs them."""
+        from corptui import worker
+
+        told = self.background is not None  # a test that runs the queue by hand says so
+        if not told:
+            self.background = worker.embedded_enabled()
+        if self.background:
+            self.embedded_worker = worker.EmbeddedWorker(worker.open_database_url())
+            self.embedded_worker.start()
+        self._queue_warned = False
+        if self.background or not told:
+            self.set_interval(self.QUEUE_CHECK_SECONDS, self.check_queue)
+
+    def stop_background_work(self) -> None:
+        if self.embedded_worker is not None:
+            self.embedded_worker.stop()
+
+    def check_queue(self) -> None:
+        """Jobs due and nobody to run them: say so once, with the command to start one."""
+        from corptui import worker
+
+        try:
+            text = worker.unattended_text(self.embedded_worker)
+        except Exception:  # a busy or lost database: the next check tells
+            return
+        if text and not self._queue_warned:
+            self.notify(text, title=_("Background work"), severity="warning", timeout=30,
+                        markup=False)
+        self._queue_warned = bool(text)
+
+    def on_unmount(self) -> None:
+        self.stop_background_work()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Text fields keep a steady cursor: no repaint twice a second over a slow SSH
@@ -435,6 +479,7 @@ class KioskApp(CorptuiApp):
 
     def on_mount(self) -> None:
         self.set_interval(min(30.0, max(0.2, self.idle_seconds / 4)), self.check_session_idle)
+        self.start_background_work()
         self.push_screen(self.login_screen())
 
     def login_screen(self, message: str = ""):
@@ -461,9 +506,14 @@ class KioskApp(CorptuiApp):
         from corptui import kiosk
         from corptui.database import close_database, open_database
 
+        self.stop_background_work()
         close_database()
+        if kiosk.pristine_path() != self.pristine:  # a new day: the demo is about today
+            self.pristine, self.working = kiosk.prepare()
         open_database(kiosk.reset(self.pristine, self.working))
         self.resets += 1
+        if self.embedded_worker is not None:
+            self.embedded_worker.start()
 
     async def action_quit(self) -> None:
         from screens.kiosk import PinDialog

@@ -10,20 +10,32 @@ from storage import db as storage_db
 from storage import schema
 
 
-def resolve_url(url: str | None = None) -> str:
-    """--db URL, else CORPTUI_DB, else the SQLite file in the user data dir."""
+def resolve_url(url: str | None = None, *, prefer_demo: bool = False) -> str:
+    """--db URL, else CORPTUI_DB, else the SQLite file in the user data dir. With
+    ``prefer_demo`` (commands that read or change data, and the app): the demo database
+    of `corptui demo` while there is no default database yet, and a note says so."""
     if url:
         return url
     env = os.environ.get("CORPTUI_DB")
     if env:
         return env
-    return f"sqlite:///{locations.default_db_path()}"
+    default = locations.default_db_path()
+    demo = locations.demo_db_path()
+    if prefer_demo and not default.exists() and demo.exists():
+        if _notice is not None:
+            from corptui.i18n import _
+
+            _notice(_("using the demo database {demo} (there is no {default} yet; --db or "
+                      "CORPTUI_DB chooses another)").format(demo=demo, default=default))
+        return f"sqlite:///{demo}"
+    return f"sqlite:///{default}"
 
 
-def open_database(url: str | None = None, *, create: bool = True, check_schema: bool = True):
+def open_database(url: str | None = None, *, create: bool = True, check_schema: bool = True,
+                  prefer_demo: bool = False):
     """Connect and make sure the schema is usable. Raises DatabaseUnavailable with a
     one-line reason (unreachable server, not a database, newer schema...)."""
-    url = resolve_url(url)
+    url = resolve_url(url, prefer_demo=prefer_demo)
     try:
         db = storage_db.connect(url, create=create)
         if check_schema:

@@ -68,6 +68,7 @@ HANDLER_MODULES = [
 
 Handler = Callable[[dict, Callable[[int], None]], dict | None]
 _HANDLERS: dict[str, Handler] = {}
+ENQUEUED = {"count": 0}  # jobs queued by this process (the CLI tells when none will run)
 _current: contextvars.ContextVar = contextvars.ContextVar("corptui_job", default=None)
 
 
@@ -156,6 +157,7 @@ def enqueue(kind: str, payload: dict | None = None, company_id: int | None = Non
     job = Job.create(kind=kind, payload=dict(payload or {}), company=company_id,
                      run_after=run_after or now, priority=priority,
                      max_attempts=max_attempts, state="queued", created_at=now)
+    ENQUEUED["count"] += 1
     return job.id
 
 

@@ -27,16 +27,28 @@ def settings() -> dict:
     }
 
 
+def pristine_path(today=None) -> Path:
+    """The pristine demo of ``today`` (UTC): the demo is about the day it is shown."""
+    from storage.fields import utcnow
+
+    day = today or utcnow().date()
+    return kiosk_dir() / f"pristine-{day.isoformat()}.db"
+
+
 def prepare(numbers: int = DEFAULT_NUMBERS, progress=None) -> tuple[Path, Path]:
-    """(pristine, working) database paths; seeds the pristine copy on first use."""
+    """(pristine, working) database paths; seeds the pristine copy of today on first use
+    (the demo's generator, as of today) and removes those of earlier days."""
     from corptui import demo
     from corptui.database import close_database, open_database
     from storage.db import database
 
     folder = kiosk_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    pristine = folder / "pristine.db"
+    pristine = pristine_path()
     working = folder / "session.db"
+    for old in folder.glob("pristine*.db"):
+        if old != pristine:
+            _remove(old)
     if not pristine.exists():
         tmp = folder / "pristine.tmp.db"
         _remove(tmp)

@@ -98,3 +98,166 @@ def _state(job_id: int) -> str:
 
 def log_to_stderr(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
+
+
+# -- one worker per SQLite database ---------------------------------------------------
+def _slot_path(url: str):
+    """The lock file of the SQLite database at ``url`` (None: not SQLite, or in memory)."""
+    from pathlib import Path
+
+    from storage.db import parse_url
+
+    info = parse_url(url)
+    path = getattr(info, "path", None)
+    if info.engine != "sqlite" or not path or path == ":memory:":
+        return None
+    p = Path(path).resolve()
+    return p.with_name(p.name + ".worker.lock")
+
+
+class WorkerSlot:
+    """The right to run the queue of one SQLite database: an exclusive lock (flock) on a
+    file next to it, held while a worker runs and freed by the system when its process
+    ends. The app's own worker and `corptui worker` both take it, so one of them runs a
+    SQLite queue. PostgreSQL needs no slot (workers share the queue: SKIP LOCKED)."""
+
+    def __init__(self, url: str):
+        self.path = _slot_path(url)
+        self._fh = None
+
+    def acquire(self) -> bool:
+        if self.path is None:
+            return True
+        import fcntl
+
+        if self._fh is not None:
+            return True
+        try:
+            fh = open(self.path, "a+")  # noqa: SIM115 - held open while the worker runs
+        except OSError:
+            return True  # a read-only folder: no lock to take, the claim stays atomic
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            return False
+        self._fh = fh
+        return True
+
+    def release(self) -> None:
+        if self._fh is not None:
+            import fcntl
+
+            try:
+                fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
+            finally:
+                self._fh.close()
+                self._fh = None
+
+
+def worker_present(url: str) -> bool | None:
+    """Is a worker running the queue of the database at ``url``? True/False on SQLite (the
+    slot is taken or free), None when it cannot be told (PostgreSQL)."""
+    if _slot_path(url) is None:
+        return None
+    slot = WorkerSlot(url)
+    if slot.acquire():
+        slot.release()
+        return False
+    return True
+
+
+def waiting_jobs(min_age: float = 0.0) -> int:
+    """Jobs due for ``min_age`` seconds or more and not taken by a worker (all companies)."""
+    import datetime as dt
+
+    from storage.fields import utcnow
+    from storage.models import Job
+
+    due = utcnow() - dt.timedelta(seconds=min_age)
+    return Job.select().where((Job.state == "queued") & (Job.run_after <= due)).count()
+
+
+def embedded_enabled() -> bool:
+    """The app runs the queue itself unless CORPTUI_APP_WORKER=0 (servers that run
+    `corptui worker` instead may switch it off; they need not)."""
+    return os.environ.get("CORPTUI_APP_WORKER", "1").strip().lower() not in ("0", "no",
+                                                                             "off", "false")
+
+
+class EmbeddedWorker:
+    """The queue run by the app while it is open: a daemon thread with its own database
+    connection running ``Worker`` (the same claims as `corptui worker`, so the two never run
+    one job twice). On SQLite it runs only when it gets the database's WorkerSlot (another
+    app or `corptui worker` may hold it: then that one runs the queue)."""
+
+    def __init__(self, url: str, poll: float = 1.0):
+        self.url = url
+        self.slot = WorkerSlot(url)
+        self.worker = Worker(worker_id=f"{default_worker_id()}:app", poll=poll)
+        self.thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def start(self) -> bool:
+        """Start the thread; False when another worker holds the slot."""
+        if self.running:
+            return True
+        if not self.slot.acquire():
+            return False
+        self.worker.stop_event.clear()
+        self.thread = threading.Thread(target=self._run, name="corptui-worker", daemon=True)
+        self.thread.start()
+        return True
+
+    def _run(self) -> None:
+        from corptui.database import close_thread_connection
+
+        try:
+            self.worker.run()
+        except Exception as exc:  # the app goes on; the status line tells the queue waits
+            log_to_stderr(f"worker {self.worker.worker_id}: stopped: {exc}")
+        finally:
+            close_thread_connection()
+            self.slot.release()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the job in hand (it is given back to the queue if it runs longer)."""
+        self.worker.stop()
+        if self.thread is not None:
+            self.thread.join(timeout)
+        self.thread = None
+
+
+def open_database_url() -> str:
+    """The URL of the open database, for its WorkerSlot (a SQLite file, or PostgreSQL)."""
+    import peewee as pw
+
+    from storage.db import database
+
+    db = database.obj
+    if isinstance(db, pw.SqliteDatabase):
+        return f"sqlite:///{db.database}"
+    return "postgresql://"
+
+
+def unattended_text(embedded: EmbeddedWorker | None = None, url: str | None = None) -> str:
+    """A sentence when jobs are due and no worker runs them (else ""): the app's own worker
+    is not running and, on SQLite, no other process holds the queue's slot."""
+    from corptui.i18n import _, ngettext
+
+    if embedded is not None and embedded.running:
+        return ""
+    present = worker_present(url or open_database_url())
+    if present:
+        return ""
+    # PostgreSQL cannot tell who runs its queue: jobs due a minute and not taken
+    n = waiting_jobs(0 if present is False else 60)
+    if not n:
+        return ""
+    return ngettext("{n} background job waits and nothing runs it: open the app (`corptui`) "
+                    "or start `corptui worker`.",
+                    "{n} background jobs wait and nothing runs them: open the app "
+                    "(`corptui`) or start `corptui worker`.", n).format(n=n)

@@ -4,6 +4,7 @@ each xdist worker gets its own schema)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -12,6 +13,47 @@ from corptui.database import close_database, open_database
 
 PG_BASE = os.environ.get("CORPTUI_TEST_PG_URL", "postgresql://127.0.0.1:5432/test")
 ENGINES = ["sqlite"] + (["pg"] if os.environ.get("CORPTUI_TEST_PG") else [])
+
+
+# -- the clock -------------------------------------------------------------------------
+# Tests that depend on today's date run at a fixed day, not the real one: FIXED_TODAY, a
+# mid-month day (the demo data is generated relative to it). A test that holds no date of
+# its own but depends on today is marked ``@pytest.mark.today``: it runs at
+# CORPTUI_TEST_TODAY when set (`.ci/run` reruns those tests at a month's first and last
+# day, so the next month cannot break the suite), else at FIXED_TODAY. Tests on the
+# seeded demo database always run at FIXED_TODAY (their snapshots show its dates).
+FIXED_TODAY = dt.date(2026, 11, 16)
+
+
+def test_today(request=None) -> dt.date:
+    """The day the clock of this test shows (see above)."""
+    marked = request is not None and request.node.get_closest_marker("today") is not None
+    if marked and os.environ.get("CORPTUI_TEST_TODAY"):
+        return dt.date.fromisoformat(os.environ["CORPTUI_TEST_TODAY"])
+    return FIXED_TODAY
+
+
+test_today.__test__ = False  # a helper, not a test
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "today: depends on today's date; CI reruns it at CORPTUI_TEST_TODAY")
+
+
+@pytest.fixture(autouse=True)
+def _test_clock(request):
+    """The fixed clock (time-machine, ticking) for tests marked ``today`` and tests on the
+    seeded demo database; other tests see the real clock."""
+    if (request.node.get_closest_marker("today") is None
+            and "seeded" not in request.fixturenames):
+        yield None
+        return
+    import time_machine
+
+    day = test_today(request)
+    with time_machine.travel(dt.datetime.combine(day, dt.time(9), dt.UTC), tick=True):
+        yield day
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -124,24 +166,28 @@ _SEED_CACHE: dict = {}
 
 
 @pytest.fixture
-def seeded(tmp_path, monkeypatch, tmp_path_factory):
-    """An open SQLite database with the demo seed (60 numbers, 300 calls, 3 months):
-    seeded once per test session, copied for each test. Yields its URL."""
+def seeded(tmp_path, monkeypatch, tmp_path_factory, _test_clock):
+    """An open SQLite database with the demo seed (60 numbers, 300 calls, the 3 months
+    billed before the month of the test's day: see _test_clock; without the showcase
+    rows, which tests make themselves): seeded once per test session and month, copied for
+    each test. Yields its URL."""
     import shutil
 
     from corptui import demo
 
-    if "path" not in _SEED_CACHE:
+    day = _test_clock
+    if day not in _SEED_CACHE:
         base = tmp_path_factory.mktemp("seed") / "seed.db"
         open_database(f"sqlite:///{base}")
-        demo.seed(numbers=60, calls=300, months=3, seed=1)
+        demo.seed(numbers=60, calls=300, months=3, seed=1, as_of=day.replace(day=1),
+                  showcase=False)
         from storage.db import database
 
         database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         close_database()
-        _SEED_CACHE["path"] = base
+        _SEED_CACHE[day] = base
     path = tmp_path / "seeded.db"
-    shutil.copy(_SEED_CACHE["path"], path)
+    shutil.copy(_SEED_CACHE[day], path)
     url = f"sqlite:///{path}"
     monkeypatch.setenv("CORPTUI_DB", url)
     monkeypatch.setenv("CORPTUI_DATA_DIR", str(tmp_path / "data"))
@@ -171,9 +217,11 @@ def owner(seeded):
 
 
 def make_app(session=None, **kwargs):
-    """The real app on the open database, logged in as ``session`` (or at the login)."""
+    """The real app on the open database, logged in as ``session`` (or at the login).
+    Its own job queue worker is off (tests run the queue by hand) unless background=True."""
     from corptui.app import CorptuiApp
 
+    kwargs.setdefault("background", False)
     return CorptuiApp(session=session, idle_seconds=kwargs.pop("idle_seconds", 3600), **kwargs)
 
 

@@ -171,6 +171,178 @@ def test_demo_command_creates_database_and_prints_logins(tmp_path, monkeypatch):
     close_database()
 
 
+# -- the data is about now ---------------------------------------------------------------
+def _dump() -> dict:
+    """Every row the seed wrote, as Python values, in id (or column) order; the password
+    hashes (a random salt each) and the database's own identity left out."""
+    from storage.models import ALL_MODELS, DatabaseIdentity, SchemaVersion
+
+    out = {}
+    for model in ALL_MODELS:
+        if model in (SchemaVersion, DatabaseIdentity):
+            continue
+        fields = [f for f in model._meta.sorted_fields if f.name != "password_hash"]
+        rows = [tuple(str(v) for v in row) for row in model.select(*fields).tuples()]
+        out[model._meta.table_name] = sorted(rows)
+    return out
+
+
+def test_seed_as_of_gives_the_same_rows_on_every_engine(db_url, tmp_path):
+    """`db seed --as-of DAY`: the same seed and day write the same rows on SQLite and on
+    PostgreSQL (every table compared, not a digest of one list)."""
+    args = ["db", "seed", "--numbers", "200", "--calls", "3000", "--months", "6",
+            "--seed", "9", "--as-of", "2027-02-28"]
+    runner = CliRunner()
+    result = runner.invoke(main, ["--db", db_url, *args])
+    assert result.exit_code == 0, result.output
+    open_database(db_url)
+    got = _dump()
+    close_database()
+    ref = f"sqlite:///{tmp_path / 'ref.db'}"
+    assert runner.invoke(main, ["--db", ref, *args]).exit_code == 0
+    open_database(ref)
+    want = _dump()
+    close_database()
+    assert got.keys() == want.keys()
+    for table in want:
+        assert got[table] == want[table], table
+    assert sum(len(v) for v in want.values()) > 5_000
+
+
+def test_seed_is_about_its_day_billed_months_and_the_month_in_progress(db):
+    import datetime as dt
+
+    day = dt.date(2027, 3, 17)
+    summary = demo.seed(numbers=200, calls=4000, months=6, seed=2, as_of=day)
+    assert summary["calls"] == CallRecord.select().count() == 4000
+    periods = sorted({c.period for c in Charge.select(Charge.period).distinct()})
+    # six billed months (September to February) and March in progress
+    assert periods == [dt.date(2026, 9, 1), dt.date(2026, 10, 1), dt.date(2026, 11, 1),
+                       dt.date(2026, 12, 1), dt.date(2027, 1, 1), dt.date(2027, 2, 1),
+                       dt.date(2027, 3, 1)]
+    march = [c for c in CallRecord.select() if c.started_at.date() >= dt.date(2027, 3, 1)]
+    assert march and max(c.started_at.date() for c in march) < day  # up to today
+    assert all(p.paid_at.date() < day for p in Payment.select())
+    from storage.models import AccessApplication, ChangeApplication, Dispute
+
+    for model in (AccessApplication, ChangeApplication, Dispute):  # nothing in the future
+        assert model.select().exists()
+        assert all(r.created_at.date() < day for r in model.select()), model.__name__
+    # the month in progress costs less than a billed one, but is not empty
+    def total(month):
+        return sum(c.amount for c in Charge.select().where(Charge.period == month))
+    assert 0 < total(dt.date(2027, 3, 1)) < total(dt.date(2027, 2, 1))
+    # the same day, the same data; another day, the month in progress differs
+    first = _dump()
+    demo.seed(numbers=200, calls=4000, months=6, seed=2, as_of=day, fresh=True)
+    assert _dump() == first
+    demo.seed(numbers=200, calls=4000, months=6, seed=2, as_of=day.replace(day=18),
+              fresh=True)
+    assert _dump()["call_record"] != first["call_record"]
+
+
+def test_seed_defaults_to_today(db):
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2027, 1, 1, 10, tzinfo=dt.UTC), tick=False):
+        summary = demo.seed(numbers=20, calls=100, months=2)
+    assert summary["as_of"] == dt.date(2027, 1, 1)
+    periods = sorted({c.period for c in Charge.select(Charge.period).distinct()})
+    # on the first day of a month nothing of it is charged or called yet
+    assert periods == [dt.date(2026, 11, 1), dt.date(2026, 12, 1)]
+    assert max(c.started_at for c in CallRecord.select()).date() <= dt.date(2026, 12, 31)
+
+
+@pytest.mark.parametrize("numbers", [200, 2000])
+def test_every_feature_has_something_to_show(db, numbers):
+    """At any size from 200 numbers: idle lines, never-used paid options, numbers near and
+    over their limit, blocked numbers, a dispute, change applications in several states, a
+    SIM stock, forwarding rules, a planned option and tariff change."""
+    import datetime as dt
+
+    from corptui import insights, limits
+    from storage.models import ChangeApplication, Dispute, TariffChange
+
+    day = dt.date(2026, 11, 16)
+    demo.seed(numbers=numbers, calls=numbers * 20 if numbers < 2000 else 10_000, months=6,
+              seed=1, as_of=day)
+    company = Company.get(Company.name == MAIN)
+    s = Session.system(company.id, "test")
+    assert insights.unused_lines(s, as_of=day.isoformat())["lines"]
+    assert insights.unused_options(s)["lines"]
+    states = set(limits.limit_states(s).values())
+    assert {"near", "over"} <= states, states
+    assert Subscriber.select().where((Subscriber.company == company)
+                                     & (Subscriber.status == "blocked")).exists()
+    assert Dispute.select().where(Dispute.company == company).exists()
+    assert len({a.status for a in ChangeApplication.select().where(
+        ChangeApplication.company == company)}) >= 3
+    assert SimCard.select().where((SimCard.company == company)
+                                  & (SimCard.state == "in_stock")).exists()
+    assert ForwardingRule.select().join(Subscriber).where(
+        Subscriber.company == company).exists()
+    assert SubscriberOption.select().where(SubscriberOption.state == "planned").exists()
+    assert TariffChange.select().where(TariffChange.state == "planned").exists()
+
+
+# -- the CLI and the app use the same database -------------------------------------------
+def test_after_demo_the_cli_uses_the_demo_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORPTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CORPTUI_DB", raising=False)
+    runner = CliRunner()
+    result = runner.invoke(main, ["demo", "--numbers", "30", "--no-app"])
+    assert result.exit_code == 0, result.output
+    demo_db = tmp_path / "data" / "demo.db"
+    assert f"the demo database is {demo_db}" in result.output
+    close_database()
+    listed = runner.invoke(main, ["applications", "list"])
+    close_database()
+    assert listed.exit_code == 0, listed.output
+    assert f"using the demo database {demo_db}" in listed.output  # the note says which
+    assert "Волжский берег" in listed.output  # the demo's pending applications
+    line = next(ln for ln in listed.output.splitlines() if "Волжский берег" in ln)
+    ref = next(w for w in line.split() if w.startswith("A-"))
+    approved = runner.invoke(main, ["applications", "approve", ref])
+    close_database()
+    assert approved.exit_code == 0, approved.output
+    assert not (tmp_path / "data" / "corptui.db").exists()  # nothing made silently
+
+
+def test_a_read_command_without_a_database_names_the_file_and_creates_nothing(tmp_path,
+                                                                               monkeypatch):
+    monkeypatch.setenv("CORPTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CORPTUI_DB", raising=False)
+    (tmp_path / "data").mkdir()
+    result = CliRunner().invoke(main, ["applications", "list"])
+    close_database()
+    assert result.exit_code == 1
+    assert str(tmp_path / "data" / "corptui.db") in result.output
+    assert list((tmp_path / "data").iterdir()) == []
+
+
+def test_demo_of_an_earlier_month_is_made_again_about_today(tmp_path, monkeypatch):
+    import datetime as dt
+
+    monkeypatch.setenv("CORPTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CORPTUI_DB", raising=False)
+    (tmp_path / "data").mkdir()
+    url = f"sqlite:///{tmp_path / 'data' / 'demo.db'}"
+    open_database(url)
+    old = dt.date.today() - dt.timedelta(days=62)
+    demo.seed(numbers=20, calls=50, months=2, as_of=old)
+    assert demo.is_stale()
+    close_database()
+    result = CliRunner().invoke(main, ["demo", "--numbers", "20", "--no-app"])
+    close_database()
+    assert result.exit_code == 0, result.output
+    assert "made again about today" in result.output
+    open_database(url)
+    assert not demo.is_stale()
+    close_database()
+
+
 def _indexes() -> dict[str, tuple]:
     from storage.db import database
 

@@ -126,6 +126,7 @@ def test_bad_action_is_a_field_error(data):
     assert "action" in err.value.errors
 
 
+@pytest.mark.today
 def test_cli_set_action_and_check(data):
     sub = data["subs"][0]
     c = ("--company", "7707083893")

@@ -84,6 +84,7 @@ def test_state_of_rules():
     assert limits.state_of(d("0.01"), d("0"), None) == "over"
 
 
+@pytest.mark.today
 def test_limit_states_use_the_billing_month(data):
     s, subs, acc = data["session"], data["subs"], data["account"]
     comp = data["company"]

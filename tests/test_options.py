@@ -231,6 +231,7 @@ def test_connect_rechecks_inside_the_transaction(data):
     assert live(data["n"]["plain"], "intl") == []
 
 
+@pytest.mark.today
 def test_planned_option_until_and_apply_due(data):
     s = data["owner"]
     start = (utcnow() + dt.timedelta(days=5)).date()
@@ -259,6 +260,7 @@ def test_planned_option_until_and_apply_due(data):
     assert err.value.field == "date_from"
 
 
+@pytest.mark.today
 def test_disconnect_now_planned_and_its_reasons(data):
     s = data["owner"]
     n = data["n"]
@@ -284,6 +286,7 @@ def test_disconnect_now_planned_and_its_reasons(data):
 
 # -- tariffs ------------------------------------------------------------------------------
 
+@pytest.mark.today
 def test_change_tariff_now_planned_refused_by_application(data):
     s = data["owner"]
     n = data["n"]
@@ -387,6 +390,7 @@ def test_cli_list_and_check(data):
     assert "0 of 1 can get it" in text.output
 
 
+@pytest.mark.today
 def test_cli_connect_disconnect_from_until_and_file(data, tmp_path):
     day = (utcnow() + dt.timedelta(days=4)).date().isoformat()
     out = run("options", "connect", "geo", "79160000001", "79160000002", "--from", day,

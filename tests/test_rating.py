@@ -320,3 +320,24 @@ def test_invariant_on_random_usage_options_and_tariff_changes(co):
     fees = Charge.select().where((Charge.company == cid) & (Charge.kind == "subscription")
                                  & Charge.option.is_null()).count()
     assert fees >= 25
+
+
+def test_the_operator_edits_an_option(co):
+    from conftest import run_cli
+
+    out = run_cli("tariffs", "set-option", "extra", "minutes=50", "roaming_gb.europe=2",
+                  "international.europe=19.00")
+    assert out.exit_code == 0, out.output
+    assert Option.get(Option.code == "extra").rates == {
+        "minutes": 50, "roaming_mb": {"europe": 2048}, "international": {"europe": 1900}}
+    out = run_cli("tariffs", "set-option", "extra", "roaming_gb.moon=2")
+    assert out.exit_code == 1 and "roaming_mb.moon" in out.output
+    out = run_cli("tariffs", "set-option", "nope", "minutes=1")
+    assert out.exit_code == 1
+    assert AuditEntry.select().where(AuditEntry.action == "options.set").count() == 1
+
+
+def test_settle_history_can_leave_the_current_month_unrated(co):
+    cid = co["company"].id
+    assert billing.settle_history(cid, now=t(1, 0, month=11), current=False) == [OCT]
+    assert billing.month_state(cid, dt.date(2026, 11, 1)) is None

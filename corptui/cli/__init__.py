@@ -76,9 +76,29 @@ class CorptuiGroup(click.Group):
                 message=_("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}")),
                 err=True)
             sys.exit(1)
+        _tell_unattended_jobs()
         if isinstance(rv, int) and rv:
             sys.exit(rv)
         return rv
+
+
+def _tell_unattended_jobs() -> None:
+    """A command that queued background work (a document, a report, an email) while no
+    app and no `corptui worker` runs this database's queue says how to get it done."""
+    jobs = sys.modules.get("corptui.jobs")
+    if jobs is None or not jobs.ENQUEUED["count"]:
+        return
+    try:
+        from corptui import worker
+        from storage.db import database
+
+        if database.obj is None or database.is_closed():
+            return
+        text = worker.unattended_text()
+    except Exception:  # never in the way of the command's own result
+        return
+    if text:
+        click.echo(_("note: {text}").format(text=text), err=True)
 
 
 def _sweep_partial_files() -> None:
@@ -95,14 +115,18 @@ class CliContext:
     def __init__(self, db_url: str | None):
         self.db_url = db_url
 
-    def open(self, *, create: bool = False, check_schema: bool = True):
+    def open(self, *, create: bool = False, check_schema: bool = True,
+             prefer_demo: bool | None = None):
         """Open the database. Only the commands that make one (db upgrade, db seed, db
         restore, demo, the app on the default database) pass ``create``: a mistyped
-        --db for any other command creates no folder and no empty database."""
+        --db for any other command creates no folder and no empty database. Without --db
+        and CORPTUI_DB, the commands that do not make a database (and the app) use the
+        demo database while there is no default one (``prefer_demo``)."""
         from corptui.database import open_database, set_notice
 
         set_notice(lambda text: click.echo(_("note: {text}").format(text=text), err=True))
-        return open_database(self.db_url, create=create, check_schema=check_schema)
+        return open_database(self.db_url, create=create, check_schema=check_schema,
+                             prefer_demo=not create if prefer_demo is None else prefer_demo)
 
     def session(self, company: str | None, source: str):
         """Open the database and act as the operator within one company."""

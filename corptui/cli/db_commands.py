@@ -73,20 +73,26 @@ def _run(fn):
 @click.option("--calls", "n_calls", type=click.IntRange(0, 20_000_000), default=None,
               help="Call records in all (default: 20 per number).")
 @click.option("--months", type=click.IntRange(1, 36), default=6, show_default=True,
-              help="Months of charges, payments and calls.")
+              help="Billed months of charges, payments and calls (the month in progress comes on top).")
 @click.option("--seed", "seed", type=int, default=1, show_default=True,
               help="Random seed: the same seed gives the same data.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day the data is about (YYYY-MM-DD; default: today, UTC): the months "
+                   "before it are billed, its month is in progress up to that day.")
 @click.option("--fresh", is_flag=True, help="Drop all existing data first.")
 @pass_ctx
-def seed(obj, n_numbers: int, n_calls: int | None, months: int, seed: int, fresh: bool) -> None:
-    """Fill the database with deterministic Russian demo data."""
+def seed(obj, n_numbers: int, n_calls: int | None, months: int, seed: int, as_of,
+         fresh: bool) -> None:
+    """Fill the database with deterministic Russian demo data (the same seed and day give
+    the same data, on SQLite and PostgreSQL)."""
     from corptui import demo
 
     obj.open(create=True)
     progress = demo.tty_progress() if sys.stderr.isatty() else None
     try:
         summary = demo.seed(numbers=n_numbers, calls=n_calls, months=months, seed=seed,
-                            fresh=fresh, progress=progress)
+                            fresh=fresh, progress=progress,
+                            as_of=as_of.date() if as_of else None)
     except KeyboardInterrupt:  # the seed's one transaction was rolled back
         click.echo("\n" + _(demo.INTERRUPTED), err=True)
         sys.exit(130)

@@ -90,6 +90,22 @@ def tariffs_set(obj, code, pairs, name, fee) -> None:
                                                               fee=money(card["fee"])))
 
 
+@tariffs_group.command("set-option")
+@click.argument("code")
+@click.argument("pairs", nargs=-1, required=True, metavar="KEY=VALUE...")
+@pass_ctx
+def tariffs_set_option(obj, code, pairs) -> None:
+    """Change what an option adds or changes while connected (operator): the keys of
+    `tariffs set` (bundles are added, prices replace the tariff's) and roaming_gb.ZONE
+    (an included roaming bundle, GB)."""
+    from corptui.rating import tariffs
+
+    obj.open()
+    done = tariffs.set_option(code, list(pairs), actor="cli")
+    click.echo(_("Option {code} saved: {changes}").format(code=done["code"],
+                                                          changes=done["changes"] or "-"))
+
+
 @main.group("months")
 def months_group() -> None:
     """Billing months: rating the records, the month close (operator)."""

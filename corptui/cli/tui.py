@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -18,7 +19,8 @@ def run_app(obj, *, demo_logins=None) -> None:
 
     def open_db() -> None:
         if not database_is_open():
-            obj.open(create=obj.db_url is None)  # the default database is made on first use
+            # the default database is made on first use (the demo's, while there is no other)
+            obj.open(create=obj.db_url is None, prefer_demo=True)
 
     app = CorptuiApp(db_url=obj.db_url, demo_logins=demo_logins, open_db=open_db)
     app.run()
@@ -51,13 +53,26 @@ def demo_cmd(obj, n_numbers: int, fresh: bool, no_app: bool) -> None:
     if before is not None and before != after:
         click.echo(_("upgraded the demo database from schema version {before} to {after}")
                    .format(before=before, after=after))
-    if fresh or not demo.has_data():
+    stale = not fresh and demo.has_data() and demo.is_stale()
+    if stale:
+        click.echo(_("the demo data is about an earlier month: it is made again about today"))
+    if fresh or stale or not demo.has_data():
         click.echo(_("creating the demo database ({n} numbers)...").format(n=n_numbers))
         try:
             demo.seed(numbers=n_numbers, fresh=True, progress=demo.tty_progress())
         except KeyboardInterrupt:  # rolled back: the next `corptui demo` seeds again
             click.echo("\n" + _(demo.INTERRUPTED), err=True)
             sys.exit(130)
+    from corptui.database import resolve_url
+
+    if not os.environ.get("CORPTUI_DB") and not locations.default_db_path().exists() \
+            and obj.db_url == f"sqlite:///{locations.demo_db_path()}":
+        click.echo(_("the demo database is {path}: while there is no other, every corptui "
+                     "command uses it (e.g. `corptui applications list`)").format(
+            path=locations.demo_db_path()))
+    elif resolve_url() != obj.db_url:
+        click.echo(_("the demo database is {path}; other commands use it with --db {url}")
+                   .format(path=locations.demo_db_path(), url=obj.db_url))
     click.echo(_("demo logins (phone / password):"))
     for login in demo.DEMO_LOGINS:
         click.echo(f"  {login['phone']}  {login['password']}  ({login['role']}, {login['company']})")

@@ -20,13 +20,23 @@ from corptui.output import render
 def worker_cmd(obj, once, worker_id, poll, quiet) -> None:
     """Run queued jobs until stopped (SIGTERM or ctrl+c finishes the current job first).
 
-    On PostgreSQL any number of workers, on any machines, share the queue safely. On
-    SQLite run one worker at a time."""
-    from corptui.worker import Worker, log_to_stderr
+    The app runs the queue itself while it is open; this command is for servers. On
+    PostgreSQL any number of workers, on any machines, share the queue safely. On SQLite
+    one worker runs a database's queue: an open app or another `corptui worker` (this one
+    then says so and exits)."""
+    from corptui.worker import Worker, WorkerSlot, log_to_stderr, open_database_url
 
     obj.open()
+    slot = WorkerSlot(open_database_url())
+    if not slot.acquire():
+        raise click.ClickException(_(
+            "another worker runs the queue of this database (an open corptui app or "
+            "`corptui worker`): its jobs are being done"))
     worker = Worker(worker_id, poll=poll, log=(lambda text: None) if quiet else log_to_stderr)
-    ran = worker.run(once=once)
+    try:
+        ran = worker.run(once=once)
+    finally:
+        slot.release()
     if once and not quiet:
         click.echo(ngettext("{n} job(s) run", "{n} job(s) run", ran).format(n=ran))
 

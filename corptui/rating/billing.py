@@ -287,9 +287,10 @@ def close_month(company_id: int, month, *, actor: str = "cli", now=None,
     return stats
 
 
-def rate_open_months(company_id: int, *, now=None) -> list[dt.date]:
-    """Rate every month of the company that has records or charges and is not billed
-    (the current month accrues this way). Returns the months rated."""
+def rate_open_months(company_id: int, *, now=None, current: bool = True) -> list[dt.date]:
+    """Rate every month of the company from its first record's month that is not billed
+    (the current month accrues this way; ``current=False`` leaves it out). Returns the
+    months rated."""
     now = now or utcnow()
     billed = billed_months(company_id)
     p = _p()
@@ -299,7 +300,8 @@ def rate_open_months(company_id: int, *, now=None) -> list[dt.date]:
     first = month_start(_aware(lo).date()) if lo else month_start(now.date())
     out = []
     m = first
-    while m <= month_start(now.date()):
+    this = month_start(now.date())
+    while m < this or (current and m == this):
         if m not in billed:
             rate_company_month(company_id, m, now=now)
             out.append(m)
@@ -307,13 +309,14 @@ def rate_open_months(company_id: int, *, now=None) -> list[dt.date]:
     return out
 
 
-def settle_history(company_id: int, *, now=None, actor: str = "seed") -> list[dt.date]:
+def settle_history(company_id: int, *, now=None, actor: str = "seed",
+                   current: bool = True) -> list[dt.date]:
     """The demo's months: every month from the first record's to the current one rated,
-    the past ones closed (billed), the current one left in progress. Returns the months
-    rated."""
+    the past ones closed (billed), the current one left in progress (``current=False``:
+    not rated yet, as on a month's first day). Returns the months rated."""
     now = now or utcnow()
     this = month_start(now.date())
-    done = rate_open_months(company_id, now=now)
+    done = rate_open_months(company_id, now=now, current=current)
     for m in done:
         if m < this:
             close_month(company_id, m, actor=actor, now=now, rate=False)

@@ -152,7 +152,7 @@ def _int(value: str, key: str) -> int:
     return int(value)
 
 
-def apply_pairs(rates: dict, pairs: list[str]) -> dict:
+def apply_pairs(rates: dict, pairs: list[str], *, option: bool = False) -> dict:
     """``rates`` with KEY=VALUE edits: bundles (minutes, sms, data_gb, data_unlimited),
     prices in rubles (minute.CLASS, international.ZONE, roaming.ZONE.out|in|sms|mb,
     incoming, sms_price, data_mb_price). Validated."""
@@ -183,9 +183,18 @@ def apply_pairs(rates: dict, pairs: list[str]) -> dict:
             out.setdefault(path[0], {})[path[1]] = _kopecks(value, key)
         elif len(path) == 3 and path[0] == "roaming":
             out.setdefault("roaming", {}).setdefault(path[1], {})[path[2]] = _kopecks(value, key)
+        elif option and len(path) == 2 and path[0] == "roaming_gb":
+            try:
+                gb = Decimal(value.replace(",", "."))
+            except InvalidOperation:
+                gb = Decimal(-1)
+            if not gb.is_finite() or gb < 0:
+                raise ValidationError(_("{key}: a number of gigabytes is needed").format(key=key),
+                                      key)
+            out.setdefault("roaming_mb", {})[path[1]] = int(gb * 1024)
         else:
             raise ValidationError(_("{key}: unknown key").format(key=key[:40]), "rates")
-    return plans.validate(out)
+    return plans.validate(out, option=option)
 
 
 def set_tariff(code: str, pairs: list[str] = (), *, name: str | None = None,
@@ -212,6 +221,22 @@ def set_tariff(code: str, pairs: list[str] = (), *, name: str | None = None,
                                                                       t.monthly_fee)),
                                                 "rates": rates})
     return card(code)
+
+
+def set_option(code: str, pairs: list[str], *, actor: str = "operator") -> dict:
+    """The operator's edit of what an option adds or changes (the tariff keys, and
+    roaming_gb.ZONE: an included roaming bundle). All or nothing, audited. Returns
+    {"code", "name", "rates", "changes"}."""
+    with atomic():
+        o = Option.get_or_none(Option.code == (code or "").strip())
+        if o is None:
+            raise NotFound(_("no option {value}").format(value=(code or "")[:40]))
+        rates = apply_pairs(o.rates or {}, list(pairs), option=True)
+        Option.update(rates=rates).where(Option.id == o.id).execute()
+        AuditEntry.create(company=None, actor=actor[:100], source="tariffs set-option",
+                          action="options.set", object_type="option", object_id=o.code,
+                          before={"rates": o.rates or {}}, after={"rates": rates})
+    return {"code": o.code, "name": o.name, "rates": rates, "changes": describe_option(rates)}
 
 
 def record_switches(rows, at) -> None:
