@@ -14,6 +14,7 @@ from corptui import calls as calls_uc
 from corptui.calls import CallFilter
 from corptui.errors import ValidationError
 from corptui.i18n import N_, _, date_text, ngettext, number
+from corptui.i18n import language as i18n_language
 from corptui.periods import preset
 from corptui.phones import format_msisdn
 from screens.actions.money import CALLS
@@ -38,8 +39,8 @@ from screens.widgets.virtual_table import Column, VirtualTable
 
 COST_WIDTH = 9
 COLUMNS = [
-    Column("started_at", N_("Date and time"), 16),
-    Column("number", N_("Number"), 16, min_table_width=100),
+    Column("started_at", N_("When"), 11),  # the year: the filter line, detail
+    Column("number", N_("Number"), 16),  # many numbers: each record says whose it is
     Column("direction", N_("Dir"), 3),
     Column("kind", N_("Kind"), 5),
     Column("counterpart", N_("Counterpart"), 12, flex=1),
@@ -78,6 +79,16 @@ def usage(row: dict) -> str:
     return "—"
 
 
+def short_time(value) -> str:
+    """"05.11 14:03" (Russian) / "11-05 14:03": the day and time without the year, so
+    that the number of each record fits at 80 columns (the year is in the filter line
+    and the detail line under the table)."""
+    if not value:
+        return ""
+    local = value.astimezone() if value.tzinfo else value
+    return local.strftime("%d.%m %H:%M" if i18n_language() == "ru" else "%m-%d %H:%M")
+
+
 def counterpart_text(value: str | None) -> str:
     value = value or ""
     return format_msisdn(value) if value.isdigit() and len(value) == 11 else value
@@ -85,13 +96,13 @@ def counterpart_text(value: str | None) -> str:
 
 def render_cell(row: dict, key: str) -> str:
     if key == "started_at":
-        return date_cell(row["started_at"], with_time=True)
+        return short_time(row["started_at"])
     if key == "number":
         return format_msisdn(row["number"])
     if key == "usage":
         return usage(row).rjust(8)
     if key == "roaming":
-        return "yes" if row["roaming"] else ""
+        return _("yes") if row["roaming"] else ""
     if key == "counterpart":
         return counterpart_text(row.get("counterpart"))
     if key == "cost":
@@ -214,7 +225,8 @@ class CallsScreen(PagedQueryMixin, AppScreen):
         if row is not None:
             direction = _("incoming") if row["direction"] == "in" else _("outgoing")
             kind = _({v: t for t, v in KINDS}.get(row['kind'], row['kind']))
-            text = (f"{format_msisdn(row['number'])} · {direction} {kind} · "
+            text = (f"{date_cell(row['started_at'], with_time=True)} · "
+                    f"{format_msisdn(row['number'])} · {direction} {kind} · "
                     f"{counterpart_text(row['counterpart']) or '—'} · {usage(row)}"
                     + (" · " + _("roaming") if row["roaming"] else ""))
         self.query_one("#detail-line", Static).update(plain(text))

@@ -54,6 +54,9 @@ def test_payments_filter_dialog_with_errors(snap_compare, seeded):
 
 
 def test_payments_export_dialog(snap_compare, seeded):
+    from corptui import settings
+
+    settings.save_exports_dir(demo_session(), "/srv/corptui/exports")  # shown: not a tmp path
     assert snap_compare(app(), terminal_size=(80, 24), run_before=_press("f4", "e"))
 
 
