@@ -68,6 +68,7 @@ class CorptuiApp(App):
         self.background = background
         self.embedded_worker = None
         self.demo_logins = list(demo_logins or [])
+        self.all_demo_logins = list(self.demo_logins)  # demo_logins: those that work
         self.session: Session | None = None
         self.session_info: dict = {}
         self._start_session = session
@@ -145,6 +146,7 @@ class CorptuiApp(App):
                 self.open_error = exc
                 self.exit(return_code=1)
                 return
+        self.check_demo_logins()
         if self.idle_seconds is None:
             from corptui.auth import idle_timeout_seconds
 
@@ -246,7 +248,37 @@ class CorptuiApp(App):
     def login_screen(self, message: str = ""):
         from screens.login import LoginScreen
 
+        if self._open_db is None and self.all_demo_logins:  # the database is open: check again
+            self.call_after_refresh(self.check_demo_logins)
         return LoginScreen(demo_logins=self.demo_logins, message=message)
+
+    def check_demo_logins(self) -> None:
+        """Offer only the demo logins that work (a password changed in the demo takes
+        its login off the list): checked in a thread, the login screen updated after."""
+        if not self.all_demo_logins:
+            return
+        self.run_worker(self._check_demo_logins, thread=True, group="demo-logins",
+                        exclusive=True)
+
+    def _check_demo_logins(self) -> None:
+        from corptui.auth import working_demo_logins
+        from corptui.database import close_thread_connection
+
+        try:
+            working = working_demo_logins(self.all_demo_logins)
+        except Exception:  # a database hiccup: keep the list as it is
+            return
+        finally:
+            close_thread_connection()
+        self.call_from_thread(self._show_demo_logins, working)
+
+    def _show_demo_logins(self, working: list[dict]) -> None:
+        from screens.login import LoginScreen
+
+        self.demo_logins = working
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                screen.show_demo_logins(working)
 
     def section_screen(self, name: str):
         import importlib

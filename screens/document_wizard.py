@@ -24,6 +24,7 @@ from screens.actions.documents import WIZARD
 from screens.money_dialogs import today_of
 from screens.widgets.check_list import CheckList
 from screens.widgets.form import Field, show_errors
+from screens.widgets.radio_list import MarkedRadioButton
 from screens.widgets.registered import Registered
 from screens.widgets.safe import plain, safe_text
 
@@ -103,12 +104,12 @@ class DocumentWizard(Registered, ModalScreen):
                         first = next((i for i, a in enumerate(self.accounts)
                                       if a["number"] in self.initial_accounts), 0)
                         for i, a in enumerate(self.accounts):
-                            yield RadioButton(self._acc_label(a), value=i == first)
+                            yield MarkedRadioButton(self._acc_label(a), value=i == first)
                     yield Static("", id="error-accounts", classes="step-error")
                 with Vertical(id="step-numbers", classes="step"):
                     with RadioSet(id="numbers-mode"):
-                        yield RadioButton(_("All numbers of the account"), value=True, id="all")
-                        yield RadioButton(_("Only these numbers"), id="some")
+                        yield MarkedRadioButton(_("All numbers of the account"), value=True, id="all")
+                        yield MarkedRadioButton(_("Only these numbers"), id="some")
                     yield Field(_("Numbers"), "numbers", placeholder="+7 912 000-11-22, ...")
                     yield Static(Content(_("Numbers separated by commas.")),
                                  classes="hint")
@@ -125,11 +126,11 @@ class DocumentWizard(Registered, ModalScreen):
                         with RadioSet(id="type"):
                             for i, t in enumerate(self.types):
                                 label = _(documents_uc.TYPE_LABELS[documents_uc.type_of(t)])
-                                yield RadioButton(label, value=i == 0)
+                                yield MarkedRadioButton(label, value=i == 0)
                         with Vertical(id="format-language"):
                             with RadioSet(id="format"):
                                 for i, f in enumerate(("pdf", "xlsx", "csv")):
-                                    yield RadioButton(f.upper(), value=i == 0)
+                                    yield MarkedRadioButton(f.upper(), value=i == 0)
                             yield from self._languages()
                     yield Static("", id="error-kind", classes="step-error")
                 with Vertical(id="step-review", classes="step"):
@@ -145,8 +146,8 @@ class DocumentWizard(Registered, ModalScreen):
                     yield Static(Content(_("Format and language of the act:")), classes="hint")
                     with Horizontal(id="kind-row"):
                         with RadioSet(id="format"):
-                            yield RadioButton(_("PDF"), value=True)
-                            yield RadioButton(_("XLSX"))
+                            yield MarkedRadioButton(_("PDF"), value=True)
+                            yield MarkedRadioButton(_("XLSX"))
                         yield from self._languages()
                     yield Static("", id="error-kind", classes="step-error")
             with Horizontal(id="wizard-buttons"):
@@ -162,7 +163,7 @@ class DocumentWizard(Registered, ModalScreen):
         self.langs = sorted(LANGS, key=lambda item: item[0] != language())
         with RadioSet(id="language"):
             for i, (_code, name) in enumerate(self.langs):
-                yield RadioButton(name, value=i == 0)
+                yield MarkedRadioButton(name, value=i == 0)
 
     @staticmethod
     def _acc_label(a: dict) -> Content:

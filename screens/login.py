@@ -62,13 +62,18 @@ class LoginScreen(Registered, Screen):
         lines = [_(HOTLINE)]
         if self.demo_logins:
             lines.append(_("Demo logins:"))
-            for login in self.demo_logins[:4]:
+            for login in self.demo_logins:
                 role = permissions.role_label(login["role"])
                 lines.append(f"  {login['phone']}  {login['password']}  ({role})")
         return plain("\n".join(lines), multiline=True)
 
     def on_mount(self) -> None:
         self.query_one("#phone", Input).focus()
+
+    def show_demo_logins(self, logins) -> None:
+        """The demo logins that work now (the app checks them against the database)."""
+        self.demo_logins = list(logins)
+        self.query_one("#login-info", Static).update(self._info())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "phone":

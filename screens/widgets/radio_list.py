@@ -7,6 +7,7 @@ opens in under 100 ms."""
 from __future__ import annotations
 
 from textual.message import Message
+from textual.widgets import RadioButton
 
 from screens.widgets.safe import safe_text
 from screens.widgets.virtual_table import Column, VirtualTable
@@ -80,3 +81,14 @@ class RadioList(VirtualTable):
         super().on_click(event)
         if event.y > 0:  # a row, not the header: choose it
             self._choose()
+
+
+
+class MarkedRadioButton(RadioButton):
+    """A RadioButton whose dot is drawn on the chosen row only (Textual's draws "●" on
+    every row and tells them apart by colour alone: unreadable without colour)."""
+
+    @property
+    def _button(self):
+        self.BUTTON_INNER = "●" if self.value else " "
+        return super()._button

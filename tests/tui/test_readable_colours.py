@@ -36,3 +36,25 @@ async def test_login_in_16_colours_shows_every_input(sqlite_url, monkeypatch):
         colour = password.styles.border_left[1]
         # ansi_black (0) on a black terminal was an invisible password field
         assert colour.ansi not in (None, 0), colour
+
+
+async def test_radio_buttons_mark_only_the_chosen_row():
+    """Textual's RadioButton drew "●" on every row (told apart by colour only)."""
+    from textual.app import App
+    from textual.widgets import RadioSet
+
+    from screens.widgets.radio_list import MarkedRadioButton
+
+    class One(App):
+        def compose(self):
+            with RadioSet():
+                yield MarkedRadioButton("PDF", value=True)
+                yield MarkedRadioButton("XLSX")
+
+    app = One()
+    async with app.run_test() as pilot:
+        first, second = app.query(MarkedRadioButton)
+        assert "●" in str(first.render()) and "●" not in str(second.render())
+        second.value = True
+        await pilot.pause()
+        assert "●" not in str(first.render()) and "●" in str(second.render())
