@@ -205,3 +205,33 @@ def test_users_add_password_stdin_and_policy(company):
     assert short.exit_code == 1 and "at least 8 characters" in short.stderr
     bad_phone = run("users", "add", "12ab", "--company", "ООО «Ромашка»", "--role", "viewer")
     assert bad_phone.exit_code == 1 and "not a phone number" in bad_phone.stderr
+
+
+def test_a_group_loaded_lazily_has_every_subcommand_of_an_eager_load():
+    # `tags budget` is added to the tags group by another module: loading `tags` alone
+    # lost it ("No such command 'budget'"); a subprocess so that nothing is loaded yet
+    import subprocess
+    import sys
+
+    code = ("import click, importlib, pkgutil, sys\n"
+            "from corptui import cli\n"
+            "ctx = click.Context(cli.main)\n"
+            "lazy = {}\n"
+            "for name in cli.COMMANDS:\n"
+            "    cmd = cli.main.get_command(ctx, name)\n"
+            "    lazy[name] = sorted(getattr(cmd, 'commands', {}))\n"
+            "for m in pkgutil.iter_modules(cli.__path__):\n"
+            "    importlib.import_module('corptui.cli.' + m.name)\n"
+            "eager = {n: sorted(getattr(cli.main.commands.get(n), 'commands', {})) for n in lazy}\n"
+            "print(lazy == eager)\n")
+    # each group loaded in a fresh process, the first one touched alone
+    for name in ("tags",):
+        out = subprocess.run([sys.executable, "-c",
+                              f"import click\nfrom corptui import cli\n"
+                              f"cmd = cli.main.get_command(click.Context(cli.main), {name!r})\n"
+                              f"print(sorted(cmd.commands))"],
+                             capture_output=True, text=True, check=True).stdout
+        assert "budget" in out, out
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "True"

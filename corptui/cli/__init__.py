@@ -32,6 +32,8 @@ class CorptuiGroup(click.Group):
             import importlib
 
             importlib.import_module(f"corptui.cli.{module}")
+            for extra in EXTENDS.get(cmd_name, ()):  # modules that add to its group
+                importlib.import_module(f"corptui.cli.{extra}")
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter) -> None:
@@ -196,6 +198,9 @@ def company_option():
 # `corptui --help` lists them from here and a command's module is imported only when that
 # command runs or shows its own help (importing all of them cost about a third of
 # `corptui --help`). tests/test_cli_foundation.py checks this table against the commands.
+# a group that another command module adds subcommands to (``tags budget`` lives with spend)
+EXTENDS: dict[str, tuple[str, ...]] = {"tags": ("spend_commands",)}
+
 COMMANDS: dict[str, tuple[str, str]] = {
     'accounts': ('money_commands', "The company's personal accounts."),
     'applications': ('applications_commands', 'Access applications of new companies (operator).'),

@@ -32,7 +32,7 @@ async def test_kiosk_resets_after_idle_and_needs_the_pin(kiosk_env):
     from screens.kiosk import PinDialog, WelcomeScreen
 
     pristine, working = kiosk_env
-    app = KioskApp(pristine, working, idle_seconds=0.6)
+    app = KioskApp(pristine, working, idle_seconds=2.5)  # more than a loaded machine's login
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
@@ -51,7 +51,7 @@ async def test_kiosk_resets_after_idle_and_needs_the_pin(kiosk_env):
         assert app.is_running and isinstance(app.screen, PinDialog)
         await pilot.press("escape")
         # idle: back to the welcome screen on a pristine database
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 20
         while not isinstance(app.screen, WelcomeScreen) and time.monotonic() < deadline:
             await pilot.pause(0.1)
         assert isinstance(app.screen, WelcomeScreen)

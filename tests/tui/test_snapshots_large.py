@@ -48,6 +48,10 @@ def _fill(section: str) -> None:
                          tz=dt.UTC)
         schedules.create(session, "calls", [account], fmt="xlsx", period="weekly", day=1,
                          at_time="08:30", phone="+7 926 100-00-01", now=now, tz=dt.UTC)
+    elif section == "settings":
+        from corptui import settings
+
+        settings.save_exports_dir(session, "/srv/corptui/exports")  # shown: not a tmp path
     elif section == "outbox":
         notify.queue_email("buh@example.ru", "Invoice No. 1", "The invoice is ready.",
                            company_id=1)
