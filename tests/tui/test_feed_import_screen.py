@@ -79,10 +79,10 @@ async def test_a_statement_from_the_payments_screen(seeded, tmp_path):
     app = make_app(demo_session())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("g", "p")  # go to payments
+        app.open_section("payments")
         await pilot.pause()
         before = Payment.select().count()
-        app.push_screen(FeedImportScreen("payments"))
+        await pilot.press("i")  # the payments screen's import key
         await pilot.pause()
         screen = await _preview(pilot, path)
         assert screen.step == "preview" and Payment.select().count() == before
@@ -104,7 +104,9 @@ async def test_calls_with_a_bad_line_cannot_be_imported_then_good_ones_are(seede
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         before = CallRecord.select().count()
-        app.push_screen(FeedImportScreen("calls"))
+        app.open_section("calls")
+        await pilot.pause()
+        await pilot.press("i")  # the calls screen's import key
         await pilot.pause()
         screen = await _preview(pilot, _calls(tmp_path, bad=True))
         assert screen.query_one("#feed-apply", Button).disabled

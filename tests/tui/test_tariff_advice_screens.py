@@ -11,14 +11,17 @@ from textual.widgets import Static
 from corptui import tariff_optimiser
 from corptui.periods import add_months, month_start
 from corptui.rating import billing, tariffs
-from storage.fields import utcnow
+from storage.models import CallRecord
 
 
 @pytest.fixture
 def billed(seeded):
-    """The demo's prices and its three months before this one closed (billed)."""
+    """The demo's prices and the three months before its last one closed (billed): the
+    same months whatever the day the tests run (the seed is anchored to a fixed date)."""
     tariffs.seed_demo_rates()
-    this = month_start(utcnow().date())
+    last = CallRecord.select(CallRecord.started_at).order_by(
+        CallRecord.started_at.desc()).scalar()
+    this = month_start(last.date())
     for back in (3, 2, 1):
         m = add_months(this, -back)
         if billing.month_state(1, m) != "billed":
