@@ -168,6 +168,13 @@ def build_email(row: Notification, sender: str) -> EmailMessage:
     return msg
 
 
+def email_kept() -> bool:
+    """Email stays in the local outbox (state ``kept``, readable in the Outbox screen and
+    `corptui outbox list`) when the SMTP URL is ``outbox:`` (what `corptui demo` uses
+    while no mail server is configured)."""
+    return (config.smtp_url() or "").strip().lower() == "outbox:"
+
+
 def send_email(row: Notification) -> str:
     sender = config.mail_from() or "corptui@localhost"
     msg = build_email(row, sender)  # a missing attachment fails for good, server or not
@@ -276,7 +283,10 @@ def deliver(notification_id: int) -> str:
         row = Notification.get_or_none(Notification.id == notification_id)
         return row.state if row is not None else "gone"
     try:
-        if row.channel == "email":
+        if row.channel == "email" and email_kept():
+            build_email(row, config.mail_from() or "corptui@localhost")  # the attachment
+            final = "kept"
+        elif row.channel == "email":
             send_email(row)
             final = "sent"
         elif row.channel == "sms":

@@ -305,3 +305,15 @@ def test_config_file_settings_and_env_override(tmp_path, monkeypatch):
     assert "config.toml" in error and settings["help"]["hotlines"] == config.DEFAULT_HOTLINES
     with pytest.raises(config.ConfigError):
         config.load()
+
+
+def test_email_stays_in_the_local_outbox_with_the_outbox_url(db, monkeypatch):
+    """`corptui demo` without a mail server: email is kept in the outbox (readable in the
+    Outbox screen and `corptui outbox list`), not retried against no server."""
+    monkeypatch.setenv("CORPTUI_SMTP_URL", "outbox:")
+    nid = notify.queue_email("a@b.example", "Акт сверки готов", "body")
+    _send_all()
+    row = _n(nid)
+    assert row.state == "kept" and row.last_error == ""
+    listed = CliRunner().invoke(main, ["outbox", "list", "--state", "kept", "--format", "json"])
+    assert listed.exit_code == 0 and "Акт сверки готов" in listed.output

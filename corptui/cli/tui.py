@@ -73,6 +73,12 @@ def demo_cmd(obj, n_numbers: int, fresh: bool, no_app: bool) -> None:
     elif resolve_url() != obj.db_url:
         click.echo(_("the demo database is {path}; other commands use it with --db {url}")
                    .format(path=locations.demo_db_path(), url=obj.db_url))
+    from corptui import config
+
+    if not no_app and not config.smtp_url():  # no mail server: the email stays in the outbox
+        os.environ["CORPTUI_SMTP_URL"] = "outbox:"
+        click.echo(_("email and SMS of the demo are not sent: they stay in the local outbox "
+                     "(the Outbox section, or `corptui outbox list`)"))
     click.echo(_("demo logins (phone / password):"))
     for login in demo.DEMO_LOGINS:
         click.echo(f"  {login['phone']}  {login['password']}  ({login['role']}, {login['company']})")
