@@ -456,6 +456,9 @@ class _Seed:
                  for i, (code, name, fee, cfee) in enumerate(OPTIONS)])
         self.option_ids = option_ids = {code: i + 1 for i, (code, *_rest) in enumerate(OPTIONS)}
         self.option_fee = {i + 1: _kop(fee) for i, (_, _, fee, _) in enumerate(OPTIONS)}
+        from corptui.rating.tariffs import seed_demo_rates
+
+        seed_demo_rates()  # the plans' prices and bundles as data (corptui/rating/plans.py)
         w.write("option_rule", ("option_id", "kind", "tariff_id", "other_option_id", "amount",
                                 "limit_count", "message"),
                 [(option_ids[o], kind, self.tariff_ids.get(t), option_ids.get(oo),

@@ -341,3 +341,13 @@ def test_settle_history_can_leave_the_current_month_unrated(co):
     cid = co["company"].id
     assert billing.settle_history(cid, now=t(1, 0, month=11), current=False) == [OCT]
     assert billing.month_state(cid, dt.date(2026, 11, 1)) is None
+
+
+def test_the_demo_seeds_its_plans_prices(db):
+    from corptui import demo
+
+    demo.seed(numbers=20, calls=100, months=1, seed=1)
+    start = Tariff.get(Tariff.code == "biz-start")
+    assert start.rates == plans.DEMO_TARIFF_RATES["biz-start"]
+    assert Option.get(Option.code == "sms-500").rates == {"sms": 500}
+    assert tariffs.card("biz-unlim")["lines"][2][2] == "unlimited"

@@ -21,7 +21,7 @@ from storage import rating_store
 from storage.bulk import time_value
 from storage.db import atomic, database, is_postgres
 from storage.fields import utcnow
-from storage.models import BillingMonth, Company, Option, Subscriber, Tariff, TariffHistory
+from storage.models import AuditEntry, BillingMonth, Company, Option, Subscriber, Tariff, TariffHistory
 
 UTC = dt.UTC
 CHUNK = 5000
@@ -281,9 +281,10 @@ def close_month(company_id: int, month, *, actor: str = "cli", now=None,
             (BillingMonth.company == company_id) & (BillingMonth.month == month)).execute()
         from corptui.session import Session
 
-        audit.record(Session.system(company_id, f"months close {month:%Y-%m}", actor),
-                     "months.close", "month", month.strftime("%Y-%m"), None,
-                     {"state": BILLED, "total": stats["total"]})
+        entry = audit.record(Session.system(company_id, f"months close {month:%Y-%m}", actor),
+                             "months.close", "month", month.strftime("%Y-%m"), None,
+                             {"state": BILLED, "total": stats["total"]})
+        AuditEntry.update(at=now).where(AuditEntry.id == entry.id).execute()  # its time
     return stats
 
 
