@@ -401,7 +401,9 @@ def export_done(app, result) -> None:
     """The message after an export dialog closed (nothing if it was cancelled)."""
     if result is None:
         return
-    app.notify(_("Exported {rows} rows to {safe_text}").format(rows=number(result.rows), safe_text=safe_text(settings_uc.shown_path(result.path))),
+    app.notify(ngettext("Exported {rows} row to {safe_text}", "Exported {rows} rows to {safe_text}",
+                        result.rows).format(rows=number(result.rows),
+                                            safe_text=safe_text(settings_uc.shown_path(result.path))),
                title=_("Export"), markup=False)
 
 

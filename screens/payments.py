@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from corptui import payments as payments_uc
+from corptui import permissions
 from corptui.errors import ValidationError
 from corptui.i18n import N_, _, ngettext, number
 from corptui.payments import PaymentFilter
@@ -263,7 +264,7 @@ class PaymentsScreen(PagedQueryMixin, AppScreen):
 
     def action_export(self) -> None:
         if not allowed(self.app, "payments.export"):
-            self.app.notify(_("The {role} role may view payments but not export them.").format(role=self.app.session.role), title=_("Not allowed"), severity="warning",
+            self.app.notify(_("The {role} role may view payments but not export them.").format(role=permissions.role_label(self.app.session.role)), title=_("Not allowed"), severity="warning",
                             markup=False)
             return
         flt = self.flt
@@ -275,6 +276,8 @@ class PaymentsScreen(PagedQueryMixin, AppScreen):
                                       force=force, sep=sep,
                                       progress=progress, cancelled=cancelled)
 
-        hint = _("{count} payments · {filter_text}").format(count=number(self.totals['count']), filter_text=self.filter_text())
+        hint = ngettext("{count} payment · {filter_text}", "{count} payments · {filter_text}",
+                        self.totals['count']).format(count=number(self.totals['count']),
+                                                     filter_text=self.filter_text())
         self.app.push_screen(ExportDialog(_("payments"), "payments", hint, run),
                              lambda result: export_done(self.app, result))

@@ -295,8 +295,8 @@ class SpendScreen(AppScreen):
             return uc.export_by_tag(session, fmt, path, month, company_name=company,
                                     force=force, sep=sep)
 
-        hint = _("{n} rows, {month}").format(n=number(len(self.rows)),
-                                             month=f"{month:%m.%Y}" if month else "-")
+        hint = ngettext("{n} row, {month}", "{n} rows, {month}", len(self.rows)).format(
+            n=number(len(self.rows)), month=f"{month:%m.%Y}" if month else "-")
         self.app.push_screen(ExportDialog(_("spend by tag"), "spend-by-tag", hint, run))
 
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:

@@ -148,5 +148,5 @@ def test_accounts_list(data):
     assert rows[1]["last_payment_amount"] == "-30.00"
     assert rows[1]["last_payment_at"].startswith("2024-06-10T12:00:00")
     table = run("accounts", "list", *CO)
-    assert table.exit_code == 0 and "Филиал" in table.stdout and "1,500.25" in table.stdout
+    assert table.exit_code == 0 and "Филиал" in table.stdout and "1,500.25" in table.stdout  # money as the formatter shows it
     assert run("accounts", "list").exit_code == 1  # two companies: --company needed

@@ -258,7 +258,7 @@ def test_cli_commands_speak_russian(data, russian, tmp_path):
         res.stderr
     res = run("export", "payments", *CO, "-o", str(tmp_path / "p.csv"))
     assert res.exit_code == 0, res.stderr
-    assert res.stdout.strip() == f"выгрузка платежей: строк — 0, записано в {tmp_path / 'p.csv'}"
+    assert res.stdout.strip() == f"платежи: 0 строк записано в {tmp_path / 'p.csv'}"
     res = run("export", "charges", *CO, "--type", "nope", "-o", str(tmp_path / "c.csv"))
     assert res.exit_code == 1
     assert "неизвестный вид начисления 'nope'" in res.stderr, res.stderr

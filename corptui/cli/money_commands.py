@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from corptui.cli import company_option, format_option, main, pass_ctx
-from corptui.i18n import N_, _
+from corptui.i18n import N_, _, ngettext
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf", "json")
 SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t"}
@@ -95,14 +95,14 @@ def _format_from(output: str) -> str:
                             "known extension)"), "--format")
 
 
-DONE = {"payments": N_("payments: {rows} rows written to {where}"),
-        "charges": N_("charges: {rows} rows written to {where}"),
-        "calls": N_("calls: {rows} rows written to {where}")}
+DONE = {"payments": N_("payments"), "charges": N_("charges"), "calls": N_("calls")}
 
 
 def _done(what: str, result) -> None:
     where = _("standard output") if result.path == "-" else result.path
-    click.echo(_(DONE[what]).format(rows=result.rows, where=where),
+    click.echo(ngettext("{what}: {rows} row written to {where}",
+                        "{what}: {rows} rows written to {where}", result.rows).format(
+        what=_(DONE[what]), rows=result.rows, where=where),
                err=result.path == "-")
 
 

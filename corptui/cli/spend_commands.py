@@ -56,7 +56,8 @@ def tags_cmd(obj, month, fmt, export, force, company) -> None:
         suffix = Path(export).suffix.lower().lstrip(".") or "csv"
         done = spend.export_by_tag(session, suffix, export, month, force=force,
                                    company_name=session_header(session).get("company", ""))
-        click.echo(_("wrote {rows} rows to {path}").format(rows=done.rows, path=done.path))
+        click.echo(ngettext("wrote {rows} row to {path}", "wrote {rows} rows to {path}",
+                            done.rows).format(rows=done.rows, path=done.path))
         return
     r = spend.by_tag(session, month)
     rows = _rows(r)
