@@ -107,6 +107,8 @@ def _slot_path(url: str):
 
     from storage.db import parse_url
 
+    if not url.startswith("sqlite:"):
+        return None  # PostgreSQL (open_database_url gives "postgresql://"): no slot
     info = parse_url(url)
     path = getattr(info, "path", None)
     if info.engine != "sqlite" or not path or path == ":memory:":

@@ -56,6 +56,25 @@ def _test_clock(request):
         yield day
 
 
+@pytest.fixture(autouse=True)
+def _no_app_worker_unless_asked(request):
+    """The app's own job queue thread is off in tests (it would build a queued document
+    while a test cancels it, or change a screen between two snapshots); the tests of
+    background work (marked ``app_worker``) switch it on. (os.environ by hand, not
+    monkeypatch: requesting monkeypatch first changes the order in which other fixtures'
+    environment changes are undone.)"""
+    if request.node.get_closest_marker("app_worker") is not None:
+        yield
+        return
+    before = os.environ.get("CORPTUI_APP_WORKER")
+    os.environ["CORPTUI_APP_WORKER"] = "0"
+    yield
+    if before is None:
+        os.environ.pop("CORPTUI_APP_WORKER", None)
+    else:
+        os.environ["CORPTUI_APP_WORKER"] = before
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing():
     """Cheap argon2id parameters for new hashes in tests (production: passwords.py; only

@@ -172,6 +172,16 @@ def test_demo_command_creates_database_and_prints_logins(tmp_path, monkeypatch):
 
 
 # -- the data is about now ---------------------------------------------------------------
+def _text(value) -> str:
+    """A value as text; a JSON object with its keys sorted (PostgreSQL's jsonb keeps its
+    own key order, SQLite's text the written one: the same data)."""
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
 def _dump() -> dict:
     """Every row the seed wrote, as Python values, in id (or column) order; the password
     hashes (a random salt each) and the database's own identity left out."""
@@ -182,7 +192,7 @@ def _dump() -> dict:
         if model in (SchemaVersion, DatabaseIdentity):
             continue
         fields = [f for f in model._meta.sorted_fields if f.name != "password_hash"]
-        rows = [tuple(str(v) for v in row) for row in model.select(*fields).tuples()]
+        rows = [tuple(_text(v) for v in row) for row in model.select(*fields).tuples()]
         out[model._meta.table_name] = sorted(rows)
     return out
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from conftest import demo_session, make_app, run_cli, settle
 
 from corptui import worker
 from storage.models import Document, PersonalAccount
+
+pytestmark = pytest.mark.app_worker
 
 
 async def _wait_for(pilot, condition, seconds: float = 60.0) -> bool:
