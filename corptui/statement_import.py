@@ -314,7 +314,10 @@ def _one_c(lines, encoding: str, errs: _Collector, own_account: list[str]):
     start = 0
     start_text = ""
     section = None  # "doc", "account" (СекцияРасчСчет), None
+    ended = False
+    last = 0
     for lineno, text in lines:
+        last = lineno
         if text is None:
             errs.add(lineno, "", _(_NOT_DECODED).format(encoding=encoding))
             continue
@@ -345,6 +348,7 @@ def _one_c(lines, encoding: str, errs: _Collector, own_account: list[str]):
             section = None
             continue
         if line == "КонецФайла":
+            ended = True
             break
         name, sep, value = line.partition("=")
         if not sep:
@@ -358,6 +362,9 @@ def _one_c(lines, encoding: str, errs: _Collector, own_account: list[str]):
     if section == "doc":
         errs.add(start, start_text, _("the document does not end (no КонецДокумента before "
                                       "the end of the file)"))
+    elif not ended:
+        errs.add(last, "", _("the statement does not end (no КонецФайла): the file is cut "
+                             "short, nothing was imported"))
 
 
 def _document(doc: dict, start: int, start_text: str, errs: _Collector,

@@ -302,3 +302,18 @@ def test_cli_bad_file_exits_1_in_russian_with_the_line(data, tmp_path):
     assert res.exit_code == 1
     assert "2" in res.output and "ничего не импортировано" in res.output
     assert Payment.select().count() == 0
+
+
+def test_a_statement_cut_short_is_refused(data):
+    # a 1C statement ends with КонецФайла: one cut after a complete document (a copy that
+    # stopped half-way) is refused, naming its last line, instead of importing a part
+    s = data["session"]
+    whole = statement(doc(1, "01.10.2026", "10.00"), doc(2, "02.10.2026", "5.00"))
+    cut = whole[:whole.index("КонецФайла".encode("cp1251"))]
+    before = state()
+    prev = statement_import.preview(s, cut)
+    assert prev.error_count == 1 and "КонецФайла" in prev.errors[0].error, prev.errors
+    with pytest.raises(ValidationError):
+        statement_import.apply(s, cut)
+    assert state() == before
+    assert statement_import.preview(s, whole).error_count == 0
