@@ -76,6 +76,22 @@ def parse_date(text: str | dt.date | None, field: str) -> dt.date | None:
     )
 
 
+_MONTH_FORMATS = ("%Y-%m", "%m.%Y")
+
+
+def parse_day_or_month(text, field: str, *, end: bool = False) -> dt.date | None:
+    """A day as parse_date, or a whole month ('2026-10', '10.2026'): its first day, or its
+    last with ``end`` (so --from 2026-10 --to 2026-10 is October)."""
+    raw = text.strip() if isinstance(text, str) else ""
+    for fmt in _MONTH_FORMATS:
+        try:
+            first = dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+        return month_end(first) if end else first
+    return parse_date(text, field)
+
+
 AMOUNT_LIMIT = Decimal("1e15")  # a trillion rubles and more is a typo, not a payment
 
 

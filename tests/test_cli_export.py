@@ -150,3 +150,15 @@ def test_accounts_list(data):
     table = run("accounts", "list", *CO)
     assert table.exit_code == 0 and "Филиал" in table.stdout and "1,500.25" in table.stdout  # money as the formatter shows it
     assert run("accounts", "list").exit_code == 1  # two companies: --company needed
+
+
+def test_from_and_to_take_whole_months(data):
+    # the help says --from/--to select whole months: "2024-05" is May, as its days are
+    by_month = run("export", "charges", *CO, "--from", "2024-05", "--to", "2024-05",
+                   "--format", "csv", "-o", "-")
+    by_days = run("export", "charges", *CO, "--from", "2024-05-01", "--to", "2024-05-31",
+                  "--format", "csv", "-o", "-")
+    assert by_month.exit_code == 0, by_month.output
+    assert by_month.stdout == by_days.stdout and len(csv_rows(by_days.stdout)) == 9
+    assert run("export", "payments", *CO, "--from", "05.2024", "--to", "2024-05",
+               "--format", "csv", "-o", "-").exit_code == 0

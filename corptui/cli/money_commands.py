@@ -28,8 +28,10 @@ def _scope_options(fn):
         click.option("--period", type=click.Choice(("this_month", "last_month", "quarter", "year")),
                      help="A preset period (relative to today); --from/--to override it."),
         click.option("--from", "date_from", default="", metavar="DATE",
-                     help="First day (YYYY-MM-DD or DD.MM.YYYY, local time)."),
-        click.option("--to", "date_to", default="", metavar="DATE", help="Last day (inclusive)."),
+                     help="First day (YYYY-MM-DD or DD.MM.YYYY, local time), or a month "
+                          "(YYYY-MM: its first day)."),
+        click.option("--to", "date_to", default="", metavar="DATE",
+                     help="Last day (inclusive), or a month (YYYY-MM: its last day)."),
         click.option("--min", "amount_min", default="", metavar="AMOUNT", help="Smallest amount."),
         click.option("--max", "amount_max", default="", metavar="AMOUNT", help="Largest amount."),
         click.option("--type", "types", multiple=True, metavar="TYPE",
@@ -55,7 +57,7 @@ class _Args:
         from corptui import scope
         from corptui.companies import resolve_company
         from corptui.errors import ValidationError
-        from corptui.periods import check_range, parse_amount, parse_date, preset, raise_errors
+        from corptui.periods import check_range, parse_amount, parse_day_or_month, preset, raise_errors
         from corptui.session import Session
 
         self.fmt = fmt or _format_from(output)
@@ -68,8 +70,8 @@ class _Args:
         lo = hi = None
         if period:
             lo, hi = preset(period, dt.date.today())
-        lo = parse_date(date_from, "--from") or lo
-        hi = parse_date(date_to, "--to") or hi
+        lo = parse_day_or_month(date_from, "--from") or lo
+        hi = parse_day_or_month(date_to, "--to", end=True) or hi
         self.date_from, self.date_to = lo, hi
         self.amount_min = parse_amount(amount_min, "--min")
         self.amount_max = parse_amount(amount_max, "--max")
