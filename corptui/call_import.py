@@ -243,21 +243,10 @@ class _Reader:
 
 def _xlsx_lines(raw, name: str, sheet: str | None) -> Iterator[tuple[int, list[str] | str]]:
     """(row number, cells as text) of an XLSX sheet, streamed (read-only mode)."""
-    from openpyxl import load_workbook
+    from corptui.import_sheets import open_sheet
 
+    wb, ws = open_sheet(raw, name, sheet)
     try:
-        wb = load_workbook(raw, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ValidationError(_("{name} is not a readable XLSX workbook: {error}").format(
-            name=name, error=type(exc).__name__), "file") from None
-    try:
-        if sheet is None:
-            ws = wb.worksheets[0]
-        elif sheet in wb.sheetnames:
-            ws = wb[sheet]
-        else:
-            raise ValidationError(_("{name} has no sheet {sheet!r} (its sheets: {sheets})").format(
-                name=name, sheet=sheet, sheets=", ".join(wb.sheetnames)), "sheet")
         for i, row in enumerate(ws.iter_rows(values_only=True), 1):
             yield i, [_cell(v) for v in row]
     finally:

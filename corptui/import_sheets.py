@@ -52,23 +52,30 @@ def _cell(value) -> str:
     return " ".join(str(value).split())
 
 
-def sheet_text(data: bytes, name: str, sheet: str | None = None) -> tuple[str, str]:
-    """(CSV text with one line per row, "xlsx, sheet NAME") of the chosen sheet."""
+def open_sheet(raw, name: str, sheet: str | None = None):
+    """(workbook, worksheet) of an XLSX file or stream, read-only, formulas never
+    evaluated: the sheet named ``sheet``, or the first. A damaged workbook or an unknown
+    sheet is a ValidationError naming the file; the caller closes the workbook."""
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = load_workbook(raw, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ValidationError(_("{name} is not a readable XLSX workbook: {error}").format(
             name=name, error=type(exc).__name__), "file") from None
+    if sheet is None:
+        return wb, wb.worksheets[0]
+    if sheet in wb.sheetnames:
+        return wb, wb[sheet]
+    wb.close()
+    raise ValidationError(_("{name} has no sheet {sheet!r} (its sheets: {sheets})").format(
+        name=name, sheet=sheet, sheets=", ".join(wb.sheetnames)), "sheet")
+
+
+def sheet_text(data: bytes, name: str, sheet: str | None = None) -> tuple[str, str]:
+    """(CSV text with one line per row, "xlsx, sheet NAME") of the chosen sheet."""
+    wb, ws = open_sheet(io.BytesIO(data), name, sheet)
     try:
-        if sheet is None:
-            ws = wb.worksheets[0]
-        elif sheet in wb.sheetnames:
-            ws = wb[sheet]
-        else:
-            raise ValidationError(_("{name} has no sheet {sheet!r} (its sheets: {sheets})").format(
-                name=name, sheet=sheet, sheets=", ".join(wb.sheetnames)), "sheet")
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         for i, row in enumerate(ws.iter_rows(values_only=True), start=1):

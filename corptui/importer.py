@@ -181,6 +181,18 @@ def _size_error(size: int, name: str) -> ValidationError:
     )
 
 
+def read_previewed(preview) -> tuple[bytes, str, str | None]:
+    """(data, name, path) of what a preview read (its path read again, or its bytes),
+    refused when the file changed since: the apply works on what the user saw."""
+    if preview.path is not None:
+        data, name, path = read_source(preview.path)
+    else:
+        data, name, path = preview.data or b"", preview.file_name, None
+    if hashlib.sha256(data).hexdigest() != preview.digest:
+        raise Conflict(_("{name} changed since the preview: preview it again").format(name=name))
+    return data, name, path
+
+
 def read_source(source) -> tuple[bytes, str, str | None]:
     """(data, display name, path or None) of a path or of bytes."""
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -507,18 +519,12 @@ def apply(session, source, skip_errors: bool = False, progress: Progress = None,
     each chunk and at the end: it raises Cancelled inside the transaction (all rolled
     back, nothing changed)."""
     permissions.require(session, "import.employees")
-    expected_digest = None
     sheet = None
     if isinstance(source, ImportPreview):
-        expected_digest, sheet = source.digest, source.sheet
-        if source.path is not None:
-            data, name, path = read_source(source.path)
-        else:
-            data, name, path = source.data or b"", source.file_name, None
+        sheet = source.sheet
+        data, name, path = read_previewed(source)
     else:
         data, name, path = read_source(source)
-    if expected_digest is not None and hashlib.sha256(data).hexdigest() != expected_digest:
-        raise Conflict(_("{name} changed since the preview: preview it again").format(name=name))
     with atomic():
         prev = _build(session, data, name, path, cancelled=cancelled, sheet=sheet)
         errors = prev.errors

@@ -50,7 +50,7 @@ from corptui import audit, permissions
 from corptui.database import retrying
 from corptui.errors import Conflict, NotFound, ValidationError, stop_if_cancelled
 from corptui.i18n import N_, _
-from corptui.importer import read_source, split_line
+from corptui.importer import read_previewed, read_source, split_line
 from corptui.periods import parse_amount
 from corptui.usertext import problem
 from storage import bulk
@@ -598,17 +598,10 @@ def apply(session, source, progress: Progress = None,
     ones are kept; a file with errors imports nothing (ValidationError naming the first
     bad line). Returns the preview of what was imported."""
     permissions.require(session, "import.payments")
-    expected = None
     if isinstance(source, StatementPreview):
-        expected = source.digest
-        if source.path is not None:
-            data, name, path = read_source(source.path)
-        else:
-            data, name, path = source.data or b"", source.file_name, None
+        data, name, path = read_previewed(source)
     else:
         data, name, path = read_source(source)
-    if expected is not None and hashlib.sha256(data).hexdigest() != expected:
-        raise Conflict(_("{name} changed since the preview: preview it again").format(name=name))
     with atomic():
         if isinstance(source, StatementPreview):  # the same bytes: its parse, matched again
             prev = source
